@@ -1,0 +1,117 @@
+package org.rankfold.datasets.npy;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+import org.rankfold.datasets.MalformedFileException;
+
+/**
+ * NumPy's {@code .npz}: a ZIP archive with one {@code KEY.npy} entry per array ({@code np.savez} stores,
+ * {@code np.savez_compressed} deflates; both are read). Entry sizes are checked against a cap and against
+ * the archive before anything is inflated, so a "zip bomb" cannot make us allocate gigabytes.
+ */
+public final class Npz {
+    /** Largest uncompressed entry we inflate. */
+    public static final long MAX_ENTRY_BYTES = 1L << 30;
+    /** Largest number of entries we accept. */
+    public static final int MAX_ENTRIES = 100_000;
+
+    private Npz() {
+    }
+
+    /** Reads every array of an .npz file, keyed by entry name without ".npy", in archive order. */
+    public static Map<String, NpyArray> read(Path file) throws IOException {
+        String name = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new MalformedFileException(name, -1, "an existing .npz file");
+        }
+        Map<String, NpyArray> out = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            if (zip.size() > MAX_ENTRIES) {
+                throw new MalformedFileException(name, -1, "at most " + MAX_ENTRIES + " entries, found " + zip.size());
+            }
+            long archiveBytes = Files.size(file);
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            for (ZipEntry e : Collections.list(entries)) {
+                if (e.isDirectory()) {
+                    continue;
+                }
+                String entryName = e.getName();
+                String where = name + "!" + entryName;
+                if (!entryName.endsWith(".npy")) {
+                    throw new MalformedFileException(where, -1, "only KEY.npy entries in an .npz");
+                }
+                long size = e.getSize();
+                if (size < 0 || size > MAX_ENTRY_BYTES) {
+                    throw new MalformedFileException(where, -1, "an entry size between 0 and " + MAX_ENTRY_BYTES + " bytes, found " + size);
+                }
+                if (e.getMethod() == ZipEntry.STORED && size > archiveBytes) {
+                    throw new MalformedFileException(where, -1, "a stored entry no larger than the archive (" + archiveBytes + " bytes)");
+                }
+                byte[] bytes = readBounded(zip.getInputStream(e), (int) size, where);
+                String key = entryName.substring(0, entryName.length() - 4);
+                if (out.put(key, NpyFormat.parse(bytes, where)) != null) {
+                    throw new MalformedFileException(where, -1, "unique keys, '" + key + "' appears twice");
+                }
+            }
+        } catch (ZipException e) {
+            throw new MalformedFileException(name, -1, "a valid ZIP archive (" + e.getMessage() + ")");
+        }
+        return out;
+    }
+
+    private static byte[] readBounded(InputStream in, int declared, String where) throws IOException {
+        try (in) {
+            byte[] b = in.readNBytes(declared);
+            if (b.length != declared) {
+                throw new MalformedFileException(where, b.length, declared + " bytes as the entry header declares, found " + b.length);
+            }
+            if (in.read() != -1) {
+                throw new MalformedFileException(where, declared, "the end of the entry after " + declared + " bytes");
+            }
+            return b;
+        } catch (ZipException e) {
+            throw new MalformedFileException(where, -1, "a readable ZIP entry (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Writes arrays as an uncompressed .npz (like {@code np.savez}); replaces the file atomically. */
+    public static void write(Path file, Map<String, NpyArray> arrays) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        try {
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp));
+                 ZipOutputStream zip = new ZipOutputStream(os)) {
+                for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
+                    byte[] bytes = NpyFormat.toBytes(e.getValue());
+                    ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+                    entry.setMethod(ZipEntry.STORED);
+                    entry.setSize(bytes.length);
+                    CRC32 crc = new CRC32();
+                    crc.update(bytes);
+                    entry.setCrc(crc.getValue());
+                    zip.putNextEntry(entry);
+                    zip.write(bytes);
+                    zip.closeEntry();
+                }
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
