@@ -105,7 +105,7 @@ public final class PoolRef {
         for (int c = 0; c < g.channels(); c++) {
             for (int r = 0; r < oh; r++) {
                 for (int s = 0; s < ow; s++) {
-                    float share = (float) (dy[dyOffset + c * oh * ow + r * ow + s] / divisor(g, countIncludePad, r, s));
+                    float share = dy[dyOffset + c * oh * ow + r * ow + s] / divisor(g, countIncludePad, r, s);
                     for (int h = rowStart(g, r); h < rowEnd(g, r); h++) {
                         for (int w = colStart(g, s); w < colEnd(g, s); w++) {
                             dx[dxOffset + c * plane + h * g.width() + w] += share;
