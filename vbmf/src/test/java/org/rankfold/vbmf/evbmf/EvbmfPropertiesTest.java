@@ -6,41 +6,15 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
 import org.rankfold.kernels.testing.SeededTest;
-import org.rankfold.vbmf.linalg.SortedSvd;
 import org.rankfold.vbmf.testing.Projectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rankfold.kernels.testing.Arrays2.assertClose;
+import static org.rankfold.vbmf.testing.RandomMatrices.planted;
 
 class EvbmfPropertiesTest extends SeededTest {
-
-    /** {@code sum_h sv_h u_h v_h^T + noise * N(0, 1)} with random orthonormal u, v. */
-    static DMatrixRMaj planted(SplittableRandom rng, int rows, int cols, double[] sv, double noise) {
-        DMatrixRMaj u = SortedSvd.leftVectors(gaussian(rng, rows, rows), sv.length).u();
-        DMatrixRMaj v = SortedSvd.leftVectors(gaussian(rng, cols, cols), sv.length).u();
-        DMatrixRMaj y = gaussian(rng, rows, cols);
-        CommonOps_DDRM.scale(noise, y);
-        for (int h = 0; h < sv.length; h++) {
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < cols; j++) {
-                    y.data[i * cols + j] += sv[h] * u.get(i, h) * v.get(j, h);
-                }
-            }
-        }
-        return y;
-    }
-
-    static DMatrixRMaj gaussian(SplittableRandom rng, int rows, int cols) {
-        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
-        for (int i = 0; i < m.data.length; i++) {
-            double u1 = rng.nextDouble();
-            double u2 = rng.nextDouble();
-            m.data[i] = Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
-        }
-        return m;
-    }
 
     @Test
     void recoversAPlantedRankAboveTheNoise() {
