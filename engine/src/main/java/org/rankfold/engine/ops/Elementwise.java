@@ -3,6 +3,7 @@ package org.rankfold.engine.ops;
 import java.util.Arrays;
 
 import org.rankfold.engine.tensor.Tensor;
+import org.rankfold.kernels.Backends;
 
 /**
  * Elementwise ops with their backward side by side: add, sub, mul, scalar multiply, relu.
@@ -96,21 +97,14 @@ public final class Elementwise {
         return Tensor.derived(out, a.shape(), "scale", dout -> accumulate(a, dout, s), a);
     }
 
-    /** max(a, 0); the gradient is 0 where a <= 0 (PyTorch: 0 at a == 0). */
+    /** max(a, 0) on the backend; the gradient is 0 where a <= 0 (PyTorch: 0 at a == 0). */
     public static Tensor relu(Tensor a) {
         float[] x = a.data();
         float[] out = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = x[i] > 0f ? x[i] : 0f;
-        }
+        Backends.current().relu(x.length, x, 0, out, 0);
         return Tensor.derived(out, a.shape(), "relu", dout -> {
             if (a.requiresGrad()) {
-                float[] ga = a.gradForAccumulation();
-                for (int i = 0; i < x.length; i++) {
-                    if (x[i] > 0f) {
-                        ga[i] += dout[i];
-                    }
-                }
+                Backends.current().reluBackward(x.length, x, 0, dout, 0, a.gradForAccumulation(), 0);
             }
         }, a);
     }
@@ -122,13 +116,9 @@ public final class Elementwise {
         }
         float[] g = t.gradForAccumulation();
         if (s == 1f) {
-            for (int i = 0; i < g.length; i++) {
-                g[i] += dout[i];
-            }
+            Backends.current().addInPlace(g.length, dout, 0, g, 0);
         } else {
-            for (int i = 0; i < g.length; i++) {
-                g[i] += s * dout[i];
-            }
+            Backends.current().axpy(g.length, s, dout, 0, g, 0);
         }
     }
 
