@@ -1,0 +1,45 @@
+package org.rankfold.engine.nn;
+
+import java.util.SplittableRandom;
+
+import org.rankfold.engine.tensor.Tensor;
+
+/**
+ * The residual block of He et al. 2016 (CIFAR ResNets): conv3x3(stride) - BN - ReLU - conv3x3 - BN, plus
+ * the shortcut, then ReLU. The shortcut is the identity when shape is kept, otherwise a 1x1 projection
+ * convolution with the block's stride followed by BN (option B of the paper). Children: conv1, bn1,
+ * conv2, bn2 and, when projecting, shortcut (conv "0", BN "1").
+ */
+public final class BasicBlock extends Module {
+    private final Module conv1;
+    private final BatchNorm2d bn1;
+    private final Module conv2;
+    private final BatchNorm2d bn2;
+    private final Sequential shortcut;
+
+    public BasicBlock(int inChannels, int outChannels, int stride, SplittableRandom rng) {
+        conv1 = registerModule("conv1", new Conv2d(inChannels, outChannels, 3, stride, 1, false, rng));
+        bn1 = registerModule("bn1", new BatchNorm2d(outChannels));
+        conv2 = registerModule("conv2", new Conv2d(outChannels, outChannels, 3, 1, 1, false, rng));
+        bn2 = registerModule("bn2", new BatchNorm2d(outChannels));
+        if (stride != 1 || inChannels != outChannels) {
+            shortcut = registerModule("shortcut", new Sequential(
+                    new Conv2d(inChannels, outChannels, 1, stride, 0, false, rng), new BatchNorm2d(outChannels)));
+        } else {
+            shortcut = null;
+        }
+    }
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        Tensor h = bn1.forward(conv1.forward(x)).relu();
+        h = bn2.forward(conv2.forward(h));
+        Tensor s = shortcut == null ? x : shortcut.forward(x);
+        return h.add(s).relu();
+    }
+
+    /** True when the shortcut is a 1x1 projection. */
+    public boolean projects() {
+        return shortcut != null;
+    }
+}
