@@ -37,4 +37,87 @@ public interface Backend {
      * <b>accumulated</b> into dx (C, H, W) at dxOffset; padding positions are dropped.
      */
     void col2im(Conv2dGeometry g, float[] cols, int colsOffset, float[] dx, int dxOffset);
+
+    // ---- pooling: g.channels() counts planes (N*C); x is (planes, H, W), y (planes, OH, OW) ----
+
+    /**
+     * Max pooling: y and argmax (planes, OH, OW) are overwritten; argmax holds {@code h*W + w} inside the
+     * input plane. Padding counts as -inf; ties go to the first maximum in row-major window order
+     * (PyTorch's rule); a NaN in a window propagates.
+     */
+    void maxPoolForward(Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset,
+                        int[] argmax, int argmaxOffset);
+
+    /** Max pooling backward: {@code dx[plane][argmax[o]] += dy[o]}; dx (planes, H, W) is accumulated into. */
+    void maxPoolBackward(Conv2dGeometry g, float[] dy, int dyOffset, int[] argmax, int argmaxOffset,
+                         float[] dx, int dxOffset);
+
+    /**
+     * Average pooling (no dilation): y is overwritten with window means. With countIncludePad the divisor
+     * is the window size clipped to the padded input (PyTorch's default), otherwise the number of real
+     * input elements in the window.
+     */
+    void avgPoolForward(Conv2dGeometry g, boolean countIncludePad, float[] x, int xOffset, float[] y, int yOffset);
+
+    /** Average pooling backward: every input of a window gets {@code dy / divisor}; dx is accumulated into. */
+    void avgPoolBackward(Conv2dGeometry g, boolean countIncludePad, float[] dy, int dyOffset,
+                         float[] dx, int dxOffset);
+
+    // ---- per-channel ops: x is (N, C, HW) row-major, channel ch owns x[(i*C + ch)*HW + j] ----
+
+    /**
+     * {@code out[ch] = sum over i < N, j < HW of x[(i*C + ch)*HW + j]}, accumulated in double in a fixed
+     * order (deterministic, independent of threads). out[0..C) is overwritten.
+     */
+    void channelSums(int n, int c, int hw, float[] x, int xOffset, double[] out);
+
+    /** {@code out[ch] = sum over i, j of a*b} at the same positions, like {@link #channelSums}; out is overwritten. */
+    void channelDots(int n, int c, int hw, float[] a, int aOffset, float[] b, int bOffset, double[] out);
+
+    /**
+     * {@code y = x * scale[ch] + shift[ch]} per channel; scale null means 1, shift null means 0. y is
+     * overwritten and may be x at the same offset.
+     */
+    void channelAffine(int n, int c, int hw, float[] x, int xOffset, float[] scale, float[] shift,
+                       float[] y, int yOffset);
+
+    /**
+     * Fused bias (+ ReLU): x, y are (rows, cols), {@code y[r][c] = x[r][c] + bias[r]} (one bias per row, i.e.
+     * per channel in a (C, H*W) layout), then {@code max(0, .)} if relu. bias null means 0. y is overwritten
+     * and may be x at the same offset.
+     */
+    void biasRelu(int rows, int cols, float[] x, int xOffset, float[] bias, float[] y, int yOffset, boolean relu);
+
+    // ---- element-wise on len consecutive floats; outputs may alias inputs at the same offset ----
+
+    /** {@code y += x}; y is modified. */
+    void addInPlace(int len, float[] x, int xOffset, float[] y, int yOffset);
+
+    /** {@code y += alpha * x}; y is modified. */
+    void axpy(int len, float alpha, float[] x, int xOffset, float[] y, int yOffset);
+
+    /** {@code y = alpha * x}; y is overwritten. */
+    void scale(int len, float alpha, float[] x, int xOffset, float[] y, int yOffset);
+
+    /** {@code y = max(0, x)}; y is overwritten. */
+    void relu(int len, float[] x, int xOffset, float[] y, int yOffset);
+
+    /** {@code dx += (x > 0 ? dy : 0)}, x the ReLU's input (gradient 0 at x == 0); dx is accumulated into. */
+    void reluBackward(int len, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset);
+
+    // ---- loss: logits, logProbs, dlogits are (N, classes) row-major; labels[i] in [0, classes) ----
+
+    /**
+     * Softmax cross-entropy: logProbs is overwritten with log-softmax(logits); returns the mean negative
+     * log-likelihood over the N rows, accumulated in double.
+     */
+    double softmaxCrossEntropy(int n, int classes, float[] logits, int logitsOffset, int[] labels,
+                               float[] logProbs, int logProbsOffset);
+
+    /**
+     * Its gradient: {@code dlogits = scale * (softmax - onehot(labels)) / N} with softmax = exp(logProbs);
+     * dlogits is overwritten.
+     */
+    void softmaxCrossEntropyBackward(int n, int classes, float[] logProbs, int logProbsOffset, int[] labels,
+                                     float scale, float[] dlogits, int dlogitsOffset);
 }
