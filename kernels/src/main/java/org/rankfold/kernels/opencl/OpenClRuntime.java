@@ -16,6 +16,11 @@ public final class OpenClRuntime implements AutoCloseable {
     private final KernelLauncher launcher;
     private final ClGemm gemm;
     private final ClIm2col im2col;
+    private final ClElementwise elementwise;
+    private final ClChannels channels;
+    private final ClPooling pooling;
+    private final ClSoftmaxCrossEntropy softmaxCrossEntropy;
+    private final ClSgd sgd;
 
     public OpenClRuntime(OpenClContext context) {
         this.context = context;
@@ -24,6 +29,11 @@ public final class OpenClRuntime implements AutoCloseable {
         this.launcher = new KernelLauncher(context);
         this.gemm = new ClGemm(programs, launcher, context.device());
         this.im2col = new ClIm2col(programs, launcher);
+        this.elementwise = new ClElementwise(programs, launcher);
+        this.channels = new ClChannels(programs, launcher, context.device());
+        this.pooling = new ClPooling(programs, launcher);
+        this.softmaxCrossEntropy = new ClSoftmaxCrossEntropy(programs, launcher);
+        this.sgd = new ClSgd(programs, launcher);
     }
 
     /** Opens the selected device (see {@link OpenClDevices#select}); preferred < 0 means the default. */
@@ -57,6 +67,26 @@ public final class OpenClRuntime implements AutoCloseable {
 
     public ClIm2col im2col() {
         return im2col;
+    }
+
+    public ClElementwise elementwise() {
+        return elementwise;
+    }
+
+    public ClChannels channels() {
+        return channels;
+    }
+
+    public ClPooling pooling() {
+        return pooling;
+    }
+
+    public ClSoftmaxCrossEntropy softmaxCrossEntropy() {
+        return softmaxCrossEntropy;
+    }
+
+    public ClSgd sgd() {
+        return sgd;
     }
 
     /** Blocks until every enqueued op has finished. */

@@ -153,6 +153,7 @@ public final class OpenCl {
     }
 
     /** Binds the named loader library afresh (the library stays loaded for the life of the process). */
+    @SuppressWarnings("restricted") // loading a native library is the point of this class
     public static OpenCl load(String library) throws OpenClUnavailableException {
         SymbolLookup lookup;
         try {
@@ -531,6 +532,7 @@ public final class OpenCl {
 
     /** Looks up symbols and makes downcall handles, failing with the symbol's name. */
     private record Binder(SymbolLookup lookup, String library) {
+        @SuppressWarnings("restricted") // downcalls into the OpenCL loader are the point of this class
         MethodHandle bind(String symbol, MemoryLayout result, MemoryLayout... args) throws OpenClUnavailableException {
             MemorySegment address = lookup.find(symbol).orElseThrow(() -> new OpenClUnavailableException(
                     library + " lacks " + symbol + " (an OpenCL 1.2 loader is required)"));
