@@ -1,0 +1,84 @@
+package org.rankfold.kernels.opencl;
+
+import org.rankfold.kernels.Transpose;
+
+/**
+ * SGEMM on device buffers with {@code gemm.cl}: {@code C = alpha * op(A) * op(B) + beta * C}; op(A) is
+ * M x K, op(B) is K x N, C is M x N, row-major with leading dimensions (in floats) and element offsets.
+ * C is modified; with beta == 0 it is overwritten. One build per (tiling, transpose pair), cached.
+ *
+ * <p>Tiling: the device's {@link GemmTiling#forDevice} tiling, or the next smaller one when M or N is
+ * below half its tile (a 128-wide tile over a 20-wide matrix would idle most work-items).
+ */
+public final class ClGemm {
+    private final ProgramCache programs;
+    private final KernelLauncher launcher;
+    private final DeviceInfo device;
+    private final GemmTiling large;
+    private final GemmTiling small;
+
+    public ClGemm(ProgramCache programs, KernelLauncher launcher, DeviceInfo device) {
+        this(programs, launcher, device, GemmTiling.forDevice(device));
+    }
+
+    /** With an explicit tiling (tests, tuning). */
+    public ClGemm(ProgramCache programs, KernelLauncher launcher, DeviceInfo device, GemmTiling tiling) {
+        if (!tiling.fits(device.maxWorkGroupSize(), device.localMemBytes())) {
+            throw new IllegalArgumentException("tiling " + tiling + " does not fit device " + device.name());
+        }
+        this.programs = programs;
+        this.launcher = launcher;
+        this.device = device;
+        this.large = tiling;
+        this.small = tiling.smaller(device);
+    }
+
+    /** The tiling used for large matrices. */
+    public GemmTiling tiling() {
+        return large;
+    }
+
+    public void gemm(Transpose transA, Transpose transB, int m, int n, int k,
+                     float alpha, DeviceBuffer a, long aOffset, int lda,
+                     DeviceBuffer b, long bOffset, int ldb,
+                     float beta, DeviceBuffer c, long cOffset, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm: negative size M=" + m + " N=" + n + " K=" + k);
+        }
+        checkMatrix("A", a, aOffset, transA.transposed() ? k : m, transA.transposed() ? m : k, lda);
+        checkMatrix("B", b, bOffset, transB.transposed() ? n : k, transB.transposed() ? k : n, ldb);
+        checkMatrix("C", c, cOffset, m, n, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        GemmTiling t = (m < large.tileM() / 2 || n < large.tileN() / 2) ? small : large;
+        ClKernel kernel = programs.kernel("gemm", t.buildOptions(transA, transB), "sgemm");
+        if (kernel.maxWorkGroupSize() < t.threads()) {
+            throw new IllegalStateException("gemm: tiling " + t + " needs " + t.threads() + " work-items but the "
+                    + "built kernel allows " + kernel.maxWorkGroupSize() + " on " + device.name());
+        }
+        long[] global = {KernelLauncher.roundUp(n, t.tileN()) / t.workN(), KernelLauncher.roundUp(m, t.tileM()) / t.workM()};
+        launcher.launch(kernel, global, t.localSize(), m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb,
+                beta, c, cOffset, ldc);
+    }
+
+    /** A rows x cols matrix with row stride ld at offset must lie inside the buffer, and index with int. */
+    private static void checkMatrix(String name, DeviceBuffer buf, long offset, int rows, int cols, int ld) {
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException("gemm: leading dimension of " + name + " is " + ld
+                    + ", must be >= max(1, " + cols + ")");
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        long span = (long) (rows - 1) * ld + cols;
+        if (span >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("gemm: " + name + " spans " + span + " elements, the OpenCL kernel "
+                    + "indexes with int (< 2^31)");
+        }
+        if (offset < 0 || offset + span > buf.elements()) {
+            throw new IllegalArgumentException("gemm: " + name + " (" + rows + " x " + cols + ", ld " + ld
+                    + ") at offset " + offset + " exceeds its buffer of " + buf.elements() + " elements");
+        }
+    }
+}
