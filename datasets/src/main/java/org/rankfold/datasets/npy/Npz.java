@@ -82,7 +82,8 @@ public final class Npz {
                 throw new MalformedFileException(where, declared, "the end of the entry after " + declared + " bytes");
             }
             return b;
-        } catch (ZipException e) {
+        } catch (ZipException | java.io.EOFException e) {
+            // a truncated DEFLATE stream ends in EOFException, not ZipException (found by NpzFuzzTest)
             throw new MalformedFileException(where, -1, "a readable ZIP entry (" + e.getMessage() + ")");
         }
     }
