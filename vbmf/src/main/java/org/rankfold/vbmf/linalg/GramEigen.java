@@ -18,7 +18,7 @@ final class GramEigen {
     static SortedSvd leftVectors(DMatrixRMaj a, int count) {
         int m = a.numRows;
         DMatrixRMaj gram = new DMatrixRMaj(m, m);
-        CommonOps_DDRM.multTransB(a, a, gram);
+        CommonOps_DDRM.multOuter(a, gram); // A A^T, computing one triangle
         EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(m, true, true);
         if (!eig.decompose(gram)) {
             throw new ArithmeticException("symmetric eigendecomposition did not converge on a " + m + " x " + m
