@@ -2,6 +2,7 @@ package org.rankfold.kernels.opencl;
 
 import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Conv2dGeometry;
+import org.rankfold.kernels.GemmArguments;
 import org.rankfold.kernels.Transpose;
 
 /**
@@ -59,10 +60,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                      float alpha, float[] a, int aOffset, int lda,
                      float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
-        if (m <= 0 || n <= 0) {
-            if (m < 0 || n < 0 || k < 0) {
-                throw new IllegalArgumentException("gemm: negative size M=" + m + " N=" + n + " K=" + k);
-            }
+        GemmArguments.check(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        if (m == 0 || n == 0) {
             return;
         }
         int aSpan = span(transA.transposed() ? k : m, transA.transposed() ? m : k, lda);
@@ -286,11 +285,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         }
     }
 
-    /** Elements a rows x cols matrix with row stride ld spans. */
+    /** Elements a rows x cols matrix with row stride ld spans (validated by {@link GemmArguments}). */
     private static int span(int rows, int cols, int ld) {
-        if (ld < Math.max(1, cols)) {
-            throw new IllegalArgumentException("gemm: leading dimension " + ld + " < max(1, " + cols + ")");
-        }
         return rows == 0 || cols == 0 ? 0 : Math.toIntExact((long) (rows - 1) * ld + cols);
     }
 
