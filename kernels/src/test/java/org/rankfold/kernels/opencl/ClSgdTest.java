@@ -3,33 +3,17 @@ package org.rankfold.kernels.opencl;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.rankfold.kernels.ref.SgdRef;
 import org.rankfold.kernels.testing.SeededTest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
- * The SGD kernel over several steps vs a scalar oracle written from PyTorch's documented
- * {@code torch.optim.SGD} algorithm, for plain, momentum, dampening, weight decay and Nesterov settings.
+ * The SGD kernel over several steps vs {@link SgdRef} (PyTorch's documented {@code torch.optim.SGD}
+ * algorithm), for plain, momentum, dampening, weight decay and Nesterov settings.
  * Bit-identical: both do the same float operations without FMA contraction.
  */
 class ClSgdTest extends SeededTest {
-
-    /** PyTorch's SGD step in float, straight from its documentation. w and buf are modified. */
-    static void sgdOracle(float[] w, float[] g, float[] buf, float lr, float momentum, float dampening,
-                          float weightDecay, boolean nesterov, boolean firstStep) {
-        for (int i = 0; i < w.length; i++) {
-            float d = g[i];
-            if (weightDecay != 0f) {
-                d = d + weightDecay * w[i];
-            }
-            if (momentum != 0f) {
-                float b = firstStep ? d : momentum * buf[i] + (1f - dampening) * d;
-                buf[i] = b;
-                d = nesterov ? d + momentum * b : b;
-            }
-            w[i] = w[i] - lr * d;
-        }
-    }
 
     @Test
     void stepsMatchPyTorchAlgorithm() {
@@ -53,7 +37,7 @@ class ClSgdTest extends SeededTest {
                  DeviceBuffer bg = rt.buffers().allocate(len)) {
                 for (int step = 0; step < 4; step++) {
                     float[] g = uniform(rng, len);
-                    sgdOracle(w, g, buf, lr, momentum, dampening, weightDecay, nesterov, step == 0);
+                    SgdRef.step(len, w, 0, g, 0, buf, 0, lr, momentum, dampening, weightDecay, nesterov, step == 0);
                     bg.write(0, g, 0, len);
                     rt.sgd().step(len, bw, 0, bg, 0, momentum == 0f ? null : bbuf, 0, lr, momentum, dampening,
                             weightDecay, nesterov, step == 0);
