@@ -64,12 +64,12 @@ public final class ClGemm {
 
     /** A rows x cols matrix with row stride ld at offset must lie inside the buffer, and index with int. */
     private static void checkMatrix(String name, DeviceBuffer buf, long offset, int rows, int cols, int ld) {
-        if (ld < Math.max(1, cols)) {
-            throw new IllegalArgumentException("gemm: leading dimension of " + name + " is " + ld
-                    + ", must be >= max(1, " + cols + ")");
-        }
         if (rows == 0 || cols == 0) {
-            return;
+            return; // never read (K == 0) or never written (M or N == 0)
+        }
+        if (ld < cols) {
+            throw new IllegalArgumentException("gemm: leading dimension of " + name + " is " + ld
+                    + ", must be >= " + cols);
         }
         long span = (long) (rows - 1) * ld + cols;
         if (span >= Integer.MAX_VALUE) {

@@ -29,6 +29,12 @@ public record GemmTiling(int tileM, int tileN, int tileK, int workM, int workN) 
         }
     }
 
+    /** {@code 128x128x16/8x8}: tile M x N x K / block M x N. */
+    @Override
+    public String toString() {
+        return tileM + "x" + tileN + "x" + tileK + "/" + workM + "x" + workN;
+    }
+
     /** Work-items per work-group. */
     public int threads() {
         return (tileM / workM) * (tileN / workN);
