@@ -1,5 +1,6 @@
 package org.rankfold.kernels.ref;
 
+import org.rankfold.kernels.GemmArguments;
 import org.rankfold.kernels.Transpose;
 
 /**
@@ -16,6 +17,7 @@ public final class GemmRef {
                             float alpha, float[] a, int aOffset, int lda,
                             float[] b, int bOffset, int ldb,
                             float beta, float[] c, int cOffset, int ldc) {
+        GemmArguments.check(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = 0;

@@ -1,0 +1,112 @@
+package org.rankfold.kernels.cpu;
+
+/**
+ * Per-channel reductions, affine maps and fused bias+ReLU on (N, C, HW) row-major data (channel ch owns
+ * {@code x[(i*C + ch)*HW + j]}). Reductions accumulate in double with four partial sums over j in a
+ * fixed pattern (independent of threads and vector width), combined in a fixed order; channels are split
+ * over threads, never a channel's sum.
+ */
+public final class ChannelOps {
+    private static final int MIN_ELEMENTS_PER_THREAD = 1 << 15;
+
+    private ChannelOps() {
+    }
+
+    /** out[0..C) is overwritten with the channel sums. */
+    public static void channelSums(WorkerPool pool, int n, int c, int hw, float[] x, int xOffset, double[] out) {
+        pool.split(c, minChannels(n, hw), (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                for (int i = 0; i < n; i++) {
+                    int base = xOffset + (i * c + ch) * hw;
+                    int j = 0;
+                    for (; j + 3 < hw; j += 4) {
+                        s0 += x[base + j];
+                        s1 += x[base + j + 1];
+                        s2 += x[base + j + 2];
+                        s3 += x[base + j + 3];
+                    }
+                    for (; j < hw; j++) {
+                        s0 += x[base + j];
+                    }
+                }
+                out[ch] = (s0 + s1) + (s2 + s3);
+            }
+        });
+    }
+
+    /** out[0..C) is overwritten with the per-channel sums of a*b. */
+    public static void channelDots(WorkerPool pool, int n, int c, int hw, float[] a, int aOffset, float[] b, int bOffset,
+                                   double[] out) {
+        pool.split(c, minChannels(n, hw), (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * hw;
+                    int ai = aOffset + base;
+                    int bi = bOffset + base;
+                    int j = 0;
+                    for (; j + 3 < hw; j += 4) {
+                        s0 += (double) a[ai + j] * b[bi + j];
+                        s1 += (double) a[ai + j + 1] * b[bi + j + 1];
+                        s2 += (double) a[ai + j + 2] * b[bi + j + 2];
+                        s3 += (double) a[ai + j + 3] * b[bi + j + 3];
+                    }
+                    for (; j < hw; j++) {
+                        s0 += (double) a[ai + j] * b[bi + j];
+                    }
+                }
+                out[ch] = (s0 + s1) + (s2 + s3);
+            }
+        });
+    }
+
+    /** y = x*scale[ch] + shift[ch] (null scale = 1, null shift = 0); y is overwritten, may be x. */
+    public static void channelAffine(WorkerPool pool, int n, int c, int hw, float[] x, int xOffset,
+                                     float[] scale, float[] shift, float[] y, int yOffset) {
+        pool.split(n * c, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, hw)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int ch = r % c;
+                float s = scale == null ? 1f : scale[ch];
+                float t = shift == null ? 0f : shift[ch];
+                int xi = xOffset + r * hw;
+                int yi = yOffset + r * hw;
+                for (int j = 0; j < hw; j++) {
+                    y[yi + j] = x[xi + j] * s + t;
+                }
+            }
+        });
+    }
+
+    /** y[r][c] = x[r][c] + bias[r], then max(0, .) if relu; y is overwritten, may be x. */
+    public static void biasRelu(WorkerPool pool, int rows, int cols, float[] x, int xOffset, float[] bias,
+                                float[] y, int yOffset, boolean relu) {
+        pool.split(rows, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, cols)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                float b = bias == null ? 0f : bias[r];
+                int xi = xOffset + r * cols;
+                int yi = yOffset + r * cols;
+                if (relu) {
+                    for (int j = 0; j < cols; j++) {
+                        float v = x[xi + j] + b;
+                        y[yi + j] = v > 0f ? v : 0f;
+                    }
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        y[yi + j] = x[xi + j] + b;
+                    }
+                }
+            }
+        });
+    }
+
+    private static int minChannels(int n, int hw) {
+        return (int) Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1L, (long) n * hw));
+    }
+}

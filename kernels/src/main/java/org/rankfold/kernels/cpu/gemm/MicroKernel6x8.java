@@ -1,0 +1,87 @@
+package org.rankfold.kernels.cpu.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 6 x 8 register tile on 128-bit vectors (2 vectors of 4 floats per row, 12 accumulators).
+ * a is a packed A micro-panel (KC x MR, 6 floats per k), b a packed B micro-panel (KC x NR, 8 floats
+ * per k); C is row-major with leading dimension ldc. Each C element is one fused multiply-add chain over
+ * k in ascending order, so the result does not depend on blocking or threads.
+ *
+ * <p>Rows are unrolled by hand: the accumulators must be locals so C2 keeps them
+ * in registers (an array of vectors would be spilled to memory).
+ */
+public final class MicroKernel6x8 implements MicroKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
+    private static final int MR = 6;
+    private static final int NR = 8;
+    private static final int L = 4;
+
+    @Override
+    public int mr() {
+        return MR;
+    }
+
+    @Override
+    public int nr() {
+        return NR;
+    }
+
+    @Override
+    public int vectorBits() {
+        return 128;
+    }
+
+    @Override
+    public void multiply(int kc, float[] a, int aOffset, float[] b, int bOffset,
+                         float alpha, float beta, float[] c, int cOffset, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S); FloatVector c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S); FloatVector c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S); FloatVector c5_1 = FloatVector.zero(S);
+        // k: one rank-1 update of the tile per step
+        for (int p = 0; p < kc; p++) {
+            int ai = aOffset + p * MR;
+            int bi = bOffset + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
+        }
+        if (beta == 0f) {
+            c0_0.mul(alpha).intoArray(c, cOffset); c0_1.mul(alpha).intoArray(c, cOffset + L);
+            c1_0.mul(alpha).intoArray(c, cOffset + 1 * ldc); c1_1.mul(alpha).intoArray(c, cOffset + 1 * ldc + L);
+            c2_0.mul(alpha).intoArray(c, cOffset + 2 * ldc); c2_1.mul(alpha).intoArray(c, cOffset + 2 * ldc + L);
+            c3_0.mul(alpha).intoArray(c, cOffset + 3 * ldc); c3_1.mul(alpha).intoArray(c, cOffset + 3 * ldc + L);
+            c4_0.mul(alpha).intoArray(c, cOffset + 4 * ldc); c4_1.mul(alpha).intoArray(c, cOffset + 4 * ldc + L);
+            c5_0.mul(alpha).intoArray(c, cOffset + 5 * ldc); c5_1.mul(alpha).intoArray(c, cOffset + 5 * ldc + L);
+        } else {
+            FloatVector va = FloatVector.broadcast(S, alpha);
+            c0_0.fma(va, FloatVector.fromArray(S, c, cOffset).mul(beta)).intoArray(c, cOffset);
+            c0_1.fma(va, FloatVector.fromArray(S, c, cOffset + L).mul(beta)).intoArray(c, cOffset + L);
+            c1_0.fma(va, FloatVector.fromArray(S, c, cOffset + 1 * ldc).mul(beta)).intoArray(c, cOffset + 1 * ldc);
+            c1_1.fma(va, FloatVector.fromArray(S, c, cOffset + 1 * ldc + L).mul(beta)).intoArray(c, cOffset + 1 * ldc + L);
+            c2_0.fma(va, FloatVector.fromArray(S, c, cOffset + 2 * ldc).mul(beta)).intoArray(c, cOffset + 2 * ldc);
+            c2_1.fma(va, FloatVector.fromArray(S, c, cOffset + 2 * ldc + L).mul(beta)).intoArray(c, cOffset + 2 * ldc + L);
+            c3_0.fma(va, FloatVector.fromArray(S, c, cOffset + 3 * ldc).mul(beta)).intoArray(c, cOffset + 3 * ldc);
+            c3_1.fma(va, FloatVector.fromArray(S, c, cOffset + 3 * ldc + L).mul(beta)).intoArray(c, cOffset + 3 * ldc + L);
+            c4_0.fma(va, FloatVector.fromArray(S, c, cOffset + 4 * ldc).mul(beta)).intoArray(c, cOffset + 4 * ldc);
+            c4_1.fma(va, FloatVector.fromArray(S, c, cOffset + 4 * ldc + L).mul(beta)).intoArray(c, cOffset + 4 * ldc + L);
+            c5_0.fma(va, FloatVector.fromArray(S, c, cOffset + 5 * ldc).mul(beta)).intoArray(c, cOffset + 5 * ldc);
+            c5_1.fma(va, FloatVector.fromArray(S, c, cOffset + 5 * ldc + L).mul(beta)).intoArray(c, cOffset + 5 * ldc + L);
+        }
+    }
+}
