@@ -11,9 +11,9 @@ import org.rankfold.engine.tensor.Tensor;
  * conv2, bn2 and, when projecting, shortcut (conv "0", BN "1").
  */
 public final class BasicBlock extends Module {
-    private final Module conv1;
+    private Module conv1;
     private final BatchNorm2d bn1;
-    private final Module conv2;
+    private Module conv2;
     private final BatchNorm2d bn2;
     private final Sequential shortcut;
 
@@ -48,6 +48,16 @@ public final class BasicBlock extends Module {
         h = bn2.forward(conv2.forward(h));
         Tensor s = shortcut == null ? x : shortcut.forward(x);
         return h.add(s).relu();
+    }
+
+    /** Supports replacing conv1 and conv2 (e.g. by a factorized form); the shortcut is a Sequential of its own. */
+    @Override
+    protected void rebindChild(String name, Module old, Module replacement) {
+        switch (name) {
+            case "conv1" -> conv1 = replacement;
+            case "conv2" -> conv2 = replacement;
+            default -> super.rebindChild(name, old, replacement);
+        }
     }
 
     /** True when the shortcut is a 1x1 projection. */

@@ -22,6 +22,22 @@ public final class Linear extends Module implements Costed {
         this.bias = bias ? registerParameter("bias", Init.pytorchDefaultBias(rng, in, out)) : null;
     }
 
+    /** A layer with the given weight (out, in) and bias (out) or null (used as is, not copied). */
+    public static Linear of(Tensor weight, Tensor bias) {
+        if (weight.rank() != 2) {
+            throw new IllegalArgumentException("linear weight must be (out, in), got rank " + weight.rank());
+        }
+        if (bias != null && bias.size() != weight.dim(0)) {
+            throw new IllegalArgumentException("linear bias must have " + weight.dim(0) + " elements, got " + bias.size());
+        }
+        return new Linear(weight, bias);
+    }
+
+    private Linear(Tensor weight, Tensor bias) {
+        this.weight = registerParameter("weight", weight);
+        this.bias = bias == null ? null : registerParameter("bias", bias);
+    }
+
     @Override
     protected Tensor compute(Tensor x) {
         if (x.rank() != 2 || x.dim(1) != weight.dim(1)) {

@@ -67,6 +67,37 @@ public abstract class Module {
         }
     }
 
+    /**
+     * Replaces the child registered under {@code name} by {@code replacement}, keeping its name and
+     * position (so parameter names stay "name.*"); the replacement takes this module's train/eval mode.
+     * Used by model surgery (over-parameterization, decomposition). Only containers that override
+     * {@link #rebindChild} support it: a subclass that keeps its children in fields must update them, and
+     * the default refuses rather than leave a field pointing at the old child. Returns the old child.
+     */
+    public final Module replaceChild(String name, Module replacement) {
+        Module old = children.get(name);
+        if (old == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " has no child '" + name + "'; children: "
+                    + children.keySet());
+        }
+        if (replacement == null) {
+            throw new IllegalArgumentException("replacement for child '" + name + "' is null");
+        }
+        rebindChild(name, old, replacement);
+        children.put(name, replacement);
+        replacement.train(training);
+        return old;
+    }
+
+    /**
+     * Points this module's own references from {@code old} to {@code replacement} (called by
+     * {@link #replaceChild} before the registry is updated). The default refuses.
+     */
+    protected void rebindChild(String name, Module old, Module replacement) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support replacing its child '"
+                + name + "'");
+    }
+
     /** Direct children in registration order (read-only). */
     public final Map<String, Module> children() {
         return Collections.unmodifiableMap(children);

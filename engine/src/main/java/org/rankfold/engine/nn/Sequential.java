@@ -27,6 +27,11 @@ public final class Sequential extends Module {
         return this;
     }
 
+    @Override
+    protected void rebindChild(String name, Module old, Module replacement) {
+        layers.set(layers.indexOf(old), replacement);
+    }
+
     public List<Module> layers() {
         return Collections.unmodifiableList(layers);
     }
