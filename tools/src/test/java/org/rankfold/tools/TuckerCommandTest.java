@@ -76,6 +76,7 @@ class TuckerCommandTest {
         CliRun.run("tucker", k.toString(), "--ranks", "2").badInput("two ranks");
         CliRun.run("tucker", k.toString(), "--ranks", "2,1", "--out", dir.resolve("no/such/dir/f.npz").toString())
                 .badInput("does not exist");
+        CliRun.run("tucker", k.toString(), "--ranks", "2,1", "--out", dir.toString()).badInput("is a directory");
         Path m = CliRun.npy(dir, "m.npy", NpyArray.ofDoubles(new int[] {4, 3}, new double[12]));
         CliRun.run("tucker", m.toString(), "--ranks", "1,1").badInput("4-D");
         CliRun.Result missing = CliRun.run("tucker", k.toString());
