@@ -71,6 +71,15 @@ public final class Tucker2 {
                 Arrays.copyOf(history, sweeps));
     }
 
+    /** Same as {@link #decompose(DenseTensor, int, int, Tucker2Options)} with {@code ranks = {R0, R1}}. */
+    public static Tucker2Result decompose(DenseTensor kernel, int[] ranks, Tucker2Options options) {
+        if (ranks == null || ranks.length != 2) {
+            throw new IllegalArgumentException("Tucker-2 takes two ranks {R0, R1}, got "
+                    + (ranks == null ? "null" : Arrays.toString(ranks)));
+        }
+        return decompose(kernel, ranks[0], ranks[1], options);
+    }
+
     /** Decomposes with TensorLy's stopping rule ({@link Tucker2Options#tensorly()}). */
     public static Tucker2Result decompose(DenseTensor kernel, int rankOut, int rankIn) {
         return decompose(kernel, rankOut, rankIn, Tucker2Options.tensorly());
