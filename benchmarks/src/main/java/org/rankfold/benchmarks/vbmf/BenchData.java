@@ -28,7 +28,10 @@ final class BenchData {
 
     /** {@code core [r0, r1, k, k] x_0 A x_1 B + noise}: a kernel {@code [s, c, k, k]} of Tucker ranks (r0, r1). */
     static DenseTensor plantedKernel(int s, int c, int k, int r0, int r1, double noise) {
-        SplittableRandom rng = new SplittableRandom(SEED);
+        return plantedKernel(new SplittableRandom(SEED), s, c, k, r0, r1, noise);
+    }
+
+    static DenseTensor plantedKernel(SplittableRandom rng, int s, int c, int k, int r0, int r1, double noise) {
         DenseTensor core = DenseTensor.zeros(r0, r1, k, k);
         for (int i = 0; i < core.size(); i++) {
             core.values()[i] = normal(rng);
