@@ -130,18 +130,29 @@ class NpyFormatTest {
         Files.write(f, cut);
         MalformedFileException e = assertThrows(MalformedFileException.class, () -> Npz.read(f));
         assertTrue(e.getMessage().contains("cut.npz!w.npy"), e.getMessage());
-        // and the input the fuzzer found, kept in the regression corpus
-        Path crash;
+    }
+
+    /**
+     * NpzFuzzTest findings, kept in its regression corpus: a truncated DEFLATE stream (EOFException while
+     * inflating) and a central directory that points past the end of the file (EOFException from ZipFile).
+     */
+    @Test
+    void npzFuzzFindingsAreMalformed() throws IOException {
         Path corpus;
         try {
             corpus = Path.of(NpyFormatTest.class.getResource("NpzFuzzTestInputs/read").toURI());
         } catch (java.net.URISyntaxException bad) {
             throw new IllegalStateException(bad);
         }
+        java.util.List<Path> crashes;
         try (var s = Files.list(corpus)) {
-            crash = s.filter(p -> p.getFileName().toString().startsWith("crash-")).findFirst().orElseThrow();
+            crashes = s.filter(p -> p.getFileName().toString().startsWith("crash-")).sorted().toList();
         }
-        assertThrows(MalformedFileException.class, () -> Npz.read(crash));
+        assertEquals(2, crashes.size(), "findings in " + corpus);
+        for (Path crash : crashes) {
+            MalformedFileException e = assertThrows(MalformedFileException.class, () -> Npz.read(crash), crash.toString());
+            assertTrue(e.getMessage().startsWith(crash.toString()), e.getMessage());
+        }
     }
 
     @Test
