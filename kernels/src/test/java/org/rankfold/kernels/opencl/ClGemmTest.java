@@ -44,6 +44,20 @@ class ClGemmTest extends SeededTest {
     }
 
     @Test
+    void rectangularTilingsFromTheTuningList() {
+        OpenClRuntime rt = OpenClTestDevice.runtime();
+        SplittableRandom rng = random();
+        // Small unrolled bodies: PoCL compiles each variant in seconds, and M, N >= tile/2 keep to this tiling.
+        for (GemmTiling t : List.of(new GemmTiling(32, 16, 8, 4, 2), new GemmTiling(16, 32, 4, 2, 4))) {
+            ClGemm gemm = new ClGemm(rt.programs(), rt.launcher(), rt.device(), t);
+            for (Transpose[] p : PAIRS) {
+                check(rt, gemm, rng, p[0], p[1], 67, 45, 19, 1f, 0.5f, 1, 3);
+                check(rt, gemm, rng, p[0], p[1], 17, 33, 5, 1f, 0f, 0, 0);
+            }
+        }
+    }
+
+    @Test
     void longReductionAndWideMatrices() {
         OpenClRuntime rt = OpenClTestDevice.runtime();
         SplittableRandom rng = random();
