@@ -43,8 +43,13 @@ public final class NpyArray {
         return new NpyArray(NpyDtype.UINT8, shape, values);
     }
 
-    /** Product of the dimensions (1 for a 0-d array); -1 if it overflows a long. */
+    /** Product of the dimensions (1 for a 0-d array, 0 if any dimension is 0); -1 if it overflows a long. */
     public static long elementCount(int[] shape) {
+        for (int d : shape) {
+            if (d == 0) {
+                return 0;
+            }
+        }
         long n = 1;
         for (int d : shape) {
             if (d < 0) {
@@ -158,6 +163,83 @@ public final class NpyArray {
 
     Object rawData() {
         return data;
+    }
+
+    /** The values encoded little-endian in this array's dtype, C order (the payload of .npy and safetensors). */
+    public byte[] toLittleEndianBytes() {
+        int n = size();
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(Math.multiplyExact(n, dtype.size()))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        switch (dtype) {
+            case FLOAT32 -> out.asFloatBuffer().put((float[]) data);
+            case FLOAT64 -> out.asDoubleBuffer().put((double[]) data);
+            case INT64 -> out.asLongBuffer().put((long[]) data);
+            case INT32 -> {
+                for (long x : (long[]) data) {
+                    out.putInt(Math.toIntExact(x));
+                }
+            }
+            case UINT8 -> out.put((byte[]) data);
+        }
+        return out.array();
+    }
+
+    /**
+     * Decodes {@code elementCount(shape)} little-endian values of {@code dtype} from {@code bytes} starting at
+     * {@code offset}; the caller has checked that they are there.
+     */
+    public static NpyArray fromLittleEndian(NpyDtype dtype, int[] shape, byte[] bytes, int offset) {
+        long count = elementCount(shape);
+        if (count < 0 || count > Integer.MAX_VALUE || offset < 0 || count * dtype.size() > bytes.length - (long) offset) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype.descr()
+                    + " needs more than the " + (bytes.length - (long) offset) + " bytes given");
+        }
+        int n = (int) count;
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes, offset, n * dtype.size()).slice()
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        return switch (dtype) {
+            case FLOAT32 -> {
+                float[] v = new float[n];
+                buf.asFloatBuffer().get(v);
+                yield ofFloats(shape, v);
+            }
+            case FLOAT64 -> {
+                double[] v = new double[n];
+                buf.asDoubleBuffer().get(v);
+                yield ofDoubles(shape, v);
+            }
+            case INT64 -> {
+                long[] v = new long[n];
+                buf.asLongBuffer().get(v);
+                yield ofLongs(shape, v);
+            }
+            case INT32 -> {
+                long[] v = new long[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = buf.getInt(4 * i);
+                }
+                yield ofInts(shape, v);
+            }
+            case UINT8 -> ofBytes(shape, Arrays.copyOfRange(bytes, offset, offset + n));
+        };
+    }
+
+    /** Number of NaN and infinite values (0 for integer arrays). */
+    public long[] nonFiniteCounts() {
+        long nan = 0;
+        long inf = 0;
+        if (dtype == NpyDtype.FLOAT32) {
+            for (float f : (float[]) data) {
+                nan += Float.isNaN(f) ? 1 : 0;
+                inf += Float.isInfinite(f) ? 1 : 0;
+            }
+        } else if (dtype == NpyDtype.FLOAT64) {
+            for (double d : (double[]) data) {
+                nan += Double.isNaN(d) ? 1 : 0;
+                inf += Double.isInfinite(d) ? 1 : 0;
+            }
+        }
+        return new long[] {nan, inf};
     }
 
     @Override

@@ -90,44 +90,12 @@ public final class NpyFormat {
             throw new MalformedFileException(name, dataStart + count * h.dtype.size(),
                     "end of data after " + count + " elements, found " + (available - count * h.dtype.size()) + " extra bytes");
         }
-        int n = (int) count;
         int off = (int) dataStart;
         int[] shape = h.shape;
         if (h.fortranOrder && shape.length > 1) {
             throw new MalformedFileException(name, headerStart, "fortran_order False (C order); Fortran-ordered arrays are not supported");
         }
-        return switch (h.dtype) {
-            case FLOAT32 -> {
-                float[] v = new float[n];
-                buf.position(off);
-                buf.asFloatBuffer().get(v);
-                yield NpyArray.ofFloats(shape, v);
-            }
-            case FLOAT64 -> {
-                double[] v = new double[n];
-                buf.position(off);
-                buf.asDoubleBuffer().get(v);
-                yield NpyArray.ofDoubles(shape, v);
-            }
-            case INT64 -> {
-                long[] v = new long[n];
-                buf.position(off);
-                buf.asLongBuffer().get(v);
-                yield NpyArray.ofLongs(shape, v);
-            }
-            case INT32 -> {
-                long[] v = new long[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = buf.getInt(off + 4 * i);
-                }
-                yield NpyArray.ofInts(shape, v);
-            }
-            case UINT8 -> {
-                byte[] v = new byte[n];
-                System.arraycopy(bytes, off, v, 0, n);
-                yield NpyArray.ofBytes(shape, v);
-            }
-        };
+        return NpyArray.fromLittleEndian(h.dtype, shape, bytes, off);
     }
 
     /** Writes one array in format 1.0 (2.0 if the header would not fit). */
@@ -158,21 +126,7 @@ public final class NpyFormat {
         }
         out.write(head.array());
         out.write(header);
-        int n = array.size();
-        ByteBuffer data = ByteBuffer.allocate(Math.multiplyExact(n, array.dtype().size())).order(ByteOrder.LITTLE_ENDIAN);
-        switch (array.dtype()) {
-            case FLOAT32 -> data.asFloatBuffer().put((float[]) array.rawData());
-            case FLOAT64 -> data.asDoubleBuffer().put((double[]) array.rawData());
-            case INT64 -> data.asLongBuffer().put((long[]) array.rawData());
-            case INT32 -> {
-                long[] v = (long[]) array.rawData();
-                for (long x : v) {
-                    data.putInt(Math.toIntExact(x));
-                }
-            }
-            case UINT8 -> data.put((byte[]) array.rawData());
-        }
-        out.write(data.array());
+        out.write(array.toLittleEndianBytes());
     }
 
     /** The .npy bytes of one array. */

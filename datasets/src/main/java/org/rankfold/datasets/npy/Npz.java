@@ -1,9 +1,7 @@
 package org.rankfold.datasets.npy;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -17,6 +15,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.datasets.io.AtomicFiles;
 
 /**
  * NumPy's {@code .npz}: a ZIP archive with one {@code KEY.npy} entry per array ({@code np.savez} stores,
@@ -83,35 +82,30 @@ public final class Npz {
                 throw new MalformedFileException(where, declared, "the end of the entry after " + declared + " bytes");
             }
             return b;
-        } catch (ZipException e) {
+        } catch (ZipException | java.io.EOFException e) {
+            // a truncated DEFLATE stream ends in EOFException, not ZipException (found by NpzFuzzTest)
             throw new MalformedFileException(where, -1, "a readable ZIP entry (" + e.getMessage() + ")");
         }
     }
 
-    /** Writes arrays as an uncompressed .npz (like {@code np.savez}); replaces the file atomically. */
+    /** Writes arrays as an uncompressed .npz (like {@code np.savez}); replaces the file atomically (fsync + rename). */
     public static void write(Path file, Map<String, NpyArray> arrays) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp));
-                 ZipOutputStream zip = new ZipOutputStream(os)) {
-                for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
-                    byte[] bytes = NpyFormat.toBytes(e.getValue());
-                    ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
-                    entry.setMethod(ZipEntry.STORED);
-                    entry.setSize(bytes.length);
-                    CRC32 crc = new CRC32();
-                    crc.update(bytes);
-                    entry.setCrc(crc.getValue());
-                    zip.putNextEntry(entry);
-                    zip.write(bytes);
-                    zip.closeEntry();
-                }
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
+                byte[] bytes = NpyFormat.toBytes(e.getValue());
+                ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+                entry.setMethod(ZipEntry.STORED);
+                entry.setSize(bytes.length);
+                CRC32 crc = new CRC32();
+                crc.update(bytes);
+                entry.setCrc(crc.getValue());
+                zip.putNextEntry(entry);
+                zip.write(bytes);
+                zip.closeEntry();
             }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            // finish, not close: AtomicFiles still has to force the file to disk
+            zip.finish();
+        });
     }
 }

@@ -9,6 +9,6 @@ final class NotLanded {
 
     static UserError because(String command, int issue, String what) {
         return new UserError("'" + command + "' is not available yet: " + what + " lands with issue #" + issue
-                + " (see 'issues show " + issue + "').");
+                + " of the project tracker.");
     }
 }

@@ -1,0 +1,13 @@
+package org.rankfold.datasets.loader;
+
+/**
+ * One mini-batch: {@code images} is (N, C, H, W) row-major, normalized and augmented, {@code labels} has N
+ * entries. {@code epoch} and {@code index} say where it sits in the schedule, so a consumer can record a
+ * resume point. Arrays are fresh per batch and owned by the consumer.
+ */
+public record Batch(int epoch, int index, float[] images, int[] labels, int channels, int height, int width) {
+    /** Number of images N. */
+    public int size() {
+        return labels.length;
+    }
+}

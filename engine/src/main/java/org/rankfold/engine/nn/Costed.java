@@ -1,0 +1,18 @@
+package org.rankfold.engine.nn;
+
+/**
+ * A layer that counts in the params/MACs accounting (DESIGN.md 2.5): convolutions, factorized
+ * convolutions and linear layers. BatchNorm's affine parameters are reported separately; layers without
+ * weights cost nothing.
+ */
+public interface Costed {
+
+    /** Weights plus biases. */
+    long weightParameters();
+
+    /**
+     * Multiply-accumulates for one image whose input to this layer has shape {@code inputShape} without the
+     * batch dimension ((C, H, W) for convolutions, (features) for linear layers).
+     */
+    long macs(int[] inputShape);
+}

@@ -1,0 +1,208 @@
+package org.rankfold.engine.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.rankfold.engine.tensor.Tensor;
+
+/**
+ * A layer or a composition of layers, in PyTorch's style: parameters, buffers (e.g. running statistics)
+ * and child modules registered under names, so {@link #namedParameters()} yields names such as
+ * "conv1.weight" or "layer1.0.bn1.bias" in registration order; a train/eval mode that applies to the
+ * whole subtree.
+ *
+ * <p>Subclasses implement {@link #compute(Tensor)}; callers use {@link #forward(Tensor)}, which also
+ * notifies an attached {@link LayerObserver}.
+ */
+public abstract class Module {
+    private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+    private LayerObserver observer;
+    private String observedName = "";
+
+    /** Runs the layer and notifies the observer, if one is attached. */
+    public final Tensor forward(Tensor x) {
+        Tensor y = compute(x);
+        LayerObserver o = observer;
+        if (o != null) {
+            o.afterForward(observedName, this, x, y);
+        }
+        return y;
+    }
+
+    /** The layer's function. */
+    protected abstract Tensor compute(Tensor x);
+
+    /** Registers a trainable parameter (marked as requiring gradients); returns it. */
+    protected final Tensor registerParameter(String name, Tensor value) {
+        checkName(name);
+        value.requiresGrad(true);
+        parameters.put(name, value);
+        return value;
+    }
+
+    /** Registers a non-trainable state tensor that belongs to checkpoints (e.g. running mean). */
+    protected final Tensor registerBuffer(String name, Tensor value) {
+        checkName(name);
+        buffers.put(name, value);
+        return value;
+    }
+
+    /** Registers a child module; returns it. */
+    protected final <M extends Module> M registerModule(String name, M module) {
+        checkName(name);
+        children.put(name, module);
+        return module;
+    }
+
+    private void checkName(String name) {
+        if (name.isEmpty() || name.contains(".") || parameters.containsKey(name) || buffers.containsKey(name)
+                || children.containsKey(name)) {
+            throw new IllegalArgumentException("invalid or duplicate name '" + name + "' in " + getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Replaces the child registered under {@code name} by {@code replacement}, keeping its name and
+     * position (so parameter names stay "name.*"); the replacement takes this module's train/eval mode.
+     * Used by model surgery (over-parameterization, decomposition). Only containers that override
+     * {@link #rebindChild} support it: a subclass that keeps its children in fields must update them, and
+     * the default refuses rather than leave a field pointing at the old child. Returns the old child.
+     */
+    public final Module replaceChild(String name, Module replacement) {
+        Module old = children.get(name);
+        if (old == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " has no child '" + name + "'; children: "
+                    + children.keySet());
+        }
+        if (replacement == null) {
+            throw new IllegalArgumentException("replacement for child '" + name + "' is null");
+        }
+        rebindChild(name, old, replacement);
+        children.put(name, replacement);
+        replacement.train(training);
+        return old;
+    }
+
+    /**
+     * Points this module's own references from {@code old} to {@code replacement} (called by
+     * {@link #replaceChild} before the registry is updated). The default refuses.
+     */
+    protected void rebindChild(String name, Module old, Module replacement) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support replacing its child '"
+                + name + "'");
+    }
+
+    /** Direct children in registration order (read-only). */
+    public final Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** Every parameter of the subtree under its qualified name ("conv1.weight"). */
+    public final Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out, true);
+        return out;
+    }
+
+    /** Every buffer of the subtree under its qualified name ("bn1.running_mean"). */
+    public final Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out, false);
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Tensor> out, boolean params) {
+        for (Map.Entry<String, Tensor> e : (params ? parameters : buffers).entrySet()) {
+            out.put(prefix + e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            e.getValue().collect(prefix + e.getKey() + ".", out, params);
+        }
+    }
+
+    /** The parameters in {@link #namedParameters()} order. */
+    public final List<Tensor> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** This module (name "") and every descendant under its qualified name, parents first. */
+    public final Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        walk("", out);
+        return out;
+    }
+
+    private void walk(String name, Map<String, Module> out) {
+        out.put(name, this);
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            e.getValue().walk(name.isEmpty() ? e.getKey() : name + "." + e.getKey(), out);
+        }
+    }
+
+    /** Sets training (true) or evaluation (false) mode for the whole subtree; returns this. */
+    public Module train(boolean on) {
+        training = on;
+        for (Module child : children.values()) {
+            child.train(on);
+        }
+        return this;
+    }
+
+    /** Evaluation mode for the whole subtree; returns this. */
+    public Module eval() {
+        return train(false);
+    }
+
+    public final boolean isTraining() {
+        return training;
+    }
+
+    /** Zeroes the gradients of every parameter of the subtree. */
+    public final void zeroGrad() {
+        for (Tensor p : namedParameters().values()) {
+            p.zeroGrad();
+        }
+    }
+
+    /** Total number of parameter elements. */
+    public final long parameterCount() {
+        long n = 0;
+        for (Tensor p : namedParameters().values()) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    /**
+     * Attaches {@code observer} (null detaches) to this module and every descendant, each under its
+     * qualified name relative to this module ("" for this one).
+     */
+    public final void observe(LayerObserver observer) {
+        for (Map.Entry<String, Module> e : namedModules().entrySet()) {
+            e.getValue().observer = observer;
+            e.getValue().observedName = e.getKey();
+        }
+    }
+
+    /** The observer attached to this module, or null. */
+    public final LayerObserver observer() {
+        return observer;
+    }
+
+    /** Attaches an observer to this single module only (not to descendants) under {@code name}. */
+    public final void observeOnly(String name, LayerObserver observer) {
+        this.observer = observer;
+        this.observedName = name;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName();
+    }
+}

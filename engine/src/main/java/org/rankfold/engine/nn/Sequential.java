@@ -1,0 +1,54 @@
+package org.rankfold.engine.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.rankfold.engine.tensor.Tensor;
+
+/** Applies its children in order. Children are named "0", "1", ... unless {@link #add(String, Module)} names them. */
+public final class Sequential extends Module {
+    private final List<Module> layers = new ArrayList<>();
+
+    public Sequential(Module... modules) {
+        for (Module m : modules) {
+            add(m);
+        }
+    }
+
+    /** Appends a child named by its position. */
+    public Sequential add(Module module) {
+        return add(Integer.toString(layers.size()), module);
+    }
+
+    /** Appends a child under {@code name}. */
+    public Sequential add(String name, Module module) {
+        layers.add(registerModule(name, module));
+        return this;
+    }
+
+    @Override
+    protected void rebindChild(String name, Module old, Module replacement) {
+        layers.set(layers.indexOf(old), replacement);
+    }
+
+    public List<Module> layers() {
+        return Collections.unmodifiableList(layers);
+    }
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        Tensor y = x;
+        for (Module m : layers) {
+            y = m.forward(y);
+        }
+        return y;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Sequential(");
+        children().forEach((k, v) -> sb.append("\n  (").append(k).append("): ").append(v));
+        return sb.append("\n)").toString();
+    }
+}

@@ -1,0 +1,154 @@
+package org.rankfold.engine.ops;
+
+import java.util.Arrays;
+
+import org.rankfold.engine.tensor.Tensor;
+import org.rankfold.kernels.Backend;
+import org.rankfold.kernels.Backends;
+
+/**
+ * Batch normalization over (N, H, W) for each channel of x (N, C, H, W) (Ioffe and Szegedy 2015).
+ *
+ * <p>Training: with m = N*H*W, mean_c and the biased variance var_c = (1/m) sum (x - mean_c)^2 (two passes,
+ * no E[x^2] - mean^2 cancellation), xhat = (x - mean_c) / sqrt(var_c + eps), y = gamma_c xhat + beta_c.
+ * Running statistics follow PyTorch: {@code running = (1 - momentum) running + momentum * batch}, with
+ * the <em>unbiased</em> variance var_c * m / (m - 1) in the running update. Backward (eq. of the paper,
+ * reduced):
+ * <pre>
+ *   dbeta_c  = sum dy        dgamma_c = sum dy * xhat
+ *   dx       = gamma_c / sqrt(var_c + eps) * (dy - dbeta_c / m - xhat * dgamma_c / m)
+ * </pre>
+ * Evaluation: y = gamma_c (x - running_mean_c) / sqrt(running_var_c + eps) + beta_c, a per-channel affine
+ * map whose backward is dx = dy * gamma_c / sqrt(running_var_c + eps).
+ */
+public final class BatchNormOp {
+    private BatchNormOp() {
+    }
+
+    /**
+     * Training-mode forward; {@code runningMean} and {@code runningVar} (C) are updated in place. The
+     * normalized input is kept for backward; {@code workspace} supplies its temporary in backward.
+     */
+    public static Tensor train(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                               double momentum, double eps, Workspace workspace) {
+        check(x, gamma, beta);
+        int n = x.dim(0);
+        int c = x.dim(1);
+        int hw = x.dim(2) * x.dim(3);
+        long m = (long) n * hw;
+        if (m < 2) {
+            throw new IllegalArgumentException("batch norm in training mode needs more than 1 value per channel, got input "
+                    + Arrays.toString(x.shape()));
+        }
+        Backend be = Backends.current();
+        double[] sums = new double[c];
+        be.channelSums(n, c, hw, x.data(), 0, sums);
+        float[] negMean = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            negMean[ch] = (float) (-sums[ch] / m);
+        }
+        // xhat = (x - mean) then * invstd, in place in one buffer kept for backward.
+        float[] xhat = new float[x.size()];
+        be.channelAffine(n, c, hw, x.data(), 0, null, negMean, xhat, 0);
+        double[] sq = new double[c];
+        be.channelDots(n, c, hw, xhat, 0, xhat, 0, sq);
+        float[] invStd = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            double var = sq[ch] / m;
+            invStd[ch] = (float) (1.0 / Math.sqrt(var + eps));
+            float[] rm = runningMean.data();
+            float[] rv = runningVar.data();
+            rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * (sums[ch] / m));
+            rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * var * m / (m - 1));
+        }
+        be.channelAffine(n, c, hw, xhat, 0, invStd, null, xhat, 0);
+        float[] out = new float[x.size()];
+        be.channelAffine(n, c, hw, xhat, 0, gamma.data(), beta.data(), out, 0);
+        Workspace ws = workspace != null ? workspace : new Workspace();
+        return Tensor.derived(out, x.shape(), "batchNorm", dout -> {
+            Backend bk = Backends.current();
+            double[] dbeta = new double[c];
+            double[] dgamma = new double[c];
+            bk.channelSums(n, c, hw, dout, 0, dbeta);
+            bk.channelDots(n, c, hw, dout, 0, xhat, 0, dgamma);
+            if (x.requiresGrad()) {
+                float[] a = new float[c];
+                float[] b = new float[c];
+                float[] k = new float[c];
+                float[] gm = gamma.data();
+                for (int ch = 0; ch < c; ch++) {
+                    a[ch] = (float) (-dgamma[ch] / m);
+                    b[ch] = (float) (-dbeta[ch] / m);
+                    k[ch] = gm[ch] * invStd[ch];
+                }
+                float[] t = ws.floats(x.size());
+                bk.channelAffine(n, c, hw, xhat, 0, a, b, t, 0); // t = -(dbeta + xhat dgamma) / m
+                bk.addInPlace(x.size(), dout, 0, t, 0);          // t += dy
+                bk.channelAffine(n, c, hw, t, 0, k, null, t, 0); // t *= gamma invstd
+                bk.addInPlace(x.size(), t, 0, x.gradForAccumulation(), 0);
+            }
+            addInto(gamma, dgamma);
+            addInto(beta, dbeta);
+        }, x, gamma, beta);
+    }
+
+    /** Evaluation-mode forward with the running statistics (not modified). */
+    public static Tensor eval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps) {
+        check(x, gamma, beta);
+        int n = x.dim(0);
+        int c = x.dim(1);
+        int hw = x.dim(2) * x.dim(3);
+        float[] scale = new float[c];
+        float[] shift = new float[c];
+        float[] invStd = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            invStd[ch] = (float) (1.0 / Math.sqrt(runningVar.data()[ch] + eps));
+            scale[ch] = gamma.data()[ch] * invStd[ch];
+            shift[ch] = beta.data()[ch] - runningMean.data()[ch] * scale[ch];
+        }
+        Backend be = Backends.current();
+        float[] out = new float[x.size()];
+        be.channelAffine(n, c, hw, x.data(), 0, scale, shift, out, 0);
+        float[] mean = runningMean.data().clone();
+        return Tensor.derived(out, x.shape(), "batchNormEval", dout -> {
+            Backend bk = Backends.current();
+            double[] dbeta = new double[c];
+            bk.channelSums(n, c, hw, dout, 0, dbeta);
+            if (gamma.requiresGrad()) {
+                // dgamma = sum dy (x - mean) invstd = invstd (sum dy x - mean sum dy)
+                double[] dot = new double[c];
+                bk.channelDots(n, c, hw, dout, 0, x.data(), 0, dot);
+                for (int ch = 0; ch < c; ch++) {
+                    dot[ch] = invStd[ch] * (dot[ch] - mean[ch] * dbeta[ch]);
+                }
+                addInto(gamma, dot);
+            }
+            if (x.requiresGrad()) {
+                float[] t = new float[x.size()];
+                bk.channelAffine(n, c, hw, dout, 0, scale, null, t, 0);
+                bk.addInPlace(x.size(), t, 0, x.gradForAccumulation(), 0);
+            }
+            addInto(beta, dbeta);
+        }, x, gamma, beta);
+    }
+
+    private static void addInto(Tensor t, double[] values) {
+        if (t.requiresGrad()) {
+            float[] g = t.gradForAccumulation();
+            for (int i = 0; i < values.length; i++) {
+                g[i] += (float) values[i];
+            }
+        }
+    }
+
+    private static void check(Tensor x, Tensor gamma, Tensor beta) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("batch norm needs x (N, C, H, W), got " + Arrays.toString(x.shape()));
+        }
+        int c = x.dim(1);
+        if (gamma.size() != c || beta.size() != c) {
+            throw new IllegalArgumentException("batch norm: gamma/beta must have " + c + " elements, got "
+                    + gamma.size() + "/" + beta.size());
+        }
+    }
+}
