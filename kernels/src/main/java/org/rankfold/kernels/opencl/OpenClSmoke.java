@@ -1,5 +1,6 @@
 package org.rankfold.kernels.opencl;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -96,7 +97,9 @@ public final class OpenClSmoke {
             time(rt.gemm(), p[0], p[1], size, reps);
         }
         if (allTilings) {
-            for (GemmTiling t : GemmTiling.CANDIDATES) {
+            List<GemmTiling> all = new ArrayList<>(GemmTiling.CANDIDATES);
+            all.addAll(GemmTiling.TUNING);
+            for (GemmTiling t : all) {
                 if (t.fits(d.maxWorkGroupSize(), d.localMemBytes()) && !t.equals(rt.gemm().tiling())) {
                     time(new ClGemm(rt.programs(), rt.launcher(), d, t), Transpose.NO, Transpose.NO, size, reps);
                 }
