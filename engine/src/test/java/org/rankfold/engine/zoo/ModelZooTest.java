@@ -45,7 +45,7 @@ class ModelZooTest extends SeededTest {
         Sequential resnet = ModelZoo.create("resnet20", 1, 28, 10, 3);
         assertTrue(resnet.namedParameters().containsKey("layer2.0.shortcut.0.weight"));
         assertTrue(resnet.namedParameters().containsKey("layer3.2.conv2.weight"));
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             assertArrayEquals(new int[] {2, 10}, resnet.forward(Tensor.zeros(2, 1, 28, 28)).shape());
             assertArrayEquals(new int[] {2, 10},
                     ModelZoo.create("fashionnet", 1, 28, 10, 3).forward(Tensor.zeros(2, 1, 28, 28)).shape());
