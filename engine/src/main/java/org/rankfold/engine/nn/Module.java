@@ -159,6 +159,11 @@ public abstract class Module {
         }
     }
 
+    /** The observer attached to this module, or null. */
+    public final LayerObserver observer() {
+        return observer;
+    }
+
     /** Attaches an observer to this single module only (not to descendants) under {@code name}. */
     public final void observeOnly(String name, LayerObserver observer) {
         this.observer = observer;

@@ -109,6 +109,23 @@ public final class Elementwise {
         }, a);
     }
 
+    /** {@code a^p} elementwise; d a = dout * p * a^(p-1). For p < 1 the input must be positive. */
+    public static Tensor pow(Tensor a, double p) {
+        float[] x = a.data();
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) Math.pow(x[i], p);
+        }
+        return Tensor.derived(out, a.shape(), "pow", dout -> {
+            if (a.requiresGrad()) {
+                float[] g = a.gradForAccumulation();
+                for (int i = 0; i < x.length; i++) {
+                    g[i] += (float) (dout[i] * p * Math.pow(x[i], p - 1));
+                }
+            }
+        }, a);
+    }
+
     /** {@code t.grad += s * dout} when t requires grad. */
     static void accumulate(Tensor t, float[] dout, float s) {
         if (!t.requiresGrad()) {

@@ -101,7 +101,7 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String describe(org.rankfold.engine.zoo.InputShape s) {
+    private static String describe(InputShape s) {
         return s.channels() + "x" + s.height() + "x" + s.width() + " images of " + s.classes() + " classes";
     }
 

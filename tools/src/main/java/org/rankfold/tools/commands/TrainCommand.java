@@ -13,10 +13,13 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.loader.DataLoader;
+import org.rankfold.engine.accounting.CostProfiler;
+import org.rankfold.engine.accounting.CostReport;
 import org.rankfold.engine.checkpoint.BestCheckpointListener;
 import org.rankfold.engine.checkpoint.Checkpoint;
 import org.rankfold.engine.checkpoint.CheckpointListener;
 import org.rankfold.engine.checkpoint.CheckpointReader;
+import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.checkpoint.OptimizerState;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.optim.Sgd;
@@ -24,8 +27,6 @@ import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.MetricsCsvListener;
 import org.rankfold.engine.train.Trainer;
 import org.rankfold.engine.train.TrainingStoppedException;
-import org.rankfold.engine.zoo.InputShape;
-import org.rankfold.engine.zoo.ModelCost;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.train.CpuSession;
@@ -126,16 +127,16 @@ public final class TrainCommand implements Callable<Integer> {
         try (CpuSession cpu = CpuSession.open(device, threads)) {
             RunData rd = RunData.load(s.data(), s.limitTrain(), s.limitTest());
             InputShape input = rd.inputShape();
-            Module net = resumed != null ? resumed.model() : ModelZoo.create(s.model(), input, s.seed());
+            Module net = resumed != null ? resumed.model() : input.createZooModel(s.model(), s.seed());
             if (resumed != null && !resumed.input().equals(input)) {
                 throw new UserError("the checkpoint's model takes " + resumed.input() + " but the data gives " + input);
             }
-            ModelCost cost = ModelCost.of(net, input);
+            CostReport cost = CostProfiler.profile(net, input.chw());
             int savedThreads = resumed == null ? cpu.threads() : resumed.config().path("threads").asInt(cpu.threads());
             if (talk) {
                 stdout.println("data: " + rd.split().summary());
                 stdout.printf(Locale.ROOT, "model: %s, %,d params (+%,d BN), %.2fM MACs per image; backend %s%n", s.model(),
-                        cost.params(), cost.bnParams(), cost.macs() / 1e6, cpu.describe());
+                        cost.parameters(), cost.batchNormParameters(), cost.macs() / 1e6, cpu.describe());
                 stdout.println("run directory: " + runDir);
                 if (savedThreads != cpu.threads()) {
                     stdout.println("note: the run was started with " + savedThreads + " threads; with " + cpu.threads()
@@ -175,14 +176,14 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private void report(PrintWriter stdout, TrainSettings s, RunData rd, Path runDir, List<EpochResult> history, double best,
-                        double secs, ModelCost cost) {
+                        double secs, CostReport cost) {
         EpochResult last = history.isEmpty() ? null : history.getLast();
         if (json) {
             ObjectNode o = MAPPER.createObjectNode();
             o.put("model", s.model());
             o.put("data", rd.split().summary());
             o.put("epochs", history.size());
-            o.put("params", cost.params());
+            o.put("params", cost.parameters());
             o.put("macs", cost.macs());
             if (last != null) {
                 o.put("train_loss", last.trainLoss());

@@ -9,7 +9,7 @@ import org.rankfold.datasets.loader.Augmentation;
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.datasets.loader.LoaderOptions;
 import org.rankfold.datasets.loader.Normalization;
-import org.rankfold.engine.zoo.InputShape;
+import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.tools.UserError;
 
 /**
