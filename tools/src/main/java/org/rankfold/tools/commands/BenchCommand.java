@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.bench.BenchConvCommand;
 import org.rankfold.tools.bench.BenchGemmCommand;
+import org.rankfold.tools.bench.BenchInferCommand;
+import org.rankfold.tools.bench.BenchTrainCommand;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -66,7 +66,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         Path dir = resolve(checkpoint);
         PrintWriter stdout = spec.commandLine().getOut();
-        try (CpuSession cpu = CpuSession.open(device, threads)) {
+        try (CpuSession _ = CpuSession.open(device, threads)) {
             Checkpoint c = CheckpointReader.load(dir);
             JsonNode cfg = c.config();
             String spec = data != null ? data : cfg != null && cfg.hasNonNull("data") ? cfg.get("data").asText() : "default";
@@ -101,7 +101,7 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String describe(InputShape s) {
+    private static String describe(org.rankfold.engine.checkpoint.InputShape s) {
         return s.channels() + "x" + s.height() + "x" + s.width() + " images of " + s.classes() + " classes";
     }
 
