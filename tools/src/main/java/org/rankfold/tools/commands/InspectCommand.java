@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.inspect.FileInspector;
 import org.rankfold.datasets.inspect.FileReport;
 import org.rankfold.tools.UserError;
+import org.rankfold.tools.inspect.CheckpointInspector;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,8 +58,13 @@ public final class InspectCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int inspectCheckpoint(Path dir) {
-        throw new UserError("checkpoint inspection lands with issue 4 (" + dir + " is a directory; data files can be inspected now)");
+    private int inspectCheckpoint(Path dir) throws IOException {
+        if (!CheckpointInspector.accepts(dir)) {
+            throw new UserError(dir + " is a directory but not a checkpoint (no model.json and state.json) nor a run directory"
+                    + " with best/ or checkpoint/");
+        }
+        print(CheckpointInspector.inspect(dir));
+        return 0;
     }
 
     private void print(FileReport report) throws JsonProcessingException {

@@ -56,7 +56,7 @@ class InspectCommandTest {
     void directoriesAndMissingFiles(@TempDir Path dir) {
         Result d = run("inspect", dir.toString());
         assertEquals(2, d.code());
-        assertTrue(d.err().contains("checkpoint inspection lands with issue 4"), d.err());
+        assertTrue(d.err().contains("not a checkpoint"), d.err());
         Result m = run("inspect", dir.resolve("nope.npy").toString());
         assertEquals(2, m.code());
         assertTrue(m.err().contains("no such file"), m.err());
