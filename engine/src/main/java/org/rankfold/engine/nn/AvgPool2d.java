@@ -26,6 +26,15 @@ public final class AvgPool2d extends Module {
         return PoolOps.avgPool(x, spec, countIncludePad);
     }
 
+    public ConvSpec spec() {
+        return spec;
+    }
+
+    /** True when padded positions count in the divisor. */
+    public boolean countIncludePad() {
+        return countIncludePad;
+    }
+
     @Override
     public String toString() {
         return "AvgPool2d(" + spec.kernelH() + ", stride=" + spec.strideH() + ", padding=" + spec.padH()

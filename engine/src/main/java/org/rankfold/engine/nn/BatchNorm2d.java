@@ -64,6 +64,15 @@ public final class BatchNorm2d extends Module {
         return gamma.size();
     }
 
+    /** Weight of the batch statistic in the running-statistics update (PyTorch's momentum). */
+    public double momentum() {
+        return momentum;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
     @Override
     public String toString() {
         return "BatchNorm2d(" + gamma.size() + ", momentum=" + momentum + ", eps=" + eps + ")";

@@ -26,6 +26,11 @@ public final class Dropout extends Module {
         return isTraining() && p > 0 ? DropoutOp.forward(x, p, rng) : x;
     }
 
+    /** The drop probability. */
+    public double p() {
+        return p;
+    }
+
     @Override
     public String toString() {
         return "Dropout(p=" + p + ")";

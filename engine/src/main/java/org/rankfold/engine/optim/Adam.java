@@ -70,6 +70,28 @@ public final class Adam extends Optimizer {
         }
     }
 
+    /** The first and second moment estimates {m, v} of {@code p} (live, not copies), or null before its first step. */
+    public float[][] moments(Tensor p) {
+        return state.get(p);
+    }
+
+    /** Replaces the moments of {@code p} by copies (checkpoint resume). */
+    public void setMoments(Tensor p, float[] m, float[] v) {
+        if (!parameters.contains(p) || m.length != p.size() || v.length != p.size()) {
+            throw new IllegalArgumentException("Adam moments of " + m.length + "/" + v.length + " values for a parameter of "
+                    + p.size() + " that this optimizer " + (parameters.contains(p) ? "owns" : "does not own"));
+        }
+        state.put(p, new float[][] {m.clone(), v.clone()});
+    }
+
+    /** Sets the step count t used by the bias corrections (checkpoint resume). */
+    public void setSteps(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+        }
+        this.steps = steps;
+    }
+
     /** Steps taken so far. */
     public int steps() {
         return steps;

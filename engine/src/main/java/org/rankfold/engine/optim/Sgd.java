@@ -73,6 +73,15 @@ public final class Sgd extends Optimizer {
         }
     }
 
+    /** Replaces the momentum buffer of {@code p} by a copy of {@code values} (checkpoint resume). */
+    public void setMomentumBuffer(Tensor p, float[] values) {
+        if (!parameters.contains(p) || values.length != p.size()) {
+            throw new IllegalArgumentException("momentum buffer of " + values.length + " values for a parameter of "
+                    + p.size() + " that this optimizer " + (parameters.contains(p) ? "owns" : "does not own"));
+        }
+        buffers.put(p, values.clone());
+    }
+
     /** The momentum buffer of {@code p} (live, not a copy), or null before its first step. */
     public float[] momentumBuffer(Tensor p) {
         return buffers.get(p);

@@ -1,0 +1,200 @@
+package org.rankfold.engine.checkpoint;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.datasets.npy.NpyArray;
+import org.rankfold.datasets.safetensors.Safetensors;
+import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.train.EpochResult;
+import org.rankfold.engine.train.TrainingState;
+import org.rankfold.engine.zoo.InputShape;
+
+/**
+ * Loads a checkpoint directory written by {@link CheckpointWriter}. {@code state.json} is read first and
+ * the SHA-256 of every file it lists is verified before that file is parsed; {@code model.json} rebuilds
+ * the architecture; the weights must match it name by name, shape by shape. Every defect is a
+ * {@link MalformedFileException} naming the file and the field or tensor.
+ */
+public final class CheckpointReader {
+    private static final Set<String> KNOWN_FILES = Set.of(CheckpointFiles.MODEL, CheckpointFiles.WEIGHTS, CheckpointFiles.OPTIMIZER);
+
+    private CheckpointReader() {
+    }
+
+    /**
+     * The directory to read for {@code dir}: itself, or, when it is missing because a save was interrupted
+     * between its two renames, the newest hidden ".old" sibling left by that save.
+     */
+    public static Path resolve(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            return abs;
+        }
+        Path parent = abs.getParent();
+        List<Path> olds = new ArrayList<>();
+        if (parent != null && Files.isDirectory(parent)) {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, "." + abs.getFileName() + ".old-*")) {
+                s.forEach(olds::add);
+            }
+        }
+        Path best = null;
+        FileTime bestTime = null;
+        for (Path p : olds) {
+            FileTime t = Files.getLastModifiedTime(p);
+            if (best == null || t.compareTo(bestTime) > 0) {
+                best = p;
+                bestTime = t;
+            }
+        }
+        if (best == null) {
+            throw new NoSuchFileException(abs.toString(), null, "no checkpoint directory");
+        }
+        return best;
+    }
+
+    /** True when {@code dir} looks like a checkpoint (holds a state.json and a model.json). */
+    public static boolean isCheckpoint(Path dir) {
+        return Files.isDirectory(dir) && Files.isRegularFile(dir.resolve(CheckpointFiles.STATE))
+                && Files.isRegularFile(dir.resolve(CheckpointFiles.MODEL));
+    }
+
+    /** Loads everything: model with weights, training state, optimizer tensors, configuration. */
+    public static Checkpoint load(Path dir) throws IOException {
+        Path d = resolve(dir);
+        Path stateFile = d.resolve(CheckpointFiles.STATE);
+        JsonNode state = CheckpointJson.read(stateFile, CheckpointJson.readBounded(stateFile, CheckpointJson.MAX_FILE_BYTES));
+        checkFormat(state, CheckpointFiles.STATE_FORMAT, stateFile);
+        JsonNode files = CheckpointJson.field(state, "files", stateFile, "");
+        if (!files.isObject()) {
+            throw new MalformedFileException(stateFile.toString(), -1, "field 'files' must be an object");
+        }
+        for (Iterator<String> it = files.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!KNOWN_FILES.contains(name)) {
+                throw new MalformedFileException(stateFile.toString(), -1, "field 'files." + name + "': not a checkpoint file ("
+                        + String.join(", ", KNOWN_FILES) + ")");
+            }
+        }
+        Path modelFile = d.resolve(CheckpointFiles.MODEL);
+        JsonNode modelJson = CheckpointJson.read(modelFile, verified(d, CheckpointFiles.MODEL, files, stateFile, CheckpointJson.MAX_FILE_BYTES));
+        ModelAndInput mi = model(modelJson, modelFile);
+
+        Path weightsFile = d.resolve(CheckpointFiles.WEIGHTS);
+        byte[] weights = verified(d, CheckpointFiles.WEIGHTS, files, stateFile, Long.MAX_VALUE);
+        Weights.load(mi.model, Safetensors.parse(weights, weightsFile.toString()).tensors(), weightsFile);
+
+        TrainingState training = training(state, stateFile);
+        String optimizerType = null;
+        Map<String, NpyArray> optimizerTensors = Map.of();
+        JsonNode opt = CheckpointJson.field(state, "optimizer", stateFile, "");
+        if (opt.has("file")) {
+            String name = CheckpointJson.text(opt, "file", stateFile, "optimizer.");
+            if (!name.equals(CheckpointFiles.OPTIMIZER)) {
+                throw new MalformedFileException(stateFile.toString(), -1, "field 'optimizer.file' must be " + CheckpointFiles.OPTIMIZER);
+            }
+            optimizerType = CheckpointJson.text(opt, "type", stateFile, "optimizer.");
+            Path optFile = d.resolve(name);
+            Safetensors.Contents c = Safetensors.parse(verified(d, name, files, stateFile, Long.MAX_VALUE), optFile.toString());
+            String metaType = c.header().metadata().get(OptimizerState.TYPE);
+            if (!optimizerType.equals(metaType)) {
+                throw new MalformedFileException(optFile.toString(), -1, "metadata 'type' is " + metaType + ", state.json says "
+                        + optimizerType);
+            }
+            optimizerTensors = c.tensors();
+        }
+        JsonNode loader = CheckpointJson.field(state, "data_loader", stateFile, "");
+        long seed = loader.has("seed") ? CheckpointJson.integer(loader, "seed", Long.MIN_VALUE, Long.MAX_VALUE, stateFile, "data_loader.") : 0;
+        return new Checkpoint(mi.model, mi.name, mi.input, training, optimizerType, optimizerTensors, seed, state.get("config"));
+    }
+
+    /** Only the architecture (weights not loaded): for inspection. */
+    public static Checkpoint loadArchitecture(Path dir) throws IOException {
+        Path d = resolve(dir);
+        Path modelFile = d.resolve(CheckpointFiles.MODEL);
+        ModelAndInput mi = model(CheckpointJson.read(modelFile, CheckpointJson.readBounded(modelFile, CheckpointJson.MAX_FILE_BYTES)), modelFile);
+        return new Checkpoint(mi.model, mi.name, mi.input, TrainingState.initial(), null, Map.of(), 0, null);
+    }
+
+    private record ModelAndInput(Module model, String name, InputShape input) {
+    }
+
+    private static ModelAndInput model(JsonNode json, Path file) throws MalformedFileException {
+        checkFormat(json, CheckpointFiles.MODEL_FORMAT, file);
+        String name = CheckpointJson.text(json, "model", file, "");
+        JsonNode in = CheckpointJson.field(json, "input", file, "");
+        InputShape input;
+        try {
+            input = new InputShape(CheckpointJson.smallInt(in, "channels", 1, file, "input."),
+                    CheckpointJson.smallInt(in, "height", 1, file, "input."), CheckpointJson.smallInt(in, "width", 1, file, "input."),
+                    CheckpointJson.smallInt(in, "classes", 2, file, "input."));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFileException(file.toString(), -1, "field 'input': " + e.getMessage());
+        }
+        try {
+            return new ModelAndInput(ModelJson.rebuild(CheckpointJson.field(json, "architecture", file, ""), file, "architecture."),
+                    name, input);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFileException(file.toString(), -1, "field 'architecture': " + e.getMessage());
+        }
+    }
+
+    private static TrainingState training(JsonNode state, Path file) throws MalformedFileException {
+        int epoch = CheckpointJson.smallInt(state, "epoch", 0, file, "");
+        long step = CheckpointJson.integer(state, "step", 0, Long.MAX_VALUE, file, "");
+        JsonNode h = CheckpointJson.field(state, "history", file, "");
+        if (!h.isArray() || h.size() != epoch) {
+            throw new MalformedFileException(file.toString(), -1, "field 'history' must be an array of one row per finished epoch ("
+                    + epoch + ")");
+        }
+        List<EpochResult> rows = new ArrayList<>();
+        for (int i = 0; i < h.size(); i++) {
+            JsonNode r = h.get(i);
+            String w = "history[" + i + "].";
+            rows.add(new EpochResult(CheckpointJson.smallInt(r, "epoch", 1, file, w), CheckpointJson.number(r, "train_loss", file, w),
+                    CheckpointJson.number(r, "train_acc", file, w), CheckpointJson.number(r, "test_loss", file, w),
+                    CheckpointJson.number(r, "test_acc", file, w), CheckpointJson.number(r, "lr", file, w),
+                    CheckpointJson.number(r, "seconds", file, w)));
+        }
+        return new TrainingState(epoch, step, rows);
+    }
+
+    private static void checkFormat(JsonNode n, String format, Path file) throws MalformedFileException {
+        String f = CheckpointJson.text(n, "format", file, "");
+        if (!f.equals(format)) {
+            throw new MalformedFileException(file.toString(), -1, "field 'format' must be \"" + format + "\", got \"" + f + "\"");
+        }
+        long v = CheckpointJson.integer(n, "version", 0, Integer.MAX_VALUE, file, "");
+        if (v != CheckpointFiles.VERSION) {
+            throw new MalformedFileException(file.toString(), -1, "field 'version': this build reads version "
+                    + CheckpointFiles.VERSION + ", got " + v);
+        }
+    }
+
+    /** The bytes of {@code name}, after checking them against the SHA-256 recorded in state.json. */
+    private static byte[] verified(Path dir, String name, JsonNode files, Path stateFile, long cap) throws IOException {
+        JsonNode entry = files.get(name);
+        if (entry == null) {
+            throw new MalformedFileException(stateFile.toString(), -1, "field 'files." + name + "' is missing");
+        }
+        String expected = CheckpointJson.text(entry, "sha256", stateFile, "files." + name + ".");
+        byte[] bytes = CheckpointJson.readBounded(dir.resolve(name), cap);
+        String actual = Sha256.hex(bytes);
+        if (!actual.equals(expected)) {
+            throw new MalformedFileException(dir.resolve(name).toString(), -1, "checksum mismatch: SHA-256 is " + actual
+                    + ", state.json records " + expected + " (the file was changed or damaged after it was saved)");
+        }
+        return bytes;
+    }
+}

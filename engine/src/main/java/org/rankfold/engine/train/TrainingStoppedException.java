@@ -1,0 +1,44 @@
+package org.rankfold.engine.train;
+
+import org.rankfold.engine.nn.NonFiniteException;
+
+/**
+ * Training stopped by the NaN/Inf guard: says in which epoch and batch, and which layer (or parameter)
+ * produced the first non-finite value.
+ */
+public final class TrainingStoppedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String layer;
+    private final int epoch;
+    private final int batch;
+
+    public TrainingStoppedException(int epoch, int batch, NonFiniteException cause) {
+        super("training diverged in epoch " + epoch + ", batch " + batch + ": " + cause.getMessage()
+                + " (try a lower learning rate)", cause);
+        this.layer = cause.layer();
+        this.epoch = epoch;
+        this.batch = batch;
+    }
+
+    public TrainingStoppedException(int epoch, int batch, String what) {
+        super("training diverged in epoch " + epoch + ", batch " + batch + ": " + what + " (try a lower learning rate)");
+        this.layer = "<loss>";
+        this.epoch = epoch;
+        this.batch = batch;
+    }
+
+    /** The layer or parameter named by the guard ("&lt;loss&gt;" when only the loss was non-finite). */
+    public String layer() {
+        return layer;
+    }
+
+    /** Epoch (from 1) in which training stopped. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** Batch (from 1) in which training stopped. */
+    public int batch() {
+        return batch;
+    }
+}
