@@ -33,21 +33,21 @@ public final class Cifar10Format {
     }
 
     /** One parsed batch: N labels and N (3, 32, 32) images of bytes. */
-    public record Batch(int[] labels, byte[] pixels) {
+    public record Records(int[] labels, byte[] pixels) {
         public int size() {
             return labels.length;
         }
     }
 
     /** Reads one batch file. */
-    public static Batch read(Path file) throws IOException {
+    public static Records read(Path file) throws IOException {
         long size = Files.size(file);
         checkLength(size, file.toString());
         return parse(Files.readAllBytes(file), file.toString());
     }
 
     /** Parses the bytes of one batch file; {@code name} is used in errors. */
-    public static Batch parse(byte[] bytes, String name) throws MalformedFileException {
+    public static Records parse(byte[] bytes, String name) throws MalformedFileException {
         checkLength(bytes.length, name);
         int n = bytes.length / RECORD_BYTES;
         int[] labels = new int[n];
@@ -61,7 +61,7 @@ public final class Cifar10Format {
             labels[i] = label;
             System.arraycopy(bytes, at + 1, pixels, i * IMAGE_BYTES, IMAGE_BYTES);
         }
-        return new Batch(labels, pixels);
+        return new Records(labels, pixels);
     }
 
     private static void checkLength(long length, String name) throws MalformedFileException {
@@ -76,10 +76,10 @@ public final class Cifar10Format {
 
     /** Reads and concatenates batch files into one dataset. */
     public static Dataset read(String name, List<Path> files) throws IOException {
-        List<Batch> batches = new ArrayList<>();
+        List<Records> batches = new ArrayList<>();
         long total = 0;
         for (Path f : files) {
-            Batch b = read(f);
+            Records b = read(f);
             total += b.size();
             if (total > MAX_RECORDS) {
                 throw new MalformedFileException(f.toString(), -1, "at most " + MAX_RECORDS + " records in all");
@@ -89,7 +89,7 @@ public final class Cifar10Format {
         int[] labels = new int[(int) total];
         byte[] pixels = new byte[(int) total * IMAGE_BYTES];
         int at = 0;
-        for (Batch b : batches) {
+        for (Records b : batches) {
             System.arraycopy(b.labels(), 0, labels, at, b.size());
             System.arraycopy(b.pixels(), 0, pixels, at * IMAGE_BYTES, b.pixels().length);
             at += b.size();

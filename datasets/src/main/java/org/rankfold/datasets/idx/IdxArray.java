@@ -14,7 +14,8 @@ public record IdxArray(int[] dims, byte[] data) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in " + Arrays.toString(dims));
             }
-            n = Math.multiplyExact(n, d);
+            // saturate: with a zero dimension anywhere the product is 0 even if a prefix overflows
+            n = d == 0 ? 0 : n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
         }
         if (n != data.length) {
             throw new IllegalArgumentException("dims " + Arrays.toString(dims) + " hold " + n + " values, data has " + data.length);

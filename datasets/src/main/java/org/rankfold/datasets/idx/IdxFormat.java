@@ -71,7 +71,8 @@ public final class IdxFormat {
                 throw new MalformedFileException(name, at, "dimension " + i + " of at most " + MAX_ELEMENTS + ", found " + d);
             }
             dims[i] = (int) d;
-            count = Math.multiplyHigh(count, d) != 0 ? Long.MAX_VALUE : count * d;
+            // saturating product, 0 as soon as one dimension is 0 even after a prefix overflowed (found by IdxFuzzTest)
+            count = d == 0 ? 0 : count > Long.MAX_VALUE / d ? Long.MAX_VALUE : count * d;
         }
         if (count > MAX_ELEMENTS) {
             throw new MalformedFileException(name, in.offset(), "at most " + MAX_ELEMENTS + " values, dimensions "

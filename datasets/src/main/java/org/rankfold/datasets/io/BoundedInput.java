@@ -63,7 +63,7 @@ public final class BoundedInput implements AutoCloseable {
         if (b0 == 0x1f && b1 == 0x8b) {
             try {
                 return new BoundedInput(new GZIPInputStream(raw, 1 << 16), name + " (decompressed)", true,
-                        Math.multiplyHigh(size, MAX_DEFLATE_RATIO) != 0 ? Long.MAX_VALUE : size * MAX_DEFLATE_RATIO);
+                        size > Long.MAX_VALUE / MAX_DEFLATE_RATIO ? Long.MAX_VALUE : size * MAX_DEFLATE_RATIO);
             } catch (ZipException | EOFException e) {
                 throw new MalformedFileException(name, 0, "a valid gzip header (" + e.getMessage() + ")");
             }

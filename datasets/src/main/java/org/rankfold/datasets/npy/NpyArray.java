@@ -43,8 +43,13 @@ public final class NpyArray {
         return new NpyArray(NpyDtype.UINT8, shape, values);
     }
 
-    /** Product of the dimensions (1 for a 0-d array); -1 if it overflows a long. */
+    /** Product of the dimensions (1 for a 0-d array, 0 if any dimension is 0); -1 if it overflows a long. */
     public static long elementCount(int[] shape) {
+        for (int d : shape) {
+            if (d == 0) {
+                return 0;
+            }
+        }
         long n = 1;
         for (int d : shape) {
             if (d < 0) {

@@ -66,8 +66,10 @@ public final class Npz {
                     throw new MalformedFileException(where, -1, "unique keys, '" + key + "' appears twice");
                 }
             }
-        } catch (ZipException e) {
-            throw new MalformedFileException(name, -1, "a valid ZIP archive (" + e.getMessage() + ")");
+        } catch (ZipException | java.io.EOFException e) {
+            // ZipFile reports a central directory that points past the end of the file as EOFException (found by NpzFuzzTest)
+            throw new MalformedFileException(name, -1, "a valid ZIP archive (" + (e.getMessage() == null
+                    ? "the central directory points past the end of the file" : e.getMessage()) + ")");
         }
         return out;
     }
@@ -82,7 +84,8 @@ public final class Npz {
                 throw new MalformedFileException(where, declared, "the end of the entry after " + declared + " bytes");
             }
             return b;
-        } catch (ZipException e) {
+        } catch (ZipException | java.io.EOFException e) {
+            // a truncated DEFLATE stream ends in EOFException, not ZipException (found by NpzFuzzTest)
             throw new MalformedFileException(where, -1, "a readable ZIP entry (" + e.getMessage() + ")");
         }
     }

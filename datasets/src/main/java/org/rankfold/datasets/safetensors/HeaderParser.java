@@ -15,6 +15,8 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -53,7 +55,6 @@ final class HeaderParser {
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private HeaderParser() {
@@ -69,27 +70,37 @@ final class HeaderParser {
             throw new MalformedFileException(name, 8, "a JSON header starting with '{'"
                     + (header.length == 0 ? ", found an empty header" : String.format(", found byte 0x%02x", header[0] & 0xff)));
         }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(header);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<TensorInfo> tensors = new ArrayList<>();
+        // Top level streamed so that every entry's error can name the file offset of its key; each value is
+        // read as a tree (duplicate keys rejected at both levels).
+        try (JsonParser p = MAPPER.createParser(header)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedFileException(name, 8, "a JSON object as the header");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                long at = 8 + Math.max(0, p.currentTokenLocation().getByteOffset());
+                p.nextToken();
+                JsonNode value = MAPPER.readTree(p);
+                if (key.equals(METADATA_KEY)) {
+                    readMetadata(value, metadata, name, at);
+                } else {
+                    tensors.add(readTensor(key, value, name, at));
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new MalformedFileException(name, 8 + Math.max(0, p.currentTokenLocation().getByteOffset()),
+                        "the end of the JSON header after its object");
+            }
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
             long offset = at == null || at.getByteOffset() < 0 ? 8 : 8 + at.getByteOffset();
             throw new MalformedFileException(name, offset, "a valid JSON header without duplicate keys (" + e.getOriginalMessage() + ")");
+        } catch (MalformedFileException e) {
+            throw e;
         } catch (java.io.IOException e) {
             throw new MalformedFileException(name, 8, "a readable JSON header (" + e.getMessage() + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw new MalformedFileException(name, 8, "a JSON object as the header");
-        }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        List<TensorInfo> tensors = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : root.properties()) {
-            if (e.getKey().equals(METADATA_KEY)) {
-                readMetadata(e.getValue(), metadata, name);
-            } else {
-                tensors.add(readTensor(e.getKey(), e.getValue(), name));
-            }
         }
         tensors.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
         long expected = 0;
@@ -131,59 +142,59 @@ final class HeaderParser {
         return n;
     }
 
-    private static void readMetadata(JsonNode node, Map<String, String> out, String name) throws MalformedFileException {
+    private static void readMetadata(JsonNode node, Map<String, String> out, String name, long at) throws MalformedFileException {
         if (node.isNull()) {
             return;
         }
         if (!node.isObject()) {
-            throw new MalformedFileException(name, 8, "'" + METADATA_KEY + "' to be an object of strings");
+            throw new MalformedFileException(name, at, "'" + METADATA_KEY + "' to be an object of strings");
         }
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isTextual()) {
-                throw new MalformedFileException(name, 8, "'" + METADATA_KEY + "' to map strings to strings; '" + e.getKey()
+                throw new MalformedFileException(name, at, "'" + METADATA_KEY + "' to map strings to strings; '" + e.getKey()
                         + "' maps to " + e.getValue().getNodeType());
             }
             out.put(e.getKey(), e.getValue().textValue());
         }
     }
 
-    private static TensorInfo readTensor(String key, JsonNode node, String name) throws MalformedFileException {
+    private static TensorInfo readTensor(String key, JsonNode node, String name, long at) throws MalformedFileException {
         String where = "tensor '" + key + "'";
         if (!node.isObject()) {
-            throw new MalformedFileException(name, 8, where + " to be an object with dtype, shape and data_offsets");
+            throw new MalformedFileException(name, at, where + " to be an object with dtype, shape and data_offsets");
         }
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             String k = e.getKey();
             if (!k.equals("dtype") && !k.equals("shape") && !k.equals("data_offsets")) {
-                throw new MalformedFileException(name, 8, where + " to have only dtype, shape and data_offsets, found '" + k + "'");
+                throw new MalformedFileException(name, at, where + " to have only dtype, shape and data_offsets, found '" + k + "'");
             }
         }
         JsonNode dtype = node.get("dtype");
         if (dtype == null || !dtype.isTextual()) {
-            throw new MalformedFileException(name, 8, where + " to have a string dtype");
+            throw new MalformedFileException(name, at, where + " to have a string dtype");
         }
-        SafetensorsDtype dt = SafetensorsDtype.parse(dtype.textValue()).orElseThrow(() -> new MalformedFileException(name, 8,
+        SafetensorsDtype dt = SafetensorsDtype.parse(dtype.textValue()).orElseThrow(() -> new MalformedFileException(name, at,
                 where + " to have a safetensors dtype (F32, F64, I64, ...), found '" + dtype.textValue() + "'"));
         JsonNode shape = node.get("shape");
         if (shape == null || !shape.isArray()) {
-            throw new MalformedFileException(name, 8, where + " to have a shape array");
+            throw new MalformedFileException(name, at, where + " to have a shape array");
         }
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
-            dims[i] = nonNegativeLong(shape.get(i), where + " shape[" + i + "]", name);
+            dims[i] = nonNegativeLong(shape.get(i), where + " shape[" + i + "]", name, at);
         }
         JsonNode offsets = node.get("data_offsets");
         if (offsets == null || !offsets.isArray() || offsets.size() != 2) {
-            throw new MalformedFileException(name, 8, where + " to have data_offsets [begin, end]");
+            throw new MalformedFileException(name, at, where + " to have data_offsets [begin, end]");
         }
-        long begin = nonNegativeLong(offsets.get(0), where + " data_offsets[0]", name);
-        long end = nonNegativeLong(offsets.get(1), where + " data_offsets[1]", name);
+        long begin = nonNegativeLong(offsets.get(0), where + " data_offsets[0]", name, at);
+        long end = nonNegativeLong(offsets.get(1), where + " data_offsets[1]", name, at);
         return new TensorInfo(key, dt, dims, begin, end);
     }
 
-    private static long nonNegativeLong(JsonNode n, String what, String name) throws MalformedFileException {
+    private static long nonNegativeLong(JsonNode n, String what, String name, long at) throws MalformedFileException {
         if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
-            throw new MalformedFileException(name, 8, what + " to be an integer in 0..2^63-1, found " + n);
+            throw new MalformedFileException(name, at, what + " to be an integer in 0..2^63-1, found " + n);
         }
         return n.longValue();
     }

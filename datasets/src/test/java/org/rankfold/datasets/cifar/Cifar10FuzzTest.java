@@ -14,7 +14,7 @@ class Cifar10FuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void parse(byte[] data) {
-        Cifar10Format.Batch b;
+        Cifar10Format.Records b;
         try {
             b = Cifar10Format.parse(data, "fuzz.bin");
         } catch (MalformedFileException expected) {

@@ -173,4 +173,13 @@ class IdxFormatTest extends SeededTest {
         }
         return out.toByteArray();
     }
+
+    /** IdxFuzzTest finding: dimensions whose prefix product overflows, followed by a 0, are an empty array. */
+    @Test
+    void zeroDimensionAfterAnOverflowingPrefixIsEmpty() throws IOException {
+        IdxArray a = IdxFormat.parse(header(0x7fff0000, 0x7fff0000, 0x7fff0000, 0), "z");
+        assertEquals(0, a.data().length);
+        assertArrayEquals(new int[] {0x7fff0000, 0x7fff0000, 0x7fff0000, 0}, a.dims());
+        assertThrows(MalformedFileException.class, () -> IdxDatasets.combine("z", a, "z", a, "z", IdxDatasets.MNIST_CLASSES));
+    }
 }

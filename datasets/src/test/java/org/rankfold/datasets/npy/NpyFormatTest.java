@@ -101,4 +101,65 @@ class NpyFormatTest {
         MalformedFileException e = assertThrows(MalformedFileException.class, () -> Npz.read(f));
         assertTrue(e.getMessage().contains("bad.npz"), e.getMessage());
     }
+
+    /** NpzFuzzTest finding: a deflated entry cut short ends in EOFException, which must become MalformedFileException. */
+    @Test
+    void npzWithTruncatedDeflateStreamIsMalformed(@TempDir Path dir) throws IOException {
+        byte[] npy = NpyFormat.toBytes(NpyArray.ofDoubles(new int[] {64}, new double[64]));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("w.npy"));
+            z.write(npy);
+            z.closeEntry();
+        }
+        byte[] zip = out.toByteArray();
+        // the deflated data starts after the 30-byte local header and the 5-byte name; cut it in the middle
+        // and keep the central directory, so ZipFile opens the archive and fails only while inflating
+        int dataStart = 35;
+        int cdStart = -1;
+        for (int i = zip.length - 46; i >= 0; i--) {
+            if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 1 && zip[i + 3] == 2) {
+                cdStart = i;
+                break;
+            }
+        }
+        byte[] cut = zip.clone();
+        // data descriptor and rest of the stream replaced by zeros: an invalid or truncated DEFLATE stream
+        java.util.Arrays.fill(cut, dataStart + 4, cdStart, (byte) 0);
+        Path f = dir.resolve("cut.npz");
+        Files.write(f, cut);
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> Npz.read(f));
+        assertTrue(e.getMessage().contains("cut.npz!w.npy"), e.getMessage());
+    }
+
+    /**
+     * NpzFuzzTest findings, kept in its regression corpus: a truncated DEFLATE stream (EOFException while
+     * inflating) and a central directory that points past the end of the file (EOFException from ZipFile).
+     */
+    @Test
+    void npzFuzzFindingsAreMalformed() throws IOException {
+        Path corpus;
+        try {
+            corpus = Path.of(NpyFormatTest.class.getResource("NpzFuzzTestInputs/read").toURI());
+        } catch (java.net.URISyntaxException bad) {
+            throw new IllegalStateException(bad);
+        }
+        java.util.List<Path> crashes;
+        try (var s = Files.list(corpus)) {
+            crashes = s.filter(p -> p.getFileName().toString().startsWith("crash-")).sorted().toList();
+        }
+        assertEquals(2, crashes.size(), "findings in " + corpus);
+        for (Path crash : crashes) {
+            MalformedFileException e = assertThrows(MalformedFileException.class, () -> Npz.read(crash), crash.toString());
+            assertTrue(e.getMessage().startsWith(crash.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void zeroDimensionMakesAnEmptyArrayWhateverTheOthers() throws MalformedFileException {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2147483647, 2147483647, 2147483647, 0), }";
+        assertEquals(0, NpyFormat.parse(withHeader(dict), "e.npy").size());
+        assertEquals(0, NpyArray.elementCount(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, 0}));
+        assertEquals(-1, NpyArray.elementCount(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE}));
+    }
 }

@@ -106,7 +106,7 @@ class SafetensorsTest extends SeededTest {
         assertEquals(10, u.offset());
         assertTrue(u.getMessage().contains("UTF-8"), u.getMessage());
         assertTrue(malformed(file("{\"a\":", 0)).getMessage().contains("valid JSON"));
-        assertTrue(malformed(file("{} {}", 0)).getMessage().contains("valid JSON"));
+        assertTrue(malformed(file("{} {}", 0)).getMessage().contains("the end of the JSON header"));
         assertTrue(malformed(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[[[[[[[[[[1]]]]]]]]]],\"data_offsets\":[0,4]}}", 4))
                 .getMessage().contains("valid JSON"), "nesting limit");
         assertTrue(malformed(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}", 4))
@@ -149,7 +149,9 @@ class SafetensorsTest extends SeededTest {
         assertTrue(o.getMessage().contains("overflows"), o.getMessage());
         MalformedFileException neg = malformed(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4));
         assertTrue(neg.getMessage().contains("shape[0]"), neg.getMessage());
-        assertTrue(malformed(file("{\"a\":{\"dtype\":\"F33\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4)).getMessage().contains("F33"));
+        MalformedFileException dtype = malformed(file("{\"__metadata__\":{},\"a\":{\"dtype\":\"F33\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4));
+        assertTrue(dtype.getMessage().contains("F33"), dtype.getMessage());
+        assertEquals(8 + 19, dtype.offset(), "file offset of the key \"a\"");
         // a valid BF16 header can be inspected but not loaded as values
         byte[] bf16 = file("{\"a\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4);
         assertTrue(malformed(bf16).getMessage().contains("to load its values, found BF16"));

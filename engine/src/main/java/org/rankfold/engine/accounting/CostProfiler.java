@@ -57,7 +57,7 @@ public final class CostProfiler {
         int[] batchShape = new int[inputShape.length + 1];
         batchShape[0] = 1;
         System.arraycopy(inputShape, 0, batchShape, 1, inputShape.length);
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             model.eval();
             model.forward(Tensor.zeros(batchShape));
         } finally {

@@ -8,7 +8,6 @@ import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.Trainer;
 import org.rankfold.engine.train.TrainingListener;
 import org.rankfold.engine.train.TrainingState;
-import org.rankfold.engine.zoo.InputShape;
 
 /**
  * Saves a checkpoint to {@code dir} whenever an epoch reaches a test accuracy strictly above every earlier

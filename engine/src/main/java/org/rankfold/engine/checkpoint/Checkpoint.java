@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.rankfold.datasets.npy.NpyArray;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.train.TrainingState;
-import org.rankfold.engine.zoo.InputShape;
 
 /**
  * A checkpoint as loaded by {@link CheckpointReader} (or given to {@link CheckpointWriter}): the model

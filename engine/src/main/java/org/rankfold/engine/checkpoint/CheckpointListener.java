@@ -8,7 +8,6 @@ import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.Trainer;
 import org.rankfold.engine.train.TrainingListener;
 import org.rankfold.engine.train.TrainingState;
-import org.rankfold.engine.zoo.InputShape;
 
 /**
  * Saves the latest checkpoint (weights, optimizer, training state) to {@code dir} after every epoch,

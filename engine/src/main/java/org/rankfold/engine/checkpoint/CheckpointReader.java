@@ -19,7 +19,6 @@ import org.rankfold.datasets.safetensors.Safetensors;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.TrainingState;
-import org.rankfold.engine.zoo.InputShape;
 
 /**
  * Loads a checkpoint directory written by {@link CheckpointWriter}. {@code state.json} is read first and

@@ -23,7 +23,6 @@ import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.optim.Optimizer;
 import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.TrainingState;
-import org.rankfold.engine.zoo.InputShape;
 
 /**
  * Saves a checkpoint directory (DESIGN.md section 4): {@code model.json}, {@code weights.safetensors},

@@ -3,7 +3,7 @@ package org.rankfold.engine.tensor;
 /**
  * Whether operations record the autograd graph on the current thread.
  *
- * <p>Use {@code try (GradMode.Scope s = GradMode.noGrad()) { ... }} for evaluation: inside the scope no op
+ * <p>Use {@code try (GradMode.Scope _ = GradMode.noGrad()) { ... }} for evaluation: inside the scope no op
  * records its inputs or a backward function, so outputs do not require gradients and nothing of the
  * graph is kept alive. Scopes nest; closing one restores the previous state.
  */

@@ -29,7 +29,7 @@ public final class Evaluator {
         long images = 0;
         long start = System.nanoTime();
         int batches = loader.batchesPerEpoch();
-        try (GradMode.Scope s = GradMode.noGrad(); DataLoader.Epoch it = loader.epoch(0)) {
+        try (GradMode.Scope _ = GradMode.noGrad(); DataLoader.Epoch it = loader.epoch(0)) {
             for (Batch b : it) {
                 Tensor x = Tensor.wrap(b.images(), b.size(), b.channels(), b.height(), b.width());
                 Tensor logits = model.forward(x);

@@ -22,7 +22,6 @@ import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.Synthetic;
 import org.rankfold.engine.train.TrainingState;
-import org.rankfold.engine.zoo.InputShape;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.kernels.testing.SeededTest;
 
@@ -103,7 +102,7 @@ class CheckpointTest extends SeededTest {
             if (name.startsWith("vgg") || name.equals("resnet56")) {
                 continue; // large; same layer types as lenet5/fashionnet/resnet32
             }
-            Module m = ModelZoo.create(name, InputShape.FASHION_MNIST, 5);
+            Module m = InputShape.FASHION_MNIST.createZooModel(name, 5);
             randomize(m);
             Adam adam = Adam.withDefaults(m.parameters(), 1e-3);
             m.parameters().forEach(p -> p.gradForAccumulation()[0] = 0.5f);
@@ -122,7 +121,7 @@ class CheckpointTest extends SeededTest {
 
     @Test
     void vggArchitectureRoundTripsWithoutWeights(@TempDir Path dir) throws IOException {
-        Module m = ModelZoo.create("vgg11", InputShape.CIFAR10, 1);
+        Module m = InputShape.CIFAR10.createZooModel("vgg11", 1);
         CheckpointWriter.save(dir.resolve("v"), m, "vgg11", InputShape.CIFAR10, TrainingState.initial(), null, null, null);
         Checkpoint c = CheckpointReader.load(dir.resolve("v"));
         assertSameState(m, c.model());

@@ -14,7 +14,6 @@ import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.Synthetic;
 import org.rankfold.engine.train.Trainer;
-import org.rankfold.engine.zoo.InputShape;
 import org.rankfold.kernels.testing.SeededTest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -75,7 +75,7 @@ class ModuleTest extends SeededTest {
             assertEquals(List.of(5, 3, spec.kernelH(), spec.kernelW()),
                     java.util.Arrays.stream(folded.weight().shape()).boxed().toList());
             Tensor x = Tensor.uniform(rng, -1, 1, 2, 3, 9, 8);
-            try (GradMode.Scope s = GradMode.noGrad()) {
+            try (GradMode.Scope _ = GradMode.noGrad()) {
                 float[] yf = f.forward(x).data();
                 float[] yc = folded.forward(x).data();
                 Arrays2.assertClose("fold " + spec, yf, yc, EngineTolerances.FOLD_REL,

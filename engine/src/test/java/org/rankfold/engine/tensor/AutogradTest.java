@@ -48,7 +48,7 @@ class AutogradTest extends SeededTest {
     void noGradScopeRecordsNothing() {
         Tensor x = Tensor.ones(2).requiresGrad(true);
         Tensor y;
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             y = x.scale(2f).sum();
             assertFalse(GradMode.isEnabled());
         }

@@ -86,7 +86,7 @@ public final class GradCheck {
     }
 
     private static double loss(Function<Tensor[], Tensor> f, Tensor[] inputs, float[] gy) {
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             float[] y = f.apply(inputs).data();
             double l = 0;
             for (int i = 0; i < y.length; i++) {

@@ -1,17 +1,123 @@
 package org.rankfold.tools.commands;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rankfold.datasets.loader.DataLoader;
+import org.rankfold.engine.checkpoint.Checkpoint;
+import org.rankfold.engine.checkpoint.CheckpointReader;
+import org.rankfold.engine.train.EvalResult;
+import org.rankfold.engine.train.Evaluator;
+import org.rankfold.tools.UserError;
+import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.train.RunData;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** `rankfold eval`: Evaluate a checkpoint on a test set. */
+/**
+ * `rankfold eval`: test loss and accuracy of a checkpoint, in evaluation mode. The data defaults to the
+ * data the checkpoint was trained on (its saved settings), else to the default data.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint on a test set.",
-        footer = {"", "Example:", "  ./rankfold eval runs/demo/compressed --data sample"})
+        footer = {"", "CHECKPOINT is a checkpoint directory or a run directory (its best/, else checkpoint/ is used).",
+                "", "Example:", "  ./rankfold eval runs/demo/compressed --data sample"})
 public final class EvalCommand implements Callable<Integer> {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "Checkpoint or run directory.")
+    Path checkpoint;
+
+    @Option(names = "--data", description = "default, sample, fashion-mnist, mnist, cifar10, KIND:DIR or DIR (default: the training data).")
+    String data;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Compute threads (0: -Drankfold.threads or all cores).")
+    int threads;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (opencl is not supported for evaluation yet).")
+    String device;
+
+    @Option(names = "--limit-test", defaultValue = "0", paramLabel = "N", description = "Use only the first N test images (0: all).")
+    int limitTest;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
 
     @Override
-    public Integer call() {
-        throw NotLanded.because("eval", 4, "evaluation");
+    public Integer call() throws IOException {
+        if (batch < 1) {
+            throw new UserError("--batch must be >= 1, got " + batch);
+        }
+        Path dir = resolve(checkpoint);
+        PrintWriter stdout = spec.commandLine().getOut();
+        try (CpuSession _ = CpuSession.open(device, threads)) {
+            Checkpoint c = CheckpointReader.load(dir);
+            JsonNode cfg = c.config();
+            String spec = data != null ? data : cfg != null && cfg.hasNonNull("data") ? cfg.get("data").asText() : "default";
+            RunData rd = RunData.load(spec, 0, limitTest);
+            if (!rd.inputShape().equals(c.input())) {
+                throw new UserError("the model in " + dir + " takes " + describe(c.input()) + " but " + rd.split().summary()
+                        + " gives " + describe(rd.inputShape()));
+            }
+            long t0 = System.nanoTime();
+            EvalResult r;
+            try (DataLoader test = rd.testLoader(batch)) {
+                r = Evaluator.evaluate(c.model(), test);
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            if (json) {
+                ObjectNode o = MAPPER.createObjectNode();
+                o.put("checkpoint", dir.toString());
+                o.put("model", c.modelName());
+                o.put("data", rd.split().origin());
+                o.put("images", r.images());
+                o.put("test_loss", r.loss());
+                o.put("test_acc", r.accuracy());
+                o.put("seconds", secs);
+                o.put("images_per_s", r.images() / secs);
+                stdout.println(o.toString());
+            } else {
+                stdout.printf(Locale.ROOT, "%s (%s): test accuracy %.2f%%, loss %.4f on %d images of %s (%.1f s, %.0f images/s)%n",
+                        dir, c.modelName(), 100 * r.accuracy(), r.loss(), r.images(), rd.split().origin(), secs, r.images() / secs);
+            }
+            stdout.flush();
+        }
+        return 0;
+    }
+
+    private static String describe(org.rankfold.engine.checkpoint.InputShape s) {
+        return s.channels() + "x" + s.height() + "x" + s.width() + " images of " + s.classes() + " classes";
+    }
+
+    /** A checkpoint directory as given, else RUN/best, else RUN/checkpoint. */
+    static Path resolve(Path p) {
+        if (CheckpointReader.isCheckpoint(p)) {
+            return p;
+        }
+        for (String inner : new String[] {"best", "checkpoint"}) {
+            if (CheckpointReader.isCheckpoint(p.resolve(inner))) {
+                return p.resolve(inner);
+            }
+        }
+        if (!Files.exists(p)) {
+            throw new UserError("no such checkpoint: " + p);
+        }
+        throw new UserError(p + " is not a checkpoint directory (no model.json and state.json) nor a run directory with best/ or checkpoint/");
     }
 }

@@ -1,17 +1,97 @@
 package org.rankfold.tools.commands;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine.Command;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** `rankfold inspect`: What a checkpoint, .npy, .npz, IDX or CIFAR file holds. */
+import org.rankfold.datasets.inspect.FileInspector;
+import org.rankfold.datasets.inspect.FileReport;
+import org.rankfold.tools.UserError;
+import org.rankfold.tools.inspect.CheckpointInspector;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * `rankfold inspect`: what a checkpoint, .npy, .npz, safetensors, IDX or CIFAR file holds. Data files are
+ * described by {@link FileInspector}; a malformed one raises MalformedFileException, which the CLI turns
+ * into one line and exit code 2. Checkpoint directories get their own branch in {@link #call()}.
+ */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "What a checkpoint, .npy, .npz, IDX or CIFAR file holds.",
-        footer = {"", "Example:", "  ./rankfold inspect runs/demo/baseline"})
+        description = "What a checkpoint, .npy, .npz, safetensors, IDX or CIFAR file holds.",
+        footer = {"", "Examples:", "  ./rankfold inspect /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz",
+                "  ./rankfold inspect weights.safetensors --json", "  ./rankfold inspect runs/demo/baseline"})
 public final class InspectCommand implements Callable<Integer> {
 
+    @Parameters(index = "0", paramLabel = "PATH", description = "A checkpoint directory or a data file.")
+    Path path;
+
+    @Option(names = "--json", description = "Print one JSON object instead of tables.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw NotLanded.because("inspect", 4, "inspection of checkpoints and data files");
+    public Integer call() throws IOException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString());
+        }
+        if (Files.isDirectory(path)) {
+            return inspectCheckpoint(path);
+        }
+        print(FileInspector.inspect(path));
+        return 0;
+    }
+
+    private int inspectCheckpoint(Path dir) throws IOException {
+        if (!CheckpointInspector.accepts(dir)) {
+            throw new UserError(dir + " is a directory but not a checkpoint (no model.json and state.json) nor a run directory"
+                    + " with best/ or checkpoint/");
+        }
+        print(CheckpointInspector.inspect(dir));
+        return 0;
+    }
+
+    private void print(FileReport report) throws JsonProcessingException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!json) {
+            report.render().forEach(out::println);
+            out.flush();
+            return;
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("file", report.path());
+        root.put("format", report.format());
+        ObjectNode facts = root.putObject("facts");
+        report.facts().forEach(f -> facts.put(f.getKey(), f.getValue()));
+        ArrayNode rows = root.putArray("rows");
+        List<String> header = report.table().header();
+        for (List<String> r : report.table().rows()) {
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int c = 0; c < header.size(); c++) {
+                row.put(header.get(c), r.get(c));
+            }
+            rows.add(mapper.valueToTree(row));
+        }
+        ArrayNode warnings = root.putArray("warnings");
+        report.warnings().forEach(warnings::add);
+        out.println(mapper.writeValueAsString(root));
+        out.flush();
     }
 }

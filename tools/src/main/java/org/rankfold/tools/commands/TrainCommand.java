@@ -1,17 +1,231 @@
 package org.rankfold.tools.commands;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rankfold.datasets.loader.DataLoader;
+import org.rankfold.engine.accounting.CostProfiler;
+import org.rankfold.engine.accounting.CostReport;
+import org.rankfold.engine.checkpoint.BestCheckpointListener;
+import org.rankfold.engine.checkpoint.Checkpoint;
+import org.rankfold.engine.checkpoint.CheckpointListener;
+import org.rankfold.engine.checkpoint.CheckpointReader;
+import org.rankfold.engine.checkpoint.InputShape;
+import org.rankfold.engine.checkpoint.OptimizerState;
+import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.optim.Sgd;
+import org.rankfold.engine.train.EpochResult;
+import org.rankfold.engine.train.MetricsCsvListener;
+import org.rankfold.engine.train.Trainer;
+import org.rankfold.engine.train.TrainingStoppedException;
+import org.rankfold.engine.zoo.ModelZoo;
+import org.rankfold.tools.UserError;
+import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.train.ProgressLine;
+import org.rankfold.tools.train.RunData;
+import org.rankfold.tools.train.TrainSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** `rankfold train`: Train one model. */
+/**
+ * `rankfold train`: trains one zoo model with SGD (momentum, weight decay, PyTorch semantics) and writes a
+ * run directory: {@code metrics.csv}, {@code checkpoint/} (the latest epoch, what {@code --resume}
+ * continues from) and {@code best/} (the best test accuracy).
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train one model.",
-        footer = {"", "Example:", "  ./rankfold train --model fashionnet --data fashion-mnist --epochs 10 --seed 1"})
+        footer = {"", "The run directory gets metrics.csv, checkpoint/ (latest epoch) and best/ (best test accuracy).",
+                "--resume RUN continues an interrupted run with the settings saved in it, bit-identically at the same --threads.",
+                "", "Example:", "  ./rankfold train --model fashionnet --data fashion-mnist --epochs 10 --seed 1"})
 public final class TrainCommand implements Callable<Integer> {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", defaultValue = "fashionnet", description = "Zoo model: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
+            completionCandidates = ModelNames.class)
+    String model;
+
+    @Option(names = "--data", defaultValue = "default",
+            description = "default, sample, fashion-mnist, mnist, cifar10, KIND:DIR or DIR. Default: ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--epochs", description = "Epochs (default 10; with --resume: the saved value, or more to extend).")
+    Integer epochs;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.05", description = "Initial learning rate. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
+    double momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "L2 weight decay. Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "cosine", description = "Per-epoch learning rate: cosine or constant. Default: ${DEFAULT-VALUE}.")
+    String schedule;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialization, shuffling and augmentation. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Compute threads (0: -Drankfold.threads or all cores).")
+    int threads;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (opencl is not supported for training yet).")
+    String device;
+
+    @Option(names = "--out", description = "Run directory. Default: runs/train-MODEL-TIMESTAMP.")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN (or from the checkpoint directory RUN).")
+    Path resume;
+
+    @Option(names = "--limit-train", defaultValue = "0", paramLabel = "N", description = "Use only the first N training images (0: all).")
+    int limitTrain;
+
+    @Option(names = "--limit-test", defaultValue = "0", paramLabel = "N", description = "Use only the first N test images (0: all).")
+    int limitTest;
+
+    @Option(names = "--json", description = "Print one JSON object with the result instead of text.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "No progress output; only the result.")
+    boolean quiet;
 
     @Override
-    public Integer call() {
-        throw NotLanded.because("train", 4, "training");
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        Checkpoint resumed = resume == null ? null : CheckpointReader.load(checkpointOf(resume));
+        TrainSettings s;
+        Path runDir;
+        if (resumed != null) {
+            TrainSettings saved = TrainSettings.fromJson(resumed.config(), resume.toString());
+            s = epochs == null ? saved : saved.withEpochs(epochs);
+            runDir = out != null ? out : runDirOf(resume);
+        } else {
+            s = new TrainSettings(model, data, epochs == null ? 10 : epochs, batch, lr, momentum, weightDecay, schedule, seed,
+                    limitTrain, limitTest);
+            runDir = out != null ? out : Path.of("runs", "train-" + s.model() + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        }
+        boolean talk = !json && !quiet;
+        try (CpuSession cpu = CpuSession.open(device, threads)) {
+            RunData rd = RunData.load(s.data(), s.limitTrain(), s.limitTest());
+            InputShape input = rd.inputShape();
+            Module net = resumed != null ? resumed.model() : input.createZooModel(s.model(), s.seed());
+            if (resumed != null && !resumed.input().equals(input)) {
+                throw new UserError("the checkpoint's model takes " + resumed.input() + " but the data gives " + input);
+            }
+            CostReport cost = CostProfiler.profile(net, input.chw());
+            int savedThreads = resumed == null ? cpu.threads() : resumed.config().path("threads").asInt(cpu.threads());
+            if (talk) {
+                stdout.println("data: " + rd.split().summary());
+                stdout.printf(Locale.ROOT, "model: %s, %,d params (+%,d BN), %.2fM MACs per image; backend %s%n", s.model(),
+                        cost.parameters(), cost.batchNormParameters(), cost.macs() / 1e6, cpu.describe());
+                stdout.println("run directory: " + runDir);
+                if (savedThreads != cpu.threads()) {
+                    stdout.println("note: the run was started with " + savedThreads + " threads; with " + cpu.threads()
+                            + " the continued run is not bit-identical to an uninterrupted one");
+                }
+                stdout.flush();
+            }
+            Files.createDirectories(runDir);
+            Sgd sgd = Sgd.momentum(net.parameters(), s.lr(), s.momentum(), s.weightDecay());
+            if (resumed != null && resumed.optimizerType() != null) {
+                OptimizerState.restore(sgd, net, resumed.optimizerType(), resumed.optimizerTensors(), resume);
+            }
+            ObjectNode config = s.toJson(savedThreads);
+            try (DataLoader train = rd.trainLoader(s.batch(), s.seed()); DataLoader test = rd.testLoader(Math.max(s.batch(), 256))) {
+                Trainer trainer = new Trainer(net, sgd, s.lrSchedule(), train, test, s.epochs(), true, null);
+                if (resumed != null) {
+                    trainer.restore(resumed.training());
+                }
+                trainer.addListener(new MetricsCsvListener(runDir.resolve("metrics.csv")))
+                        .addListener(new CheckpointListener(runDir.resolve("checkpoint"), s.model(), input, config))
+                        .addListener(new BestCheckpointListener(runDir.resolve("best"), s.model(), input, config));
+                if (talk) {
+                    trainer.addListener(new ProgressLine(stdout, System.console() != null));
+                }
+                long t0 = System.nanoTime();
+                List<EpochResult> history;
+                try {
+                    history = trainer.fit();
+                } catch (TrainingStoppedException e) {
+                    throw new UserError(e.getMessage());
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                report(stdout, s, rd, runDir, history, trainer.state().bestTestAccuracy(), secs, cost);
+            }
+        }
+        return 0;
+    }
+
+    private void report(PrintWriter stdout, TrainSettings s, RunData rd, Path runDir, List<EpochResult> history, double best,
+                        double secs, CostReport cost) {
+        EpochResult last = history.isEmpty() ? null : history.getLast();
+        if (json) {
+            ObjectNode o = MAPPER.createObjectNode();
+            o.put("model", s.model());
+            o.put("data", rd.split().summary());
+            o.put("epochs", history.size());
+            o.put("params", cost.parameters());
+            o.put("macs", cost.macs());
+            if (last != null) {
+                o.put("train_loss", last.trainLoss());
+                o.put("train_acc", last.trainAccuracy());
+                o.put("test_loss", last.testLoss());
+                o.put("test_acc", last.testAccuracy());
+            }
+            o.put("best_test_acc", Double.isNaN(best) ? null : best);
+            o.put("seconds", secs);
+            o.put("out", runDir.toString());
+            o.put("metrics", runDir.resolve("metrics.csv").toString());
+            o.put("checkpoint", runDir.resolve("checkpoint").toString());
+            o.put("best", runDir.resolve("best").toString());
+            stdout.println(o.toString());
+        } else if (last == null) {
+            stdout.println("nothing to train: the run already has " + s.epochs() + " epochs; results in " + runDir);
+        } else {
+            stdout.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs (best %.2f%%), %.1f s; metrics.csv, checkpoint/ and best/ in %s%n",
+                    100 * last.testAccuracy(), history.size(), 100 * best, secs, runDir);
+        }
+        stdout.flush();
+    }
+
+    /** RUN itself when it is a checkpoint directory, else RUN/checkpoint (the run directory's latest). */
+    static Path checkpointOf(Path run) {
+        return CheckpointReader.isCheckpoint(run) ? run : run.resolve("checkpoint");
+    }
+
+    /** The run directory of a --resume argument: the parent of a checkpoint directory, else RUN itself. */
+    private static Path runDirOf(Path resume) {
+        if (!CheckpointReader.isCheckpoint(resume)) {
+            return resume;
+        }
+        Path parent = resume.toAbsolutePath().getParent();
+        return parent == null ? resume : parent;
+    }
+
+    /** The zoo's names for the help text. */
+    static final class ModelNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return ModelZoo.names().iterator();
+        }
     }
 }

@@ -1,4 +1,7 @@
-package org.rankfold.engine.zoo;
+package org.rankfold.engine.checkpoint;
+
+import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.zoo.ModelZoo;
 
 /**
  * The shape of one input image without the batch dimension, (channels, height, width), and the number
@@ -17,8 +20,16 @@ public record InputShape(int channels, int height, int width, int classes) {
     /** CIFAR-10: (3, 32, 32), 10 classes. */
     public static final InputShape CIFAR10 = new InputShape(3, 32, 32, 10);
 
-    /** (C, H, W) as an array, the form {@link org.rankfold.engine.nn.Costed#macs} takes. */
+    /** (C, H, W) as an array, the form {@code CostProfiler.profile} takes. */
     public int[] chw() {
         return new int[] {channels, height, width};
+    }
+
+    /** The zoo model {@code name} for this input (square images only, as the zoo builds them). */
+    public Module createZooModel(String name, long seed) {
+        if (height != width) {
+            throw new IllegalArgumentException("the zoo models take square images, got " + height + "x" + width);
+        }
+        return ModelZoo.create(name, channels, height, classes, seed);
     }
 }

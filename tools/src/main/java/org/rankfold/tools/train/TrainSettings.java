@@ -1,0 +1,76 @@
+package org.rankfold.tools.train;
+
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rankfold.engine.optim.LrSchedule;
+import org.rankfold.tools.UserError;
+
+/**
+ * The settings of a training run, saved in every checkpoint's {@code state.json} under "config" so that
+ * {@code --resume} continues with exactly the same ones and {@code eval} knows the data and normalization.
+ * The learning-rate schedule is per epoch: {@code cosine} (Loshchilov and Hutter 2017, from lr to 0 over
+ * the run's epochs) or {@code constant}.
+ */
+public record TrainSettings(String model, String data, int epochs, int batch, double lr, double momentum,
+                            double weightDecay, String schedule, long seed, int limitTrain, int limitTest) {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    public TrainSettings {
+        if (epochs < 0 || batch < 1) {
+            throw new UserError("--epochs must be >= 0 and --batch >= 1, got " + epochs + " and " + batch);
+        }
+        if (!(lr >= 0) || !(momentum >= 0 && momentum < 1) || !(weightDecay >= 0)) {
+            throw new UserError("--lr >= 0, --momentum in [0, 1) and --weight-decay >= 0 required, got " + lr + ", "
+                    + momentum + ", " + weightDecay);
+        }
+        schedule = schedule.toLowerCase(Locale.ROOT);
+        if (!schedule.equals("cosine") && !schedule.equals("constant")) {
+            throw new UserError("--schedule must be cosine or constant, got '" + schedule + "'");
+        }
+    }
+
+    public LrSchedule lrSchedule() {
+        return schedule.equals("cosine") ? LrSchedule.cosine(lr, Math.max(1, epochs), 0) : LrSchedule.constant(lr);
+    }
+
+    public TrainSettings withEpochs(int e) {
+        return new TrainSettings(model, data, e, batch, lr, momentum, weightDecay, schedule, seed, limitTrain, limitTest);
+    }
+
+    public ObjectNode toJson(int threads) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("command", "train");
+        n.put("model", model);
+        n.put("data", data);
+        n.put("epochs", epochs);
+        n.put("batch", batch);
+        n.put("lr", lr);
+        n.put("momentum", momentum);
+        n.put("weight_decay", weightDecay);
+        n.put("schedule", schedule);
+        n.put("seed", seed);
+        n.put("threads", threads);
+        n.put("limit_train", limitTrain);
+        n.put("limit_test", limitTest);
+        return n;
+    }
+
+    /** The settings saved by {@link #toJson}; UserError naming the field when one is missing. */
+    public static TrainSettings fromJson(JsonNode n, String where) {
+        if (n == null || !n.isObject() || !"train".equals(n.path("command").asText())) {
+            throw new UserError(where + " holds no training settings (it was not written by 'rankfold train')");
+        }
+        for (String f : new String[] {"model", "data", "epochs", "batch", "lr", "momentum", "weight_decay", "schedule", "seed",
+                "limit_train", "limit_test"}) {
+            if (!n.has(f)) {
+                throw new UserError(where + ": training settings lack '" + f + "'");
+            }
+        }
+        return new TrainSettings(n.get("model").asText(), n.get("data").asText(), n.get("epochs").asInt(), n.get("batch").asInt(),
+                n.get("lr").asDouble(), n.get("momentum").asDouble(), n.get("weight_decay").asDouble(), n.get("schedule").asText(),
+                n.get("seed").asLong(), n.get("limit_train").asInt(), n.get("limit_test").asInt());
+    }
+}
