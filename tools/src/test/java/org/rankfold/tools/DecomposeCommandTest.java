@@ -15,8 +15,7 @@ import org.rankfold.engine.checkpoint.CheckpointWriter;
 import org.rankfold.engine.nn.FactorizedConv2d;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.train.TrainingState;
-import org.rankfold.engine.zoo.InputShape;
-import org.rankfold.engine.zoo.ModelZoo;
+import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.kernels.testing.SeededTest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +25,7 @@ class DecomposeCommandTest extends SeededTest {
 
     private static Path checkpoint(Path dir) throws IOException {
         InputShape in = new InputShape(1, 8, 8, 3);
-        Module m = ModelZoo.create("fashionnet", in, 3);
+        Module m = in.createZooModel("fashionnet", 3);
         Path ck = dir.resolve("model");
         CheckpointWriter.save(ck, m, "fashionnet", in, TrainingState.initial(), null, null, null);
         return ck;

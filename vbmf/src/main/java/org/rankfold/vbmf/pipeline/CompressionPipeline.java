@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.DataSplit;
 import org.rankfold.datasets.Dataset;
+import org.rankfold.datasets.loader.Augmentation;
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.datasets.loader.LoaderOptions;
 import org.rankfold.datasets.loader.Normalization;
@@ -18,12 +19,12 @@ import org.rankfold.engine.accounting.CostProfiler;
 import org.rankfold.engine.accounting.CostReport;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
+import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
 import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.ExtraLoss;
 import org.rankfold.engine.train.TrainingState;
-import org.rankfold.engine.zoo.InputShape;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.vbmf.audit.AuditJson;
 import org.rankfold.vbmf.audit.DecompositionAudit;
@@ -66,14 +67,30 @@ public final class CompressionPipeline {
     private final PipelineListener listener;
     private final InputShape input;
     private final Normalization normalization;
+    private final Augmentation augmentation;
     private ObjectNode completed;
     private Module current;
     private String currentCheckpoint;
 
     /**
+     * With the normalization of the data's channel count (Fashion-MNIST's for 1 channel, CIFAR-10's for 3) and no
+     * augmentation.
+     *
      * @param data the data as resolved (the config's limits are applied here)
      */
     public CompressionPipeline(CompressionConfig config, DataSplit data, RunDirectory run, PipelineListener listener) {
+        this(config, data, data.train().channels() == 1 ? Normalization.FASHION_MNIST
+                : data.train().channels() == 3 ? Normalization.CIFAR10 : Normalization.identity(data.train().channels()),
+                Augmentation.NONE, run, listener);
+    }
+
+    /**
+     * @param data          the data as resolved (the config's limits are applied here)
+     * @param normalization applied to training and test images
+     * @param augmentation  applied to training images
+     */
+    public CompressionPipeline(CompressionConfig config, DataSplit data, Normalization normalization,
+                               Augmentation augmentation, RunDirectory run, PipelineListener listener) {
         this.config = config;
         Dataset train = config.limitTrain() > 0 && config.limitTrain() < data.train().size()
                 ? data.train().head(config.limitTrain()) : data.train();
@@ -83,9 +100,9 @@ public final class CompressionPipeline {
         this.run = run;
         this.listener = listener;
         this.input = new InputShape(train.channels(), train.height(), train.width(), train.classCount());
-        this.normalization = train.channels() == 1 ? Normalization.FASHION_MNIST
-                : train.channels() == 3 ? Normalization.CIFAR10 : Normalization.identity(train.channels());
-        if (!ModelZoo.contains(config.model())) {
+        this.normalization = normalization;
+        this.augmentation = augmentation;
+        if (!ModelZoo.names().contains(config.model().toLowerCase(java.util.Locale.ROOT))) {
             throw new IllegalArgumentException("unknown model '" + config.model() + "'; known: "
                     + String.join(", ", ModelZoo.names()));
         }
@@ -94,10 +111,11 @@ public final class CompressionPipeline {
     /** Runs (or, with {@code resume}, continues) every phase; returns the summary also written to summary.json. */
     public ObjectNode run(boolean resume) throws IOException {
         prepare(resume);
-        try (DataLoader train = new DataLoader(data.train(), LoaderOptions.training(config.batchSize(), config.seed(), normalization));
+        try (DataLoader train = new DataLoader(data.train(),
+                LoaderOptions.training(config.batchSize(), config.seed(), normalization).withAugmentation(augmentation));
              DataLoader test = new DataLoader(data.test(), LoaderOptions.evaluation(config.batchSize(), normalization))) {
             phase("baseline", () -> {
-                Module m = ModelZoo.create(config.model(), input, config.seed());
+                Module m = input.createZooModel(config.model(), config.seed());
                 TrainingState s = PhaseTraining.train(m, "baseline", config.epochs(), config.learningRate(), config, train,
                         test, null, run, listener);
                 ObjectNode r = costs(m);
@@ -121,7 +139,7 @@ public final class CompressionPipeline {
         currentCheckpoint = baselineCheckpoint;
         if (v != Variant.PLAIN) {
             phase(p + "train", () -> {
-                Module m = ModelZoo.create(config.model(), input, config.seed());
+                Module m = input.createZooModel(config.model(), config.seed());
                 ObjectNode r = MAPPER.createObjectNode();
                 if (v.overparameterized()) {
                     List<String> layers = OverParameterizer.expand(m, config.overparam().factor(config.expand()),
