@@ -228,9 +228,13 @@ public final class CompressionPipeline {
         });
         phase(p + "finetune", () -> {
             Module m = model();
+            // optionally keep the orthogonal penalty on the new factors (A = U1^T, B = U0 start orthonormal)
+            ExtraLoss ortho = v.orthogonal() && config.orthoFinetune() ? new OrthoLoss(
+                    OrthogonalRegularizer.parse(config.ortho()), config.orthoLambda(), config.orthoDecay(), false) : null;
             TrainingState s = PhaseTraining.train(m, p + "finetune", config.finetuneEpochs(), config.finetuneLr(), config,
-                    train, test, null, run, listener);
+                    train, test, ortho, run, listener);
             ObjectNode r = MAPPER.createObjectNode();
+            r.put("ortho_on_factors", ortho != null);
             r.put("epochs", s.epochsDone());
             return save(r, p + "finetune", m);
         });
@@ -293,6 +297,22 @@ public final class CompressionPipeline {
         return result;
     }
 
+    /**
+     * The audit line of a finished phase: its result (accuracy, params, MACs, checkpoint, settings, wall time)
+     * without the per-layer lists, which have records of their own.
+     */
+    private static ObjectNode phaseRecord(String name, ObjectNode result) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("phase", name);
+        o.put("step", "phase_end");
+        result.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("layers") && !e.getKey().equals("ranks")) {
+                o.set(e.getKey(), e.getValue());
+            }
+        });
+        return o;
+    }
+
     /** A phase body: returns the phase's result. */
     @FunctionalInterface
     private interface Body {
@@ -314,6 +334,7 @@ public final class CompressionPipeline {
         ObjectNode r = body.run();
         r.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
         completed.set(name, r);
+        run.appendAudit(phaseRecord(name, r));
         ObjectNode progress = MAPPER.createObjectNode();
         progress.set("completed", completed);
         run.writeJson(run.progress(), progress);
