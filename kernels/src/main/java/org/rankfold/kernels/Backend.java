@@ -28,7 +28,8 @@ public interface Backend {
 
     /**
      * im2col of one image: x is (C, H, W) at xOffset; cols (C*KH*KW, OH*OW) at colsOffset is overwritten,
-     * zero where the window reads padding.
+     * zero where the window reads padding. A pointwise convolution ({@link Conv2dGeometry#isPointwise()})
+     * needs no im2col: x (C, H*W) already is the cols matrix, so pass it straight to {@link #gemm}.
      */
     void im2col(Conv2dGeometry g, float[] x, int xOffset, float[] cols, int colsOffset);
 

@@ -105,6 +105,20 @@ public final class Gemm {
         int mr = cfg.mr();
         int blocks = (k + cfg.kc() - 1) / cfg.kc();
         int kcStep = (k + blocks - 1) / blocks;
+        if (m1 - m0 <= cfg.mc()) {
+            // a single A block (small M, e.g. im2col GEMMs): pack it once per k-block, not once per column block
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                float betaHere = pc == 0 ? beta : 1f;
+                PackA.pack(ta, mr, a, aOffset, lda, m0, m1 - m0, pc, kc, ws.packA);
+                for (int jc = n0; jc < n1; jc += cfg.nc()) {
+                    int nc = Math.min(cfg.nc(), n1 - jc);
+                    PackB.pack(cfg.kernel(), tb, b, bOffset, ldb, pc, kc, jc, nc, ws.packB);
+                    MacroKernel.multiply(ws, m1 - m0, nc, kc, alpha, betaHere, c, cOffset, ldc, m0, jc);
+                }
+            }
+            return;
+        }
         // jc: one B block of NC columns
         for (int jc = n0; jc < n1; jc += cfg.nc()) {
             int nc = Math.min(cfg.nc(), n1 - jc);
@@ -112,7 +126,7 @@ public final class Gemm {
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 float betaHere = pc == 0 ? beta : 1f;
-                PackB.pack(tb, cfg.nr(), b, bOffset, ldb, pc, kc, jc, nc, ws.packB);
+                PackB.pack(cfg.kernel(), tb, b, bOffset, ldb, pc, kc, jc, nc, ws.packB);
                 // ic: one A block of MC rows, packed into MR-row micro-panels
                 for (int ic = m0; ic < m1; ic += cfg.mc()) {
                     int mc = Math.min(cfg.mc(), m1 - ic);

@@ -21,6 +21,15 @@ public interface MicroKernel {
     /** Vector width in bits, 0 for the scalar kernel. */
     int vectorBits();
 
+    /**
+     * Scatters one row segment of a row-major B (not transposed) over full panels: for t &lt; panels,
+     * NR floats from {@code b[src + t*NR ..]} to {@code dst[dstOffset + t*panelStride ..]}. The kernel does
+     * it because it knows NR and its vector width as constants: for small M the B copy costs about as much
+     * as the multiply (each element of B is used only M times), and a {@code System.arraycopy} call per
+     * NR floats is several times slower than two vector moves.
+     */
+    void packRow(int panels, float[] b, int src, float[] dst, int dstOffset, int panelStride);
+
     /** Computes one full MR x NR tile; C rows {@code cOffset + i*ldc}, i < MR, columns j < NR are modified. */
     void multiply(int kc, float[] a, int aOffset, float[] b, int bOffset,
                   float alpha, float beta, float[] c, int cOffset, int ldc);

@@ -34,6 +34,17 @@ public final class MicroKernel12x32 implements MicroKernel {
     }
 
     @Override
+    public void packRow(int panels, float[] b, int src, float[] dst, int dstOffset, int panelStride) {
+        // t: NR floats of the row into panel t, with vector moves (no call per panel)
+        for (int t = 0; t < panels; t++) {
+            int s = src + t * NR;
+            int d = dstOffset + t * panelStride;
+            FloatVector.fromArray(S, b, s).intoArray(dst, d);
+            FloatVector.fromArray(S, b, s + L).intoArray(dst, d + L);
+        }
+    }
+
+    @Override
     public void multiply(int kc, float[] a, int aOffset, float[] b, int bOffset,
                          float alpha, float beta, float[] c, int cOffset, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);

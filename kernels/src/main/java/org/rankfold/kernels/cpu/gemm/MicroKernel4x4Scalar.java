@@ -25,6 +25,18 @@ public final class MicroKernel4x4Scalar implements MicroKernel {
     }
 
     @Override
+    public void packRow(int panels, float[] b, int src, float[] dst, int dstOffset, int panelStride) {
+        for (int t = 0; t < panels; t++) {
+            int s = src + t * NR;
+            int d = dstOffset + t * panelStride;
+            dst[d] = b[s];
+            dst[d + 1] = b[s + 1];
+            dst[d + 2] = b[s + 2];
+            dst[d + 3] = b[s + 3];
+        }
+    }
+
+    @Override
     public void multiply(int kc, float[] a, int aOffset, float[] b, int bOffset,
                          float alpha, float beta, float[] c, int cOffset, int ldc) {
         float c00 = 0f; float c01 = 0f; float c02 = 0f; float c03 = 0f;

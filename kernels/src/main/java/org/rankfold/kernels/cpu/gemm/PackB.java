@@ -5,9 +5,9 @@ package org.rankfold.kernels.cpu.gemm;
  * panel t holds columns col0 + t*NR .. +NR, k-major (element (p, j) at {@code t*kc*NR + p*NR + j});
  * columns past the block's end are zero so the micro-kernel can always compute a full tile.
  *
- * <p>B not transposed: op(B)(p, j) = b[bOffset + p*ldb + j]. The block is read row by row, nc contiguous
- * floats at a time, because reading it panel by panel touches a new page every kc rows of a wide B
- * (ldb = OH*OW*N for im2col columns) and defeats the hardware prefetchers.
+ * <p>B not transposed: op(B)(p, j) = b[bOffset + p*ldb + j]; the block is read row by row (nc contiguous
+ * floats, which the hardware prefetchers follow) and scattered by the micro-kernel's
+ * {@link MicroKernel#packRow} (vector moves).
  * Transposed: op(B)(p, j) = b[bOffset + j*ldb + p], read along stored rows.
  */
 public final class PackB {
@@ -15,21 +15,19 @@ public final class PackB {
     }
 
     /** dst[0 .. ceil(nc/NR)*NR*kc) is overwritten. */
-    public static void pack(boolean transposed, int nr, float[] b, int bOffset, int ldb,
+    public static void pack(MicroKernel kernel, boolean transposed, float[] b, int bOffset, int ldb,
                             int p0, int kc, int col0, int nc, float[] dst) {
+        int nr = kernel.nr();
         int fullPanels = nc / nr;
         int tail = nc - fullPanels * nr;
         int panelSize = kc * nr;
         if (!transposed) {
-            // p: one contiguous row segment of B, scattered over the panels
+            // p: one contiguous row segment of B (read sequentially), scattered over the panels
             for (int p = 0; p < kc; p++) {
                 int src = bOffset + (p0 + p) * ldb + col0;
-                int d = p * nr;
-                for (int t = 0; t < fullPanels; t++) {
-                    System.arraycopy(b, src + t * nr, dst, t * panelSize + d, nr);
-                }
+                kernel.packRow(fullPanels, b, src, dst, p * nr, panelSize);
                 if (tail > 0) {
-                    int at = fullPanels * panelSize + d;
+                    int at = fullPanels * panelSize + p * nr;
                     System.arraycopy(b, src + fullPanels * nr, dst, at, tail);
                     for (int j = tail; j < nr; j++) {
                         dst[at + j] = 0f;
