@@ -11,22 +11,17 @@ import org.rankfold.engine.tensor.Tensor;
  * conv2, bn2 and, when projecting, shortcut (conv "0", BN "1").
  */
 public final class BasicBlock extends Module {
-    private final Module conv1;
-    private final BatchNorm2d bn1;
-    private final Module conv2;
-    private final BatchNorm2d bn2;
-    private final Sequential shortcut;
+    private final boolean projects;
 
     public BasicBlock(int inChannels, int outChannels, int stride, SplittableRandom rng) {
-        conv1 = registerModule("conv1", new Conv2d(inChannels, outChannels, 3, stride, 1, false, rng));
-        bn1 = registerModule("bn1", new BatchNorm2d(outChannels));
-        conv2 = registerModule("conv2", new Conv2d(outChannels, outChannels, 3, 1, 1, false, rng));
-        bn2 = registerModule("bn2", new BatchNorm2d(outChannels));
-        if (stride != 1 || inChannels != outChannels) {
-            shortcut = registerModule("shortcut", new Sequential(
+        registerModule("conv1", new Conv2d(inChannels, outChannels, 3, stride, 1, false, rng));
+        registerModule("bn1", new BatchNorm2d(outChannels));
+        registerModule("conv2", new Conv2d(outChannels, outChannels, 3, 1, 1, false, rng));
+        registerModule("bn2", new BatchNorm2d(outChannels));
+        projects = stride != 1 || inChannels != outChannels;
+        if (projects) {
+            registerModule("shortcut", new Sequential(
                     new Conv2d(inChannels, outChannels, 1, stride, 0, false, rng), new BatchNorm2d(outChannels)));
-        } else {
-            shortcut = null;
         }
     }
 
@@ -44,14 +39,15 @@ public final class BasicBlock extends Module {
 
     @Override
     protected Tensor compute(Tensor x) {
-        Tensor h = bn1.forward(conv1.forward(x)).relu();
-        h = bn2.forward(conv2.forward(h));
-        Tensor s = shortcut == null ? x : shortcut.forward(x);
+        // children are looked up by name so that a decomposer can replace conv1/conv2 (Module.replaceModule)
+        Tensor h = child("bn1").forward(child("conv1").forward(x)).relu();
+        h = child("bn2").forward(child("conv2").forward(h));
+        Tensor s = projects ? child("shortcut").forward(x) : x;
         return h.add(s).relu();
     }
 
     /** True when the shortcut is a 1x1 projection. */
     public boolean projects() {
-        return shortcut != null;
+        return projects;
     }
 }

@@ -67,6 +67,40 @@ public abstract class Module {
         }
     }
 
+    /**
+     * Replaces the descendant at {@code qualifiedName} (e.g. "layer1.0.conv1") by {@code replacement}, keeping
+     * its name and position; returns the module it replaced. This is how the decomposer swaps a convolution
+     * for its factorized form. The replacement keeps whatever mode it has; call {@link #train} afterwards
+     * to align modes.
+     */
+    public final Module replaceModule(String qualifiedName, Module replacement) {
+        if (replacement == null) {
+            throw new IllegalArgumentException("replacement module is null");
+        }
+        int dot = qualifiedName.lastIndexOf('.');
+        Module parent = dot < 0 ? this : namedModules().get(qualifiedName.substring(0, dot));
+        String name = qualifiedName.substring(dot + 1);
+        if (parent == null || !parent.children.containsKey(name)) {
+            throw new IllegalArgumentException("no module named '" + qualifiedName + "' in " + getClass().getSimpleName());
+        }
+        Module old = parent.children.put(name, replacement);
+        parent.childReplaced(name, old, replacement);
+        return old;
+    }
+
+    /** Called after a direct child was replaced, for modules that keep their own references to children. */
+    protected void childReplaced(String name, Module old, Module replacement) {
+    }
+
+    /** The direct child registered under {@code name}; for modules that look children up at forward time. */
+    protected final Module child(String name) {
+        Module m = children.get(name);
+        if (m == null) {
+            throw new IllegalStateException("no child '" + name + "' in " + getClass().getSimpleName());
+        }
+        return m;
+    }
+
     /** Direct children in registration order (read-only). */
     public final Map<String, Module> children() {
         return Collections.unmodifiableMap(children);

@@ -27,6 +27,11 @@ public final class Sequential extends Module {
         return this;
     }
 
+    @Override
+    protected void childReplaced(String name, Module old, Module replacement) {
+        layers.replaceAll(m -> m == old ? replacement : m);
+    }
+
     public List<Module> layers() {
         return Collections.unmodifiableList(layers);
     }
