@@ -76,6 +76,21 @@ class HostileInputTest {
         return b;
     }
 
+    /** A deflated entry: a small valid .npy followed by {@code zeros} zero bytes (compresses ~1000:1). */
+    private static byte[] deflatedBomb(byte[] npy, int zeros) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry("w.npy"));
+            z.write(npy);
+            byte[] chunk = new byte[1 << 20];
+            for (int i = 0; i < zeros / chunk.length; i++) {
+                z.write(chunk);
+            }
+            z.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
     private static byte[] idxHeader(long... dims) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length);
         b.put((byte) 0).put((byte) 0).put((byte) 8).put((byte) dims.length);
@@ -113,6 +128,7 @@ class HostileInputTest {
         c.add(new Case("bomb.npz", zip("w.npy", npy, 0x7fffffff)));
         c.add(new Case("not-npy.npz", zip("w.txt", npy, npy.length)));
         c.add(new Case("bad-entry.npz", zip("w.npy", Arrays.copyOf(npy, 20), 20)));
+        c.add(new Case("deflate-bomb.npz", deflatedBomb(npy, 64 << 20)));
 
         byte[] idx = IdxFormat.toBytes(new IdxArray(new int[] {2, 3, 3}, new byte[18]));
         c.add(new Case("truncated-idx3-ubyte", Arrays.copyOf(idx, idx.length - 1)));

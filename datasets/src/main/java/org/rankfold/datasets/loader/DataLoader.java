@@ -24,6 +24,9 @@ public final class DataLoader implements AutoCloseable {
     private final Dataset data;
     private final LoaderOptions options;
     private final ExecutorService prefetcher;
+    /** Arrays handed back by {@link #recycle(Batch)}, reused for later batches of the same size. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Batch> pool = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int MAX_POOLED = 4;
 
     public DataLoader(Dataset data, LoaderOptions options) {
         if (options.normalization().channels() != data.channels()) {
@@ -101,8 +104,10 @@ public final class DataLoader implements AutoCloseable {
         int c = data.channels();
         int per = data.imageSize();
         int plane = data.height() * data.width();
-        float[] images = new float[Math.multiplyExact(n, per)];
-        int[] labels = new int[n];
+        // every element of both arrays is overwritten below, so a recycled batch's old content cannot leak
+        Batch reuse = takePooled(n);
+        float[] images = reuse != null ? reuse.images() : new float[Math.multiplyExact(n, per)];
+        int[] labels = reuse != null ? reuse.labels() : new int[n];
         float[] scratch = options.augmentation().isIdentity() ? null : new float[per];
         long seed = epochSeed(epoch);
         for (int i = 0; i < n; i++) {
@@ -116,6 +121,28 @@ public final class DataLoader implements AutoCloseable {
             options.normalization().applyInPlace(images, i * per, c, plane);
         }
         return new Batch(epoch, index, images, labels, c, data.height(), data.width());
+    }
+
+    /**
+     * Hands a batch's arrays back for reuse by a later batch of the same size, so that a steady-state
+     * training loop allocates no new batch arrays. The caller must not touch {@code batch} afterwards.
+     */
+    public void recycle(Batch batch) {
+        if (batch.channels() == data.channels() && batch.height() == data.height() && batch.width() == data.width()
+                && pool.size() < MAX_POOLED && pool.stream().noneMatch(b -> b.images() == batch.images())) {
+            // the identity check makes a double recycle harmless: two later batches never share arrays
+            pool.add(batch);
+        }
+    }
+
+    private Batch takePooled(int n) {
+        for (java.util.Iterator<Batch> it = pool.iterator(); it.hasNext(); ) {
+            Batch b = it.next();
+            if (b.size() == n && pool.remove(b)) {
+                return b;
+            }
+        }
+        return null;
     }
 
     private long epochSeed(int epoch) {

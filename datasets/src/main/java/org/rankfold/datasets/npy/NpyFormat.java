@@ -44,6 +44,48 @@ public final class NpyFormat {
 
     /** Parses .npy bytes; {@code name} is used in error messages. */
     public static NpyArray parse(byte[] bytes, String name) throws MalformedFileException {
+        Layout l = layout(bytes, name);
+        long available = bytes.length - l.dataStart();
+        long dataBytes = l.dataBytes();
+        if (dataBytes < 0 || dataBytes > available) {
+            throw new MalformedFileException(name, l.dataStart(), "data for shape " + java.util.Arrays.toString(l.header().shape)
+                    + " (" + (dataBytes < 0 ? "overflowing" : dataBytes) + " bytes of " + l.header().dtype.descr()
+                    + "), but only " + available + " bytes follow");
+        }
+        if (dataBytes != available) {
+            throw new MalformedFileException(name, l.dataStart() + dataBytes, "end of data after "
+                    + dataBytes / l.header().dtype.size() + " elements, found " + (available - dataBytes) + " extra bytes");
+        }
+        return NpyArray.fromLittleEndian(l.header().dtype, l.header().shape, bytes, (int) l.dataStart());
+    }
+
+    /**
+     * The total length in bytes of the .npy file that starts with {@code prefix}, from its header alone;
+     * {@code prefix} must hold the whole header (at most {@code 12 + MAX_HEADER_BYTES} bytes suffice). Lets a
+     * container check an entry's declared size before reading its data.
+     *
+     * @throws MalformedFileException if the header is malformed or the length overflows
+     */
+    public static long encodedLength(byte[] prefix, String name) throws MalformedFileException {
+        Layout l = layout(prefix, name);
+        long dataBytes = l.dataBytes();
+        if (dataBytes < 0 || dataBytes > Long.MAX_VALUE - l.dataStart()) {
+            throw new MalformedFileException(name, l.dataStart(), "a data size below 2^63 bytes for shape "
+                    + java.util.Arrays.toString(l.header().shape));
+        }
+        return l.dataStart() + dataBytes;
+    }
+
+    /** Where the data starts and what the header says. */
+    private record Layout(Header header, long dataStart) {
+        /** Bytes of data the header describes; -1 if that overflows. */
+        long dataBytes() {
+            long count = NpyArray.elementCount(header.shape);
+            return count < 0 || count > Long.MAX_VALUE / header.dtype.size() ? -1 : count * header.dtype.size();
+        }
+    }
+
+    private static Layout layout(byte[] bytes, String name) throws MalformedFileException {
         if (bytes.length < 10) {
             throw new MalformedFileException(name, 0, ".npy magic and header length (10 bytes), file has " + bytes.length);
         }
@@ -78,24 +120,10 @@ public final class NpyFormat {
         String header = new String(bytes, headerStart, (int) headerLen,
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Header h = Header.parse(header, name, headerStart);
-        long dataStart = headerStart + headerLen;
-        long count = NpyArray.elementCount(h.shape);
-        long available = bytes.length - dataStart;
-        if (count < 0 || count > available / h.dtype.size()) {
-            throw new MalformedFileException(name, dataStart, "data for shape " + java.util.Arrays.toString(h.shape)
-                    + " (" + (count < 0 ? "overflowing" : count * h.dtype.size()) + " bytes of " + h.dtype.descr()
-                    + "), but only " + available + " bytes follow");
-        }
-        if (count * h.dtype.size() != available) {
-            throw new MalformedFileException(name, dataStart + count * h.dtype.size(),
-                    "end of data after " + count + " elements, found " + (available - count * h.dtype.size()) + " extra bytes");
-        }
-        int off = (int) dataStart;
-        int[] shape = h.shape;
-        if (h.fortranOrder && shape.length > 1) {
+        if (h.fortranOrder && h.shape.length > 1) {
             throw new MalformedFileException(name, headerStart, "fortran_order False (C order); Fortran-ordered arrays are not supported");
         }
-        return NpyArray.fromLittleEndian(h.dtype, shape, bytes, off);
+        return new Layout(h, headerStart + headerLen);
     }
 
     /** Writes one array in format 1.0 (2.0 if the header would not fit). */

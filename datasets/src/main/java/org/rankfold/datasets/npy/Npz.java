@@ -16,6 +16,7 @@ import java.util.zip.ZipOutputStream;
 
 import org.rankfold.datasets.MalformedFileException;
 import org.rankfold.datasets.io.AtomicFiles;
+import org.rankfold.datasets.io.BoundedInput;
 
 /**
  * NumPy's {@code .npz}: a ZIP archive with one {@code KEY.npy} entry per array ({@code np.savez} stores,
@@ -60,6 +61,12 @@ public final class Npz {
                 if (e.getMethod() == ZipEntry.STORED && size > archiveBytes) {
                     throw new MalformedFileException(where, -1, "a stored entry no larger than the archive (" + archiveBytes + " bytes)");
                 }
+                // DEFLATE expands at most 1032:1, so a larger declared size is a lie (checked before inflating)
+                long compressed = e.getCompressedSize();
+                if (e.getMethod() == ZipEntry.DEFLATED && compressed >= 0 && size > compressed * BoundedInput.MAX_DEFLATE_RATIO + 64) {
+                    throw new MalformedFileException(where, -1, "an entry of at most " + BoundedInput.MAX_DEFLATE_RATIO
+                            + " times its " + compressed + " compressed bytes, declared " + size);
+                }
                 byte[] bytes = readBounded(zip.getInputStream(e), (int) size, where);
                 String key = entryName.substring(0, entryName.length() - 4);
                 if (out.put(key, NpyFormat.parse(bytes, where)) != null) {
@@ -74,12 +81,23 @@ public final class Npz {
         return out;
     }
 
+    /**
+     * Reads one entry of {@code declared} bytes: first just enough for the .npy header, whose described length
+     * must equal the declared size, and only then the data, so that an entry claiming far more than its
+     * header describes (a "zip bomb") is refused after inflating a few kilobytes.
+     */
     private static byte[] readBounded(InputStream in, int declared, String where) throws IOException {
         try (in) {
-            byte[] b = in.readNBytes(declared);
-            if (b.length != declared) {
-                throw new MalformedFileException(where, b.length, declared + " bytes as the entry header declares, found " + b.length);
+            int prefixLength = Math.min(declared, 12 + NpyFormat.MAX_HEADER_BYTES);
+            byte[] prefix = readExactly(in, prefixLength, 0, declared, where);
+            long described = NpyFormat.encodedLength(prefix, where);
+            if (described != declared) {
+                throw new MalformedFileException(where, -1, "an entry of " + described + " bytes as its .npy header describes,"
+                        + " the archive declares " + declared);
             }
+            byte[] b = java.util.Arrays.copyOf(prefix, declared);
+            byte[] rest = readExactly(in, declared - prefixLength, prefixLength, declared, where);
+            System.arraycopy(rest, 0, b, prefixLength, rest.length);
             if (in.read() != -1) {
                 throw new MalformedFileException(where, declared, "the end of the entry after " + declared + " bytes");
             }
@@ -88,6 +106,15 @@ public final class Npz {
             // a truncated DEFLATE stream ends in EOFException, not ZipException (found by NpzFuzzTest)
             throw new MalformedFileException(where, -1, "a readable ZIP entry (" + e.getMessage() + ")");
         }
+    }
+
+    private static byte[] readExactly(InputStream in, int n, int offset, int declared, String where) throws IOException {
+        byte[] b = in.readNBytes(n);
+        if (b.length != n) {
+            throw new MalformedFileException(where, offset + b.length, declared + " bytes as the archive declares, found "
+                    + (offset + b.length));
+        }
+        return b;
     }
 
     /** Writes arrays as an uncompressed .npz (like {@code np.savez}); replaces the file atomically (fsync + rename). */

@@ -161,4 +161,52 @@ class DataLoaderTest extends SeededTest {
                 () -> new DataLoader(d, LoaderOptions.training(2, 1, Normalization.CIFAR10)));
         assertThrows(IllegalArgumentException.class, () -> new LoaderOptions(0, true, false, 1, Normalization.MNIST, Augmentation.NONE, true));
     }
+
+    @Test
+    void recycledArraysAreReusedWithoutChangingTheBatches() {
+        Dataset d = dataset(20, 3, 4, 4);
+        LoaderOptions o = new LoaderOptions(6, true, false, 3, Normalization.CIFAR10, Augmentation.CIFAR, true);
+        try (DataLoader fresh = new DataLoader(d, o); DataLoader recycling = new DataLoader(d, o)) {
+            List<Batch> expected = all(fresh, 1, 0);
+            List<Batch> got = new ArrayList<>();
+            float[] first = null;
+            boolean reused = false;
+            try (DataLoader.Epoch e = recycling.epoch(1)) {
+                for (Batch b : e) {
+                    got.add(new Batch(b.epoch(), b.index(), b.images().clone(), b.labels().clone(), b.channels(), b.height(), b.width()));
+                    if (first == null) {
+                        first = b.images();
+                    } else {
+                        reused |= b.images() == first;
+                    }
+                    recycling.recycle(b);
+                }
+            }
+            assertTrue(reused, "a recycled array came back");
+            for (int i = 0; i < expected.size(); i++) {
+                assertArrayEquals(expected.get(i).images(), got.get(i).images(), "batch " + i);
+                assertArrayEquals(expected.get(i).labels(), got.get(i).labels(), "batch " + i);
+            }
+        }
+    }
+
+    @Test
+    void floatDatasetsAreBatchedAsStored() {
+        float[] px = uniform(random(), 2 * 4);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = Math.abs(px[i]);
+        }
+        Dataset d = Dataset.ofFloats("f", 1, 2, 2, px, new int[] {4, 2}, IdxDatasets.MNIST_CLASSES);
+        assertFalse(d.isUint8());
+        try (DataLoader l = new DataLoader(d, LoaderOptions.evaluation(2, Normalization.identity(1)))) {
+            assertArrayEquals(px, l.batch(0, 0).images());
+            assertArrayEquals(new int[] {4, 2}, l.batch(0, 0).labels());
+        }
+        Dataset s = d.subset("s", new int[] {1, 1, 0});
+        assertArrayEquals(new int[] {2, 2, 4}, s.labels());
+        assertEquals(px[4], s.pixel(0, 0), 0f);
+        assertEquals(1, d.head(1).size());
+        assertThrows(IllegalArgumentException.class, () -> Dataset.ofFloats("bad", 1, 2, 2, px, new int[] {1}, IdxDatasets.MNIST_CLASSES));
+        assertThrows(IllegalArgumentException.class, () -> Dataset.ofFloats("bad", 1, 2, 2, px, new int[] {1, 10}, IdxDatasets.MNIST_CLASSES));
+    }
 }

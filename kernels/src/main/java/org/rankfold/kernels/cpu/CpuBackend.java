@@ -39,7 +39,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
         this.pool = new WorkerPool(threads);
         GemmConfig wide = GemmConfig.forWidth(width);
         GemmConfig narrow = width == SimdWidth.BITS_512
-                ? new GemmConfig(new MicroKernel8x32(), wide.mc(), wide.kc(), wide.nc()) : wide;
+                ? wide.withKernel(new MicroKernel8x32()) : wide;
         this.gemm = new Gemm(wide, narrow, pool);
     }
 

@@ -30,6 +30,7 @@ import org.rankfold.engine.train.TrainingStoppedException;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.train.OrthoTerm;
 import org.rankfold.tools.train.ProgressLine;
 import org.rankfold.tools.train.RunData;
 import org.rankfold.tools.train.TrainSettings;
@@ -101,6 +102,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit-test", defaultValue = "0", paramLabel = "N", description = "Use only the first N test images (0: all).")
     int limitTest;
 
+    @Option(names = "--ortho", defaultValue = "none", description = "Orthogonal regularization: so, dso, srip or none. Default: ${DEFAULT-VALUE}.")
+    String ortho;
+
+    @Option(names = "--ortho-lambda", defaultValue = "1e-4", description = "Weight of the orthogonality term. Default: ${DEFAULT-VALUE}.")
+    double orthoLambda;
+
     @Option(names = "--json", description = "Print one JSON object with the result instead of text.")
     boolean json;
 
@@ -119,7 +126,7 @@ public final class TrainCommand implements Callable<Integer> {
             runDir = out != null ? out : runDirOf(resume);
         } else {
             s = new TrainSettings(model, data, epochs == null ? 10 : epochs, batch, lr, momentum, weightDecay, schedule, seed,
-                    limitTrain, limitTest);
+                    limitTrain, limitTest, ortho, orthoLambda);
             runDir = out != null ? out : Path.of("runs", "train-" + s.model() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
         }
@@ -137,6 +144,9 @@ public final class TrainCommand implements Callable<Integer> {
                 stdout.println("data: " + rd.split().summary());
                 stdout.printf(Locale.ROOT, "model: %s, %,d params (+%,d BN), %.2fM MACs per image; backend %s%n", s.model(),
                         cost.parameters(), cost.batchNormParameters(), cost.macs() / 1e6, cpu.describe());
+                if (!s.ortho().equals("none")) {
+                    stdout.println("orthogonal regularization: " + s.ortho() + ", lambda " + s.orthoLambda());
+                }
                 stdout.println("run directory: " + runDir);
                 if (savedThreads != cpu.threads()) {
                     stdout.println("note: the run was started with " + savedThreads + " threads; with " + cpu.threads()
@@ -151,7 +161,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             ObjectNode config = s.toJson(savedThreads);
             try (DataLoader train = rd.trainLoader(s.batch(), s.seed()); DataLoader test = rd.testLoader(Math.max(s.batch(), 256))) {
-                Trainer trainer = new Trainer(net, sgd, s.lrSchedule(), train, test, s.epochs(), true, null);
+                Trainer trainer = new Trainer(net, sgd, s.lrSchedule(), train, test, s.epochs(), true,
+                        OrthoTerm.create(s.ortho(), s.orthoLambda(), net));
                 if (resumed != null) {
                     trainer.restore(resumed.training());
                 }
@@ -201,8 +212,8 @@ public final class TrainCommand implements Callable<Integer> {
         } else if (last == null) {
             stdout.println("nothing to train: the run already has " + s.epochs() + " epochs; results in " + runDir);
         } else {
-            stdout.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs (best %.2f%%), %.1f s; metrics.csv, checkpoint/ and best/ in %s%n",
-                    100 * last.testAccuracy(), history.size(), 100 * best, secs, runDir);
+            stdout.printf(Locale.ROOT, "test accuracy %.2f%% after %d epoch%s (best %.2f%%), %.1f s; metrics.csv, checkpoint/ and best/ in %s%n",
+                    100 * last.testAccuracy(), history.size(), history.size() == 1 ? "" : "s", 100 * best, secs, runDir);
         }
         stdout.flush();
     }

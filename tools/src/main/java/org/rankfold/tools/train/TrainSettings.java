@@ -12,10 +12,12 @@ import org.rankfold.tools.UserError;
  * The settings of a training run, saved in every checkpoint's {@code state.json} under "config" so that
  * {@code --resume} continues with exactly the same ones and {@code eval} knows the data and normalization.
  * The learning-rate schedule is per epoch: {@code cosine} (Loshchilov and Hutter 2017, from lr to 0 over
- * the run's epochs) or {@code constant}.
+ * the run's epochs) or {@code constant}. {@code ortho} is so, dso, srip or none, with weight {@code orthoLambda}
+ * (see {@link OrthoTerm}).
  */
 public record TrainSettings(String model, String data, int epochs, int batch, double lr, double momentum,
-                            double weightDecay, String schedule, long seed, int limitTrain, int limitTest) {
+                            double weightDecay, String schedule, long seed, int limitTrain, int limitTest, String ortho,
+                            double orthoLambda) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public TrainSettings {
@@ -30,6 +32,7 @@ public record TrainSettings(String model, String data, int epochs, int batch, do
         if (!schedule.equals("cosine") && !schedule.equals("constant")) {
             throw new UserError("--schedule must be cosine or constant, got '" + schedule + "'");
         }
+        ortho = ortho.toLowerCase(Locale.ROOT);
     }
 
     public LrSchedule lrSchedule() {
@@ -37,7 +40,8 @@ public record TrainSettings(String model, String data, int epochs, int batch, do
     }
 
     public TrainSettings withEpochs(int e) {
-        return new TrainSettings(model, data, e, batch, lr, momentum, weightDecay, schedule, seed, limitTrain, limitTest);
+        return new TrainSettings(model, data, e, batch, lr, momentum, weightDecay, schedule, seed, limitTrain, limitTest, ortho,
+                orthoLambda);
     }
 
     public ObjectNode toJson(int threads) {
@@ -55,6 +59,8 @@ public record TrainSettings(String model, String data, int epochs, int batch, do
         n.put("threads", threads);
         n.put("limit_train", limitTrain);
         n.put("limit_test", limitTest);
+        n.put("ortho", ortho);
+        n.put("ortho_lambda", orthoLambda);
         return n;
     }
 
@@ -71,6 +77,7 @@ public record TrainSettings(String model, String data, int epochs, int batch, do
         }
         return new TrainSettings(n.get("model").asText(), n.get("data").asText(), n.get("epochs").asInt(), n.get("batch").asInt(),
                 n.get("lr").asDouble(), n.get("momentum").asDouble(), n.get("weight_decay").asDouble(), n.get("schedule").asText(),
-                n.get("seed").asLong(), n.get("limit_train").asInt(), n.get("limit_test").asInt());
+                n.get("seed").asLong(), n.get("limit_train").asInt(), n.get("limit_test").asInt(), n.path("ortho").asText("none"),
+                n.path("ortho_lambda").asDouble(0));
     }
 }

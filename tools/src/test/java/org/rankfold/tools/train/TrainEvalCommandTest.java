@@ -89,6 +89,20 @@ class TrainEvalCommandTest {
     }
 
     @Test
+    void orthogonalRegularizationIsSavedWithTheSettings(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("ortho");
+        Result r = run(tiny(run, "1", "--ortho", "srip", "--ortho-lambda", "0.01"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("orthogonal regularization: srip, lambda 0.01"), r.out());
+        JsonNode state = JSON.readTree(run.resolve("checkpoint/state.json").toFile());
+        assertEquals("srip", state.get("config").get("ortho").asText());
+        assertEquals(0.01, state.get("config").get("ortho_lambda").asDouble());
+        assertEquals(5, OrthoTerm.targets(org.rankfold.engine.checkpoint.InputShape.FASHION_MNIST.createZooModel("lenet5", 1)).size(),
+                "lenet5: 2 convs + 3 linear layers");
+        assertEquals(2, run(tiny(dir.resolve("bad"), "1", "--ortho", "l2")).code());
+    }
+
+    @Test
     void badUsageIsExitCodeTwoWithOneLine(@TempDir Path dir) {
         Result opencl = run(tiny(dir.resolve("a"), "1", "--device", "opencl"));
         assertEquals(2, opencl.code());

@@ -21,6 +21,7 @@ import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
 import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.Overparameterization;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
 import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.ExtraLoss;
@@ -44,7 +45,7 @@ import org.rankfold.vbmf.tucker.Tucker2Options;
  * <ol>
  * <li>{@code baseline}: training of the plain zoo model;</li>
  * <li>per variant ({@link Variant}): {@code V/train} (plain variant: the baseline itself), with
- * over-parameterization ({@link OverParameterizer}) and/or orthogonal regularization ({@link OrthoLoss});</li>
+ * over-parameterization ({@link Overparameterization}: function-preserving factors) and/or orthogonal regularization ({@link OrthoLoss});</li>
  * <li>{@code V/fold}: every factorized conv folded to one kernel (exact);</li>
  * <li>{@code V/ranks}: the rank plan (EVBMF on the unfoldings; with a target ratio, bisection on the
  * weakening factor, {@link TargetRatioSearch});</li>
@@ -142,8 +143,9 @@ public final class CompressionPipeline {
                 Module m = input.createZooModel(config.model(), config.seed());
                 ObjectNode r = MAPPER.createObjectNode();
                 if (v.overparameterized()) {
-                    List<String> layers = OverParameterizer.expand(m, config.overparam().factor(config.expand()),
-                            config.first(), config.pointwise(), new SplittableRandom(config.seed() + FACTOR_SEED_OFFSET));
+                    List<String> layers = Overparameterization.apply(m, new Overparameterization.Options(
+                            config.overparam().engineMode(), config.expand(), config.pointwise(), config.first()),
+                            new SplittableRandom(config.seed() + FACTOR_SEED_OFFSET));
                     r.put("overparam", config.overparam().label());
                     r.put("expand", config.overparam().factor(config.expand()));
                     ArrayNode names = r.putArray("overparameterized_layers");
@@ -168,7 +170,7 @@ public final class CompressionPipeline {
             });
             phase(p + "fold", () -> {
                 Module m = model();
-                List<String> folded = ModelSurgery.foldAll(m);
+                List<String> folded = Overparameterization.foldAll(m);
                 ObjectNode r = costs(m);
                 ArrayNode names = r.putArray("folded_layers");
                 folded.forEach(names::add);

@@ -111,8 +111,8 @@ public final class Gemm {
                 int kc = Math.min(kcStep, k - pc);
                 float betaHere = pc == 0 ? beta : 1f;
                 PackA.pack(ta, mr, a, aOffset, lda, m0, m1 - m0, pc, kc, ws.packA);
-                for (int jc = n0; jc < n1; jc += cfg.nc()) {
-                    int nc = Math.min(cfg.nc(), n1 - jc);
+                for (int jc = n0; jc < n1; jc += cfg.ncSmallM()) {
+                    int nc = Math.min(cfg.ncSmallM(), n1 - jc);
                     PackB.pack(cfg.kernel(), tb, b, bOffset, ldb, pc, kc, jc, nc, ws.packB);
                     MacroKernel.multiply(ws, m1 - m0, nc, kc, alpha, betaHere, c, cOffset, ldc, m0, jc);
                 }

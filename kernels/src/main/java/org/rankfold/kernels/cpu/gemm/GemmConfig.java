@@ -15,8 +15,10 @@ import org.rankfold.kernels.cpu.SimdWidth;
  * @param mc     rows of A per packed block
  * @param kc     depth of one packed block (k-dimension)
  * @param nc     columns of B per packed block
+ * @param ncSmallM columns of B per packed block when all of M fits one A block (M &lt;= MC): each B element
+ *               is then used only M times, and a block that is packed and consumed while still in L2 wins
  */
-public record GemmConfig(MicroKernel kernel, int mc, int kc, int nc) {
+public record GemmConfig(MicroKernel kernel, int mc, int kc, int nc, int ncSmallM) {
 
     public GemmConfig {
         if (mc < kernel.mr() || mc % kernel.mr() != 0) {
@@ -24,6 +26,10 @@ public record GemmConfig(MicroKernel kernel, int mc, int kc, int nc) {
         }
         if (nc < kernel.nr() || nc % kernel.nr() != 0) {
             throw new IllegalArgumentException("NC " + nc + " must be a positive multiple of NR " + kernel.nr());
+        }
+        if (ncSmallM < kernel.nr() || ncSmallM % kernel.nr() != 0 || ncSmallM > nc) {
+            throw new IllegalArgumentException("NC for small M " + ncSmallM + " must be a positive multiple of NR "
+                    + kernel.nr() + " and at most NC " + nc);
         }
         if (kc < 1) {
             throw new IllegalArgumentException("KC must be >= 1, got " + kc);
@@ -38,16 +44,23 @@ public record GemmConfig(MicroKernel kernel, int mc, int kc, int nc) {
         return kernel.nr();
     }
 
+    /** The same blocking with another micro-kernel of the same NR (MC must stay a multiple of its MR). */
+    public GemmConfig withKernel(MicroKernel other) {
+        return new GemmConfig(other, mc, kc, nc, ncSmallM);
+    }
+
     /**
      * The configuration for a vector width, sized for a core with a 48 KiB L1 and a 1 MiB L2 (AMD Zen 4/5,
-     * recent Intel): B micro-panel KC*NR*4 bytes &lt;= ~32 KiB, A block MC*KC*4 bytes &lt;= ~half the L2.
+     * recent Intel) and tuned on Zen 5 at 1024^3 and the im2col shapes: B micro-panel KC*NR*4 bytes
+     * (at most 40 KiB, about 32 KiB after K is cut into equal blocks), A block MC*KC*4 bytes (240 KiB) in L2.
+     * KC = 320 keeps K = 288 and 576 (3x3 convolutions of 32 and 64 channels) in one and two blocks.
      */
     public static GemmConfig forWidth(SimdWidth width) {
         return switch (width) {
-            case BITS_512 -> new GemmConfig(new MicroKernel12x32(), 192, 256, 2048);
-            case BITS_256 -> new GemmConfig(new MicroKernel6x16(), 192, 256, 2048);
-            case BITS_128 -> new GemmConfig(new MicroKernel6x8(), 192, 256, 2048);
-            case SCALAR -> new GemmConfig(new MicroKernel4x4Scalar(), 192, 256, 2048);
+            case BITS_512 -> new GemmConfig(new MicroKernel12x32(), 192, 320, 1024, 256);
+            case BITS_256 -> new GemmConfig(new MicroKernel6x16(), 192, 320, 1024, 256);
+            case BITS_128 -> new GemmConfig(new MicroKernel6x8(), 192, 320, 1024, 256);
+            case SCALAR -> new GemmConfig(new MicroKernel4x4Scalar(), 192, 320, 1024, 256);
         };
     }
 }

@@ -1,10 +1,15 @@
-package org.rankfold.kernels.cpu.gemm;
+package org.rankfold.kernels.cpu.gemm.lab;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.rankfold.kernels.cpu.gemm.MicroKernel;
 
 /**
- * 14 x 32 register tile on 512-bit vectors (2 vectors of 16 floats per row, 28 accumulators).
+ * Experiment, not used by {@link org.rankfold.kernels.cpu.gemm.GemmConfig}: 28 accumulators leave C2 too few of
+ * the 32 vector registers (likely spills): 0.5-0.9x MicroKernel12x32 at 1024^3 on Zen 5, noisy machine. Kept so the
+ * result can be re-checked on other CPUs (it passes the micro-kernel contract).
+ *
+ * <p>14 x 32 register tile on 512-bit vectors (2 vectors of 16 floats per row, 28 accumulators).
  * a is a packed A micro-panel (KC x MR, 14 floats per k), b a packed B micro-panel (KC x NR, 32 floats
  * per k); C is row-major with leading dimension ldc. Each C element is one fused multiply-add chain over
  * k in ascending order, so the result does not depend on blocking or threads.
