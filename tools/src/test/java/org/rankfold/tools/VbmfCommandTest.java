@@ -47,6 +47,18 @@ class VbmfCommandTest {
     }
 
     @Test
+    void plainVbmfWithAFixedPriorProduct() {
+        String file = "vbmf/v02_16x144_r3_est.npz";
+        Path y = CliRun.goldenArrayAsNpy(file, "Y", dir, "y.npy");
+        Map<String, NpyArray> g = CliRun.golden(file);
+        JsonNode j = CliRun.run("vbmf", y.toString(), "--cacb", "0.08", "--json").json();
+        assertEquals("vbmf", j.get("method").asText());
+        assertEquals(g.get("tight_rank").scalarLong(), j.get("rank").asLong());
+        assertEquals(g.get("tight_sigma2").scalar(), j.get("sigma2").asDouble(), 1e-6 * g.get("tight_sigma2").scalar());
+        CliRun.run("vbmf", y.toString(), "--cacb", "0").badInput("--cacb");
+    }
+
+    @Test
     void humanOutputNamesTheFields() {
         Path y = CliRun.goldenArrayAsNpy("evbmf/e00_16x144_r4.npz", "Y", dir, "y.npy");
         CliRun.Result r = CliRun.run("vbmf", y.toString());

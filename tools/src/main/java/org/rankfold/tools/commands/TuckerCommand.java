@@ -68,6 +68,9 @@ public final class TuckerCommand implements Callable<Integer> {
         if (ranks.length != 2) {
             throw new UserError("--ranks takes two ranks R0,R1, got " + ranks.length + " value(s)");
         }
+        if (out != null && Files.isDirectory(out)) {
+            throw new UserError("--out " + out + " is a directory; give a file name such as factors.npz");
+        }
         if (out != null && out.toAbsolutePath().getParent() != null
                 && !Files.isDirectory(out.toAbsolutePath().getParent())) {
             throw new UserError("--out: directory " + out.toAbsolutePath().getParent() + " does not exist");
