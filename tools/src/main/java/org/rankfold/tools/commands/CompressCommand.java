@@ -109,6 +109,9 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--ortho-plain", description = "The full variant also regularizes plain conv/linear weights.")
     boolean orthoPlain;
 
+    @Option(names = "--ortho-finetune", description = "Keep the orthogonal penalty on the new factors while fine-tuning (ortho/full variants).")
+    boolean orthoFinetune;
+
     @Option(names = "--variants", paramLabel = "V", split = ",", description = "Variants to run: plain, ortho, overparam, full.")
     List<String> variants;
 
@@ -204,6 +207,9 @@ public final class CompressCommand implements Callable<Integer> {
         }
         if (orthoPlain) {
             b.orthoPlain(true);
+        }
+        if (orthoFinetune) {
+            b.orthoFinetune(true);
         }
         if (variants != null) {
             List<Variant> vs = new ArrayList<>();

@@ -31,8 +31,7 @@ import org.rankfold.vbmf.tucker.Tucker2Result;
  * bias)}; the first factor is orthonormal, as A of Tucker-2 is.</li>
  * </ul>
  * Each layer yields one {@link DecompositionAudit} (skips included, with their reason). The model is
- * modified in place through {@link Module#replaceChild}; a container that refuses replacement turns the
- * layer into a recorded skip.
+ * modified in place through {@link Module#replaceModule}; the new layer takes the old one's train/eval mode.
  */
 public final class Decomposer {
     private Decomposer() {
@@ -69,15 +68,9 @@ public final class Decomposer {
         if (layer == null) {
             throw new IllegalArgumentException("the plan names layer '" + p.name() + "', which the model does not have");
         }
-        int dot = p.name().lastIndexOf('.');
-        Module parent = dot < 0 ? model : model.namedModules().get(p.name().substring(0, dot));
-        String child = p.name().substring(dot + 1);
         Replacement r = p.method() == Method.TUCKER2 ? tucker(layer, p, options) : svd(layer, p);
-        try {
-            parent.replaceChild(child, r.module());
-        } catch (UnsupportedOperationException e) {
-            return p.skipped("container refuses replacement: " + e.getMessage()).skippedAudit(options.phase(), seconds(t0));
-        }
+        model.replaceModule(p.name(), r.module());
+        r.module().train(layer.isTraining());
         List<String> notes = new ArrayList<>(p.notes());
         p.unfoldings().forEach(u -> {
             if (u.clampedToOne()) {

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param orthoDecay        lambda is multiplied by this each epoch (1: constant)
  * @param orthoPlain        the full variant also regularizes plain conv/linear weights (the ortho variant always does:
  *                          it has no factors)
+ * @param orthoFinetune     the ortho/full variants keep the penalty on the Tucker factors while fine-tuning
  * @param selector          {@code evbmf}, {@code energy:F} or {@code ratio:R}
  * @param weakening         MUSCO weakening factor of the EVBMF selector, [0, 1]
  * @param minRank           smallest rank, &gt;= 1
@@ -40,7 +41,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record CompressionConfig(String model, long seed, int batchSize, int epochs, double learningRate, double momentum,
                                 double weightDecay, OverparamMode overparam, double expand, String ortho,
-                                double orthoLambda, double orthoDecay, boolean orthoPlain, String selector,
+                                double orthoLambda, double orthoDecay, boolean orthoPlain, boolean orthoFinetune,
+                                String selector,
                                 double weakening, int minRank, int maxRank, double targetParamsRatio,
                                 double targetMacsRatio, boolean pointwise, boolean linear, boolean first,
                                 int finetuneEpochs, double finetuneLr, List<Variant> variants, int limitTrain,
@@ -98,7 +100,7 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
      */
     public static CompressionConfig quick(String model, long seed) {
         return new CompressionConfig(model, seed, 64, 2, 0.05, 0.9, 5e-4, OverparamMode.FACTORIZED, 2, "so", 1e-2, 1.0,
-                false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, 1, 0.01,
+                false, false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, 1, 0.01,
                 List.of(Variant.PLAIN, Variant.FULL), 2000, 500);
     }
 
@@ -109,7 +111,7 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
      */
     public static CompressionConfig full(String model, long seed) {
         return new CompressionConfig(model, seed, 128, 15, 0.05, 0.9, 5e-4, OverparamMode.FACTORIZED, 2, "so", 1e-2, 1.0,
-                false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, 5, 0.01,
+                false, false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, 5, 0.01,
                 List.of(Variant.PLAIN, Variant.ORTHO, Variant.OVERPARAM, Variant.FULL), 0, 0);
     }
 
@@ -129,6 +131,7 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
         o.put("ortho_lambda", orthoLambda);
         o.put("ortho_decay", orthoDecay);
         o.put("ortho_plain", orthoPlain);
+        o.put("ortho_finetune", orthoFinetune);
         o.put("selector", selector);
         o.put("weakening", weakening);
         o.put("min_rank", minRank);

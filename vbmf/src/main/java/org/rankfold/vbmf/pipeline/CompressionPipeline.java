@@ -21,6 +21,7 @@ import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
 import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.Overparameterization;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
 import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.ExtraLoss;
@@ -44,7 +45,7 @@ import org.rankfold.vbmf.tucker.Tucker2Options;
  * <ol>
  * <li>{@code baseline}: training of the plain zoo model;</li>
  * <li>per variant ({@link Variant}): {@code V/train} (plain variant: the baseline itself), with
- * over-parameterization ({@link OverParameterizer}) and/or orthogonal regularization ({@link OrthoLoss});</li>
+ * over-parameterization ({@link Overparameterization}: function-preserving factors) and/or orthogonal regularization ({@link OrthoLoss});</li>
  * <li>{@code V/fold}: every factorized conv folded to one kernel (exact);</li>
  * <li>{@code V/ranks}: the rank plan (EVBMF on the unfoldings; with a target ratio, bisection on the
  * weakening factor, {@link TargetRatioSearch});</li>
@@ -142,8 +143,9 @@ public final class CompressionPipeline {
                 Module m = input.createZooModel(config.model(), config.seed());
                 ObjectNode r = MAPPER.createObjectNode();
                 if (v.overparameterized()) {
-                    List<String> layers = OverParameterizer.expand(m, config.overparam().factor(config.expand()),
-                            config.first(), config.pointwise(), new SplittableRandom(config.seed() + FACTOR_SEED_OFFSET));
+                    List<String> layers = Overparameterization.apply(m, new Overparameterization.Options(
+                            config.overparam().engineMode(), config.expand(), config.pointwise(), config.first()),
+                            new SplittableRandom(config.seed() + FACTOR_SEED_OFFSET));
                     r.put("overparam", config.overparam().label());
                     r.put("expand", config.overparam().factor(config.expand()));
                     ArrayNode names = r.putArray("overparameterized_layers");
@@ -168,7 +170,7 @@ public final class CompressionPipeline {
             });
             phase(p + "fold", () -> {
                 Module m = model();
-                List<String> folded = ModelSurgery.foldAll(m);
+                List<String> folded = Overparameterization.foldAll(m);
                 ObjectNode r = costs(m);
                 ArrayNode names = r.putArray("folded_layers");
                 folded.forEach(names::add);
@@ -228,9 +230,13 @@ public final class CompressionPipeline {
         });
         phase(p + "finetune", () -> {
             Module m = model();
+            // optionally keep the orthogonal penalty on the new factors (A = U1^T, B = U0 start orthonormal)
+            ExtraLoss ortho = v.orthogonal() && config.orthoFinetune() ? new OrthoLoss(
+                    OrthogonalRegularizer.parse(config.ortho()), config.orthoLambda(), config.orthoDecay(), false) : null;
             TrainingState s = PhaseTraining.train(m, p + "finetune", config.finetuneEpochs(), config.finetuneLr(), config,
-                    train, test, null, run, listener);
+                    train, test, ortho, run, listener);
             ObjectNode r = MAPPER.createObjectNode();
+            r.put("ortho_on_factors", ortho != null);
             r.put("epochs", s.epochsDone());
             return save(r, p + "finetune", m);
         });
@@ -293,6 +299,22 @@ public final class CompressionPipeline {
         return result;
     }
 
+    /**
+     * The audit line of a finished phase: its result (accuracy, params, MACs, checkpoint, settings, wall time)
+     * without the per-layer lists, which have records of their own.
+     */
+    private static ObjectNode phaseRecord(String name, ObjectNode result) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("phase", name);
+        o.put("step", "phase_end");
+        result.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("layers") && !e.getKey().equals("ranks")) {
+                o.set(e.getKey(), e.getValue());
+            }
+        });
+        return o;
+    }
+
     /** A phase body: returns the phase's result. */
     @FunctionalInterface
     private interface Body {
@@ -314,6 +336,7 @@ public final class CompressionPipeline {
         ObjectNode r = body.run();
         r.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
         completed.set(name, r);
+        run.appendAudit(phaseRecord(name, r));
         ObjectNode progress = MAPPER.createObjectNode();
         progress.set("completed", completed);
         run.writeJson(run.progress(), progress);

@@ -20,6 +20,7 @@ public final class ConfigBuilder {
     private double orthoLambda;
     private double orthoDecay;
     private boolean orthoPlain;
+    private boolean orthoFinetune;
     private String selector;
     private double weakening;
     private int minRank;
@@ -49,6 +50,7 @@ public final class ConfigBuilder {
         orthoLambda = c.orthoLambda();
         orthoDecay = c.orthoDecay();
         orthoPlain = c.orthoPlain();
+        orthoFinetune = c.orthoFinetune();
         selector = c.selector();
         weakening = c.weakening();
         minRank = c.minRank();
@@ -67,7 +69,7 @@ public final class ConfigBuilder {
 
     public CompressionConfig build() {
         return new CompressionConfig(model, seed, batchSize, epochs, learningRate, momentum, weightDecay, overparam, expand,
-                ortho, orthoLambda, orthoDecay, orthoPlain, selector, weakening, minRank, maxRank, targetParamsRatio,
+                ortho, orthoLambda, orthoDecay, orthoPlain, orthoFinetune, selector, weakening, minRank, maxRank, targetParamsRatio,
                 targetMacsRatio, pointwise, linear, first, finetuneEpochs, finetuneLr, variants, limitTrain, limitTest);
     }
 
@@ -84,6 +86,7 @@ public final class ConfigBuilder {
     public ConfigBuilder orthoLambda(double v) { orthoLambda = v; return this; }
     public ConfigBuilder orthoDecay(double v) { orthoDecay = v; return this; }
     public ConfigBuilder orthoPlain(boolean v) { orthoPlain = v; return this; }
+    public ConfigBuilder orthoFinetune(boolean v) { orthoFinetune = v; return this; }
     public ConfigBuilder selector(String v) { selector = v; return this; }
     public ConfigBuilder weakening(double v) { weakening = v; return this; }
     public ConfigBuilder minRank(int v) { minRank = v; return this; }

@@ -3,9 +3,6 @@ package org.rankfold.vbmf.pipeline;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.rankfold.engine.nn.Conv2d;
-import org.rankfold.engine.nn.FactorizedConv2d;
-import org.rankfold.engine.nn.Linear;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
 import org.rankfold.engine.tensor.Tensor;
@@ -33,28 +30,12 @@ public final class OrthoLoss implements ExtraLoss {
         this.plain = plain;
     }
 
-    /** The weights regularized in {@code model}: factors A, B of factorized convs; plain weights when asked. */
+    /**
+     * The weights regularized in {@code model}: factors A, B of factorized convs; plain weights when asked
+     * ({@link OrthogonalRegularizer#targets}).
+     */
     public static List<Tensor> targets(Module model, boolean plain) {
-        List<Tensor> out = new ArrayList<>();
-        for (Module m : model.namedModules().values()) {
-            if (m instanceof FactorizedConv2d f) {
-                out.add(f.factorA().weight());
-                out.add(f.factorB().weight());
-            }
-        }
-        if (plain) {
-            for (var e : model.namedModules().entrySet()) {
-                Module m = e.getValue();
-                boolean insideFactorized = e.getKey().contains(".") && model.namedModules()
-                        .get(e.getKey().substring(0, e.getKey().lastIndexOf('.'))) instanceof FactorizedConv2d;
-                if (m instanceof Conv2d c && !insideFactorized) {
-                    out.add(c.weight());
-                } else if (m instanceof Linear l) {
-                    out.add(l.weight());
-                }
-            }
-        }
-        return out;
+        return new ArrayList<>(OrthogonalRegularizer.targets(model, plain).values());
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.rankfold.vbmf.pipeline;
 
 import java.util.Locale;
 
+import org.rankfold.engine.nn.Overparameterization;
+
 /**
  * The two readings of the paper's over-parameterization (DESIGN.md 2.1), plus none. Both train every
  * eligible kxk convolution as a {@code FactorizedConv2d} with {@code R_in = ceil(e*C)},
@@ -27,6 +29,11 @@ public enum OverparamMode {
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The engine's mode ({@link Overparameterization} does the conversion). */
+    public Overparameterization.Mode engineMode() {
+        return Overparameterization.Mode.valueOf(name());
     }
 
     /** The expansion factor used: 1 for factorized, {@code expand} for expand, 0 (unused) for none. */
