@@ -26,17 +26,17 @@ final class CurvesSection {
             double[] epoch = rows.stream().mapToDouble(MetricRow::epoch).toArray();
             page.heading(3, null, "Phase " + phase + " (" + rows.size() + " epochs)");
             page.open("charts");
-            page.figure("loss", phase, new SvgChart(phase + ": loss", "epoch", "cross-entropy loss").size(400, 170)
+            page.figure("loss", phase, new SvgChart(phase + ": loss", "epoch", "cross-entropy loss").integerX().size(380, 170)
                     .add(new Series("train", epoch, rows.stream().mapToDouble(MetricRow::trainLoss).toArray(),
                             Series.Style.LINE_MARKERS, HtmlPage.PALETTE.get(0)))
                     .add(new Series("test", epoch, rows.stream().mapToDouble(MetricRow::testLoss).toArray(),
                             Series.Style.LINE_MARKERS, HtmlPage.PALETTE.get(1))), null);
-            page.figure("accuracy", phase, new SvgChart(phase + ": accuracy", "epoch", "accuracy (%)").size(400, 170)
+            page.figure("accuracy", phase, new SvgChart(phase + ": accuracy", "epoch", "accuracy (%)").integerX().size(380, 170)
                     .add(new Series("train", epoch, rows.stream().mapToDouble(r -> 100 * r.trainAccuracy()).toArray(),
                             Series.Style.LINE_MARKERS, HtmlPage.PALETTE.get(0)))
                     .add(new Series("test", epoch, rows.stream().mapToDouble(r -> 100 * r.testAccuracy()).toArray(),
                             Series.Style.LINE_MARKERS, HtmlPage.PALETTE.get(1))), null);
-            page.figure("lr", phase, new SvgChart(phase + ": learning rate", "epoch", "learning rate").size(400, 170)
+            page.figure("lr", phase, new SvgChart(phase + ": learning rate", "epoch", "learning rate").integerX().size(380, 170)
                     .add(new Series("lr", epoch, rows.stream().mapToDouble(MetricRow::learningRate).toArray(),
                             Series.Style.LINE_MARKERS, HtmlPage.PALETTE.get(2))), null);
             page.close();
@@ -61,7 +61,7 @@ final class CurvesSection {
         }
         page.open("charts");
         for (Map.Entry<String, Map<String, List<OrthogonalityRow>>> p : byPhase.entrySet()) {
-            SvgChart c = new SvgChart(p.getKey() + ": ||M M^T - I||_F", "epoch", "||M M^T - I||_F").logY().size(560, 220);
+            SvgChart c = new SvgChart(p.getKey() + ": ||M M^T - I||_F", "epoch", "||M M^T - I||_F").logY().integerX().size(560, 220);
             int i = 0;
             for (Map.Entry<String, List<OrthogonalityRow>> w : p.getValue().entrySet()) {
                 c.add(new Series(w.getKey(), w.getValue().stream().mapToDouble(OrthogonalityRow::epoch).toArray(),

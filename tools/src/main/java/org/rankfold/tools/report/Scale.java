@@ -14,8 +14,9 @@ import java.util.Locale;
  * @param log       base-10 logarithmic
  * @param pixelFrom pixel of {@code min} (for a y axis the bottom, so {@code pixelFrom > pixelTo})
  * @param pixelTo   pixel of {@code max}
+ * @param integers  a linear axis of counts (epochs): ticks only at whole numbers
  */
-public record Scale(double min, double max, boolean log, double pixelFrom, double pixelTo) {
+public record Scale(double min, double max, boolean log, double pixelFrom, double pixelTo, boolean integers) {
 
     public Scale {
         if (!(min < max) || !Double.isFinite(min) || !Double.isFinite(max) || log && !(min > 0)) {
@@ -24,12 +25,25 @@ public record Scale(double min, double max, boolean log, double pixelFrom, doubl
         }
     }
 
+    /** A scale of real values (ticks may fall between whole numbers). */
+    public Scale(double min, double max, boolean log, double pixelFrom, double pixelTo) {
+        this(min, max, log, pixelFrom, pixelTo, false);
+    }
+
     /**
      * The scale that shows every finite value (positive ones only when {@code log}), widened to round
      * numbers: whole decades on a log axis, multiples of the tick step on a linear one. With no usable
      * value it shows [0, 1] (or [1, 10] on a log axis).
      */
     public static Scale fit(double[] values, boolean log, double pixelFrom, double pixelTo) {
+        return fit(values, log, false, pixelFrom, pixelTo);
+    }
+
+    /**
+     * As {@link #fit(double[], boolean, double, double)}; with {@code integers} (a linear axis of counts such
+     * as epochs) the tick step is at least 1 and a single value v gets the range [v - 1, v + 1].
+     */
+    public static Scale fit(double[] values, boolean log, boolean integers, double pixelFrom, double pixelTo) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (double v : values) {
@@ -47,12 +61,12 @@ public record Scale(double min, double max, boolean log, double pixelFrom, doubl
             return new Scale(a, b > a ? b : a * 10, true, pixelFrom, pixelTo);
         }
         if (lo == hi) {
-            double pad = lo == 0 ? 1 : Math.abs(lo) * 0.1;
+            double pad = integers || lo == 0 ? 1 : Math.abs(lo) * 0.1;
             lo -= pad;
             hi += pad;
         }
-        double step = niceStep((hi - lo) / 5);
-        return new Scale(Math.floor(lo / step) * step, Math.ceil(hi / step) * step, false, pixelFrom, pixelTo);
+        double step = integers ? Math.max(1, niceStep((hi - lo) / 5)) : niceStep((hi - lo) / 5);
+        return new Scale(Math.floor(lo / step) * step, Math.ceil(hi / step) * step, false, pixelFrom, pixelTo, integers);
     }
 
     /** Whether {@code v} has a position on this axis (finite, and positive on a log axis). */
@@ -89,7 +103,7 @@ public record Scale(double min, double max, boolean log, double pixelFrom, doubl
             }
             return t;
         }
-        double step = niceStep((max - min) / 5);
+        double step = integers ? Math.max(1, niceStep((max - min) / 5)) : niceStep((max - min) / 5);
         for (long i = (long) Math.ceil(min / step - 1e-9); i * step <= max + step * 1e-9; i++) {
             t.add(Math.abs(i * step) < step * 1e-9 ? 0.0 : i * step);
         }

@@ -27,6 +27,7 @@ public final class SvgChart {
     private final List<Guide> guides = new ArrayList<>();
     private boolean logX;
     private boolean logY;
+    private boolean integerX;
     private double width = 440;
     private double plotHeight = 200;
 
@@ -39,6 +40,12 @@ public final class SvgChart {
 
     public SvgChart logX() {
         logX = true;
+        return this;
+    }
+
+    /** The x values are counts (epochs): ticks only at whole numbers. */
+    public SvgChart integerX() {
+        integerX = true;
         return this;
     }
 
@@ -114,7 +121,7 @@ public final class SvgChart {
     }
 
     private Scale xScale() {
-        return Scale.fit(values(false), logX, LEFT, plotRight());
+        return Scale.fit(values(false), logX, integerX && !logX, LEFT, plotRight());
     }
 
     private Scale yScale() {

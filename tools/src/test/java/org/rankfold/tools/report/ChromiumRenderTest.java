@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a blocked resource or a CSP violation would log one), keeps every SVG chart in its DOM, and the
  * screenshot is a page with coloured chart content, not a blank one. Skipped, with the reason printed,
  * where {@code /usr/bin/chromium} is absent ({@code .ci/run} installs it). With
- * {@code -Drankfold.report.screenshot=FILE} the screenshot is also copied to FILE for a human to look at.
+ * {@code -Drankfold.report.screenshot=FILE.png} the screenshot is also copied to FILE.png, and the page to
+ * FILE.html, for a human to look at.
  */
 class ChromiumRenderTest extends SeededTest {
     @TempDir
@@ -78,6 +79,7 @@ class ChromiumRenderTest extends SeededTest {
         String keep = System.getProperty("rankfold.report.screenshot");
         if (keep != null && !keep.isBlank()) {
             Files.copy(png, Path.of(keep), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(report, Path.of(keep.replaceAll("\\.png$", "") + ".html"), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -38,6 +38,15 @@ class SvgChartTest {
     }
 
     @Test
+    void anEpochAxisTicksOnlyWholeNumbers() {
+        assertEquals(List.of(1.0, 2.0, 3.0), Scale.fit(new double[] {1, 2, 3}, false, true, 0, 100).ticks());
+        Scale one = Scale.fit(new double[] {1}, false, true, 0, 100);
+        assertEquals(List.of(0.0, 1.0, 2.0), one.ticks(), "a single epoch sits in the middle of [0, 2]");
+        assertEquals(50, one.toPixel(1), 1e-9);
+        assertEquals(List.of(0.0, 5.0, 10.0, 15.0), Scale.fit(new double[] {1, 15}, false, true, 0, 100).ticks());
+    }
+
+    @Test
     void valuesWithoutAPositionAreLeftOutAndBreakTheLine() {
         SvgChart c = new SvgChart("t", "x", "y").logY()
                 .add(new Series("s", new double[] {1, 2, 3, 4}, new double[] {10, 0, 5, 2}, Series.Style.LINE_MARKERS, "#112233"));
