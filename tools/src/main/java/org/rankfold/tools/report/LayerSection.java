@@ -83,10 +83,14 @@ final class LayerSection {
                     HtmlPage.num(Html.number(u.path("sigma2").asDouble(Double.NaN))),
                     HtmlPage.num(Html.number(u.path("threshold").asDouble(Double.NaN))),
                     HtmlPage.num(u.path("proposed_rank").asText("?")), HtmlPage.num(u.path("rank").asText("?")),
-                    u.path("clamped_to_one").asBoolean() ? "clamped to 1" : ""));
+                    notes(u)));
         }
-        page.table(null, List.of("mode", "unfolding shape", "selector", "sigma^2", "EVBMF threshold", "proposed rank",
-                "rank used", ""), modes);
+        if (modes.isEmpty()) {
+            page.note("No unfolding was analysed for this layer.");
+        } else {
+            page.table(null, List.of("mode", "unfolding shape", "selector", "sigma^2", "EVBMF threshold", "proposed rank",
+                    "rank used", "notes"), modes);
+        }
         page.open("charts");
         for (JsonNode u : r.path("unfoldings")) {
             double[] sv = doubles(u.path("singular_values"));
@@ -102,6 +106,15 @@ final class LayerSection {
         page.close();
     }
 
+    private static String notes(JsonNode u) {
+        List<String> n = new ArrayList<>();
+        if (u.path("clamped_to_one").asBoolean()) {
+            n.add("clamped to 1");
+        }
+        u.path("notes").forEach(x -> n.add(x.asText()));
+        return String.join("; ", n);
+    }
+
     private static SvgChart spectrum(String layer, JsonNode u, double[] sv) {
         int rank = Math.min(u.path("rank").asInt(0), sv.length);
         int mode = u.path("mode").asInt(-1);
@@ -114,7 +127,7 @@ final class LayerSection {
         }
         String modeName = mode == 0 ? "R0" : mode == 1 ? "R1" : "R";
         SvgChart c = new SvgChart(layer + ": mode-" + mode + " unfolding " + u.path("shape"), "component h",
-                "singular value gamma_h").logY().size(440, 190)
+                "singular value gamma_h").logY().integerX().size(440, 190)
                 .add(new Series("spectrum", x, sv, Series.Style.LINE, "#c7c7c7"))
                 .add(new Series("kept (" + modeName + " = " + rank + ")", x, kept, Series.Style.MARKERS, KEPT))
                 .add(new Series("discarded", x, dropped, Series.Style.HOLLOW_MARKERS, DISCARDED));
