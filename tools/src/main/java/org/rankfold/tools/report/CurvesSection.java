@@ -24,7 +24,7 @@ final class CurvesSection {
         for (String phase : phases) {
             List<MetricRow> rows = run.metrics().stream().filter(r -> r.phase().equals(phase)).toList();
             double[] epoch = rows.stream().mapToDouble(MetricRow::epoch).toArray();
-            page.heading(3, null, "Phase " + phase + " (" + rows.size() + " epochs)");
+            page.heading(3, null, "Phase " + phase + " (" + rows.size() + (rows.size() == 1 ? " epoch)" : " epochs)"));
             page.open("charts");
             page.figure("loss", phase, new SvgChart(phase + ": loss", "epoch", "cross-entropy loss").integerX().size(380, 170)
                     .add(new Series("train", epoch, rows.stream().mapToDouble(MetricRow::trainLoss).toArray(),

@@ -108,10 +108,10 @@ final class LayerSection {
 
     private static String notes(JsonNode u) {
         List<String> n = new ArrayList<>();
-        if (u.path("clamped_to_one").asBoolean()) {
+        u.path("notes").forEach(x -> n.add(x.asText()));
+        if (u.path("clamped_to_one").asBoolean() && n.stream().noneMatch(x -> x.contains("clamped"))) {
             n.add("clamped to 1");
         }
-        u.path("notes").forEach(x -> n.add(x.asText()));
         return String.join("; ", n);
     }
 

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The top of the report: what was run (model, data, seed, headline numbers), on what machine, how long
- * each phase took, and the full configuration as {@code config.json} holds it.
+ * each phase took and what it reached; and, separately, the full configuration as {@code config.json} holds it.
  */
 final class OverviewSection {
     private OverviewSection() {
@@ -53,7 +53,10 @@ final class OverviewSection {
             rows.add(List.of("total", HtmlPage.num(Html.number(total)), "", "", ""));
             page.table(null, List.of("phase", "wall seconds", "test accuracy after the phase", "params", "MACs per image"), rows);
         }
+    }
 
+    /** The full configuration as config.json holds it (placed near the end of the page: it is long). */
+    static void configuration(HtmlPage page, RunContents run) {
         page.heading(2, "configuration", "Configuration (config.json)");
         page.table(null, List.of("setting", "value"), flatten(run.config()));
     }

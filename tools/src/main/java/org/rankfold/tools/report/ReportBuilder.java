@@ -9,9 +9,9 @@ import java.util.List;
 import org.rankfold.datasets.io.AtomicFiles;
 
 /**
- * Builds {@code RUN/report.html} (issue 9) from a run directory: overview (data, seed, machine, wall time,
- * configuration), model-level table and accuracy/compression plots, training curves, orthogonality,
- * per-layer spectra; at the end, the list of what the run did not record. The page is written atomically
+ * Builds {@code RUN/report.html} (issue 9) from a run directory: overview (data, seed, machine, wall time
+ * and result per phase), model-level table and accuracy/compression plots, training curves, orthogonality,
+ * per-layer spectra, the configuration; at the end, the list of what the run did not record. The page is written atomically
  * (a reader never sees half a report).
  */
 public final class ReportBuilder {
@@ -52,6 +52,7 @@ public final class ReportBuilder {
         ModelSection.write(page, run, others, notRecorded);
         CurvesSection.write(page, run, notRecorded);
         LayerSection.write(page, run, notRecorded);
+        OverviewSection.configuration(page, run);
         page.heading(2, "not-recorded", "Not recorded by this run");
         if (notRecorded.isEmpty()) {
             page.paragraph("Everything the report shows was found in the run directory.");
