@@ -3,6 +3,7 @@ package org.rankfold.vbmf.pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -307,11 +308,11 @@ public final class CompressionPipeline {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("phase", name);
         o.put("step", "phase_end");
-        result.fields().forEachRemaining(e -> {
+        for (Map.Entry<String, JsonNode> e : result.properties()) {
             if (!e.getKey().equals("layers") && !e.getKey().equals("ranks")) {
                 o.set(e.getKey(), e.getValue());
             }
-        });
+        }
         return o;
     }
 

@@ -1,6 +1,5 @@
 package org.rankfold.vbmf.pipeline;
 
-import java.util.Iterator;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,8 +74,7 @@ final class SummaryBuilder {
         s.set("layers", completed.get(compressed.label() + "/tucker").get("layers"));
 
         ObjectNode wall = s.putObject("wall_seconds");
-        for (Iterator<Map.Entry<String, JsonNode>> it = completed.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : completed.properties()) {
             wall.put(e.getKey(), e.getValue().get("wall_seconds").asDouble());
         }
         return s;

@@ -32,7 +32,7 @@ class OrthoLossTest extends SeededTest {
                 false), rng);
         assertEquals(4, OrthoLoss.targets(net, false).size(), "A and B of block.conv1 and block.conv2");
         assertEquals(4 + 2, OrthoLoss.targets(net, true).size(), "plus the first conv and the 1x1 shortcut");
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             float so = new OrthoLoss(OrthogonalRegularizer.parse("so"), 1, 1, false).term(net, 0, 0).item();
             assertTrue(so < 1e-8, "SO of orthonormal factors: " + so);
         }
@@ -42,7 +42,7 @@ class OrthoLossTest extends SeededTest {
     void lambdaDecaysPerEpochAndZeroMeansNoTerm() {
         Sequential net = model(random());
         OrthoLoss dso = new OrthoLoss(OrthogonalRegularizer.parse("dso"), 0.1, 0.5, true);
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             double t0 = dso.term(net, 0, 0).item();
             double t2 = dso.term(net, 2, 0).item();
             assertTrue(t0 > 0);
