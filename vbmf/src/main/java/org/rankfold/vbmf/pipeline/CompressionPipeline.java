@@ -35,9 +35,9 @@ import org.rankfold.vbmf.decompose.Decomposer;
 import org.rankfold.vbmf.decompose.DecompositionPlan;
 import org.rankfold.vbmf.decompose.DecompositionPlanner;
 import org.rankfold.vbmf.decompose.DecompositionResult;
+import org.rankfold.vbmf.decompose.EvbmfStrengthSelector;
 import org.rankfold.vbmf.decompose.SelectorSpec;
 import org.rankfold.vbmf.decompose.TargetRatioSearch;
-import org.rankfold.vbmf.rank.EvbmfSelector;
 import org.rankfold.vbmf.tucker.Tucker2Options;
 
 /**
@@ -187,8 +187,9 @@ public final class CompressionPipeline {
                     : config.targetMacsRatio() > 0 ? TargetRatioSearch.Measure.MACS : null;
             if (measure != null) {
                 TargetRatioSearch.Result t = TargetRatioSearch.search(m, input.chw(), decomposerOptions(v, w),
-                        x -> new EvbmfSelector(x, config.minRank(), config.maxRank()), measure,
-                        measure == TargetRatioSearch.Measure.PARAMS ? config.targetParamsRatio() : config.targetMacsRatio());
+                        x -> EvbmfStrengthSelector.at(x, config.minRank(), config.maxRank()), measure,
+                        measure == TargetRatioSearch.Measure.PARAMS ? config.targetParamsRatio() : config.targetMacsRatio(),
+                        EvbmfStrengthSelector.MAX_STRENGTH);
                 w = t.weakening();
                 plan = t.plan();
                 run.appendAudit(targetRecord(v, t));
@@ -250,7 +251,10 @@ public final class CompressionPipeline {
     }
 
     private DecomposerOptions decomposerOptions(Variant v, double weakening) {
-        return new DecomposerOptions(SelectorSpec.parse(config.selector(), weakening, config.minRank(), config.maxRank()),
+        // a target search may go beyond plain EVBMF (strength > 1, EvbmfStrengthSelector)
+        return new DecomposerOptions(SelectorSpec.isEvbmf(config.selector())
+                ? EvbmfStrengthSelector.at(weakening, config.minRank(), config.maxRank())
+                : SelectorSpec.parse(config.selector(), weakening, config.minRank(), config.maxRank()),
                 Tucker2Options.tensorly(), config.pointwise(), config.linear(), config.first(), v.label() + "/tucker");
     }
 
