@@ -30,11 +30,14 @@ public final class BasicBlock extends Module {
      * FactorizedConv2d): {@code shortcut} is the projection (conv "0", BN "1") or null for the identity.
      */
     public BasicBlock(Module conv1, BatchNorm2d bn1, Module conv2, BatchNorm2d bn2, Sequential shortcut) {
-        this.conv1 = registerModule("conv1", conv1);
-        this.bn1 = registerModule("bn1", bn1);
-        this.conv2 = registerModule("conv2", conv2);
-        this.bn2 = registerModule("bn2", bn2);
-        this.shortcut = shortcut == null ? null : registerModule("shortcut", shortcut);
+        registerModule("conv1", conv1);
+        registerModule("bn1", bn1);
+        registerModule("conv2", conv2);
+        registerModule("bn2", bn2);
+        projects = shortcut != null;
+        if (projects) {
+            registerModule("shortcut", shortcut);
+        }
     }
 
     @Override
