@@ -45,7 +45,8 @@ class MainTest {
 
     @Test
     void unknownOptionIsBadUsageWithOneClearLine() {
-        Result r = run("vbmf", "--no-such-option");
+        // with its required MATRIX.npy given, so that the unknown option is the only error
+        Result r = run("vbmf", "matrix.npy", "--no-such-option");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--no-such-option"), r.err());
     }

@@ -47,4 +47,28 @@ public record ConvCost(int outChannels, int inChannels, int kernelHeight, int ke
                 + (long) outHeight * outWidth * rankIn * rankOut * kernelHeight * kernelWidth
                 + (long) outHeight * outWidth * rankOut * outChannels;
     }
+
+    /** A linear layer {@code [out, in]} seen as a 1x1 conv on a 1x1 image. */
+    public static ConvCost linear(int out, int in, boolean bias) {
+        return new ConvCost(out, in, 1, 1, 1, 1, 1, 1, bias);
+    }
+
+    /** Two-factor form of a 1x1 conv or linear layer (in -> R at the output resolution, R -> out): {@code R*(C + S) (+ S)}. */
+    public long svdParams(int rank) {
+        requirePointwise();
+        return (long) rank * (inChannels + outChannels) + (bias ? outChannels : 0);
+    }
+
+    /** {@code OH*OW*R*(C + S)} (a stride of the 1x1 conv goes to the first factor). */
+    public long svdMacs(int rank) {
+        requirePointwise();
+        return (long) outHeight * outWidth * rank * (inChannels + outChannels);
+    }
+
+    private void requirePointwise() {
+        if (kernelHeight != 1 || kernelWidth != 1) {
+            throw new IllegalStateException("the two-factor SVD form is for 1x1 convs and linear layers, this kernel is "
+                    + kernelHeight + "x" + kernelWidth);
+        }
+    }
 }

@@ -73,4 +73,15 @@ public record DecompositionAudit(String phase, String layer, String decompositio
                 result.iterations(), cost.denseParams(), cost.tuckerParams(result.rankOut(), result.rankIn()),
                 cost.denseMacs(), cost.tuckerMacs(result.rankOut(), result.rankIn()), wallSeconds, notes);
     }
+
+    /**
+     * The record of a layer left dense: {@code ranks} are those the selector chose (empty when none was
+     * chosen), {@code reason} says why.
+     */
+    public static DecompositionAudit skipped(String phase, String layer, int[] kernelShape,
+                                             List<UnfoldingAudit> unfoldings, int[] ranks, long params, long macs,
+                                             double wallSeconds, String reason) {
+        return new DecompositionAudit(phase, layer, "skipped", kernelShape, unfoldings, ranks, Double.NaN,
+                Double.NaN, 0, params, params, macs, macs, wallSeconds, List.of(reason));
+    }
 }

@@ -124,7 +124,8 @@ public final class Evbmf {
      * {@code sum_{x_h <= x_bar} (x_h - log x_h)
      *  + sum_{x_h > x_bar} (x_h - tau_h + log((tau_h + 1)/x_h) + alpha log(tau_h/alpha + 1))}
      * with {@code x_h = gamma_h^2/(M sigma2)} and
-     * {@code tau(x) = (x - (1+alpha) + sqrt((x - (1+alpha))^2 - 4 alpha))/2}.
+     * {@code tau(x) = (x - (1+alpha) + sqrt((x - (1+alpha))^2 - 4 alpha))/2}. A singular value that is exactly
+     * zero contributes {@code log(M sigma2)} (its term without the infinite constant {@code -log gamma^2}).
      */
     public static double objective(double sigma2, double[] s, int l, int m) {
         double alpha = (double) l / m;
@@ -137,6 +138,11 @@ public final class Evbmf {
                 double b = x - (1 + alpha);
                 double tau = 0.5 * (b + Math.sqrt(b * b - 4 * alpha));
                 large += x - tau + Math.log((tau + 1) / x) + alpha * Math.log(tau / alpha + 1);
+            } else if (g == 0) {
+                // exactly zero singular value (rank-deficient Y, e.g. a dead filter): x - log x is +infinity for
+                // every sigma2, which would make the objective flat. Its sigma2-dependent part is log(M sigma2);
+                // keep that and drop the infinite constant -log(gamma^2), so the minimiser stays defined.
+                small += Math.log(m * sigma2);
             } else {
                 small += x - Math.log(x);
             }

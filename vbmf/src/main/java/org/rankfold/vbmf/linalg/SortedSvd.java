@@ -31,13 +31,23 @@ public record SortedSvd(double[] singularValues, DMatrixRMaj u, DMatrixRMaj v) {
 
     /**
      * The leading {@code count} left singular vectors {@code [m, count]} ({@code count <= m}). When
-     * {@code count > min(m, n)} the full U is computed and the columns beyond the rank of A span an
-     * arbitrary part of its left null space (as LAPACK's full_matrices=True does).
+     * {@code count > min(m, n)} the columns beyond the rank of A span an arbitrary part of its left null
+     * space (as LAPACK's full_matrices=True does). {@code v} is null.
+     *
+     * <p>For {@code m <= n} (every Tucker-2 unfolding of a kxk conv) they are the eigenvectors of the
+     * {@code m x m} Gram matrix {@code A A^T}: {@code m^2 n} multiply-adds plus an {@code m x m} symmetric
+     * eigenproblem, several times cheaper than the SVD of A. The subspace error is about
+     * {@code eps * s_1^2 / (s_count^2 - s_(count+1)^2)}, negligible unless the spectrum is nearly degenerate
+     * at {@code count} (where the subspace is ill-defined anyway); the singular values returned on this path
+     * are {@code sqrt(eigenvalues)}, accurate only relative to {@code s_1} — use {@link #values} for exact ones.
      */
     public static SortedSvd leftVectors(DMatrixRMaj a, int count) {
         if (count < 1 || count > a.numRows) {
             throw new IllegalArgumentException("asked for " + count + " left singular vectors of a "
                     + a.numRows + " x " + a.numCols + " matrix");
+        }
+        if (a.numRows <= a.numCols) {
+            return GramEigen.leftVectors(a, count);
         }
         boolean full = count > Math.min(a.numRows, a.numCols);
         SortedSvd svd = compute(a, true, false, full);

@@ -1,6 +1,7 @@
 package org.rankfold.vbmf.tensor;
 
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * Mode-n products (Kolda and Bader, SIAM Review 2009, section 2.5): {@code Y = T x_n M} with
@@ -34,30 +35,19 @@ public final class ModeProduct {
             throw new IllegalArgumentException("mode-" + mode + " product: tensor has " + in + " there, matrix is "
                     + m.numRows + " x " + m.numCols + (transposed ? " (used transposed)" : ""));
         }
-        int before = t.sizeBefore(mode);
-        int after = t.sizeAfter(mode);
         int[] shape = t.shape();
         shape[mode] = out;
-        DenseTensor y = DenseTensor.zeros(shape);
-        double[] src = t.values();
-        double[] dst = y.values();
-        double[] md = m.data;
-        int mCols = m.numCols;
-        // b over leading dims; j over output rows; i over the contracted mode; a over contiguous trailing dims
-        for (int b = 0; b < before; b++) {
-            int srcBase = b * in * after;
-            int dstBase = b * out * after;
-            for (int j = 0; j < out; j++) {
-                int dstRow = dstBase + j * after;
-                for (int i = 0; i < in; i++) {
-                    double w = transposed ? md[i * mCols + j] : md[j * mCols + i];
-                    int srcRow = srcBase + i * after;
-                    for (int a = 0; a < after; a++) {
-                        dst[dstRow + a] += w * src[srcRow + a];
-                    }
-                }
-            }
+        // unfold(Y, n) = M * unfold(T, n): one GEMM with the long dimension prod(other dims) innermost, whatever
+        // the mode (a direct loop over a mode with few trailing elements, e.g. the 3x3 of a kernel, is slow).
+        // Mode 0 needs no copies: its unfolding is the C-order data itself (read only here).
+        int rest = t.size() / in;
+        DMatrixRMaj unfolded = mode == 0 ? DMatrixRMaj.wrap(in, rest, t.values()) : Unfolding.unfold(t, mode);
+        DMatrixRMaj product = new DMatrixRMaj(out, rest);
+        if (transposed) {
+            CommonOps_DDRM.multTransA(m, unfolded, product);
+        } else {
+            CommonOps_DDRM.mult(m, unfolded, product);
         }
-        return y;
+        return mode == 0 ? new DenseTensor(shape, product.data) : Unfolding.fold(product, mode, shape);
     }
 }

@@ -49,8 +49,10 @@ public final class Tucker2 {
         double previousFit = sumSquares(core);
         while (sweeps < options.maxIterations()) {
             u0 = leading(Unfolding.unfold(ModeProduct.timesTransposed(kernel, u1, 1), 0), rankOut);
-            u1 = leading(Unfolding.unfold(ModeProduct.timesTransposed(kernel, u0, 0), 1), rankIn);
-            core = project(kernel, u0, u1);
+            DenseTensor projected0 = ModeProduct.timesTransposed(kernel, u0, 0);
+            u1 = leading(Unfolding.unfold(projected0, 1), rankIn);
+            // core = (W x_0 U0^T) x_1 U1^T, reusing the mode-0 projection the U1 update needed
+            core = ModeProduct.timesTransposed(projected0, u1, 1);
             double fit = sumSquares(core);
             history[sweeps] = norm == 0 ? 0 : Math.sqrt(Math.abs(normSq - fit)) / norm;
             sweeps++;
@@ -67,6 +69,15 @@ public final class Tucker2 {
         double error = sweeps == 0 ? hosvdError : relativeError(kernel, core, u0, u1, norm);
         return new Tucker2Result(kernel.shape(), core, u0, u1, error, hosvdError, sweeps,
                 Arrays.copyOf(history, sweeps));
+    }
+
+    /** Same as {@link #decompose(DenseTensor, int, int, Tucker2Options)} with {@code ranks = {R0, R1}}. */
+    public static Tucker2Result decompose(DenseTensor kernel, int[] ranks, Tucker2Options options) {
+        if (ranks == null || ranks.length != 2) {
+            throw new IllegalArgumentException("Tucker-2 takes two ranks {R0, R1}, got "
+                    + (ranks == null ? "null" : Arrays.toString(ranks)));
+        }
+        return decompose(kernel, ranks[0], ranks[1], options);
     }
 
     /** Decomposes with TensorLy's stopping rule ({@link Tucker2Options#tensorly()}). */

@@ -57,6 +57,36 @@ class EvbmfPropertiesTest extends SeededTest {
     }
 
     @Test
+    void deadRowGivesTheSameAnswerAsATinyOne() {
+        SplittableRandom rng = random();
+        DMatrixRMaj y = planted(rng, 20, 180, new double[] {90, 70, 50}, 1.0);
+        DMatrixRMaj dead = y.copy();
+        DMatrixRMaj tiny = y.copy();
+        for (int j = 0; j < y.numCols; j++) {
+            dead.set(7, j, 0);
+            tiny.set(7, j, 1e-100 * y.get(7, j));
+        }
+        VbmfResult a = Evbmf.estimate(dead);
+        VbmfResult b = Evbmf.estimate(tiny);
+        assertTrue(Double.isFinite(a.objective()), "objective " + a.objective());
+        assertEquals(3, a.rank());
+        assertEquals(b.rank(), a.rank());
+        assertClose("sigma2", new double[] {b.sigma2()}, new double[] {a.sigma2()}, 1e-7, 0);
+    }
+
+    @Test
+    void exactlyZeroSingularValueShiftsTheObjectiveByAConstant() {
+        double[] zero = {30, 20, 5, 3, 0};
+        double[] tiny = {30, 20, 5, 3, 1e-120};
+        double shift = Evbmf.objective(1.0, tiny, 5, 50) - Evbmf.objective(1.0, zero, 5, 50);
+        assertTrue(Double.isFinite(Evbmf.objective(1.0, zero, 5, 50)));
+        for (double sigma2 : new double[] {0.1, 0.5, 2, 7}) {
+            double d = Evbmf.objective(sigma2, tiny, 5, 50) - Evbmf.objective(sigma2, zero, 5, 50);
+            assertEquals(shift, d, 1e-9 * Math.abs(shift), "sigma2 " + sigma2);
+        }
+    }
+
+    @Test
     void allZeroMatrixHasRankZero() {
         VbmfResult r = Evbmf.estimate(new DMatrixRMaj(4, 9));
         assertEquals(0, r.rank());

@@ -96,7 +96,7 @@ class Tucker2PropertiesTest extends SeededTest {
     void deterministic() {
         DenseTensor w = gaussian(random(), 16, 12, 3, 3);
         Tucker2Result a = Tucker2.decompose(w, 4, 3);
-        Tucker2Result b = Tucker2.decompose(w, 4, 3);
+        Tucker2Result b = Tucker2.decompose(w, new int[] {4, 3}, Tucker2Options.tensorly());
         assertArrayEquals(a.core().values(), b.core().values());
         assertArrayEquals(a.u0().data, b.u0().data);
         assertEquals(a.relativeError(), b.relativeError());
@@ -135,5 +135,7 @@ class Tucker2PropertiesTest extends SeededTest {
         w.values()[7] = Double.NaN;
         assertThrows(IllegalArgumentException.class, () -> Tucker2.decompose(w, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> Tucker2.decompose(DenseTensor.zeros(5), 1, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> Tucker2.decompose(DenseTensor.zeros(4, 3, 3, 3), new int[] {1}, Tucker2Options.tensorly()));
     }
 }
