@@ -4,10 +4,10 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.rankfold.engine.nn.NonFiniteGuard;
-import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
 import org.rankfold.engine.tensor.Tensor;
+import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.kernels.testing.SeededTest;
 
@@ -23,7 +23,7 @@ class TrainingStepTest extends SeededTest {
 
     private float[] run(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        Sequential model = ModelZoo.create("resnet20", 1, 8, 4, seed);
+        Module model = ModelZoo.create("resnet20", 1, 8, 4, seed);
         NonFiniteGuard.attach(model);
         Tensor x = Tensor.randn(rng, 8, 1, 8, 8);
         int[] labels = new int[8];

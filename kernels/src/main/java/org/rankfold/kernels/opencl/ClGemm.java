@@ -53,9 +53,15 @@ public final class ClGemm {
         }
         GemmTiling t = (m < large.tileM() / 2 || n < large.tileN() / 2) ? small : large;
         ClKernel kernel = programs.kernel("gemm", t.buildOptions(transA, transB), "sgemm");
-        if (kernel.maxWorkGroupSize() < t.threads()) {
-            throw new IllegalStateException("gemm: tiling " + t + " needs " + t.threads() + " work-items but the "
-                    + "built kernel allows " + kernel.maxWorkGroupSize() + " on " + device.name());
+        // A compiled kernel may allow fewer work-items than the device (registers): step down until it fits.
+        while (kernel.maxWorkGroupSize() < t.threads()) {
+            GemmTiling next = t.smaller(device);
+            if (next.equals(t)) {
+                throw new IllegalStateException("gemm: even tiling " + t + " needs " + t.threads()
+                        + " work-items but the built kernel allows " + kernel.maxWorkGroupSize() + " on " + device.name());
+            }
+            t = next;
+            kernel = programs.kernel("gemm", t.buildOptions(transA, transB), "sgemm");
         }
         long[] global = {KernelLauncher.roundUp(n, t.tileN()) / t.workN(), KernelLauncher.roundUp(m, t.tileM()) / t.workM()};
         launcher.launch(kernel, global, t.localSize(), m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb,
@@ -64,12 +70,12 @@ public final class ClGemm {
 
     /** A rows x cols matrix with row stride ld at offset must lie inside the buffer, and index with int. */
     private static void checkMatrix(String name, DeviceBuffer buf, long offset, int rows, int cols, int ld) {
-        if (ld < Math.max(1, cols)) {
-            throw new IllegalArgumentException("gemm: leading dimension of " + name + " is " + ld
-                    + ", must be >= max(1, " + cols + ")");
-        }
         if (rows == 0 || cols == 0) {
-            return;
+            return; // never read (K == 0) or never written (M or N == 0)
+        }
+        if (ld < cols) {
+            throw new IllegalArgumentException("gemm: leading dimension of " + name + " is " + ld
+                    + ", must be >= " + cols);
         }
         long span = (long) (rows - 1) * ld + cols;
         if (span >= Integer.MAX_VALUE) {

@@ -92,6 +92,26 @@ public final class DeviceBuffer implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code length} doubles starting at double index {@code index} (byte {@code 8*index}) into
+     * {@code dst[dstOffset ..)}; for results of kernels that accumulate in double.
+     */
+    public void readDoubles(long index, double[] dst, int dstOffset, int length) {
+        checkRange("readDoubles", 2 * index, 2L * length, Long.MAX_VALUE, 0);
+        if (dstOffset < 0 || dstOffset > dst.length - length) {
+            throw new IllegalArgumentException("readDoubles: host range [" + dstOffset + ", " + (dstOffset + length)
+                    + ") outside the array of " + dst.length + " elements");
+        }
+        if (length == 0) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = arena.allocate(ValueLayout.JAVA_DOUBLE, length);
+            owner.cl().readBuffer(owner.queue(), handle(), index * 8, staging);
+            MemorySegment.copy(staging, ValueLayout.JAVA_DOUBLE, 0, dst, dstOffset, length);
+        }
+    }
+
     /** Enqueues setting elements {@code [index, index+length)} to {@code value}. */
     public void fill(float value, long index, long length) {
         checkRange("fill", index, length, Long.MAX_VALUE, 0);

@@ -21,12 +21,31 @@ public record GemmTiling(int tileM, int tileN, int tileK, int workM, int workN) 
             new GemmTiling(8, 8, 8, 2, 2),
             new GemmTiling(4, 4, 4, 1, 1));
 
+    /**
+     * Further shapes that {@code OpenClSmoke --tilings all} times on a device (besides the candidates),
+     * so one GPU session measures which tile shape suits it: a shallower and a deeper K step, rectangular
+     * tiles, and a 256-row tile of 512 work-items.
+     */
+    public static final List<GemmTiling> TUNING = List.of(
+            new GemmTiling(128, 128, 8, 8, 8),
+            new GemmTiling(128, 128, 32, 8, 8),
+            new GemmTiling(128, 64, 16, 8, 4),
+            new GemmTiling(64, 128, 16, 4, 8),
+            new GemmTiling(256, 128, 16, 8, 8),
+            new GemmTiling(64, 64, 8, 8, 8));
+
     public GemmTiling {
         if (tileM <= 0 || tileN <= 0 || tileK <= 0 || workM <= 0 || workN <= 0
                 || tileM % workM != 0 || tileN % workN != 0) {
             throw new IllegalArgumentException("GemmTiling: tiles must be positive multiples of the per-work-item "
                     + "block, got tile " + tileM + "x" + tileN + "x" + tileK + ", block " + workM + "x" + workN);
         }
+    }
+
+    /** {@code 128x128x16/8x8}: tile M x N x K / block M x N. */
+    @Override
+    public String toString() {
+        return tileM + "x" + tileN + "x" + tileK + "/" + workM + "x" + workN;
     }
 
     /** Work-items per work-group. */

@@ -2,6 +2,7 @@ package org.rankfold.kernels.opencl;
 
 import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Conv2dGeometry;
+import org.rankfold.kernels.GemmArguments;
 import org.rankfold.kernels.Transpose;
 
 /**
@@ -22,9 +23,21 @@ import org.rankfold.kernels.Transpose;
  */
 public final class OpenClBackend implements Backend, AutoCloseable {
     private final OpenClRuntime rt;
+    private final boolean ownsRuntime;
 
+    /** A backend that owns the runtime: {@link #close()} closes it. */
     public OpenClBackend(OpenClRuntime runtime) {
+        this(runtime, true);
+    }
+
+    private OpenClBackend(OpenClRuntime runtime, boolean ownsRuntime) {
         this.rt = runtime;
+        this.ownsRuntime = ownsRuntime;
+    }
+
+    /** A backend on a runtime that someone else owns and closes; {@link #close()} leaves it open. */
+    public static OpenClBackend borrowing(OpenClRuntime runtime) {
+        return new OpenClBackend(runtime, false);
     }
 
     /** The device-buffer API (ops on {@link DeviceBuffer}s) of this backend's device. */
@@ -47,10 +60,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                      float alpha, float[] a, int aOffset, int lda,
                      float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
-        if (m <= 0 || n <= 0) {
-            if (m < 0 || n < 0 || k < 0) {
-                throw new IllegalArgumentException("gemm: negative size M=" + m + " N=" + n + " K=" + k);
-            }
+        GemmArguments.check(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        if (m == 0 || n == 0) {
             return;
         }
         int aSpan = span(transA.transposed() ? k : m, transA.transposed() ? m : k, lda);
@@ -141,10 +152,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     @Override
     public void channelSums(int n, int c, int hw, float[] x, int xOffset, double[] out) {
         int len = Math.multiplyExact(Math.multiplyExact(n, c), hw);
-        try (DeviceBuffer dx = upload(x, xOffset, len);
-             DeviceBuffer dout = rt.buffers().allocate(c)) {
-            rt.channels().channelSums(n, c, hw, dx, 0, dout, 0);
-            readDoubles(dout, c, out);
+        try (DeviceBuffer dx = upload(x, xOffset, len)) {
+            rt.channels().channelReduceToHost(n, c, hw, dx, 0, null, 0, out);
         }
     }
 
@@ -152,10 +161,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     public void channelDots(int n, int c, int hw, float[] a, int aOffset, float[] b, int bOffset, double[] out) {
         int len = Math.multiplyExact(Math.multiplyExact(n, c), hw);
         try (DeviceBuffer da = upload(a, aOffset, len);
-             DeviceBuffer db = upload(b, bOffset, len);
-             DeviceBuffer dout = rt.buffers().allocate(c)) {
-            rt.channels().channelDots(n, c, hw, da, 0, db, 0, dout, 0);
-            readDoubles(dout, c, out);
+             DeviceBuffer db = upload(b, bOffset, len)) {
+            rt.channels().channelReduceToHost(n, c, hw, da, 0, db, 0, out);
         }
     }
 
@@ -257,22 +264,16 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         }
     }
 
-    /** Releases the device's programs, queue and context. */
+    /** Releases the device's programs, queue and context when this backend owns them. */
     @Override
     public void close() {
-        rt.close();
+        if (ownsRuntime) {
+            rt.close();
+        }
     }
 
     private DeviceBuffer upload(float[] src, int offset, int length) {
         return rt.buffers().upload(src, offset, length);
-    }
-
-    private static void readDoubles(DeviceBuffer dout, int c, double[] out) {
-        float[] f = new float[c];
-        dout.read(0, f, 0, c);
-        for (int i = 0; i < c; i++) {
-            out[i] = f[i];
-        }
     }
 
     private static void checkLabels(int n, int classes, int[] labels) {
@@ -284,11 +285,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         }
     }
 
-    /** Elements a rows x cols matrix with row stride ld spans. */
+    /** Elements a rows x cols matrix with row stride ld spans (validated by {@link GemmArguments}). */
     private static int span(int rows, int cols, int ld) {
-        if (ld < Math.max(1, cols)) {
-            throw new IllegalArgumentException("gemm: leading dimension " + ld + " < max(1, " + cols + ")");
-        }
         return rows == 0 || cols == 0 ? 0 : Math.toIntExact((long) (rows - 1) * ld + cols);
     }
 

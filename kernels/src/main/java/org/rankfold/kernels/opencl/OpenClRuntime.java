@@ -30,7 +30,7 @@ public final class OpenClRuntime implements AutoCloseable {
         this.gemm = new ClGemm(programs, launcher, context.device());
         this.im2col = new ClIm2col(programs, launcher);
         this.elementwise = new ClElementwise(programs, launcher);
-        this.channels = new ClChannels(programs, launcher, context.device());
+        this.channels = new ClChannels(programs, launcher, allocator, context.device());
         this.pooling = new ClPooling(programs, launcher);
         this.softmaxCrossEntropy = new ClSoftmaxCrossEntropy(programs, launcher);
         this.sgd = new ClSgd(programs, launcher);

@@ -10,11 +10,18 @@ typedef double acc_t;
 #else
 typedef float acc_t;
 #endif
+// Results are float for device-resident use; with -DWIDE_OUT=1 on an fp64 device they stay double
+// (the host-array Backend path returns doubles and is held to the double reference).
+#if defined(WIDE_OUT) && defined(RANKFOLD_FP64)
+typedef double out_t;
+#else
+typedef float out_t;
+#endif
 
 // out[outOffset + c] = sum over i < N, j < HW of x[(i*C + c)*HW + j]
 __kernel __attribute__((reqd_work_group_size(GROUP, 1, 1)))
 void channel_sums(const int N, const int C, const int HW, const __global float* restrict x, const long xOffset,
-                  __global float* restrict out, const long outOffset)
+                  __global out_t* restrict out, const long outOffset)
 {
     __local acc_t partial[GROUP];
     const int c = get_group_id(0);
@@ -35,7 +42,7 @@ void channel_sums(const int N, const int C, const int HW, const __global float* 
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     if (l == 0) {
-        out[outOffset + c] = (float) partial[0];
+        out[outOffset + c] = (out_t) partial[0];
     }
 }
 
@@ -43,7 +50,7 @@ void channel_sums(const int N, const int C, const int HW, const __global float* 
 __kernel __attribute__((reqd_work_group_size(GROUP, 1, 1)))
 void channel_dots(const int N, const int C, const int HW, const __global float* restrict a, const long aOffset,
                   const __global float* restrict b, const long bOffset,
-                  __global float* restrict out, const long outOffset)
+                  __global out_t* restrict out, const long outOffset)
 {
     __local acc_t partial[GROUP];
     const int c = get_group_id(0);
@@ -65,6 +72,6 @@ void channel_dots(const int N, const int C, const int HW, const __global float* 
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     if (l == 0) {
-        out[outOffset + c] = (float) partial[0];
+        out[outOffset + c] = (out_t) partial[0];
     }
 }

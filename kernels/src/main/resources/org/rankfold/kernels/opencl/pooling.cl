@@ -93,7 +93,7 @@ __kernel void max_pool_backward(const int P, const int H, const int W, const int
 
 // PyTorch's divisor: with countIncludePad the window clipped to the padded input, else the number of
 // real input elements in it.
-static int avg_divisor(const int oh, const int ow, const int H, const int W, const int KH, const int KW,
+int avg_divisor(const int oh, const int ow, const int H, const int W, const int KH, const int KW,
                        const int SH, const int SW, const int PH, const int PW, const int countIncludePad)
 {
     const int h0 = oh * SH - PH;

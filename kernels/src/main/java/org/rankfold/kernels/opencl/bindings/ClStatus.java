@@ -90,8 +90,13 @@ public final class ClStatus {
 
     /** Throws {@link OpenClException} naming {@code call} and the code unless status is CL_SUCCESS. */
     public static void check(String call, int status) {
+        check(call, status, null);
+    }
+
+    /** As {@link #check(String, int)}, the exception also carrying a build log (null for none). */
+    public static void check(String call, int status, String buildLog) {
         if (status != CL_SUCCESS) {
-            throw new OpenClException(call, status, null);
+            throw new OpenClException(call, status, buildLog);
         }
     }
 }

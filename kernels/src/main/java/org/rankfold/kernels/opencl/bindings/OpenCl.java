@@ -371,7 +371,7 @@ public final class OpenCl {
             } catch (OpenClException e) {
                 log = "(build log unavailable: " + e.getMessage() + ")";
             }
-            throw new OpenClException("clBuildProgram", status, log);
+            ClStatus.check("clBuildProgram", status, log);
         }
     }
 
