@@ -52,4 +52,17 @@ class OrthoLossTest extends SeededTest {
                     "no factorized layer and plain weights not asked: nothing to regularize");
         }
     }
+
+    @Test
+    void theLoggedOrthogonalityIsTheSquareRootOfTheSoPenalty() {
+        SplittableRandom rng = random();
+        for (int[] shape : new int[][] {{4, 9}, {9, 4}, {6, 6, 1, 1}, {5, 3, 3, 3}}) {
+            org.rankfold.engine.tensor.Tensor w = org.rankfold.engine.tensor.Tensor.uniform(rng, -1, 1, shape);
+            double so;
+            try (GradMode.Scope _ = GradMode.noGrad()) {
+                so = org.rankfold.engine.regularize.Orthogonality.so(w).item();
+            }
+            assertEquals(Math.sqrt(so), OrthogonalityLog.frobenius(w), 1e-5 * Math.sqrt(so), java.util.Arrays.toString(shape));
+        }
+    }
 }
