@@ -8,7 +8,6 @@ import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.engine.nn.Module;
-import org.rankfold.engine.zoo.InputShape;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.kernels.testing.SeededTest;
 
@@ -24,7 +23,7 @@ class TrainingStepTest extends SeededTest {
 
     private float[] run(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        Module model = ModelZoo.create("resnet20", new InputShape(1, 8, 8, 4), seed);
+        Module model = ModelZoo.create("resnet20", 1, 8, 4, seed);
         NonFiniteGuard.attach(model);
         Tensor x = Tensor.randn(rng, 8, 1, 8, 8);
         int[] labels = new int[8];

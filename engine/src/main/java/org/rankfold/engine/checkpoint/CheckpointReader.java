@@ -37,6 +37,15 @@ public final class CheckpointReader {
      * between its two renames, the newest hidden ".old" sibling left by that save.
      */
     public static Path resolve(Path dir) throws IOException {
+        Path found = resolveOrNull(dir);
+        if (found == null) {
+            throw new NoSuchFileException(dir.toAbsolutePath().normalize().toString(), null, "no checkpoint directory");
+        }
+        return found;
+    }
+
+    /** As {@link #resolve}, null when there is neither the directory nor an ".old" copy. */
+    static Path resolveOrNull(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();
         if (Files.isDirectory(abs)) {
             return abs;
@@ -56,9 +65,6 @@ public final class CheckpointReader {
                 best = p;
                 bestTime = t;
             }
-        }
-        if (best == null) {
-            throw new NoSuchFileException(abs.toString(), null, "no checkpoint directory");
         }
         return best;
     }

@@ -92,10 +92,10 @@ public final class CheckpointWriter {
     }
 
     /**
-     * Deletes what saves of checkpoint {@code dir} left when they were killed: temporary directories
-     * (never read, so always safe to drop) and, when {@code dir} itself is a complete checkpoint, the
-     * ".old" copies of earlier ones. Called after every save and by the checkpoint listeners when training
-     * starts.
+     * Tidies what saves of checkpoint {@code dir} left when they were killed: when {@code dir} is missing
+     * because a save died between its two renames, the newest ".old" copy is renamed back into place;
+     * then temporary directories (never read) and the remaining ".old" copies are deleted. Called after
+     * every save and by the checkpoint listeners when training starts.
      */
     public static void removeLeftovers(Path dir) throws IOException {
         Path target = dir.toAbsolutePath().normalize();
@@ -104,9 +104,15 @@ public final class CheckpointWriter {
             return;
         }
         String base = target.getFileName().toString();
-        String pattern = CheckpointReader.isCheckpoint(target) ? "." + base + ".{old,tmp}-*" : "." + base + ".tmp-*";
+        if (!Files.exists(target)) {
+            Path old = CheckpointReader.resolveOrNull(target);
+            if (old != null) {
+                move(old, target);
+                force(parent);
+            }
+        }
         List<Path> stale = new ArrayList<>();
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, pattern)) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, "." + base + ".{old,tmp}-*")) {
             s.forEach(stale::add);
         }
         for (Path p : stale) {

@@ -14,8 +14,16 @@ import org.rankfold.datasets.MalformedFileException;
 import org.rankfold.datasets.npy.NpyArray;
 import org.rankfold.datasets.npy.NpyDtype;
 import org.rankfold.datasets.safetensors.Safetensors;
+import org.rankfold.engine.nn.BasicBlock;
+import org.rankfold.engine.nn.BatchNorm2d;
+import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.FactorizedConv2d;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.GlobalAvgPool;
+import org.rankfold.engine.nn.Linear;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.nn.Sequential;
+import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.engine.optim.Adam;
 import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.tensor.Tensor;
@@ -119,6 +127,28 @@ class CheckpointTest extends SeededTest {
         }
     }
 
+    /** A residual block whose convolutions were replaced by factorized ones (what decomposition produces). */
+    @Test
+    void roundTripOfABasicBlockWithFactorizedConvolutions(@TempDir Path dir) throws IOException {
+        var rng = random();
+        BasicBlock block = new BasicBlock(
+                new FactorizedConv2d(4, 8, ConvSpec.square(3, 2, 1, 1), 2, 3, false, rng), new BatchNorm2d(8),
+                new FactorizedConv2d(8, 8, ConvSpec.square(3, 1, 1, 1), 9, 11, false, rng), new BatchNorm2d(8),
+                new Sequential(new Conv2d(4, 8, 1, 2, 0, false, rng), new BatchNorm2d(8)));
+        Sequential model = new Sequential().add("block", block).add("gap", new GlobalAvgPool()).add("flatten", new Flatten())
+                .add("fc", new Linear(8, 2, true, rng));
+        randomize(model);
+        InputShape in = new InputShape(4, 6, 6, 2);
+        CheckpointWriter.save(dir.resolve("b"), model, "custom", in, TrainingState.initial(), null, null, null);
+        Module back = CheckpointReader.load(dir.resolve("b")).model();
+        assertSameState(model, back);
+        assertArrayEquals(new int[] {11, 9, 3, 3}, back.namedParameters().get("block.conv2.g.weight").shape());
+        Tensor x = Tensor.randn(rng, 2, 4, 6, 6);
+        model.eval();
+        back.eval();
+        assertArrayEquals(model.forward(x).data(), back.forward(x).data());
+    }
+
     @Test
     void vggArchitectureRoundTripsWithoutWeights(@TempDir Path dir) throws IOException {
         Module m = InputShape.CIFAR10.createZooModel("vgg11", 1);
@@ -147,6 +177,9 @@ class CheckpointTest extends SeededTest {
         CheckpointWriter.save(ck, model, "tiny", TINY, TrainingState.initial(), null, null, null);
         Files.move(ck, dir.resolve(".last.old-abc")); // the state right after the first rename
         assertEquals(dir.resolve(".last.old-abc"), CheckpointReader.resolve(ck));
+        assertSameState(model, CheckpointReader.load(ck).model());
+        CheckpointWriter.removeLeftovers(ck); // what a resumed run does first: put it back in place
+        assertEquals(List.of("last"), Files.list(dir).map(p -> p.getFileName().toString()).toList());
         assertSameState(model, CheckpointReader.load(ck).model());
     }
 

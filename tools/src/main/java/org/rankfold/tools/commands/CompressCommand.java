@@ -142,7 +142,7 @@ public final class CompressCommand implements Callable<Integer> {
             progressOut.flush();
         }
         ObjectNode summary;
-        try (CpuSession cpu = CpuSession.open("cpu", threads)) {
+        try (CpuSession _ = CpuSession.open("cpu", threads)) {
             summary = new CompressionPipeline(config, runData.split(), runData.normalization(), runData.augmentation(), run,
                     listener).run(resume);
         }

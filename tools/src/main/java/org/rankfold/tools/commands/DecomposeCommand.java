@@ -118,8 +118,8 @@ public final class DecomposeCommand implements Callable<Integer> {
             o.println("decomposed " + source + " (" + ck.modelName() + ", input " + java.util.Arrays.toString(input)
                     + ") with " + d.selector());
             if (d.targetRecord() != null) {
-                o.println((d.targetRecord().get("met").asBoolean() ? "target met" : "target NOT met even at plain EVBMF (w = 1)")
-                        + ": weakening w = " + d.weakening());
+                o.println((d.targetRecord().get("met").asBoolean() ? "target met" : "target NOT met even at the smallest ranks")
+                        + ": EVBMF strength t = " + d.weakening() + " (t <= 1: MUSCO weakening; t > 1: raised EVBMF threshold)");
             }
             LayerTable.print(o, layers);
             o.println("total: " + LayerTable.totals(r.paramsBefore(), r.paramsAfter(), r.macsBefore(), r.macsAfter()));

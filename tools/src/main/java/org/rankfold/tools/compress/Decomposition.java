@@ -11,15 +11,15 @@ import org.rankfold.vbmf.decompose.Decomposer;
 import org.rankfold.vbmf.decompose.DecompositionPlan;
 import org.rankfold.vbmf.decompose.DecompositionPlanner;
 import org.rankfold.vbmf.decompose.DecompositionResult;
+import org.rankfold.vbmf.decompose.EvbmfStrengthSelector;
 import org.rankfold.vbmf.decompose.SelectorSpec;
 import org.rankfold.vbmf.decompose.TargetRatioSearch;
-import org.rankfold.vbmf.rank.EvbmfSelector;
 import org.rankfold.vbmf.tucker.Tucker2Options;
 
 /**
- * Decomposes a model in place as the {@link RankOptions} say: with a target ratio, the weakening factor
- * found by {@link TargetRatioSearch}, else the given one; returns the result and, for a target, the search
- * record for the audit trail.
+ * Decomposes a model in place as the {@link RankOptions} say: with a target ratio, the EVBMF strength found by
+ * {@link TargetRatioSearch} (in [0, 2]: up to 1 MUSCO's weakening, above 1 a raised EVBMF threshold), else the
+ * given weakening; returns the result and, for a target, the search record for the audit trail.
  */
 public record Decomposition(DecompositionResult result, String selector, double weakening, ObjectNode targetRecord) {
 
@@ -33,7 +33,8 @@ public record Decomposition(DecompositionResult result, String selector, double 
             TargetRatioSearch.Measure m = o.targetParamsRatio != null ? TargetRatioSearch.Measure.PARAMS
                     : TargetRatioSearch.Measure.MACS;
             TargetRatioSearch.Result t = TargetRatioSearch.search(model, inputShape, options,
-                    x -> new EvbmfSelector(x, o.minRank, o.maxRankOrUnlimited()), m, target);
+                    x -> EvbmfStrengthSelector.at(x, o.minRank, o.maxRankOrUnlimited()), m, target,
+                    EvbmfStrengthSelector.MAX_STRENGTH);
             w = t.weakening();
             plan = t.plan();
             options = options(o, w, phase);
@@ -55,7 +56,9 @@ public record Decomposition(DecompositionResult result, String selector, double 
     }
 
     private static DecomposerOptions options(RankOptions o, double w, String phase) {
-        return new DecomposerOptions(SelectorSpec.parse(o.selector, w, o.minRank, o.maxRankOrUnlimited()),
+        // a target search may go beyond plain EVBMF (strength > 1, EvbmfStrengthSelector)
+        return new DecomposerOptions(SelectorSpec.isEvbmf(o.selector) ? EvbmfStrengthSelector.at(w, o.minRank,
+                o.maxRankOrUnlimited()) : SelectorSpec.parse(o.selector, w, o.minRank, o.maxRankOrUnlimited()),
                 Tucker2Options.tensorly(), o.pointwise, !o.noLinear, o.first, phase);
     }
 }

@@ -26,11 +26,11 @@ public final class RankOptions {
     public Integer maxRank;
 
     @Option(names = "--target-params-ratio", paramLabel = "X",
-            description = "Find the weakening (bisection) that gives X times fewer params (EVBMF selector).")
+            description = "Find by bisection the EVBMF strength (weakening below 1, a raised threshold above) that gives X times fewer params.")
     public Double targetParamsRatio;
 
     @Option(names = "--target-macs-ratio", paramLabel = "X",
-            description = "Find the weakening (bisection) that gives X times fewer MACs (EVBMF selector).")
+            description = "Find by bisection the EVBMF strength (weakening below 1, a raised threshold above) that gives X times fewer MACs.")
     public Double targetMacsRatio;
 
     @Option(names = "--pointwise", description = "Also decompose 1x1 convolutions (two-factor SVD).")

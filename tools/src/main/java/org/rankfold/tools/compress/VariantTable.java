@@ -1,7 +1,6 @@
 package org.rankfold.tools.compress;
 
 import java.io.PrintWriter;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,8 +21,7 @@ public final class VariantTable {
         out.printf(Locale.ROOT, ROW, "variant", "params", "MACs", "params x", "MACs x", "acc before", "acc after");
         out.printf(Locale.ROOT, ROW, "baseline", base.get("params").asLong(), base.get("macs").asLong(), "1.00", "1.00",
                 "-", pct(base.get("accuracy")));
-        for (Iterator<Map.Entry<String, JsonNode>> it = summary.get("ablation").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : summary.get("ablation").properties()) {
             JsonNode v = e.getValue();
             out.printf(Locale.ROOT, ROW, e.getKey(), v.get("params").asLong(), v.get("macs").asLong(),
                     String.format(Locale.ROOT, "%.2f", v.get("params_ratio").asDouble()),

@@ -8,12 +8,14 @@ import org.rankfold.engine.nn.Module;
 import org.rankfold.vbmf.rank.RankSelector;
 
 /**
- * Target mode (issue 6): the least aggressive MUSCO weakening factor {@code w} in [0, 1] whose plan meets a
- * params or MACs compression ratio, by bisection. Every rank is non-increasing in {@code w}
- * ({@code r = r_full - floor(w (r_full - r_evbmf))}) and a layer is only decomposed when it saves, so each
- * layer's cost and hence the model's ratio are monotone in {@code w}; bisection finds the smallest
- * {@code w} (to {@link #TOLERANCE}) with {@code ratio(w) >= target}. When even {@code w = 1} (plain EVBMF)
- * falls short, the EVBMF plan is returned with {@code met = false}: the ranks are not forced below EVBMF's.
+ * Target mode (issue 6): the least aggressive EVBMF strength {@code t} in [0, 2] whose plan meets a params
+ * or MACs compression ratio, by bisection. Up to {@code t = 1} this is MUSCO's weakening factor
+ * ({@code r = r_full - floor(t (r_full - r_evbmf))}); above 1 the EVBMF threshold itself is raised towards the
+ * largest singular value ({@link EvbmfStrengthSelector}), so targets beyond plain EVBMF's ratio are reachable
+ * too. Every rank is non-increasing in {@code t} and a layer is only decomposed when it saves, so each layer's
+ * cost and hence the model's ratio are monotone in {@code t}; bisection finds the smallest {@code t} (to
+ * {@link #TOLERANCE}) with {@code ratio(t) >= target}. When even the largest strength the caller allows falls
+ * short, that plan is returned with {@code met = false}.
  */
 public final class TargetRatioSearch {
     /** Bisection stops when the bracket on {@code w} is this narrow. */
@@ -24,7 +26,7 @@ public final class TargetRatioSearch {
         PARAMS, MACS
     }
 
-    /** One evaluated weakening factor. */
+    /** One evaluated strength ({@code weakening}: the strength t, equal to MUSCO's w when at most 1). */
     public record Step(double weakening, double paramsRatio, double macsRatio) {
     }
 
@@ -43,7 +45,7 @@ public final class TargetRatioSearch {
     }
 
     /**
-     * Searches {@code w} for {@code model} (not modified).
+     * Searches the MUSCO weakening {@code w} in [0, 1] only (never below EVBMF's ranks).
      *
      * @param selectorForWeakening builds the selector at a given {@code w} (e.g. an EVBMF selector with the
      *                             user's min/max ranks)
@@ -51,24 +53,37 @@ public final class TargetRatioSearch {
      */
     public static Result search(Module model, int[] inputShape, DecomposerOptions options,
                                 DoubleFunction<RankSelector> selectorForWeakening, Measure measure, double target) {
+        return search(model, inputShape, options, selectorForWeakening, measure, target, 1.0);
+    }
+
+    /**
+     * Searches {@code t} in {@code [0, maxStrength]} for {@code model} (not modified).
+     *
+     * @param selectorForStrength builds the selector at a given {@code t} (e.g. {@link EvbmfStrengthSelector#at})
+     * @param target              the ratio to reach, &gt; 1
+     * @param maxStrength         the most aggressive {@code t} allowed (1: never below EVBMF's ranks)
+     */
+    public static Result search(Module model, int[] inputShape, DecomposerOptions options,
+                                DoubleFunction<RankSelector> selectorForStrength, Measure measure, double target,
+                                double maxStrength) {
         if (!(target > 1) || !Double.isFinite(target)) {
             throw new IllegalArgumentException("target ratio must be a finite number > 1, got " + target);
         }
         List<Step> steps = new ArrayList<>();
-        DecompositionPlan atOne = plan(model, inputShape, options, selectorForWeakening, 1.0, steps);
-        if (ratio(atOne, measure) < target) {
-            return new Result(measure, target, 1.0, atOne, false, steps);
+        DecompositionPlan atMax = plan(model, inputShape, options, selectorForStrength, maxStrength, steps);
+        if (ratio(atMax, measure) < target) {
+            return new Result(measure, target, maxStrength, atMax, false, steps);
         }
-        DecompositionPlan atZero = plan(model, inputShape, options, selectorForWeakening, 0.0, steps);
+        DecompositionPlan atZero = plan(model, inputShape, options, selectorForStrength, 0.0, steps);
         if (ratio(atZero, measure) >= target) {
             return new Result(measure, target, 0.0, atZero, true, steps);
         }
         double lo = 0;
-        double hi = 1;
-        DecompositionPlan best = atOne;
+        double hi = maxStrength;
+        DecompositionPlan best = atMax;
         while (hi - lo > TOLERANCE) {
             double mid = 0.5 * (lo + hi);
-            DecompositionPlan p = plan(model, inputShape, options, selectorForWeakening, mid, steps);
+            DecompositionPlan p = plan(model, inputShape, options, selectorForStrength, mid, steps);
             if (ratio(p, measure) >= target) {
                 hi = mid;
                 best = p;

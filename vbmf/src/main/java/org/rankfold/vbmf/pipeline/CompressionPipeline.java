@@ -3,6 +3,7 @@ package org.rankfold.vbmf.pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,9 +35,9 @@ import org.rankfold.vbmf.decompose.Decomposer;
 import org.rankfold.vbmf.decompose.DecompositionPlan;
 import org.rankfold.vbmf.decompose.DecompositionPlanner;
 import org.rankfold.vbmf.decompose.DecompositionResult;
+import org.rankfold.vbmf.decompose.EvbmfStrengthSelector;
 import org.rankfold.vbmf.decompose.SelectorSpec;
 import org.rankfold.vbmf.decompose.TargetRatioSearch;
-import org.rankfold.vbmf.rank.EvbmfSelector;
 import org.rankfold.vbmf.tucker.Tucker2Options;
 
 /**
@@ -186,8 +187,9 @@ public final class CompressionPipeline {
                     : config.targetMacsRatio() > 0 ? TargetRatioSearch.Measure.MACS : null;
             if (measure != null) {
                 TargetRatioSearch.Result t = TargetRatioSearch.search(m, input.chw(), decomposerOptions(v, w),
-                        x -> new EvbmfSelector(x, config.minRank(), config.maxRank()), measure,
-                        measure == TargetRatioSearch.Measure.PARAMS ? config.targetParamsRatio() : config.targetMacsRatio());
+                        x -> EvbmfStrengthSelector.at(x, config.minRank(), config.maxRank()), measure,
+                        measure == TargetRatioSearch.Measure.PARAMS ? config.targetParamsRatio() : config.targetMacsRatio(),
+                        EvbmfStrengthSelector.MAX_STRENGTH);
                 w = t.weakening();
                 plan = t.plan();
                 run.appendAudit(targetRecord(v, t));
@@ -249,7 +251,10 @@ public final class CompressionPipeline {
     }
 
     private DecomposerOptions decomposerOptions(Variant v, double weakening) {
-        return new DecomposerOptions(SelectorSpec.parse(config.selector(), weakening, config.minRank(), config.maxRank()),
+        // a target search may go beyond plain EVBMF (strength > 1, EvbmfStrengthSelector)
+        return new DecomposerOptions(SelectorSpec.isEvbmf(config.selector())
+                ? EvbmfStrengthSelector.at(weakening, config.minRank(), config.maxRank())
+                : SelectorSpec.parse(config.selector(), weakening, config.minRank(), config.maxRank()),
                 Tucker2Options.tensorly(), config.pointwise(), config.linear(), config.first(), v.label() + "/tucker");
     }
 
@@ -307,11 +312,11 @@ public final class CompressionPipeline {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("phase", name);
         o.put("step", "phase_end");
-        result.fields().forEachRemaining(e -> {
+        for (Map.Entry<String, JsonNode> e : result.properties()) {
             if (!e.getKey().equals("layers") && !e.getKey().equals("ranks")) {
                 o.set(e.getKey(), e.getValue());
             }
-        });
+        }
         return o;
     }
 

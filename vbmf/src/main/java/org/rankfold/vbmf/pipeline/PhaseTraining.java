@@ -17,7 +17,7 @@ import org.rankfold.engine.train.TrainingState;
  * One training phase of the pipeline: SGD with momentum and weight decay (PyTorch semantics), a cosine
  * schedule from {@code lr} to 0 over the phase's epochs (Loshchilov and Hutter 2017), the engine's
  * {@link Trainer} with its NaN/Inf guard, an optional extra loss (orthogonal regularization), every epoch
- * appended to the run's {@code metrics.csv} under the phase's name.
+ * appended to the run's {@code metrics.csv} and {@code orthogonality.csv} under the phase's name.
  */
 final class PhaseTraining {
     private PhaseTraining() {
@@ -27,6 +27,7 @@ final class PhaseTraining {
                                DataLoader train, DataLoader test, ExtraLoss extra, RunDirectory run,
                                PipelineListener listener) throws IOException {
         run.clearMetrics(phase);
+        OrthogonalityLog.clear(run, phase);
         if (epochs == 0) {
             return TrainingState.initial();
         }
@@ -41,6 +42,7 @@ final class PhaseTraining {
             @Override
             public void onEpochEnd(Trainer t, EpochResult result, TrainingState state) throws IOException {
                 run.appendMetrics(phase, result);
+                OrthogonalityLog.append(run, phase, result.epoch(), model);
                 listener.epochFinished(phase, result);
             }
         });

@@ -1,12 +1,12 @@
 package org.rankfold.vbmf.pipeline;
 
-import java.util.Iterator;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.DataSplit;
+import org.rankfold.kernels.Backends;
 
 /**
  * {@code summary.json} from the completed phases: {@code baseline.{accuracy,params,macs}},
@@ -14,7 +14,8 @@ import org.rankfold.datasets.DataSplit;
  * variant run when it was not), {@code params_ratio}, {@code macs_ratio} (original / compressed),
  * {@code layers[]} of the compressed variant ({@link LayerSummary}),
  * {@code ablation.<variant>.{accuracy,accuracy_before_finetune,trained_accuracy,params,macs,params_ratio,macs_ratio,weakening}},
- * {@code data.{dataset,train_images,test_images}}, {@code seed}, the method's settings and
+ * {@code data.{dataset,train_images,test_images}}, {@code seed}, {@code machine.{cores,java,backend,threads}}
+ * (the machine that wrote the summary), the method's settings and
  * {@code wall_seconds} per phase.
  */
 final class SummaryBuilder {
@@ -31,6 +32,11 @@ final class SummaryBuilder {
         d.put("dataset", data.origin());
         d.put("train_images", data.train().size());
         d.put("test_images", data.test().size());
+        ObjectNode machine = s.putObject("machine");
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("java", Runtime.version().toString());
+        machine.put("backend", Backends.current().name());
+        machine.put("threads", Backends.current().threads());
         s.put("overparam", config.overparam().label());
         s.put("expand", config.overparam().factor(config.expand()));
         s.put("ortho", config.ortho());
@@ -75,8 +81,7 @@ final class SummaryBuilder {
         s.set("layers", completed.get(compressed.label() + "/tucker").get("layers"));
 
         ObjectNode wall = s.putObject("wall_seconds");
-        for (Iterator<Map.Entry<String, JsonNode>> it = completed.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : completed.properties()) {
             wall.put(e.getKey(), e.getValue().get("wall_seconds").asDouble());
         }
         return s;

@@ -203,7 +203,7 @@ class DecomposerTest extends SeededTest {
     }
 
     static float[] forward(Module m, Tensor x) {
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             m.eval();
             return m.forward(x).data();
         }

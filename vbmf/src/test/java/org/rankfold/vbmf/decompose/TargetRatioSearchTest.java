@@ -51,4 +51,39 @@ class TargetRatioSearchTest extends SeededTest {
         assertEquals(1.0, r.weakening());
         assertEquals(1, r.steps().size());
     }
+
+    @Test
+    void beyondPlainEvbmfTheRaisedThresholdReachesLargerTargets() {
+        Sequential net = model();
+        int[] in = {1, 6, 6};
+        DecomposerOptions o = DecomposerOptions.defaults();
+        double atEvbmf = DecompositionPlanner.plan(net, in, o.withSelector(new EvbmfSelector())).paramsRatio();
+        double smallest = DecompositionPlanner.plan(net, in, o.withSelector(new EvbmfStrengthSelector(2, 1,
+                Integer.MAX_VALUE))).paramsRatio();
+        assertTrue(smallest > atEvbmf, "rank 1 everywhere compresses more than EVBMF: " + smallest + " vs " + atEvbmf);
+        double target = 0.5 * (atEvbmf + smallest);
+        TargetRatioSearch.Result r = TargetRatioSearch.search(net, in, o,
+                t -> EvbmfStrengthSelector.at(t, 1, Integer.MAX_VALUE), TargetRatioSearch.Measure.PARAMS, target,
+                EvbmfStrengthSelector.MAX_STRENGTH);
+        assertTrue(r.met());
+        assertTrue(r.weakening() > 1 && r.weakening() <= 2, "t = " + r.weakening());
+        assertTrue(r.plan().paramsRatio() >= target);
+    }
+
+    @Test
+    void theStrengthScaleIsMonotoneAndKeepsTheEvbmfRankOnRecord() {
+        org.ejml.data.DMatrixRMaj m = org.rankfold.vbmf.testing.RandomMatrices.planted(random(), 12, 30,
+                new double[] {9, 7, 5, 4, 3}, 0.05);
+        int evbmf = new EvbmfSelector().select(m).rank();
+        int previous = Integer.MAX_VALUE;
+        for (double t : new double[] {0, 0.5, 1, 1.25, 1.5, 1.75, 2}) {
+            var c = EvbmfStrengthSelector.at(t, 1, Integer.MAX_VALUE).select(m);
+            assertTrue(c.rank() <= previous, "rank at t = " + t + " is " + c.rank() + " after " + previous);
+            assertEquals(evbmf, c.proposedRank(), "proposed rank stays EVBMF's");
+            previous = c.rank();
+        }
+        assertEquals(12, EvbmfStrengthSelector.at(0, 1, Integer.MAX_VALUE).select(m).rank());
+        assertEquals(5, evbmf);
+        assertEquals(1, previous, "t = 2 keeps one component");
+    }
 }

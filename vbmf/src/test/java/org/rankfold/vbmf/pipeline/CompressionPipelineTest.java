@@ -126,6 +126,12 @@ class CompressionPipelineTest extends SeededTest {
         assertEquals(List.of("baseline", "plain/finetune", "full/train", "full/finetune"),
                 metrics.stream().skip(1).map(l -> l.substring(0, l.indexOf(','))).toList());
 
+        List<String> ortho = Files.readAllLines(dir.resolve("orthogonality.csv"), StandardCharsets.UTF_8);
+        assertEquals("phase,epoch,weight,frobenius", ortho.get(0));
+        assertTrue(ortho.stream().anyMatch(l -> l.startsWith("full/train,1,conv2.a.weight,")), "factor rows of full/train");
+        assertTrue(ortho.stream().anyMatch(l -> l.startsWith("baseline,1,conv2.weight,")), "plain rows of the baseline");
+        assertTrue(s.at("/machine/cores").asInt() >= 1);
+
         // a run that died after full/tucker: resume runs only the rest and reproduces the result exactly
         ObjectNode progress = (ObjectNode) new ObjectMapper().readTree(run.progress().toFile());
         ObjectNode completed = (ObjectNode) progress.get("completed");

@@ -32,7 +32,7 @@ class OrthoLossTest extends SeededTest {
                 false), rng);
         assertEquals(4, OrthoLoss.targets(net, false).size(), "A and B of block.conv1 and block.conv2");
         assertEquals(4 + 2, OrthoLoss.targets(net, true).size(), "plus the first conv and the 1x1 shortcut");
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             float so = new OrthoLoss(OrthogonalRegularizer.parse("so"), 1, 1, false).term(net, 0, 0).item();
             assertTrue(so < 1e-8, "SO of orthonormal factors: " + so);
         }
@@ -42,7 +42,7 @@ class OrthoLossTest extends SeededTest {
     void lambdaDecaysPerEpochAndZeroMeansNoTerm() {
         Sequential net = model(random());
         OrthoLoss dso = new OrthoLoss(OrthogonalRegularizer.parse("dso"), 0.1, 0.5, true);
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             double t0 = dso.term(net, 0, 0).item();
             double t2 = dso.term(net, 2, 0).item();
             assertTrue(t0 > 0);
@@ -50,6 +50,19 @@ class OrthoLossTest extends SeededTest {
             assertNull(new OrthoLoss(OrthogonalRegularizer.parse("so"), 0, 1, true).term(net, 0, 0));
             assertNull(new OrthoLoss(OrthogonalRegularizer.parse("so"), 1, 1, false).term(net, 0, 0),
                     "no factorized layer and plain weights not asked: nothing to regularize");
+        }
+    }
+
+    @Test
+    void theLoggedOrthogonalityIsTheSquareRootOfTheSoPenalty() {
+        SplittableRandom rng = random();
+        for (int[] shape : new int[][] {{4, 9}, {9, 4}, {6, 6, 1, 1}, {5, 3, 3, 3}}) {
+            org.rankfold.engine.tensor.Tensor w = org.rankfold.engine.tensor.Tensor.uniform(rng, -1, 1, shape);
+            double so;
+            try (GradMode.Scope _ = GradMode.noGrad()) {
+                so = org.rankfold.engine.regularize.Orthogonality.so(w).item();
+            }
+            assertEquals(Math.sqrt(so), OrthogonalityLog.frobenius(w), 1e-5 * Math.sqrt(so), java.util.Arrays.toString(shape));
         }
     }
 }

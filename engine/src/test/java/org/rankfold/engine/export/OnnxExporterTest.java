@@ -1,0 +1,143 @@
+package org.rankfold.engine.export;
+
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import org.junit.jupiter.api.Test;
+import org.rankfold.engine.nn.AvgPool2d;
+import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.Dropout;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.Linear;
+import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.Sequential;
+import org.rankfold.engine.ops.ConvSpec;
+import org.rankfold.kernels.testing.SeededTest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every exported zoo model (original, with a FactorizedConv2d in place of a conv, each with and without
+ * folded BN) runs in ONNX Runtime and gives our logits on the same random batch within
+ * {@link ExportFixtures#ONNX_REL}; the batch dimension is dynamic.
+ */
+class OnnxExporterTest extends SeededTest {
+    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+    /** ONNX Runtime's logits for {@code x} (N, C, H, W). */
+    private static float[] runtimeLogits(byte[] onnx, float[] x, long... shape) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            try (OrtSession session = ENV.createSession(onnx, options);
+                 OnnxTensor input = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(x), shape);
+                 OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
+                assertEquals(List.of(OnnxExporter.OUTPUT), List.copyOf(session.getOutputNames()));
+                float[][] logits = (float[][]) result.get(0).getValue();
+                float[] flat = new float[logits.length * logits[0].length];
+                for (int i = 0; i < logits.length; i++) {
+                    System.arraycopy(logits[i], 0, flat, i * logits[0].length, logits[0].length);
+                }
+                return flat;
+            }
+        }
+    }
+
+    private void check(ExportFixtures.Case c, boolean factorized, boolean foldBn) throws OrtException {
+        SplittableRandom rng = random();
+        Module model = c.create();
+        if (factorized) {
+            ExportFixtures.factorize(model, c, rng);
+        }
+        ExportFixtures.randomizeBatchNorms(model, rng);
+        Module exported = foldBn ? BatchNormFolding.fold(model) : model;
+        byte[] onnx = OnnxExporter.toBytes(exported, c.channels(), c.size(), c.size());
+        String what = c + (factorized ? " factorized" : "") + (foldBn ? " fold-bn" : "");
+        for (int n : new int[] {3, 1}) {
+            float[] x = ExportFixtures.batch(rng, n, c);
+            ExportFixtures.assertCloseToScale(what + " batch " + n, ExportFixtures.logits(model, x, n, c),
+                    runtimeLogits(onnx, x, n, c.channels(), c.size(), c.size()), ExportFixtures.ONNX_REL);
+        }
+    }
+
+    private void allVariants(ExportFixtures.Case c) throws OrtException {
+        for (boolean factorized : new boolean[] {false, true}) {
+            for (boolean fold : new boolean[] {false, true}) {
+                check(c, factorized, fold);
+            }
+        }
+    }
+
+    @Test
+    void fashionNet() throws OrtException {
+        allVariants(ExportFixtures.FASHIONNET);
+    }
+
+    @Test
+    void leNet5() throws OrtException {
+        allVariants(ExportFixtures.LENET5);
+    }
+
+    @Test
+    void vgg11() throws OrtException {
+        allVariants(ExportFixtures.VGG11);
+    }
+
+    @Test
+    void resNet20() throws OrtException {
+        allVariants(ExportFixtures.RESNET20);
+    }
+
+    @Test
+    void graphInterface() throws OrtException {
+        Module model = ExportFixtures.FASHIONNET.create();
+        try (OrtSession session = ENV.createSession(OnnxExporter.toBytes(model, 1, 12, 12), new OrtSession.SessionOptions())) {
+            NodeInfo in = session.getInputInfo().get(OnnxExporter.INPUT);
+            assertArrayEquals(new long[] {-1, 1, 12, 12}, ((TensorInfo) in.getInfo()).getShape(), "dynamic batch, fixed C, H, W");
+            NodeInfo out = session.getOutputInfo().get(OnnxExporter.OUTPUT);
+            assertArrayEquals(new long[] {-1, 10}, ((TensorInfo) out.getInfo()).getShape());
+            assertEquals(1, session.getInputInfo().size(), "weights are initializers, not graph inputs");
+        }
+        assertTrue(model.isTraining(), "exporting leaves the model's mode alone");
+    }
+
+    @Test
+    void paddedAverageDilatedStridedAndBiasFreeLayers() throws OrtException {
+        SplittableRandom rng = random();
+        ExportFixtures.Case shape = new ExportFixtures.Case("custom", 2, 9, "", "");
+        for (boolean countPad : new boolean[] {true, false}) {
+            Module model = new Sequential()
+                    .add("conv", new Conv2d(2, 4, new ConvSpec(3, 2, 2, 1, 2, 1, 2, 1), true, 1, rng))
+                    .add("pool", new AvgPool2d(3, 2, 1, countPad))
+                    .add("drop", new Dropout(0.5, 1))
+                    .add("flatten", new Flatten())
+                    .add("fc", Linear.of(org.rankfold.engine.tensor.Tensor.randn(rng, 5, 4 * 3 * 5), null));
+            byte[] onnx = OnnxExporter.toBytes(model, 2, 9, 9);
+            float[] x = ExportFixtures.batch(rng, 2, shape);
+            ExportFixtures.assertCloseToScale("count_include_pad " + countPad, ExportFixtures.logits(model, x, 2, shape),
+                    runtimeLogits(onnx, x, 2, 2, 9, 9), ExportFixtures.ONNX_REL);
+        }
+    }
+
+    @Test
+    void unknownLayersAreNamed() {
+        Module odd = new Sequential().add("flatten", new Flatten()).add("odd", new Module() {
+            @Override
+            protected org.rankfold.engine.tensor.Tensor compute(org.rankfold.engine.tensor.Tensor x) {
+                return x;
+            }
+        });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxExporter.toBytes(odd, 1, 2, 2));
+        assertTrue(e.getMessage().contains("at 'odd'"), e.getMessage());
+    }
+}
