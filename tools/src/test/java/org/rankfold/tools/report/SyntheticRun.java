@@ -51,9 +51,10 @@ final class SyntheticRun {
     /**
      * Writes the run into {@code dir}.
      *
-     * @param orthogonality also write {@code orthogonality.csv}
+     * @param recorded also write what later pipeline versions record: {@code orthogonality.csv} and
+     *                 {@code summary.machine}
      */
-    static Written write(Path dir, SplittableRandom rng, boolean orthogonality) throws IOException {
+    static Written write(Path dir, SplittableRandom rng, boolean recorded) throws IOException {
         RunDirectory run = new RunDirectory(dir);
         ObjectNode cfg = CompressionConfig.quick("fashionnet", 7).toJson();
         ObjectNode data = cfg.putObject("data");
@@ -110,8 +111,12 @@ final class SyntheticRun {
         }
         completed.set("baseline", phaseEnd("baseline", 7.25, 0.871, 120000L));
         run.writeJson(run.progress(), MAPPER.createObjectNode().set("completed", completed));
-        run.writeJson(run.summary(), summary(cfg, completed));
-        if (orthogonality) {
+        ObjectNode summary = summary(cfg, completed);
+        if (recorded) {
+            summary.putObject("machine").put("cores", 2).put("java", "25+36").put("backend", "cpu").put("threads", 2);
+        }
+        run.writeJson(run.summary(), summary);
+        if (recorded) {
             StringBuilder csv = new StringBuilder("phase,epoch,weight,frobenius\n");
             for (int e = 1; e <= 3; e++) {
                 csv.append("full/train,").append(e).append(",conv2.factor_a,").append(2.0 / (e * e)).append('\n');
