@@ -23,11 +23,11 @@ final class LayerSection {
     private LayerSection() {
     }
 
-    static void write(HtmlPage page, RunContents run, List<String> notRecorded) {
+    static void write(HtmlPage page, RunContents run, List<Missing> notRecorded) {
         page.heading(2, "layers", "Layers: spectra, ranks and decompositions");
         List<JsonNode> records = run.decompositions();
         if (records.isEmpty()) {
-            notRecorded.add("per-layer decompositions: audit.jsonl records with 'layer' and 'unfoldings'");
+            notRecorded.add(new Missing("per-layer decompositions", "audit.jsonl records with 'layer' and 'unfoldings'"));
             page.missing("No decomposition records in audit.jsonl yet.");
         }
         Map<String, List<JsonNode>> byVariant = new LinkedHashMap<>();
@@ -143,7 +143,10 @@ final class LayerSection {
 
     private static String spectrumCaption(JsonNode u, double[] sv) {
         long nonPositive = java.util.Arrays.stream(sv).filter(v -> !(v > 0)).count();
-        return sv.length + " singular values, sigma^2 = " + Html.number(u.path("sigma2").asDouble(Double.NaN))
+        double threshold = u.path("threshold").asDouble(Double.NaN);
+        long above = java.util.Arrays.stream(sv).filter(v -> v > threshold).count();
+        return sv.length + " singular values" + (Double.isFinite(threshold) ? ", " + above + " above the EVBMF threshold" : "")
+                + ", sigma^2 = " + Html.number(u.path("sigma2").asDouble(Double.NaN))
                 + ", proposed rank " + u.path("proposed_rank").asText("?") + ", used " + u.path("rank").asText("?")
                 + (nonPositive > 0 ? "; " + nonPositive + " values <= 0 (or null) cannot be drawn on the log scale" : "");
     }

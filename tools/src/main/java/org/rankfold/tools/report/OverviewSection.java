@@ -15,7 +15,7 @@ final class OverviewSection {
     private OverviewSection() {
     }
 
-    static void write(HtmlPage page, RunContents run, List<String> notRecorded) {
+    static void write(HtmlPage page, RunContents run, List<Missing> notRecorded) {
         JsonNode data = run.lookup("data");
         page.paragraph("Model " + run.lookup("model").asText("?") + ", seed " + run.lookup("seed").asText("?")
                 + ", data: " + (data.isMissingNode() ? "not recorded" : data.path("dataset").asText("?") + " ("
@@ -28,7 +28,7 @@ final class OverviewSection {
         if (machine.isObject()) {
             page.table(null, List.of("field", "value"), flatten(machine));
         } else {
-            notRecorded.add("machine (cores, Java version, backend, threads): summary.json or config.json field 'machine'");
+            notRecorded.add(new Missing("machine (cores, Java version, backend, threads)", "summary.json or config.json field 'machine'"));
             page.missing("Machine not recorded in the run directory (no 'machine' object in summary.json or config.json).");
         }
         page.note("This report was built with Java " + Runtime.version() + " on " + Runtime.getRuntime().availableProcessors()
@@ -47,7 +47,7 @@ final class OverviewSection {
             total += Double.isFinite(seconds) ? seconds : 0;
         }
         if (rows.isEmpty()) {
-            notRecorded.add("wall time per phase: audit.jsonl phase_end records, progress.json or summary.json 'wall_seconds'");
+            notRecorded.add(new Missing("wall time per phase", "audit.jsonl phase_end records, progress.json or summary.json 'wall_seconds'"));
             page.missing("Wall time per phase not recorded (no phase_end records, progress.json or summary.json).");
         } else {
             rows.add(List.of("total", HtmlPage.num(Html.number(total)), "", "", ""));

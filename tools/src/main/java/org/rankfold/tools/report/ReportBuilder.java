@@ -46,7 +46,7 @@ public final class ReportBuilder {
     /** The report's text. */
     static String html(RunContents run, List<RunContents> others) {
         HtmlPage page = new HtmlPage("Rankfold report: " + run.name());
-        List<String> notRecorded = new ArrayList<>();
+        List<Missing> notRecorded = new ArrayList<>();
         page.heading(1, "top", "Rankfold compression report: " + run.name());
         OverviewSection.write(page, run, notRecorded);
         ModelSection.write(page, run, others, notRecorded);
@@ -58,7 +58,7 @@ public final class ReportBuilder {
             page.paragraph("Everything the report shows was found in the run directory.");
         } else {
             page.table(null, List.of("what", "where the report looks for it"), notRecorded.stream()
-                    .map(s -> List.of(s.substring(0, s.indexOf(':')), s.substring(s.indexOf(':') + 1).strip())).toList());
+                    .map(m -> List.of(m.what(), m.where())).toList());
         }
         return page.finish();
     }

@@ -75,6 +75,8 @@ class ReportBuilderTest extends SeededTest {
                 assertEquals(isKept, cy < thresholdY, "marker at y=" + cy + " vs threshold y=" + thresholdY);
             }
             assertTrue(svg.getTextContent().contains("(log scale)"), "log axis labelled");
+            String caption = d.all(spectra.get(i), "figcaption").get(0).getTextContent();
+            assertTrue(caption.startsWith(total + " singular values, " + kept + " above the EVBMF threshold"), caption);
         }
     }
 
