@@ -8,7 +8,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.kernels.testing.SeededTest;
+import org.rankfold.vbmf.audit.AuditJson;
+import org.rankfold.vbmf.audit.DecompositionAudit;
+import org.rankfold.vbmf.audit.UnfoldingAudit;
+import org.rankfold.vbmf.pipeline.RunDirectory;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 
@@ -152,6 +157,29 @@ class ReportBuilderTest extends SeededTest {
         assertTrue(d.figures("tradeoff").isEmpty());
         assertFalse(d.figures("spectrum").isEmpty(), "spectra from audit.jsonl");
         assertTrue(text.contains("7.25"), "wall time from progress.json");
+    }
+
+    @Test
+    void otherSelectorsDrawNoThresholdAndMissingSpectraAreSaid() throws Exception {
+        SyntheticRun.write(dir, random(), false);
+        double[] sv = {9, 4, 2, 1, 0.5, 0};
+        UnfoldingAudit energy = new UnfoldingAudit(0, 6, 20, "energy:0.9", Double.NaN, Double.NaN, sv, 3, 3, false, List.of());
+        UnfoldingAudit none = new UnfoldingAudit(1, 4, 30, "fixed:2", Double.NaN, Double.NaN, new double[0], 2, 2, false,
+                List.of());
+        DecompositionAudit a = new DecompositionAudit("energy/tucker", "conv9", "tucker2", new int[] {6, 4, 1, 5},
+                List.of(energy, none), new int[] {3, 2}, 0.3, 0.31, 2, 120, 60, 1200, 600, 0.01, List.of());
+        ObjectNode rec = AuditJson.toJson(a);
+        rec.put("variant", "energy");
+        new RunDirectory(dir).appendAudit(rec);
+        ReportDom d = new ReportDom(Files.readString(ReportBuilder.write(dir, List.of())));
+        Element f = d.figures("spectrum").stream().filter(x -> x.getAttribute("data-key").equals("energy/conv9/mode0"))
+                .findFirst().orElseThrow();
+        List<Element> guides = d.withClass(f, "line", "guide");
+        assertEquals(1, guides.size(), "only the rank boundary: no EVBMF threshold for this selector");
+        assertEquals(5, d.withClass(f, "circle", "marker").size(), "the zero singular value has no place on a log axis");
+        assertTrue(d.all(f, "figcaption").get(0).getTextContent().contains("1 values <= 0"));
+        assertTrue(d.figures("spectrum").stream().noneMatch(x -> x.getAttribute("data-key").equals("energy/conv9/mode1")));
+        assertTrue(d.doc.getDocumentElement().getTextContent().contains("singular values not recorded (selector fixed:2)"));
     }
 
     @Test
