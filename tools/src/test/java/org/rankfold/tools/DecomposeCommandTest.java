@@ -93,6 +93,23 @@ class DecomposeCommandTest extends SeededTest {
     }
 
     @Test
+    void finetuningReportsTheAccuracyBeforeAndAfter(@TempDir Path dir) throws IOException {
+        InputShape in = new InputShape(1, 28, 28, 10);
+        Path ck = dir.resolve("fm");
+        CheckpointWriter.save(ck, in.createZooModel("lenet5", 2), "lenet5", in, TrainingState.initial(), null, null, null);
+        JsonNode j = CliRun.run("decompose", ck.toString(), "--selector", "ratio:0.5", "--finetune", "1", "--data", "sample",
+                "--limit-train", "128", "--limit-test", "64", "--batch", "32", "--threads", "1", "--json").json();
+        JsonNode f = j.get("finetune");
+        assertEquals(1, f.get("epochs").asInt());
+        assertTrue(f.get("data").asText().contains("sample"), f.toString());
+        for (String k : List.of("accuracy_before", "accuracy_after")) {
+            assertTrue(f.get(k).asDouble() >= 0 && f.get(k).asDouble() <= 1, k + " " + f);
+        }
+        CliRun.run("decompose", ck.toString(), "--finetune", "1", "--data", "sample", "--finetune-lr", "0", "--out",
+                dir.resolve("x").toString()).badInput("--finetune");
+    }
+
+    @Test
     void badInputIsRefusedWithOneLine(@TempDir Path dir) throws IOException {
         Path ck = checkpoint(dir);
         CliRun.run("decompose", dir.resolve("missing").toString()).badInput("no such file");
