@@ -69,6 +69,47 @@ class DecomposeCommandTest extends SeededTest {
     }
 
     @Test
+    void aDecomposedResNetRoundTripsThroughItsCheckpoint(@TempDir Path dir) throws IOException {
+        InputShape in = new InputShape(1, 8, 8, 3);
+        Path ck = dir.resolve("resnet");
+        CheckpointWriter.save(ck, in.createZooModel("resnet20", 4), "resnet20", in, TrainingState.initial(), null, null, null);
+        JsonNode j = CliRun.run("decompose", ck.toString(), "--selector", "ratio:0.5", "--pointwise", "--json").json();
+        assertTrue(j.get("decomposed_layers").asInt() > 18, j.toString());
+        Module saved = CheckpointReader.load(dir.resolve("resnet-decomposed")).model();
+        assertTrue(saved.namedModules().get("layer2.0.conv1") instanceof FactorizedConv2d);
+        assertTrue(saved.namedModules().get("layer2.0.shortcut.0") instanceof org.rankfold.engine.nn.Sequential,
+                "the 1x1 projection became two 1x1 convolutions");
+
+        // the same decomposition in memory computes exactly what the saved checkpoint computes
+        Module direct = CheckpointReader.load(ck).model();
+        org.rankfold.vbmf.decompose.Decomposer.decompose(direct, in.chw(), org.rankfold.vbmf.decompose.DecomposerOptions
+                .defaults().withSelector(new org.rankfold.vbmf.rank.FixedRatioSelector(0.5)).withLayers(true, true, false));
+        org.rankfold.engine.tensor.Tensor x = org.rankfold.engine.tensor.Tensor.uniform(random(), -1, 1, 2, 1, 8, 8);
+        try (org.rankfold.engine.tensor.GradMode.Scope _ = org.rankfold.engine.tensor.GradMode.noGrad()) {
+            saved.eval();
+            direct.eval();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(direct.forward(x).data(), saved.forward(x).data());
+        }
+    }
+
+    @Test
+    void finetuningReportsTheAccuracyBeforeAndAfter(@TempDir Path dir) throws IOException {
+        InputShape in = new InputShape(1, 28, 28, 10);
+        Path ck = dir.resolve("fm");
+        CheckpointWriter.save(ck, in.createZooModel("lenet5", 2), "lenet5", in, TrainingState.initial(), null, null, null);
+        JsonNode j = CliRun.run("decompose", ck.toString(), "--selector", "ratio:0.5", "--finetune", "1", "--data", "sample",
+                "--limit-train", "128", "--limit-test", "64", "--batch", "32", "--threads", "1", "--json").json();
+        JsonNode f = j.get("finetune");
+        assertEquals(1, f.get("epochs").asInt());
+        assertTrue(f.get("data").asText().contains("sample"), f.toString());
+        for (String k : List.of("accuracy_before", "accuracy_after")) {
+            assertTrue(f.get(k).asDouble() >= 0 && f.get(k).asDouble() <= 1, k + " " + f);
+        }
+        CliRun.run("decompose", ck.toString(), "--finetune", "1", "--data", "sample", "--finetune-lr", "0", "--out",
+                dir.resolve("x").toString()).badInput("--finetune");
+    }
+
+    @Test
     void badInputIsRefusedWithOneLine(@TempDir Path dir) throws IOException {
         Path ck = checkpoint(dir);
         CliRun.run("decompose", dir.resolve("missing").toString()).badInput("no such file");

@@ -17,9 +17,11 @@ import org.rankfold.engine.checkpoint.CheckpointWriter;
 import org.rankfold.engine.train.TrainingState;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.compress.Decomposition;
+import org.rankfold.tools.compress.FineTuning;
 import org.rankfold.tools.compress.LayerTable;
 import org.rankfold.tools.compress.RankOptions;
 import org.rankfold.tools.json.Json;
+import org.rankfold.tools.train.CpuSession;
 import org.rankfold.vbmf.audit.AuditJson;
 import org.rankfold.vbmf.audit.DecompositionAudit;
 import org.rankfold.vbmf.decompose.DecompositionResult;
@@ -36,12 +38,14 @@ import picocli.CommandLine.Spec;
  * `rankfold decompose`: EVBMF + Tucker-2 on an existing trained model (DESIGN.md 2.5): every eligible
  * kxk convolution becomes a 1x1 -> kxk -> 1x1 factorized convolution at the selected ranks, linear layers
  * (and with --pointwise, 1x1 convolutions) a two-factor SVD, each only where params and MACs both drop.
- * Writes the decomposed checkpoint and its audit.jsonl (the singular values and sigma^2 behind every rank).
+ * With --finetune, fine-tunes the decomposed model on --data first. Writes the decomposed checkpoint and its
+ * audit.jsonl (the singular values and sigma^2 behind every rank).
  */
 @Command(name = "decompose", mixinStandardHelpOptions = true,
         description = "EVBMF + Tucker-2 on an existing trained model.",
         footer = {"", "Example:", "  ./rankfold decompose runs/demo/checkpoints/baseline --out runs/demo/decomposed",
-            "  ./rankfold decompose model --target-params-ratio 4 --json"})
+            "  ./rankfold decompose model --target-params-ratio 4 --json",
+            "  ./rankfold decompose model --finetune 3 --data fashion-mnist"})
 public final class DecomposeCommand implements Callable<Integer> {
 
     @Spec
@@ -60,9 +64,39 @@ public final class DecomposeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
+    @Option(names = "--finetune", paramLabel = "EPOCHS", defaultValue = "0",
+            description = "Fine-tune the decomposed model for EPOCHS epochs before saving it (default: ${DEFAULT-VALUE}, none).")
+    int finetune;
+
+    @Option(names = "--finetune-lr", paramLabel = "LR", defaultValue = "0.01",
+            description = "Initial fine-tuning learning rate, cosine-annealed to 0 (default: ${DEFAULT-VALUE}).")
+    double finetuneLr;
+
+    @Option(names = "--data", paramLabel = "DATA",
+            description = "Data for --finetune (default: full Fashion-MNIST if installed, else the bundled sample).")
+    String data;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Fine-tuning batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--limit-train", paramLabel = "N", defaultValue = "0", description = "Fine-tune on the first N training images (0: all).")
+    int limitTrain;
+
+    @Option(names = "--limit-test", paramLabel = "N", defaultValue = "0", description = "Evaluate on the first N test images (0: all).")
+    int limitTest;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Compute threads for --finetune (0: the default).")
+    int threads;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the fine-tuning data order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Override
     public Integer call() throws IOException {
         ranks.validate();
+        if (finetune < 0 || (finetune > 0 && (!(finetuneLr > 0) || batch < 1))) {
+            throw new UserError("--finetune needs epochs >= 0, --finetune-lr > 0 and --batch >= 1");
+        }
         Path source = checkpoint.toAbsolutePath().normalize();
         Path target = (out != null ? out : source.resolveSibling(source.getFileName() + "-decomposed"))
                 .toAbsolutePath().normalize();
@@ -74,10 +108,18 @@ public final class DecomposeCommand implements Callable<Integer> {
         Decomposition d = Decomposition.run(ck.model(), input, ranks, "decompose");
         DecompositionResult r = d.result();
 
+        FineTuning tuned = null;
+        if (finetune > 0) {
+            try (CpuSession _ = CpuSession.open("cpu", threads)) {
+                tuned = FineTuning.run(ck.model(), ck.input(), finetune, finetuneLr, batch, data, limitTrain, limitTest, seed);
+            }
+        }
+
         ObjectNode config = Json.object();
         config.put("decomposed_from", source.toString());
         config.put("selector", d.selector());
         config.put("weakening", d.weakening());
+        config.put("finetune_epochs", finetune);
         CheckpointWriter.save(target, ck.model(), ck.modelName(), ck.input(), TrainingState.initial(), null, null, config);
         Path audit = target.resolve("audit.jsonl");
         List<String> lines = new ArrayList<>();
@@ -113,6 +155,14 @@ public final class DecomposeCommand implements Callable<Integer> {
             j.put("params_ratio", r.paramsRatio());
             j.put("macs_ratio", r.macsRatio());
             j.set("layers", layers);
+            if (tuned != null) {
+                ObjectNode f = j.putObject("finetune");
+                f.put("epochs", tuned.epochs().size());
+                f.put("learning_rate", finetuneLr);
+                f.put("data", tuned.data());
+                f.put("accuracy_before", tuned.accuracyBefore());
+                f.put("accuracy_after", tuned.accuracyAfter());
+            }
             Json.print(o, j);
         } else {
             o.println("decomposed " + source + " (" + ck.modelName() + ", input " + java.util.Arrays.toString(input)
@@ -123,6 +173,10 @@ public final class DecomposeCommand implements Callable<Integer> {
             }
             LayerTable.print(o, layers);
             o.println("total: " + LayerTable.totals(r.paramsBefore(), r.paramsAfter(), r.macsBefore(), r.macsAfter()));
+            if (tuned != null) {
+                o.println(String.format(java.util.Locale.ROOT, "fine-tuned %d epochs on %s: test accuracy %.2f%% -> %.2f%%",
+                        tuned.epochs().size(), tuned.data(), 100 * tuned.accuracyBefore(), 100 * tuned.accuracyAfter()));
+            }
             o.println("wrote " + target + " and " + audit);
             o.flush();
         }

@@ -166,9 +166,11 @@ public final class TrainCommand implements Callable<Integer> {
                 if (resumed != null) {
                     trainer.restore(resumed.training());
                 }
+                // The latest checkpoint is saved last: once it holds epoch e, metrics and best/ hold it too, so a
+                // run killed at any point and resumed from checkpoint/ never misses a best epoch.
                 trainer.addListener(new MetricsCsvListener(runDir.resolve("metrics.csv")))
-                        .addListener(new CheckpointListener(runDir.resolve("checkpoint"), s.model(), input, config))
-                        .addListener(new BestCheckpointListener(runDir.resolve("best"), s.model(), input, config));
+                        .addListener(new BestCheckpointListener(runDir.resolve("best"), s.model(), input, config))
+                        .addListener(new CheckpointListener(runDir.resolve("checkpoint"), s.model(), input, config));
                 if (talk) {
                     trainer.addListener(new ProgressLine(stdout, System.console() != null));
                 }
