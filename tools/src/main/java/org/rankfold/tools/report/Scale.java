@@ -32,7 +32,7 @@ public record Scale(double min, double max, boolean log, double pixelFrom, doubl
 
     /**
      * The scale that shows every finite value (positive ones only when {@code log}), widened to round
-     * numbers: whole decades on a log axis, multiples of the tick step on a linear one. With no usable
+     * numbers: 1, 2 or 5 times a power of ten on a log axis, multiples of the tick step on a linear one. With no usable
      * value it shows [0, 1] (or [1, 10] on a log axis).
      */
     public static Scale fit(double[] values, boolean log, double pixelFrom, double pixelTo) {
@@ -56,8 +56,8 @@ public record Scale(double min, double max, boolean log, double pixelFrom, doubl
             return log ? new Scale(1, 10, true, pixelFrom, pixelTo) : new Scale(0, 1, false, pixelFrom, pixelTo);
         }
         if (log) {
-            double a = Math.pow(10, Math.floor(Math.log10(lo)));
-            double b = Math.pow(10, Math.ceil(Math.log10(hi)));
+            double a = roundLog(lo, false);
+            double b = roundLog(hi, true);
             return new Scale(a, b > a ? b : a * 10, true, pixelFrom, pixelTo);
         }
         if (lo == hi) {
@@ -82,24 +82,25 @@ public record Scale(double min, double max, boolean log, double pixelFrom, doubl
     }
 
     /**
-     * Tick values inside the range: each decade on a log axis (every second or third one when there are
-     * many; 2x and 5x added when the range is a single decade), multiples of a 1-2-5 step on a linear one.
+     * Tick values inside the range: on a log axis 1, 2 and 5 times each power of ten when the range spans
+     * at most two decades, else the decades (every second or third one when there are many); multiples of
+     * a 1-2-5 step on a linear one.
      */
     public List<Double> ticks() {
         List<Double> t = new ArrayList<>();
         if (log) {
-            int a = (int) Math.round(Math.log10(min));
-            int b = (int) Math.round(Math.log10(max));
-            int every = Math.max(1, (b - a + 7) / 8);
+            int a = (int) Math.floor(Math.log10(min) + 1e-9);
+            int b = (int) Math.ceil(Math.log10(max) - 1e-9);
+            boolean fine = Math.log10(max / min) <= 2.01; // few decades: 1, 2 and 5 times each power of ten
+            int every = fine ? 1 : Math.max(1, (b - a + 7) / 8);
             for (int k = a; k <= b; k += every) {
-                t.add(Math.pow(10, k));
-            }
-            if (b - a <= 1) {
-                for (int k = a; k < b; k++) {
-                    t.add(2 * Math.pow(10, k));
-                    t.add(5 * Math.pow(10, k));
+                for (double m : fine ? new double[] {1, 2, 5} : new double[] {1}) {
+                    double tick = m * Math.pow(10, k);
+                    if (tick >= min * (1 - 1e-9) && tick <= max * (1 + 1e-9)) {
+                        // 2e-3 rather than 0.0020000000000000005
+                        t.add(Double.parseDouble(String.format(Locale.ROOT, "%.1e", tick)));
+                    }
                 }
-                t.sort(Double::compare);
             }
             return t;
         }
@@ -124,6 +125,22 @@ public record Scale(double min, double max, boolean log, double pixelFrom, doubl
             s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
         }
         return s;
+    }
+
+    /**
+     * {@code v} rounded down (or up) to 1, 2 or 5 times a power of ten: a log axis then ends on a labelled
+     * tick without wasting most of a decade.
+     */
+    static double roundLog(double v, boolean up) {
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        double f = v / p;
+        double m;
+        if (up) {
+            m = f <= 1 + 1e-9 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+        } else {
+            m = f >= 5 ? 5 : f >= 2 ? 2 : 1;
+        }
+        return m * p;
     }
 
     /** The 1, 2 or 5 times a power of ten nearest above {@code rough}. */

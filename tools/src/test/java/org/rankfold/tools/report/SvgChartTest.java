@@ -13,16 +13,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SvgChartTest {
 
     @Test
-    void logScaleSpansWholeDecadesAndMapsThemEvenly() {
+    void logScaleEndsOnOneTwoFiveAndMapsDecadesEvenly() {
         Scale s = Scale.fit(new double[] {0.03, 2, 450, 0, -1, Double.NaN}, true, 100, 0);
-        assertEquals(0.01, s.min(), 1e-15);
-        assertEquals(1000, s.max(), 1e-9);
-        assertEquals(List.of(0.01, 0.1, 1.0, 10.0, 100.0, 1000.0), s.ticks().stream().map(t -> Math.rint(t * 1e6) / 1e6).toList());
-        assertEquals(100, s.toPixel(0.01), 1e-9);
-        assertEquals(60, s.toPixel(1), 1e-9);
-        assertEquals(0, s.toPixel(1000), 1e-9);
+        assertEquals(0.02, s.min(), 1e-15);
+        assertEquals(500, s.max(), 1e-9);
+        assertEquals(List.of(0.1, 1.0, 10.0, 100.0), s.ticks(), "decades over a wide range");
+        double decade = s.toPixel(1) - s.toPixel(10);
+        assertEquals(decade, s.toPixel(10) - s.toPixel(100), 1e-9);
+        assertEquals(100, s.toPixel(0.02), 1e-9);
+        assertEquals(0, s.toPixel(500), 1e-9);
         assertFalse(s.contains(0));
+        Scale narrow = Scale.fit(new double[] {0.31, 1.08}, true, 100, 0);
+        assertEquals(0.2, narrow.min(), 1e-15);
+        assertEquals(2, narrow.max(), 1e-15);
+        assertEquals(List.of(0.2, 0.5, 1.0, 2.0), narrow.ticks(), "1-2-5 ticks over a narrow range");
         assertEquals("1e-3", new Scale(1e-3, 1, true, 0, 1).label(1e-3));
+        assertEquals("2e-3", new Scale(1e-3, 1, true, 0, 1).label(2e-3));
     }
 
     @Test
