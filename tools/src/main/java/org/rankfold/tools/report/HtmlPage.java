@@ -17,7 +17,7 @@ final class HtmlPage {
             "h1 { font-size: 1.6em; margin-bottom: 4px; } h2 { border-bottom: 1px solid #ccc; margin-top: 36px; }",
             "h3 { margin-top: 24px; } table { border-collapse: collapse; margin: 8px 0; font-size: 0.9em; }",
             "th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top; }",
-            "td.num { text-align: right; font-variant-numeric: tabular-nums; } th { background: #f2f2f2; }",
+            "td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; } th { background: #f2f2f2; }",
             ".charts { display: flex; flex-wrap: wrap; gap: 12px; } figure { margin: 4px; }",
             "figcaption { font-size: 0.8em; color: #555; max-width: 440px; } .missing { color: #a33; font-style: italic; }",
             "svg.chart { font-size: 11px; font-family: system-ui, 'DejaVu Sans', sans-serif; }",

@@ -23,11 +23,11 @@ final class LayerSection {
     private LayerSection() {
     }
 
-    static void write(HtmlPage page, RunContents run, List<String> notRecorded) {
+    static void write(HtmlPage page, RunContents run, List<Missing> notRecorded) {
         page.heading(2, "layers", "Layers: spectra, ranks and decompositions");
         List<JsonNode> records = run.decompositions();
         if (records.isEmpty()) {
-            notRecorded.add("per-layer decompositions: audit.jsonl records with 'layer' and 'unfoldings'");
+            notRecorded.add(new Missing("per-layer decompositions", "audit.jsonl records with 'layer' and 'unfoldings'"));
             page.missing("No decomposition records in audit.jsonl yet.");
         }
         Map<String, List<JsonNode>> byVariant = new LinkedHashMap<>();
@@ -83,10 +83,14 @@ final class LayerSection {
                     HtmlPage.num(Html.number(u.path("sigma2").asDouble(Double.NaN))),
                     HtmlPage.num(Html.number(u.path("threshold").asDouble(Double.NaN))),
                     HtmlPage.num(u.path("proposed_rank").asText("?")), HtmlPage.num(u.path("rank").asText("?")),
-                    u.path("clamped_to_one").asBoolean() ? "clamped to 1" : ""));
+                    notes(u)));
         }
-        page.table(null, List.of("mode", "unfolding shape", "selector", "sigma^2", "EVBMF threshold", "proposed rank",
-                "rank used", ""), modes);
+        if (modes.isEmpty()) {
+            page.note("No unfolding was analysed for this layer.");
+        } else {
+            page.table(null, List.of("mode", "unfolding shape", "selector", "sigma^2", "EVBMF threshold", "proposed rank",
+                    "rank used", "notes"), modes);
+        }
         page.open("charts");
         for (JsonNode u : r.path("unfoldings")) {
             double[] sv = doubles(u.path("singular_values"));
@@ -102,6 +106,15 @@ final class LayerSection {
         page.close();
     }
 
+    private static String notes(JsonNode u) {
+        List<String> n = new ArrayList<>();
+        u.path("notes").forEach(x -> n.add(x.asText()));
+        if (u.path("clamped_to_one").asBoolean() && n.stream().noneMatch(x -> x.contains("clamped"))) {
+            n.add("clamped to 1");
+        }
+        return String.join("; ", n);
+    }
+
     private static SvgChart spectrum(String layer, JsonNode u, double[] sv) {
         int rank = Math.min(u.path("rank").asInt(0), sv.length);
         int mode = u.path("mode").asInt(-1);
@@ -114,7 +127,7 @@ final class LayerSection {
         }
         String modeName = mode == 0 ? "R0" : mode == 1 ? "R1" : "R";
         SvgChart c = new SvgChart(layer + ": mode-" + mode + " unfolding " + u.path("shape"), "component h",
-                "singular value gamma_h").logY().size(440, 190)
+                "singular value gamma_h").logY().integerX().size(440, 190)
                 .add(new Series("spectrum", x, sv, Series.Style.LINE, "#c7c7c7"))
                 .add(new Series("kept (" + modeName + " = " + rank + ")", x, kept, Series.Style.MARKERS, KEPT))
                 .add(new Series("discarded", x, dropped, Series.Style.HOLLOW_MARKERS, DISCARDED));
@@ -130,7 +143,10 @@ final class LayerSection {
 
     private static String spectrumCaption(JsonNode u, double[] sv) {
         long nonPositive = java.util.Arrays.stream(sv).filter(v -> !(v > 0)).count();
-        return sv.length + " singular values, sigma^2 = " + Html.number(u.path("sigma2").asDouble(Double.NaN))
+        double threshold = u.path("threshold").asDouble(Double.NaN);
+        long above = java.util.Arrays.stream(sv).filter(v -> v > threshold).count();
+        return sv.length + " singular values" + (Double.isFinite(threshold) ? ", " + above + " above the EVBMF threshold" : "")
+                + ", sigma^2 = " + Html.number(u.path("sigma2").asDouble(Double.NaN))
                 + ", proposed rank " + u.path("proposed_rank").asText("?") + ", used " + u.path("rank").asText("?")
                 + (nonPositive > 0 ? "; " + nonPositive + " values <= 0 (or null) cannot be drawn on the log scale" : "");
     }

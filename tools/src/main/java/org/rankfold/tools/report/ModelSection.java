@@ -15,7 +15,7 @@ final class ModelSection {
     private ModelSection() {
     }
 
-    static void write(HtmlPage page, RunContents run, List<RunContents> others, List<String> notRecorded) {
+    static void write(HtmlPage page, RunContents run, List<RunContents> others, List<Missing> notRecorded) {
         page.heading(2, "model", "Model level: accuracy and compression");
         List<RunContents> runs = new ArrayList<>();
         runs.add(run);
@@ -45,7 +45,7 @@ final class ModelSection {
             }
         }
         if (rows.isEmpty()) {
-            notRecorded.add("model-level results: summary.json (written when the run finishes)");
+            notRecorded.add(new Missing("model-level results", "summary.json (written when the run finishes)"));
             page.missing("No summary.json: the model-level table and the accuracy/compression plots appear when the run finishes.");
             return;
         }

@@ -5,16 +5,17 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The top of the report: what was run (model, data, seed, headline numbers), on what machine, how long
- * each phase took, and the full configuration as {@code config.json} holds it.
+ * each phase took and what it reached; and, separately, the full configuration as {@code config.json} holds it.
  */
 final class OverviewSection {
     private OverviewSection() {
     }
 
-    static void write(HtmlPage page, RunContents run, List<String> notRecorded) {
+    static void write(HtmlPage page, RunContents run, List<Missing> notRecorded) {
         JsonNode data = run.lookup("data");
         page.paragraph("Model " + run.lookup("model").asText("?") + ", seed " + run.lookup("seed").asText("?")
                 + ", data: " + (data.isMissingNode() ? "not recorded" : data.path("dataset").asText("?") + " ("
@@ -27,27 +28,35 @@ final class OverviewSection {
         if (machine.isObject()) {
             page.table(null, List.of("field", "value"), flatten(machine));
         } else {
-            notRecorded.add("machine (cores, Java version, backend, threads): summary.json or config.json field 'machine'");
+            notRecorded.add(new Missing("machine (cores, Java version, backend, threads)", "summary.json or config.json field 'machine'"));
             page.missing("Machine not recorded in the run directory (no 'machine' object in summary.json or config.json).");
         }
         page.note("This report was built with Java " + Runtime.version() + " on " + Runtime.getRuntime().availableProcessors()
                 + " cores; that is the machine that read the files, not necessarily the one that ran the training.");
 
-        page.heading(2, "wall-time", "Wall time per phase");
+        page.heading(2, "wall-time", "Phases: wall time and results");
         List<List<String>> rows = new ArrayList<>();
         double total = 0;
-        for (Map.Entry<String, Double> e : wallSeconds(run)) {
-            rows.add(List.of(e.getKey(), HtmlPage.num(Html.number(e.getValue()))));
-            total += e.getValue();
+        for (Map.Entry<String, JsonNode> e : phases(run)) {
+            JsonNode r = e.getValue();
+            double seconds = r.path("wall_seconds").asDouble(Double.NaN);
+            rows.add(List.of(e.getKey(), HtmlPage.num(Html.number(seconds)),
+                    HtmlPage.num(Html.percent(r.path("accuracy").asDouble(Double.NaN))),
+                    HtmlPage.num(r.has("params") ? Html.count(r.get("params").asLong()) : ""),
+                    HtmlPage.num(r.has("macs") ? Html.count(r.get("macs").asLong()) : "")));
+            total += Double.isFinite(seconds) ? seconds : 0;
         }
         if (rows.isEmpty()) {
-            notRecorded.add("wall time per phase: summary.json 'wall_seconds' or progress.json 'completed.<phase>.wall_seconds'");
-            page.missing("Wall time per phase not recorded (no summary.json 'wall_seconds' and no progress.json).");
+            notRecorded.add(new Missing("wall time per phase", "audit.jsonl phase_end records, progress.json or summary.json 'wall_seconds'"));
+            page.missing("Wall time per phase not recorded (no phase_end records, progress.json or summary.json).");
         } else {
-            rows.add(List.of("total", HtmlPage.num(Html.number(total))));
-            page.table(null, List.of("phase", "seconds"), rows);
+            rows.add(List.of("total", HtmlPage.num(Html.number(total)), "", "", ""));
+            page.table(null, List.of("phase", "wall seconds", "test accuracy after the phase", "params", "MACs per image"), rows);
         }
+    }
 
+    /** The full configuration as config.json holds it (placed near the end of the page: it is long). */
+    static void configuration(HtmlPage page, RunContents run) {
         page.heading(2, "configuration", "Configuration (config.json)");
         page.table(null, List.of("setting", "value"), flatten(run.config()));
     }
@@ -72,22 +81,30 @@ final class OverviewSection {
                         HtmlPage.num(Html.number(s.path("macs_ratio").asDouble(Double.NaN)) + "x"))));
     }
 
-    /** Phase and wall seconds: from summary.json, else from progress.json's completed phases. */
-    static List<Map.Entry<String, Double>> wallSeconds(RunContents run) {
-        List<Map.Entry<String, Double>> out = new ArrayList<>();
-        JsonNode w = run.summary() == null ? null : run.summary().get("wall_seconds");
-        if (w != null && w.isObject()) {
-            for (Map.Entry<String, JsonNode> e : w.properties()) {
-                out.add(Map.entry(e.getKey(), e.getValue().asDouble(Double.NaN)));
-            }
+    /**
+     * Each completed phase with its result ({@code wall_seconds}, and where the phase measured them
+     * {@code accuracy}, {@code params}, {@code macs}): from the audit's phase_end records, else from
+     * progress.json, else only the wall seconds of summary.json.
+     */
+    static List<Map.Entry<String, JsonNode>> phases(RunContents run) {
+        List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
+        for (JsonNode r : run.phaseEnds()) {
+            out.add(Map.entry(r.path("phase").asText("?"), r));
+        }
+        if (!out.isEmpty()) {
             return out;
         }
         JsonNode c = run.progress() == null ? null : run.progress().get("completed");
         if (c != null && c.isObject()) {
             for (Map.Entry<String, JsonNode> e : c.properties()) {
-                if (e.getValue().has("wall_seconds")) {
-                    out.add(Map.entry(e.getKey(), e.getValue().get("wall_seconds").asDouble(Double.NaN)));
-                }
+                out.add(Map.entry(e.getKey(), e.getValue()));
+            }
+            return out;
+        }
+        JsonNode w = run.summary() == null ? null : run.summary().get("wall_seconds");
+        if (w != null && w.isObject()) {
+            for (Map.Entry<String, JsonNode> e : w.properties()) {
+                out.add(Map.entry(e.getKey(), JsonNodeFactory.instance.objectNode().set("wall_seconds", e.getValue())));
             }
         }
         return out;

@@ -9,9 +9,9 @@ import java.util.List;
 import org.rankfold.datasets.io.AtomicFiles;
 
 /**
- * Builds {@code RUN/report.html} (issue 9) from a run directory: overview (data, seed, machine, wall time,
- * configuration), model-level table and accuracy/compression plots, training curves, orthogonality,
- * per-layer spectra; at the end, the list of what the run did not record. The page is written atomically
+ * Builds {@code RUN/report.html} (issue 9) from a run directory: overview (data, seed, machine, wall time
+ * and result per phase), model-level table and accuracy/compression plots, training curves, orthogonality,
+ * per-layer spectra, the configuration; at the end, the list of what the run did not record. The page is written atomically
  * (a reader never sees half a report).
  */
 public final class ReportBuilder {
@@ -46,18 +46,19 @@ public final class ReportBuilder {
     /** The report's text. */
     static String html(RunContents run, List<RunContents> others) {
         HtmlPage page = new HtmlPage("Rankfold report: " + run.name());
-        List<String> notRecorded = new ArrayList<>();
+        List<Missing> notRecorded = new ArrayList<>();
         page.heading(1, "top", "Rankfold compression report: " + run.name());
         OverviewSection.write(page, run, notRecorded);
         ModelSection.write(page, run, others, notRecorded);
         CurvesSection.write(page, run, notRecorded);
         LayerSection.write(page, run, notRecorded);
+        OverviewSection.configuration(page, run);
         page.heading(2, "not-recorded", "Not recorded by this run");
         if (notRecorded.isEmpty()) {
             page.paragraph("Everything the report shows was found in the run directory.");
         } else {
             page.table(null, List.of("what", "where the report looks for it"), notRecorded.stream()
-                    .map(s -> List.of(s.substring(0, s.indexOf(':')), s.substring(s.indexOf(':') + 1).strip())).toList());
+                    .map(m -> List.of(m.what(), m.where())).toList());
         }
         return page.finish();
     }

@@ -74,6 +74,11 @@ record RunContents(Path root, JsonNode config, JsonNode summary, JsonNode progre
         return audit.stream().filter(r -> "target_search".equals(r.path("step").asText())).toList();
     }
 
+    /** The phase-end records ({@code "step": "phase_end"}): a phase's result, as in progress.json. */
+    public List<JsonNode> phaseEnds() {
+        return audit.stream().filter(r -> "phase_end".equals(r.path("step").asText())).toList();
+    }
+
     /** The phases that have rows in {@code metrics.csv}, in order of first appearance. */
     public List<String> trainingPhases() {
         List<String> phases = new ArrayList<>();

@@ -5,7 +5,7 @@
  *
  * <h2>Why a small SVG writer of our own instead of XChart</h2>
  * DESIGN.md section 8 offers XChart 4.0.3 or our own SVG writer. We write our own ({@link
- * org.rankfold.tools.report.SvgChart}, about 300 lines with {@link org.rankfold.tools.report.Scale}):
+ * org.rankfold.tools.report.SvgChart}, about 500 lines with {@link org.rankfold.tools.report.Scale}):
  * <ul>
  * <li><b>self-contained inline SVG</b>: the charts are markup inside the page, so the report is one file
  * that opens anywhere and diffs as text; XChart renders to PNG (an opaque base64 blob) or to separate SVG

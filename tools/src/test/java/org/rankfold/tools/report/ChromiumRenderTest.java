@@ -9,7 +9,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankfold.kernels.testing.SeededTest;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The report in a real browser (issue 9): headless Chromium renders it without console errors (a script,
  * a blocked resource or a CSP violation would log one), keeps every SVG chart in its DOM, and the
  * screenshot is a page with coloured chart content, not a blank one. Skipped, with the reason printed,
- * where {@code /usr/bin/chromium} is absent ({@code .ci/run} installs it). With
+ * where {@code /usr/bin/chromium} (or {@code -Drankfold.report.chromium=PATH}) is absent ({@code .ci/run} installs it). With
  * {@code -Drankfold.report.screenshot=FILE.png} the screenshot is also copied to FILE.png, and the page to
  * FILE.html, for a human to look at.
  */
@@ -29,8 +29,8 @@ class ChromiumRenderTest extends SeededTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void needsChromium() {
+    @BeforeEach
+    void needsChromium() {
         if (!HeadlessChromium.available()) {
             String reason = "ChromiumRenderTest skipped: " + HeadlessChromium.BINARY
                     + " not found (install Debian's 'chromium' package to run the browser test)";

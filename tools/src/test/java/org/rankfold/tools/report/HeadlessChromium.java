@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * appear there as lines with {@code :CONSOLE}).
  */
 final class HeadlessChromium {
-    static final Path BINARY = Path.of("/usr/bin/chromium");
+    /** Debian's launcher; {@code -Drankfold.report.chromium=PATH} names another binary. */
+    static final Path BINARY = Path.of(System.getProperty("rankfold.report.chromium", "/usr/bin/chromium"));
     static final long TIMEOUT_SECONDS = 40;
 
     /** Output (stdout and stderr together) of one run. */

@@ -21,8 +21,8 @@ class ReportBuilderTest extends SeededTest {
     @TempDir
     Path dir;
 
-    private ReportDom build(boolean orthogonality) throws Exception {
-        SyntheticRun.write(dir, random(), orthogonality);
+    private ReportDom build(boolean recorded) throws Exception {
+        SyntheticRun.write(dir, random(), recorded);
         Path report = ReportBuilder.write(dir, List.of());
         assertEquals(dir.toAbsolutePath().normalize().resolve("report.html"), report);
         return new ReportDom(Files.readString(report));
@@ -75,6 +75,8 @@ class ReportBuilderTest extends SeededTest {
                 assertEquals(isKept, cy < thresholdY, "marker at y=" + cy + " vs threshold y=" + thresholdY);
             }
             assertTrue(svg.getTextContent().contains("(log scale)"), "log axis labelled");
+            String caption = d.all(spectra.get(i), "figcaption").get(0).getTextContent();
+            assertTrue(caption.startsWith(total + " singular values, " + kept + " above the EVBMF threshold"), caption);
         }
     }
 
@@ -115,6 +117,16 @@ class ReportBuilderTest extends SeededTest {
         String csp = d.all(null, "meta").stream().filter(m -> m.getAttribute("http-equiv").equals("Content-Security-Policy"))
                 .findFirst().orElseThrow().getAttribute("content");
         assertTrue(csp.startsWith("default-src 'none'"), csp);
+    }
+
+    @Test
+    void recordedMachineIsShown() throws Exception {
+        ReportDom d = build(true);
+        Element machine = d.all(null, "h2").stream().filter(h -> h.getAttribute("id").equals("machine")).findFirst()
+                .orElseThrow();
+        String table = machine.getNextSibling().getNextSibling().getTextContent();
+        assertTrue(table.contains("cores") && table.contains("backend") && table.contains("cpu"), table);
+        assertFalse(d.doc.getDocumentElement().getTextContent().contains("Machine not recorded"));
     }
 
     @Test

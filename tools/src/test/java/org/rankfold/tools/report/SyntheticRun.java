@@ -51,9 +51,10 @@ final class SyntheticRun {
     /**
      * Writes the run into {@code dir}.
      *
-     * @param orthogonality also write {@code orthogonality.csv}
+     * @param recorded also write what later pipeline versions record: {@code orthogonality.csv} and
+     *                 {@code summary.machine}
      */
-    static Written write(Path dir, SplittableRandom rng, boolean orthogonality) throws IOException {
+    static Written write(Path dir, SplittableRandom rng, boolean recorded) throws IOException {
         RunDirectory run = new RunDirectory(dir);
         ObjectNode cfg = CompressionConfig.quick("fashionnet", 7).toJson();
         ObjectNode data = cfg.putObject("data");
@@ -71,6 +72,7 @@ final class SyntheticRun {
             }
         }
 
+        run.appendAudit(phaseEnd("baseline", 7.25, 0.871, 120000L));
         List<String> keys = new ArrayList<>();
         List<int[]> kept = new ArrayList<>();
         ObjectNode completed = MAPPER.createObjectNode();
@@ -102,13 +104,19 @@ final class SyntheticRun {
                 }
             }
             for (String p : List.of("train", "fold", "ranks", "tucker", "eval_before", "finetune", "eval")) {
-                completed.putObject(variant + "/" + p).put("wall_seconds", 1.5 + rng.nextDouble());
+                ObjectNode result = phaseEnd(variant + "/" + p, 1.5 + rng.nextDouble(), 0.8, 30000L);
+                run.appendAudit(result);
+                completed.set(variant + "/" + p, result);
             }
         }
-        completed.putObject("baseline").put("wall_seconds", 7.25);
+        completed.set("baseline", phaseEnd("baseline", 7.25, 0.871, 120000L));
         run.writeJson(run.progress(), MAPPER.createObjectNode().set("completed", completed));
-        run.writeJson(run.summary(), summary(cfg, completed));
-        if (orthogonality) {
+        ObjectNode summary = summary(cfg, completed);
+        if (recorded) {
+            summary.putObject("machine").put("cores", 2).put("java", "25+36").put("backend", "cpu").put("threads", 2);
+        }
+        run.writeJson(run.summary(), summary);
+        if (recorded) {
             StringBuilder csv = new StringBuilder("phase,epoch,weight,frobenius\n");
             for (int e = 1; e <= 3; e++) {
                 csv.append("full/train,").append(e).append(",conv2.factor_a,").append(2.0 / (e * e)).append('\n');
@@ -136,6 +144,14 @@ final class SyntheticRun {
         VbmfResult r = Evbmf.estimate(y);
         return new UnfoldingAudit(mode, rows, cols, "evbmf", r.sigma2(), r.threshold(), r.singularValues(), r.rank(),
                 Math.max(1, r.rank()), r.rank() == 0, List.of());
+    }
+
+    /** A phase result as CompressionPipeline records it (progress.json and the audit's phase_end line). */
+    private static ObjectNode phaseEnd(String phase, double seconds, double accuracy, long params) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("phase", phase).put("step", "phase_end").put("params", params).put("macs", params * 37)
+                .put("batchnorm_params", 64).put("accuracy", accuracy).put("wall_seconds", seconds);
+        return o;
     }
 
     private static ObjectNode summary(ObjectNode cfg, ObjectNode completed) {
