@@ -35,21 +35,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OnnxExporterTest extends SeededTest {
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
-    /** ONNX Runtime's logits for {@code x} (N, C, H, W). */
-    private static float[] runtimeLogits(byte[] onnx, float[] x, long... shape) throws OrtException {
+    /** A session on {@code onnx} with one compute thread (the machine is shared). */
+    private static OrtSession session(byte[] onnx) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
-            try (OrtSession session = ENV.createSession(onnx, options);
-                 OnnxTensor input = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(x), shape);
-                 OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
-                assertEquals(List.of(OnnxExporter.OUTPUT), List.copyOf(session.getOutputNames()));
-                float[][] logits = (float[][]) result.get(0).getValue();
-                float[] flat = new float[logits.length * logits[0].length];
-                for (int i = 0; i < logits.length; i++) {
-                    System.arraycopy(logits[i], 0, flat, i * logits[0].length, logits[0].length);
-                }
-                return flat;
+            OrtSession session = ENV.createSession(onnx, options);
+            assertEquals(List.of(OnnxExporter.OUTPUT), List.copyOf(session.getOutputNames()));
+            return session;
+        }
+    }
+
+    /** ONNX Runtime's logits for {@code x} (N, C, H, W). */
+    private static float[] runtimeLogits(OrtSession session, float[] x, long... shape) throws OrtException {
+        try (OnnxTensor input = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(x), shape);
+             OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
+            float[][] logits = (float[][]) result.get(0).getValue();
+            float[] flat = new float[logits.length * logits[0].length];
+            for (int i = 0; i < logits.length; i++) {
+                System.arraycopy(logits[i], 0, flat, i * logits[0].length, logits[0].length);
             }
+            return flat;
+        }
+    }
+
+    private static float[] runtimeLogits(byte[] onnx, float[] x, long... shape) throws OrtException {
+        try (OrtSession session = session(onnx)) {
+            return runtimeLogits(session, x, shape);
         }
     }
 
@@ -63,10 +74,12 @@ class OnnxExporterTest extends SeededTest {
         Module exported = foldBn ? BatchNormFolding.fold(model) : model;
         byte[] onnx = OnnxExporter.toBytes(exported, c.channels(), c.size(), c.size());
         String what = c + (factorized ? " factorized" : "") + (foldBn ? " fold-bn" : "");
-        for (int n : new int[] {3, 1}) {
-            float[] x = ExportFixtures.batch(rng, n, c);
-            ExportFixtures.assertCloseToScale(what + " batch " + n, ExportFixtures.logits(model, x, n, c),
-                    runtimeLogits(onnx, x, n, c.channels(), c.size(), c.size()), ExportFixtures.ONNX_REL);
+        try (OrtSession session = session(onnx)) {
+            for (int n : new int[] {3, 1}) {
+                float[] x = ExportFixtures.batch(rng, n, c);
+                ExportFixtures.assertCloseToScale(what + " batch " + n, ExportFixtures.logits(model, x, n, c),
+                        runtimeLogits(session, x, n, c.channels(), c.size(), c.size()), ExportFixtures.ONNX_REL);
+            }
         }
     }
 

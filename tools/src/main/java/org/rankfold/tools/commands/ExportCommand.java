@@ -137,7 +137,7 @@ public final class ExportCommand implements Callable<Integer> {
         boolean wasTraining = model.isTraining();
         model.eval();
         Tensor y;
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             y = model.forward(Tensor.fromArray(x.clone(), shape));
         } finally {
             model.train(wasTraining);
