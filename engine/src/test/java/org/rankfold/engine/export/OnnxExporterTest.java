@@ -143,6 +143,15 @@ class OnnxExporterTest extends SeededTest {
     }
 
     @Test
+    void exportIsDeterministic() {
+        Module a = ExportFixtures.RESNET20.create();
+        Module b = ExportFixtures.RESNET20.create();
+        assertArrayEquals(OnnxExporter.toBytes(a, 3, 16, 16), OnnxExporter.toBytes(b, 3, 16, 16), "same model, same bytes");
+        assertArrayEquals(OnnxExporter.toBytes(BatchNormFolding.fold(a), 3, 16, 16),
+                OnnxExporter.toBytes(BatchNormFolding.fold(b), 3, 16, 16));
+    }
+
+    @Test
     void unknownLayersAreNamed() {
         Module odd = new Sequential().add("flatten", new Flatten()).add("odd", new Module() {
             @Override
