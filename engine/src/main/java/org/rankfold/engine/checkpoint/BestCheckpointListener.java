@@ -26,6 +26,12 @@ public final class BestCheckpointListener implements TrainingListener {
         this.config = config;
     }
 
+    /** Clears what a killed earlier run left beside the checkpoint (see {@link CheckpointWriter#removeLeftovers}). */
+    @Override
+    public void onTrainStart(Trainer trainer, TrainingState state) throws IOException {
+        CheckpointWriter.removeLeftovers(dir);
+    }
+
     @Override
     public void onEpochEnd(Trainer trainer, EpochResult result, TrainingState state) throws IOException {
         if (Double.isNaN(result.testAccuracy())) {

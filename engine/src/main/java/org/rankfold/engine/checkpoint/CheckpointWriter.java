@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -33,7 +36,8 @@ import org.rankfold.engine.train.TrainingState;
  * directory is forced, then it replaces the target by renames: an existing target is first renamed to a
  * hidden ".old" sibling, the new directory renamed into place, the parent forced, and the old one deleted.
  * A crash leaves either the previous or the new checkpoint complete; in the window between the two
- * renames only the ".old" one exists, and {@link CheckpointReader#resolve} finds it.
+ * renames only the ".old" one exists, and {@link CheckpointReader#resolve} finds it. Leftovers of killed
+ * saves of the same checkpoint are deleted once a new one is in place.
  */
 public final class CheckpointWriter {
     private CheckpointWriter() {
@@ -79,10 +83,34 @@ public final class CheckpointWriter {
             if (old != null) {
                 deleteTree(old);
             }
+            removeLeftovers(target);
         } finally {
             if (Files.exists(tmp)) {
                 deleteTree(tmp);
             }
+        }
+    }
+
+    /**
+     * Deletes what saves of checkpoint {@code dir} left when they were killed: temporary directories
+     * (never read, so always safe to drop) and, when {@code dir} itself is a complete checkpoint, the
+     * ".old" copies of earlier ones. Called after every save and by the checkpoint listeners when training
+     * starts.
+     */
+    public static void removeLeftovers(Path dir) throws IOException {
+        Path target = dir.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return;
+        }
+        String base = target.getFileName().toString();
+        String pattern = CheckpointReader.isCheckpoint(target) ? "." + base + ".{old,tmp}-*" : "." + base + ".tmp-*";
+        List<Path> stale = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, pattern)) {
+            s.forEach(stale::add);
+        }
+        for (Path p : stale) {
+            deleteTree(p);
         }
     }
 

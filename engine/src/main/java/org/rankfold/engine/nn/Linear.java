@@ -15,25 +15,28 @@ public final class Linear extends Module implements Costed {
     private final Tensor bias;
 
     public Linear(int in, int out, boolean bias, SplittableRandom rng) {
+        this(checkedWeight(in, out, rng), bias ? Init.pytorchDefaultBias(rng, in, out) : null);
+    }
+
+    private static Tensor checkedWeight(int in, int out, SplittableRandom rng) {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException("Linear sizes must be >= 1, got " + in + " -> " + out);
         }
-        this.weight = registerParameter("weight", Init.pytorchDefault(rng, out, in));
-        this.bias = bias ? registerParameter("bias", Init.pytorchDefaultBias(rng, in, out)) : null;
+        return Init.pytorchDefault(rng, out, in);
     }
 
-    /** A layer with the given weight (out, in) and bias (out) or null (used as is, not copied). */
+    /** A linear layer with the given weight (out, in) and bias (out) or null (used as is, not copied). */
     public static Linear of(Tensor weight, Tensor bias) {
-        if (weight.rank() != 2) {
-            throw new IllegalArgumentException("linear weight must be (out, in), got rank " + weight.rank());
-        }
-        if (bias != null && bias.size() != weight.dim(0)) {
-            throw new IllegalArgumentException("linear bias must have " + weight.dim(0) + " elements, got " + bias.size());
-        }
         return new Linear(weight, bias);
     }
 
     private Linear(Tensor weight, Tensor bias) {
+        if (weight.rank() != 2) {
+            throw new IllegalArgumentException("linear weight must be (out, in), got " + java.util.Arrays.toString(weight.shape()));
+        }
+        if (bias != null && bias.size() != weight.dim(0)) {
+            throw new IllegalArgumentException("linear bias must have " + weight.dim(0) + " elements, got " + bias.size());
+        }
         this.weight = registerParameter("weight", weight);
         this.bias = bias == null ? null : registerParameter("bias", bias);
     }

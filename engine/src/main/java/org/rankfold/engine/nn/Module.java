@@ -68,34 +68,37 @@ public abstract class Module {
     }
 
     /**
-     * Replaces the child registered under {@code name} by {@code replacement}, keeping its name and
-     * position (so parameter names stay "name.*"); the replacement takes this module's train/eval mode.
-     * Used by model surgery (over-parameterization, decomposition). Only containers that override
-     * {@link #rebindChild} support it: a subclass that keeps its children in fields must update them, and
-     * the default refuses rather than leave a field pointing at the old child. Returns the old child.
+     * Replaces the descendant at {@code qualifiedName} (e.g. "layer1.0.conv1") by {@code replacement}, keeping
+     * its name and position; returns the module it replaced. This is how the decomposer swaps a convolution
+     * for its factorized form. The replacement keeps whatever mode it has; call {@link #train} afterwards
+     * to align modes.
      */
-    public final Module replaceChild(String name, Module replacement) {
-        Module old = children.get(name);
-        if (old == null) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + " has no child '" + name + "'; children: "
-                    + children.keySet());
-        }
+    public final Module replaceModule(String qualifiedName, Module replacement) {
         if (replacement == null) {
-            throw new IllegalArgumentException("replacement for child '" + name + "' is null");
+            throw new IllegalArgumentException("replacement module is null");
         }
-        rebindChild(name, old, replacement);
-        children.put(name, replacement);
-        replacement.train(training);
+        int dot = qualifiedName.lastIndexOf('.');
+        Module parent = dot < 0 ? this : namedModules().get(qualifiedName.substring(0, dot));
+        String name = qualifiedName.substring(dot + 1);
+        if (parent == null || !parent.children.containsKey(name)) {
+            throw new IllegalArgumentException("no module named '" + qualifiedName + "' in " + getClass().getSimpleName());
+        }
+        Module old = parent.children.put(name, replacement);
+        parent.childReplaced(name, old, replacement);
         return old;
     }
 
-    /**
-     * Points this module's own references from {@code old} to {@code replacement} (called by
-     * {@link #replaceChild} before the registry is updated). The default refuses.
-     */
-    protected void rebindChild(String name, Module old, Module replacement) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support replacing its child '"
-                + name + "'");
+    /** Called after a direct child was replaced, for modules that keep their own references to children. */
+    protected void childReplaced(String name, Module old, Module replacement) {
+    }
+
+    /** The direct child registered under {@code name}; for modules that look children up at forward time. */
+    protected final Module child(String name) {
+        Module m = children.get(name);
+        if (m == null) {
+            throw new IllegalStateException("no child '" + name + "' in " + getClass().getSimpleName());
+        }
+        return m;
     }
 
     /** Direct children in registration order (read-only). */

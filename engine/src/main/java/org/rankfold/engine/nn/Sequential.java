@@ -28,8 +28,8 @@ public final class Sequential extends Module {
     }
 
     @Override
-    protected void rebindChild(String name, Module old, Module replacement) {
-        layers.set(layers.indexOf(old), replacement);
+    protected void childReplaced(String name, Module old, Module replacement) {
+        layers.replaceAll(m -> m == old ? replacement : m);
     }
 
     public List<Module> layers() {

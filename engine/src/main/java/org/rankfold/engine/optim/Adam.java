@@ -12,6 +12,7 @@ import org.rankfold.engine.tensor.Tensor;
  * <pre>
  *   g = g + weight_decay * p
  *   m = beta1 * m + (1 - beta1) * g          v = beta2 * v + (1 - beta2) * g^2
+ *   (m as PyTorch's lerp: m + (1 - beta1) (g - m), so float results match its rounding)
  *   p = p - (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  * </pre>
  * with t the step count (from 1). State is allocated on a parameter's first step.
@@ -51,6 +52,8 @@ public final class Adam extends Optimizer {
         float b2 = (float) beta2;
         float wd = (float) weightDecay;
         float e = (float) eps;
+        float oneMinusB1 = 1 - b1;
+        boolean lerpWeightBelowHalf = oneMinusB1 < 0.5f;
         for (Tensor p : parameters) {
             float[] g = p.grad();
             if (g == null) {
@@ -62,7 +65,8 @@ public final class Adam extends Optimizer {
             float[] v = mv[1];
             for (int i = 0; i < w.length; i++) {
                 float gi = wd != 0 ? g[i] + wd * w[i] : g[i];
-                m[i] = b1 * m[i] + (1 - b1) * gi;
+                // PyTorch: exp_avg.lerp_(grad, 1 - beta1), i.e. m + (1 - beta1) (g - m) for weights below 0.5
+                m[i] = lerpWeightBelowHalf ? m[i] + oneMinusB1 * (gi - m[i]) : gi - (gi - m[i]) * (1 - oneMinusB1);
                 v[i] = b2 * v[i] + (1 - b2) * gi * gi;
                 float denom = (float) Math.sqrt(v[i]) / sqrtBc2 + e;
                 w[i] -= stepSize * m[i] / denom;

@@ -1,8 +1,14 @@
 package org.rankfold.engine.regularize;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
+import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.FactorizedConv2d;
+import org.rankfold.engine.nn.Linear;
+import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
@@ -62,5 +68,35 @@ public final class OrthogonalRegularizer {
             sum = sum == null ? p : sum.add(p);
         }
         return sum.scale((float) lambda);
+    }
+
+    /**
+     * The weights to regularize in {@code model} (DESIGN.md 2.2), by qualified parameter name: the 1x1
+     * factors A and B of every factorized convolution, and with {@code includePlain} also the weight of
+     * every plain convolution and linear layer (not the cores of factorized convolutions).
+     */
+    public static Map<String, Tensor> targets(Module model, boolean includePlain) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, Module> modules = model.namedModules();
+        for (Map.Entry<String, Module> e : modules.entrySet()) {
+            String prefix = e.getKey().isEmpty() ? "" : e.getKey() + ".";
+            Module m = e.getValue();
+            if (m instanceof FactorizedConv2d f) {
+                out.put(prefix + "a.weight", f.factorA().weight());
+                out.put(prefix + "b.weight", f.factorB().weight());
+            } else if (includePlain && !insideFactorized(modules, e.getKey())) {
+                if (m instanceof Conv2d c) {
+                    out.put(prefix + "weight", c.weight());
+                } else if (m instanceof Linear l) {
+                    out.put(prefix + "weight", l.weight());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean insideFactorized(Map<String, Module> modules, String name) {
+        int dot = name.lastIndexOf('.');
+        return dot >= 0 && modules.get(name.substring(0, dot)) instanceof FactorizedConv2d;
     }
 }

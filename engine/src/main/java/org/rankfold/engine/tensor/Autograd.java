@@ -36,7 +36,7 @@ final class Autograd {
             }
             t.releaseNode();
             if (!t.retainsGrad()) {
-                t.clearGrad();
+                t.recycleGrad();
             }
         }
     }

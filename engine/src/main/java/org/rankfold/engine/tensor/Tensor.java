@@ -211,7 +211,8 @@ public final class Tensor {
     /** The gradient buffer, allocated as zeros on first use: backward functions add into it. */
     public float[] gradForAccumulation() {
         if (grad == null) {
-            grad = new float[data.length];
+            // parameters allocate once and keep theirs; intermediates reuse buffers freed by earlier backwards
+            grad = node != null ? GradPool.take(data.length) : new float[data.length];
         }
         return grad;
     }
@@ -226,6 +227,14 @@ public final class Tensor {
     /** Drops the gradient buffer. */
     public void clearGrad() {
         grad = null;
+    }
+
+    /** After propagation: hands an intermediate's gradient buffer back for reuse. */
+    void recycleGrad() {
+        if (grad != null) {
+            GradPool.give(grad);
+            grad = null;
+        }
     }
 
     /**

@@ -37,8 +37,10 @@ public final class Evaluator {
                 lossSum += (double) loss.item() * b.size();
                 correct += Accuracy.correct(logits.data(), b.labels());
                 images += b.size();
+                int index = b.index();
+                loader.recycle(b);
                 double secs = (System.nanoTime() - start) / 1e9;
-                progress.accept(new BatchProgress(BatchProgress.Phase.EVAL, epoch, epochs, b.index() + 1, batches, images,
+                progress.accept(new BatchProgress(BatchProgress.Phase.EVAL, epoch, epochs, index + 1, batches, images,
                         lossSum / images, (double) correct / images, secs > 0 ? images / secs : 0, secs));
             }
         } finally {

@@ -165,6 +165,7 @@ public final class Trainer {
                 step++;
                 lossSum += (double) ce * b.size();
                 images += b.size();
+                train.recycle(b); // the step's graph is gone: the loader may reuse the batch arrays
                 double secs = (System.nanoTime() - start) / 1e9;
                 BatchProgress p = new BatchProgress(BatchProgress.Phase.TRAIN, e + 1, epochs, batchNo, batches, images,
                         lossSum / images, (double) correct / images, secs > 0 ? images / secs : 0, secs);

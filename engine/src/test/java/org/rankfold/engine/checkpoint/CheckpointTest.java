@@ -150,6 +150,18 @@ class CheckpointTest extends SeededTest {
         assertSameState(model, CheckpointReader.load(ck).model());
     }
 
+    @Test
+    void theNextSaveRemovesWhatKilledSavesLeft(@TempDir Path dir) throws IOException {
+        Sequential model = Synthetic.model(SEED);
+        Path ck = dir.resolve("last");
+        CheckpointWriter.save(ck, model, "tiny", TINY, TrainingState.initial(), null, null, null);
+        Files.createDirectories(dir.resolve(".last.tmp-123").resolve("inner"));
+        Files.createDirectories(dir.resolve(".last.old-456"));
+        Files.createDirectories(dir.resolve(".other.old-789"));
+        CheckpointWriter.save(ck, model, "tiny", TINY, TrainingState.initial(), null, null, null);
+        assertEquals(List.of(".other.old-789", "last"), Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList());
+    }
+
     private Path saved(Path dir) throws IOException {
         Sequential model = Synthetic.model(SEED);
         Path ck = dir.resolve("ck");

@@ -67,7 +67,7 @@ final class ExportFixtures {
         Conv2d conv = (Conv2d) container.children().get(c.conv());
         int rIn = Math.max(1, conv.inChannels() / 2);
         int rOut = Math.max(1, conv.outChannels() / 2);
-        container.replaceChild(c.conv(), new FactorizedConv2d(conv.inChannels(), conv.outChannels(), conv.spec(), rIn, rOut,
+        container.replaceModule(c.conv(), new FactorizedConv2d(conv.inChannels(), conv.outChannels(), conv.spec(), rIn, rOut,
                 conv.bias() != null, rng));
     }
 

@@ -129,4 +129,12 @@ class ModuleTest extends SeededTest {
         assertArrayEquals(x.data(), d1.forward(x).data());
         assertNotEquals(0, zeros);
     }
+
+    @Test
+    void linearFromGivenWeights() {
+        Linear fc = Linear.of(Tensor.fromArray(new float[] {1, 2, 3, 4, 5, 6}, 2, 3), Tensor.fromArray(new float[] {1, -1}, 2));
+        assertArrayEquals(new float[] {8, 15}, fc.forward(Tensor.fromArray(new float[] {1, 0, 2}, 1, 3)).data());
+        assertThrows(IllegalArgumentException.class, () -> Linear.of(Tensor.zeros(2, 3), Tensor.zeros(3)));
+        assertThrows(IllegalArgumentException.class, () -> new Linear(0, 3, true, random()));
+    }
 }

@@ -107,4 +107,18 @@ class OrthogonalityTest extends SeededTest {
         assertThrows(IllegalArgumentException.class, () -> reg.total(List.of(), 1));
         assertThrows(IllegalArgumentException.class, () -> OrthogonalRegularizer.parse("l2"));
     }
+
+    @Test
+    void targetsAreTheFactorsAndOptionallyPlainWeights() {
+        org.rankfold.engine.nn.Sequential net = org.rankfold.engine.zoo.ModelZoo.create("lenet5", 1, 28, 10, 1);
+        net.replaceModule("conv2", new org.rankfold.engine.nn.FactorizedConv2d(6, 16,
+                org.rankfold.engine.ops.ConvSpec.square(5, 1, 0, 1), 6, 16, true, random()));
+        assertEquals(List.of("conv2.a.weight", "conv2.b.weight"),
+                List.copyOf(OrthogonalRegularizer.targets(net, false).keySet()));
+        assertEquals(List.of("conv1.weight", "conv2.a.weight", "conv2.b.weight", "fc1.weight", "fc2.weight", "fc3.weight"),
+                List.copyOf(OrthogonalRegularizer.targets(net, true).keySet()));
+        for (var e : OrthogonalRegularizer.targets(net, true).entrySet()) {
+            assertTrue(net.namedParameters().get(e.getKey()) == e.getValue(), e.getKey());
+        }
+    }
 }

@@ -86,6 +86,27 @@ class AutogradTest extends SeededTest {
     }
 
     @Test
+    void intermediateGradientBuffersAreReusedAcrossBackwards() {
+        Tensor x = Tensor.ones(5).requiresGrad(true);
+        float[][] seen = new float[4][];
+        for (int round = 0; round < 2; round++) {
+            int r = round;
+            Tensor h = x.scale(2f);
+            h.onGrad(g -> seen[2 * r] = g); // identity only: hooks must not keep the array in real use
+            Tensor sq = h.mul(h);
+            sq.onGrad(g -> seen[2 * r + 1] = g);
+            sq.sum().backward();
+        }
+        // the second backward's two size-5 gradients are the first one's two buffers (in some order)
+        assertTrue((seen[2] == seen[0] && seen[3] == seen[1]) || (seen[2] == seen[1] && seen[3] == seen[0]),
+                "the second backward reuses the first one's buffers");
+        assertArrayEquals(new float[] {16, 16, 16, 16, 16}, x.grad(), "reused buffers start from zero");
+        float[] leafGrad = x.grad();
+        x.scale(1f).sum().backward();
+        assertTrue(leafGrad == x.grad(), "leaf gradients stay in place");
+    }
+
+    @Test
     void deepChainsDoNotOverflowTheStack() {
         Tensor x = Tensor.ones(1).requiresGrad(true);
         Tensor y = x;

@@ -1,17 +1,231 @@
 package org.rankfold.tools.commands;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine.Command;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rankfold.tools.UserError;
+import org.rankfold.tools.compress.CompressProgress;
+import org.rankfold.tools.compress.LayerTable;
+import org.rankfold.tools.compress.RankOptions;
+import org.rankfold.tools.compress.VariantTable;
+import org.rankfold.tools.json.Json;
+import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.train.RunData;
+import org.rankfold.vbmf.pipeline.CompressionConfig;
+import org.rankfold.vbmf.pipeline.CompressionPipeline;
+import org.rankfold.vbmf.pipeline.ConfigBuilder;
+import org.rankfold.vbmf.pipeline.OverparamMode;
+import org.rankfold.vbmf.pipeline.PipelineListener;
+import org.rankfold.vbmf.pipeline.RunDirectory;
+import org.rankfold.vbmf.pipeline.Variant;
 
-/** `rankfold compress`: The whole method: baseline training, over-parameterized training with orthogonal regularization, fold, EVBMF ranks, Tucker-2, fine-tuning, evaluation, ablation, audit and report. */
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * `rankfold compress`: the whole method (issue 6): baseline training, over-parameterized training with
+ * orthogonal regularization, fold, EVBMF ranks, Tucker-2, fine-tuning, evaluation and the ablation, with the
+ * run directory of DESIGN.md section 4. The preset gives every setting; flags override single ones.
+ */
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "The whole method: baseline training, over-parameterized training with orthogonal regularization, fold, EVBMF ranks, Tucker-2, fine-tuning, evaluation, ablation, audit and report.",
-        footer = {"", "Example:", "  ./rankfold compress --preset quick --out runs/demo"})
+        footer = {"", "Presets:",
+            "  quick  first 2000 train / 500 test images, 2 epochs per model, 1 fine-tuning epoch, variants plain and full",
+            "  full   all images, 15 epochs per model, 5 fine-tuning epochs, variants plain, ortho, overparam and full",
+            "", "Example:", "  ./rankfold compress --preset quick --out runs/demo",
+            "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 3 --out runs/fm3x"})
 public final class CompressCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "fashionnet", description = "Zoo model (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--data", paramLabel = "DATA",
+            description = "fashion-mnist, mnist, cifar10, sample, KIND:DIR or DIR (default: full Fashion-MNIST if installed, else the bundled sample).")
+    String data;
+
+    @Option(names = "--preset", paramLabel = "P", defaultValue = "quick", description = "quick or full (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/MODEL-PRESET).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out after its last completed phase.")
+    boolean resume;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Compute threads (0: the default).")
+    int threads;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of every variant (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Print summary.json (plus run_directory) as one JSON object instead of the table.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "No progress lines.")
+    boolean quiet;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Training epochs of the baseline and of each variant.")
+    Integer epochs;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Batch size.")
+    Integer batch;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Initial learning rate of training (cosine schedule).")
+    Double lr;
+
+    @Option(names = "--finetune-epochs", paramLabel = "N", description = "Fine-tuning epochs after decomposition.")
+    Integer finetuneEpochs;
+
+    @Option(names = "--finetune-lr", paramLabel = "LR", description = "Initial fine-tuning learning rate (own cosine schedule).")
+    Double finetuneLr;
+
+    @Option(names = "--overparam", paramLabel = "M", description = "factorized, expand or none.")
+    String overparam;
+
+    @Option(names = "--expand", paramLabel = "E", description = "Expansion factor of --overparam expand (e.g. 2 or 4).")
+    Double expand;
+
+    @Option(names = "--ortho", paramLabel = "R", description = "so, dso, srip or none.")
+    String ortho;
+
+    @Option(names = "--ortho-lambda", paramLabel = "L", description = "Weight of the orthogonal penalty.")
+    Double orthoLambda;
+
+    @Option(names = "--ortho-decay", paramLabel = "D", description = "Lambda is multiplied by D after every epoch (1: constant).")
+    Double orthoDecay;
+
+    @Option(names = "--ortho-plain", description = "The full variant also regularizes plain conv/linear weights.")
+    boolean orthoPlain;
+
+    @Option(names = "--ortho-finetune", description = "Keep the orthogonal penalty on the new factors while fine-tuning (ortho/full variants).")
+    boolean orthoFinetune;
+
+    @Option(names = "--variants", paramLabel = "V", split = ",", description = "Variants to run: plain, ortho, overparam, full.")
+    List<String> variants;
+
+    @Option(names = "--limit-train", paramLabel = "N", description = "Use the first N training images (0: all).")
+    Integer limitTrain;
+
+    @Option(names = "--limit-test", paramLabel = "N", description = "Use the first N test images (0: all).")
+    Integer limitTest;
+
+    @Mixin
+    RankOptions ranks;
+
     @Override
-    public Integer call() {
-        throw NotLanded.because("compress", 6, "the end-to-end compression method");
+    public Integer call() throws IOException {
+        CompressionConfig config = config();
+        RunData runData = RunData.load(data, 0, 0);
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter progressOut = json ? spec.commandLine().getErr() : o;
+        Path dir = out != null ? out : Path.of("runs", config.model() + "-" + preset.toLowerCase(Locale.ROOT));
+        RunDirectory run = new RunDirectory(dir);
+        PipelineListener listener = quiet ? new PipelineListener() { } : new CompressProgress(progressOut);
+        if (!quiet) {
+            progressOut.println("data: " + runData.split().summary()
+                    + (config.limitTrain() > 0 || config.limitTest() > 0 ? "; using the first " + limit(config.limitTrain(),
+                    runData.split().train().size()) + " train and " + limit(config.limitTest(), runData.split().test().size())
+                    + " test images" : ""));
+            progressOut.println("run directory: " + run.root());
+            progressOut.flush();
+        }
+        ObjectNode summary;
+        try (CpuSession cpu = CpuSession.open("cpu", threads)) {
+            summary = new CompressionPipeline(config, runData.split(), runData.normalization(), runData.augmentation(), run,
+                    listener).run(resume);
+        }
+        if (json) {
+            summary.put("run_directory", run.root().toString());
+            Json.print(o, summary);
+        } else {
+            o.println();
+            o.println("compressed layers (" + summary.get("compressed").get("variant").asText() + "):");
+            LayerTable.print(o, summary.get("layers"));
+            o.println();
+            VariantTable.print(o, summary);
+            o.println("data: " + summary.get("data").get("dataset").asText() + " (" + summary.get("data").get("train_images")
+                    + " train, " + summary.get("data").get("test_images") + " test images)");
+            o.println("run directory: " + run.root() + " (summary.json, audit.jsonl, metrics.csv, checkpoints/)");
+            o.flush();
+        }
+        return 0;
+    }
+
+    private static int limit(int limit, int size) {
+        return limit > 0 ? Math.min(limit, size) : size;
+    }
+
+    private CompressionConfig config() {
+        ranks.validate();
+        CompressionConfig base = switch (preset.toLowerCase(Locale.ROOT)) {
+            case "quick" -> CompressionConfig.quick(model, seed);
+            case "full" -> CompressionConfig.full(model, seed);
+            default -> throw new UserError("--preset must be quick or full, got '" + preset + "'");
+        };
+        ConfigBuilder b = new ConfigBuilder(base);
+        if (epochs != null) {
+            b.epochs(epochs);
+        }
+        if (batch != null) {
+            b.batchSize(batch);
+        }
+        if (lr != null) {
+            b.learningRate(lr);
+        }
+        if (finetuneEpochs != null) {
+            b.finetuneEpochs(finetuneEpochs);
+        }
+        if (finetuneLr != null) {
+            b.finetuneLr(finetuneLr);
+        }
+        if (overparam != null) {
+            b.overparam(OverparamMode.parse(overparam));
+        }
+        if (expand != null) {
+            b.expand(expand);
+        }
+        if (ortho != null) {
+            b.ortho(ortho);
+        }
+        if (orthoLambda != null) {
+            b.orthoLambda(orthoLambda);
+        }
+        if (orthoDecay != null) {
+            b.orthoDecay(orthoDecay);
+        }
+        if (orthoPlain) {
+            b.orthoPlain(true);
+        }
+        if (orthoFinetune) {
+            b.orthoFinetune(true);
+        }
+        if (variants != null) {
+            List<Variant> vs = new ArrayList<>();
+            variants.forEach(v -> vs.add(Variant.parse(v)));
+            b.variants(vs);
+        }
+        if (limitTrain != null) {
+            b.limitTrain(limitTrain);
+        }
+        if (limitTest != null) {
+            b.limitTest(limitTest);
+        }
+        b.selector(ranks.selector).weakening(ranks.weakening).minRank(ranks.minRank).maxRank(ranks.maxRankOrUnlimited())
+                .targetParamsRatio(ranks.targetParamsRatio == null ? 0 : ranks.targetParamsRatio)
+                .targetMacsRatio(ranks.targetMacsRatio == null ? 0 : ranks.targetMacsRatio)
+                .pointwise(ranks.pointwise).linear(!ranks.noLinear).first(ranks.first);
+        return b.build();
     }
 }

@@ -1,17 +1,57 @@
 package org.rankfold.tools.commands;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine.Command;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rankfold.tools.json.Json;
+import org.rankfold.tools.report.ReportBuilder;
 
-/** `rankfold report`: (Re)build RUN/report.html. */
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * `rankfold report RUN`: (re)builds {@code RUN/report.html} (issue 9), one self-contained page (inline CSS
+ * and SVG, no scripts, no network) from the files of a compression run, and prints its path.
+ */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "(Re)build RUN/report.html.",
-        footer = {"", "Example:", "  ./rankfold report runs/demo"})
+        description = "(Re)build RUN/report.html: configuration, machine, wall time, training curves, per-layer "
+                + "singular value spectra with the EVBMF threshold, ranks, errors, params/MACs, accuracy vs compression.",
+        footer = {"", "Example:", "  ./rankfold report runs/demo",
+            "  ./rankfold report runs/fm3x --compare runs/fm8x    (adds another run's points to the model table and plots)",
+            "Open the printed file in any browser; it needs no network."})
 public final class ReportCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run directory written by 'rankfold compress'.")
+    Path run;
+
+    @Option(names = "--compare", paramLabel = "RUN", description = "Another run directory to add to the model-level table and plots (repeatable).")
+    List<Path> compare;
+
+    @Option(names = "--json", description = "Print {\"report\": PATH} as one JSON object instead of the path.")
+    boolean json;
+
     @Override
-    public Integer call() {
-        throw NotLanded.because("report", 9, "the HTML report");
+    public Integer call() throws IOException {
+        Path report = ReportBuilder.write(run, compare == null ? List.of() : compare);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode o = Json.object();
+            o.put("report", report.toString());
+            Json.print(out, o);
+        } else {
+            out.println(report);
+        }
+        out.flush();
+        return 0;
     }
 }

@@ -212,8 +212,8 @@ public final class TrainCommand implements Callable<Integer> {
         } else if (last == null) {
             stdout.println("nothing to train: the run already has " + s.epochs() + " epochs; results in " + runDir);
         } else {
-            stdout.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs (best %.2f%%), %.1f s; metrics.csv, checkpoint/ and best/ in %s%n",
-                    100 * last.testAccuracy(), history.size(), 100 * best, secs, runDir);
+            stdout.printf(Locale.ROOT, "test accuracy %.2f%% after %d epoch%s (best %.2f%%), %.1f s; metrics.csv, checkpoint/ and best/ in %s%n",
+                    100 * last.testAccuracy(), history.size(), history.size() == 1 ? "" : "s", 100 * best, secs, runDir);
         }
         stdout.flush();
     }

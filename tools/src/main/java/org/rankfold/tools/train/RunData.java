@@ -28,8 +28,7 @@ public record RunData(DataSplit split, String spec, Normalization normalization,
         DataSplit s = DataResolver.standard().load(spec);
         Dataset train = limitTrain > 0 && limitTrain < s.train().size() ? s.train().head(limitTrain) : s.train();
         Dataset test = limitTest > 0 && limitTest < s.test().size() ? s.test().head(limitTest) : s.test();
-        String origin = s.origin() + (train != s.train() || test != s.test() ? " (first " + train.size() + " train, "
-                + test.size() + " test images)" : "");
+        String origin = s.origin() + (train != s.train() || test != s.test() ? ", cut by --limit-train/--limit-test" : "");
         DataSplit cut = new DataSplit(train, test, origin);
         if (s.origin().startsWith("cifar10")) {
             return new RunData(cut, spec, Normalization.CIFAR10, Augmentation.CIFAR);

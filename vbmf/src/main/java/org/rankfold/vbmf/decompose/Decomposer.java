@@ -14,7 +14,6 @@ import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.vbmf.audit.DecompositionAudit;
-import org.rankfold.vbmf.linalg.SortedSvd;
 import org.rankfold.vbmf.tucker.Tucker2;
 import org.rankfold.vbmf.tucker.Tucker2Result;
 
@@ -31,8 +30,7 @@ import org.rankfold.vbmf.tucker.Tucker2Result;
  * bias)}; the first factor is orthonormal, as A of Tucker-2 is.</li>
  * </ul>
  * Each layer yields one {@link DecompositionAudit} (skips included, with their reason). The model is
- * modified in place through {@link Module#replaceChild}; a container that refuses replacement turns the
- * layer into a recorded skip.
+ * modified in place through {@link Module#replaceModule}; the new layer takes the old one's train/eval mode.
  */
 public final class Decomposer {
     private Decomposer() {
@@ -69,15 +67,9 @@ public final class Decomposer {
         if (layer == null) {
             throw new IllegalArgumentException("the plan names layer '" + p.name() + "', which the model does not have");
         }
-        int dot = p.name().lastIndexOf('.');
-        Module parent = dot < 0 ? model : model.namedModules().get(p.name().substring(0, dot));
-        String child = p.name().substring(dot + 1);
         Replacement r = p.method() == Method.TUCKER2 ? tucker(layer, p, options) : svd(layer, p);
-        try {
-            parent.replaceChild(child, r.module());
-        } catch (UnsupportedOperationException e) {
-            return p.skipped("container refuses replacement: " + e.getMessage()).skippedAudit(options.phase(), seconds(t0));
-        }
+        model.replaceModule(p.name(), r.module());
+        r.module().train(layer.isTraining());
         List<String> notes = new ArrayList<>(p.notes());
         p.unfoldings().forEach(u -> {
             if (u.clampedToOne()) {
@@ -119,25 +111,9 @@ public final class Decomposer {
         checkShape(weight, p);
         int r = p.ranks()[0];
         DMatrixRMaj m = WeightTensors.toMatrix(weight);
-        SortedSvd svd = SortedSvd.of(m);
-        DMatrixRMaj first = SortedSvd.leadingColumns(svd.v(), r); // [in, r], transposed below
-        DMatrixRMaj second = SortedSvd.leadingColumns(svd.u(), r).copy(); // [out, r] scaled by s
-        double[] sv = svd.singularValues();
-        for (int i = 0; i < second.numRows; i++) {
-            for (int h = 0; h < r; h++) {
-                second.data[i * r + h] *= sv[h];
-            }
-        }
-        double kept = 0;
-        double total = 0;
-        for (int h = 0; h < sv.length; h++) {
-            total += sv[h] * sv[h];
-            kept += h < r ? sv[h] * sv[h] : 0;
-        }
-        // ||W - W_r||_F^2 = sum of the dropped s_h^2 (Eckart-Young)
-        double error = total == 0 ? 0 : Math.sqrt(Math.max(0, total - kept) / total);
-        Tensor a = WeightTensors.toTensor(first, true);
-        Tensor b = WeightTensors.toTensor(second, false);
+        LowRankFactors f = TruncatedSvd.decompose(m, r);
+        Tensor a = WeightTensors.toTensor(f.inFactor(), false);
+        Tensor b = WeightTensors.toTensor(f.outFactor(), false);
         Module replacement;
         if (layer instanceof Linear l) {
             replacement = new Sequential(Linear.of(a, null), Linear.of(b, l.bias() == null ? null : l.bias().copy()));
@@ -148,7 +124,7 @@ public final class Decomposer {
                     Conv2d.of(b.reshape(m.numRows, r, 1, 1).detach(), c.bias() == null ? null : c.bias().copy(),
                             ConvSpec.square(1, 1, 0, 1)));
         }
-        return new Replacement(replacement, error, Double.NaN, 0);
+        return new Replacement(replacement, f.relativeError(), Double.NaN, 0);
     }
 
     private static void checkShape(Tensor w, LayerPlan p) {

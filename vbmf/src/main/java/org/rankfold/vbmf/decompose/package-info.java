@@ -1,5 +1,8 @@
 /**
- * Per-layer decisions on plain arrays: ranks from the unfoldings, Tucker-2 or a two-factor SVD, kept only when
- * params and MACs both drop.
+ * Decomposing models: per-layer decisions on plain arrays ({@link org.rankfold.vbmf.decompose.KernelDecomposer}:
+ * ranks from the unfoldings, Tucker-2 or a two-factor SVD, kept only when params and MACs both drop), and on
+ * engine models ({@link org.rankfold.vbmf.decompose.DecompositionPlanner} plans every costed layer of a traced
+ * model, {@link org.rankfold.vbmf.decompose.Decomposer} replaces the layers and writes one audit record each,
+ * {@link org.rankfold.vbmf.decompose.TargetRatioSearch} finds the weakening factor for a target ratio).
  */
 package org.rankfold.vbmf.decompose;

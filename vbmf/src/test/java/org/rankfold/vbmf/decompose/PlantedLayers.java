@@ -40,10 +40,17 @@ final class PlantedLayers {
         for (int h = 0; h < r; h++) {
             sv[h] = 2.0 * (r - h);
         }
-        DMatrixRMaj m = RandomMatrices.planted(rng, out, in, sv, noise);
-        float[] f = new float[m.data.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) m.data[i];
+        DMatrixRMaj u = orthonormal(rng, out, r);
+        DMatrixRMaj v = orthonormal(rng, in, r);
+        float[] f = new float[out * in];
+        for (int i = 0; i < out; i++) {
+            for (int j = 0; j < in; j++) {
+                double x = noise * RandomMatrices.normal(rng);
+                for (int h = 0; h < r; h++) {
+                    x += sv[h] * u.get(i, h) * v.get(j, h);
+                }
+                f[i * in + j] = (float) x;
+            }
         }
         return Linear.of(Tensor.wrap(f, out, in), Tensor.uniform(rng, -1, 1, out));
     }
@@ -77,6 +84,7 @@ final class PlantedLayers {
     }
 
     private static DMatrixRMaj orthonormal(SplittableRandom rng, int rows, int cols) {
-        return SortedSvd.leftVectors(RandomMatrices.gaussian(rng, rows, rows), cols).u();
+        // a thin Gaussian matrix's left singular vectors: Haar-distributed, and cheap for tall shapes
+        return SortedSvd.leftVectors(RandomMatrices.gaussian(rng, rows, cols), cols).u();
     }
 }

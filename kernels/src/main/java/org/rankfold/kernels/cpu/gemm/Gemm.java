@@ -11,8 +11,10 @@ import org.rankfold.kernels.cpu.WorkerPool;
  *
  * <p>Loops, outermost first: jc over NC columns, pc over k-blocks (pack a B block; beta applies to the
  * first k-block only, later ones add), ic over MC rows (pack an A block), then the {@link MacroKernel}.
- * K is cut into ceil(K/KC) blocks of equal depth (K = 288 stays one block rather than 256 + 32, whose
- * thin second block would cost a full pass over C).
+ * K is cut into ceil(K/KC) blocks of equal depth (K = 1100 with KC = 320 becomes 4 x 275 rather than
+ * 3 x 320 + 140: a thin last block costs a full pass over C for little work).
+ * When all of M fits one A block (M &lt;= MC), the k-blocks are the outer loop so A is packed once per
+ * k-block; the order of the k-blocks, and so every element's value, is the same on both paths.
  * Threads split C into stripes of whole register tiles (columns when there are enough, else rows) and each
  * runs the loops on its stripe with its own buffers; the K reduction is never split, so every element is
  * the same fused multiply-add chain for any thread count: results are bit-identical for 1 and N threads.

@@ -57,10 +57,10 @@ public record GemmConfig(MicroKernel kernel, int mc, int kc, int nc, int ncSmall
      */
     public static GemmConfig forWidth(SimdWidth width) {
         return switch (width) {
-            case BITS_512 -> new GemmConfig(new MicroKernel12x32(), 192, 320, 1024, 256);
-            case BITS_256 -> new GemmConfig(new MicroKernel6x16(), 192, 320, 1024, 256);
-            case BITS_128 -> new GemmConfig(new MicroKernel6x8(), 192, 320, 1024, 256);
-            case SCALAR -> new GemmConfig(new MicroKernel4x4Scalar(), 192, 320, 1024, 256);
+            case BITS_512 -> new GemmConfig(new MicroKernel12x32(), 192, 320, 1024, 128);
+            case BITS_256 -> new GemmConfig(new MicroKernel6x16(), 192, 320, 1024, 128);
+            case BITS_128 -> new GemmConfig(new MicroKernel6x8(), 192, 320, 1024, 128);
+            case SCALAR -> new GemmConfig(new MicroKernel4x4Scalar(), 192, 320, 1024, 128);
         };
     }
 }

@@ -1,0 +1,44 @@
+package org.rankfold.engine.tensor;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Recycles the gradient buffers of intermediate tensors: backward frees each one as soon as it has been
+ * propagated, and the next backward of the same graph shape needs the same sizes again, so a steady-state
+ * training step takes its intermediate gradients from here instead of allocating them. Per thread (the
+ * tape is replayed on one thread), bounded per size so a change of shapes cannot hoard memory.
+ *
+ * <p>Hazard: a gradient hook ({@link Tensor#onGrad}) must not keep the array it is given beyond the call,
+ * since the buffer is reused after propagation (guarded by {@code AutogradTest.gradHooksSeeTheCompleteGradient},
+ * which copies). Tensors marked {@link Tensor#retainGrad()} keep theirs.
+ */
+final class GradPool {
+    /** Buffers kept per distinct length. */
+    static final int MAX_PER_SIZE = 16;
+    private static final ThreadLocal<Map<Integer, ArrayDeque<float[]>>> POOL = ThreadLocal.withInitial(HashMap::new);
+
+    private GradPool() {
+    }
+
+    /** A zeroed buffer of {@code length} floats. */
+    static float[] take(int length) {
+        ArrayDeque<float[]> free = POOL.get().get(length);
+        float[] b = free == null ? null : free.pollFirst();
+        if (b == null) {
+            return new float[length];
+        }
+        Arrays.fill(b, 0f);
+        return b;
+    }
+
+    /** Returns a buffer nobody references any more. */
+    static void give(float[] buffer) {
+        ArrayDeque<float[]> free = POOL.get().computeIfAbsent(buffer.length, k -> new ArrayDeque<>());
+        if (free.size() < MAX_PER_SIZE) {
+            free.addFirst(buffer);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.rankfold.tools.compress;
+
+import org.rankfold.tools.UserError;
+import org.rankfold.vbmf.decompose.SelectorSpec;
+
+import picocli.CommandLine.Option;
+
+/**
+ * The rank-selection and layer options shared by {@code decompose} and {@code compress} (a picocli
+ * mixin): selector, weakening, min/max rank, target ratios, which layers.
+ */
+public final class RankOptions {
+
+    @Option(names = "--selector", paramLabel = "S", defaultValue = "evbmf",
+            description = "Rank selector: evbmf, energy:F (keep fraction F of the squared norm) or ratio:R (R of the full rank). Default: ${DEFAULT-VALUE}.")
+    public String selector;
+
+    @Option(names = "--weakening", paramLabel = "W", defaultValue = "1",
+            description = "MUSCO weakening r = r_full - W*(r_full - r_evbmf), W in [0, 1] (default: ${DEFAULT-VALUE}, plain EVBMF).")
+    public double weakening;
+
+    @Option(names = "--min-rank", paramLabel = "N", defaultValue = "1", description = "Smallest rank (EVBMF selector).")
+    public int minRank;
+
+    @Option(names = "--max-rank", paramLabel = "N", description = "Largest rank (EVBMF selector; default: none).")
+    public Integer maxRank;
+
+    @Option(names = "--target-params-ratio", paramLabel = "X",
+            description = "Find the weakening (bisection) that gives X times fewer params (EVBMF selector).")
+    public Double targetParamsRatio;
+
+    @Option(names = "--target-macs-ratio", paramLabel = "X",
+            description = "Find the weakening (bisection) that gives X times fewer MACs (EVBMF selector).")
+    public Double targetMacsRatio;
+
+    @Option(names = "--pointwise", description = "Also decompose 1x1 convolutions (two-factor SVD).")
+    public boolean pointwise;
+
+    @Option(names = "--first", description = "Also decompose the first convolution (the input layer).")
+    public boolean first;
+
+    @Option(names = "--no-linear", description = "Leave linear layers dense (default: two-factor SVD at the EVBMF rank).")
+    public boolean noLinear;
+
+    public int maxRankOrUnlimited() {
+        return maxRank == null ? Integer.MAX_VALUE : maxRank;
+    }
+
+    /** Checks the combination; UserError (exit 2) when it cannot work. */
+    public void validate() {
+        if (!(weakening >= 0 && weakening <= 1)) {
+            throw new UserError("--weakening must be in [0, 1], got " + weakening);
+        }
+        if (minRank < 1 || maxRankOrUnlimited() < minRank) {
+            throw new UserError("need 1 <= --min-rank <= --max-rank, got " + minRank + " and " + maxRankOrUnlimited());
+        }
+        if (targetParamsRatio != null && targetMacsRatio != null) {
+            throw new UserError("give --target-params-ratio or --target-macs-ratio, not both");
+        }
+        Double t = targetParamsRatio != null ? targetParamsRatio : targetMacsRatio;
+        if (t != null && !(t > 1 && Double.isFinite(t))) {
+            throw new UserError("a target ratio must be a number > 1 (original / compressed), got " + t);
+        }
+        if (t != null && !SelectorSpec.isEvbmf(selector)) {
+            throw new UserError("target ratios search the EVBMF weakening factor; use --selector evbmf");
+        }
+        try {
+            SelectorSpec.parse(selector, weakening, minRank, maxRankOrUnlimited());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.rankfold.tools.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One epoch of one training phase, a row of {@code metrics.csv}
+ * ({@code phase,epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds}; accuracies are fractions,
+ * {@code lr} the learning rate of the epoch). Unmeasured values are NaN.
+ */
+record MetricRow(String phase, int epoch, double trainLoss, double trainAccuracy, double testLoss,
+                 double testAccuracy, double learningRate, double seconds) {
+
+    static final List<String> REQUIRED = List.of("phase", "epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr");
+
+    static List<MetricRow> read(Path file) throws IOException {
+        CsvTable t = CsvTable.read(file, REQUIRED);
+        List<MetricRow> rows = new ArrayList<>();
+        for (int i = 0; i < t.size(); i++) {
+            rows.add(new MetricRow(t.text(i, "phase"), t.integer(i, "epoch"), t.number(i, "train_loss"),
+                    t.number(i, "train_acc"), t.number(i, "test_loss"), t.number(i, "test_acc"), t.number(i, "lr"),
+                    t.number(i, "seconds")));
+        }
+        return rows;
+    }
+}

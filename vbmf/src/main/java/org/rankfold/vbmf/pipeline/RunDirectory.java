@@ -1,0 +1,130 @@
+package org.rankfold.vbmf.pipeline;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.datasets.io.AtomicFiles;
+import org.rankfold.engine.train.EpochResult;
+
+/**
+ * The run directory of a compression run (DESIGN.md section 4): {@code config.json}, {@code audit.jsonl}
+ * (one JSON object per step), {@code metrics.csv} (one row per epoch of every training phase, with a
+ * {@code phase} column), {@code checkpoints/<phase>/} and {@code summary.json}, plus {@code progress.json}
+ * (the completed phases and their results, for {@code --resume}). JSON files are replaced atomically.
+ */
+public final class RunDirectory {
+    /** Header of {@code metrics.csv}; accuracies are fractions in [0, 1]. */
+    public static final String METRICS_HEADER = "phase,epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds";
+    private static final ObjectMapper READER = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper WRITER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static {
+        READER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64).maxStringLength(1 << 20).maxDocumentLength(64L << 20).build());
+    }
+
+    private final Path root;
+
+    public RunDirectory(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        Files.createDirectories(this.root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path config() {
+        return root.resolve("config.json");
+    }
+
+    public Path audit() {
+        return root.resolve("audit.jsonl");
+    }
+
+    public Path metrics() {
+        return root.resolve("metrics.csv");
+    }
+
+    public Path summary() {
+        return root.resolve("summary.json");
+    }
+
+    public Path progress() {
+        return root.resolve("progress.json");
+    }
+
+    /** {@code checkpoints/<phase>} with "/" in the phase name written as "-". */
+    public Path checkpoint(String phase) {
+        return root.resolve("checkpoints").resolve(phase.replace('/', '-'));
+    }
+
+    /** Writes {@code node} as indented JSON, atomically. */
+    public void writeJson(Path file, JsonNode node) throws IOException {
+        byte[] bytes = WRITER.writeValueAsBytes(node);
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    /** Reads a JSON file written by this class (duplicate keys and oversized input rejected). */
+    public static JsonNode readJson(Path file) throws IOException {
+        try {
+            return READER.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new MalformedFileException(file.toString(), e.getLocation() == null ? -1 : e.getLocation().getCharOffset(),
+                    "not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Parses JSON text with the same reader settings. */
+    public static JsonNode parse(String json) throws IOException {
+        return READER.readTree(json);
+    }
+
+    /** Appends one record to {@code audit.jsonl} as a line. */
+    public void appendAudit(JsonNode record) throws IOException {
+        Files.writeString(audit(), record.toString() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    /** Drops the rows of {@code phase} from {@code metrics.csv} (a phase that is run again starts clean). */
+    public void clearMetrics(String phase) throws IOException {
+        List<String> keep = new ArrayList<>();
+        keep.add(METRICS_HEADER);
+        if (Files.exists(metrics())) {
+            for (String line : Files.readAllLines(metrics(), StandardCharsets.UTF_8)) {
+                if (!line.equals(METRICS_HEADER) && !line.startsWith(phase + ",")) {
+                    keep.add(line);
+                }
+            }
+        }
+        byte[] bytes = (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(metrics(), out -> out.write(bytes));
+    }
+
+    /** Appends one epoch of {@code phase} to {@code metrics.csv}. */
+    public void appendMetrics(String phase, EpochResult r) throws IOException {
+        if (!Files.exists(metrics())) {
+            clearMetrics(phase);
+        }
+        String row = String.format(Locale.ROOT, "%s,%d,%s,%s,%s,%s,%s,%.3f%n", phase, r.epoch(), num(r.trainLoss()),
+                num(r.trainAccuracy()), num(r.testLoss()), num(r.testAccuracy()), num(r.learningRate()), r.seconds());
+        Files.writeString(metrics(), row, StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+    }
+}

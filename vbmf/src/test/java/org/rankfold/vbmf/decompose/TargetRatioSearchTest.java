@@ -1,0 +1,54 @@
+package org.rankfold.vbmf.decompose;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.Sequential;
+import org.rankfold.engine.ops.ConvSpec;
+import org.rankfold.kernels.testing.SeededTest;
+import org.rankfold.vbmf.rank.EvbmfSelector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TargetRatioSearchTest extends SeededTest {
+
+    private Sequential model() {
+        SplittableRandom rng = random();
+        return new Sequential().add("stem", new Conv2d(1, 16, 3, 1, 1, false, rng))
+                .add("conv", PlantedLayers.conv(rng, 24, 16, 3, 3, 3, 0.05, ConvSpec.square(3, 1, 1, 1)))
+                .add("flatten", new Flatten())
+                .add("fc", PlantedLayers.linear(rng, 10, 24 * 6 * 6, 2, 0.01));
+    }
+
+    @Test
+    void findsTheLeastAggressiveWeakeningThatMeetsTheTarget() {
+        Sequential net = model();
+        int[] in = {1, 6, 6};
+        DecomposerOptions o = DecomposerOptions.defaults();
+        double full = DecompositionPlanner.plan(net, in, o.withSelector(new EvbmfSelector())).paramsRatio();
+        double target = 1 + 0.5 * (full - 1);
+        TargetRatioSearch.Result r = TargetRatioSearch.search(net, in, o,
+                w -> new EvbmfSelector(w, 1, Integer.MAX_VALUE), TargetRatioSearch.Measure.PARAMS, target);
+        assertTrue(r.met());
+        assertTrue(r.weakening() > 0 && r.weakening() < 1, "w = " + r.weakening());
+        assertTrue(r.plan().paramsRatio() >= target);
+        double below = Math.max(0, r.weakening() - 2 * TargetRatioSearch.TOLERANCE);
+        assertTrue(DecompositionPlanner.plan(net, in, o.withSelector(new EvbmfSelector(below, 1, Integer.MAX_VALUE)))
+                .paramsRatio() < target, "a clearly smaller w misses the target");
+        assertEquals(1.0, r.steps().get(0).weakening());
+    }
+
+    @Test
+    void anUnreachableTargetReturnsThePlainEvbmfPlanAndSaysSo() {
+        Sequential net = model();
+        TargetRatioSearch.Result r = TargetRatioSearch.search(net, new int[] {1, 6, 6}, DecomposerOptions.defaults(),
+                w -> new EvbmfSelector(w, 1, Integer.MAX_VALUE), TargetRatioSearch.Measure.MACS, 1e6);
+        assertFalse(r.met());
+        assertEquals(1.0, r.weakening());
+        assertEquals(1, r.steps().size());
+    }
+}
