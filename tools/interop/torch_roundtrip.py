@@ -7,7 +7,8 @@ Debian's python (apt-get install python3-torch), e.g.
 Models: fashionnet and resnet20 (the zoo's definitions, PyTorch module names identical to Rankfold's, so
 load_state_dict(strict=True) must accept the file as is). The file decides the variant: a BatchNorm whose
 tensors are absent was folded (--fold-bn: the conv has a bias instead), and a conv stored as "X.a/g/b.weight"
-is a factorized conv (1x1 -> kxk -> 1x1). Input size and class count come from REF.npz.
+is a factorized conv (1x1 -> kxk -> 1x1), a linear layer stored as "X.0/1.weight" its two-factor SVD
+(so models from `rankfold compress` load too). Input size and class count come from REF.npz.
 Files are read with numpy only (np.load(allow_pickle=False), a safetensors parser below): nothing is
 unpickled, and torch.load is never used. Exits 1 if max |logit difference| > 1e-4 x max |logit|.
 """
@@ -64,6 +65,14 @@ def conv(sd, prefix, cin, cout, k, stride, pad):
     return nn.Conv2d(cin, cout, k, stride, pad, bias=f"{prefix}.bias" in sd)
 
 
+def linear(sd, prefix, fin, fout):
+    """nn.Linear, or the decomposer's two-factor SVD of one: Sequential(Linear(in -> R), Linear(R -> out))."""
+    if f"{prefix}.0.weight" in sd:
+        r = sd[f"{prefix}.0.weight"].shape[0]
+        return nn.Sequential(nn.Linear(fin, r, bias=f"{prefix}.0.bias" in sd), nn.Linear(r, fout, bias=f"{prefix}.1.bias" in sd))
+    return nn.Linear(fin, fout, bias=f"{prefix}.bias" in sd)
+
+
 def bn(sd, prefix, c):
     return nn.BatchNorm2d(c) if f"{prefix}.weight" in sd else nn.Identity()
 
@@ -78,9 +87,9 @@ def fashionnet(sd, cin, size, classes):
             layers[f"pool{n // 2}"] = nn.MaxPool2d(2)
         i = w
     layers["flatten"] = nn.Flatten()
-    layers["fc1"] = nn.Linear(64 * (size // 4) ** 2, 128)
+    layers["fc1"] = linear(sd, "fc1", 64 * (size // 4) ** 2, 128)
     layers["relu5"] = nn.ReLU()
-    layers["fc2"] = nn.Linear(128, classes)
+    layers["fc2"] = linear(sd, "fc2", 128, classes)
     return nn.Sequential(layers)
 
 
@@ -110,7 +119,7 @@ def resnet(sd, cin, size, classes, n=3):
         layers[f"layer{stage + 1}"] = nn.Sequential(*blocks)
     layers["avgpool"] = nn.AdaptiveAvgPool2d(1)
     layers["flatten"] = nn.Flatten()
-    layers["fc"] = nn.Linear(64, classes)
+    layers["fc"] = linear(sd, "fc", 64, classes)
     return nn.Sequential(layers)
 
 

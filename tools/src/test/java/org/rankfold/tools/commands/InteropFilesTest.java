@@ -53,9 +53,9 @@ class InteropFilesTest extends SeededTest {
             for (boolean factorized : new boolean[] {false, true}) {
                 Module model = net.input().createZooModel(net.name(), 5);
                 if (factorized) {
-                    Module container = model.namedModules().get(net.container());
-                    Conv2d c = (Conv2d) container.children().get(net.conv());
-                    container.replaceModule(net.conv(), new FactorizedConv2d(c.inChannels(), c.outChannels(), c.spec(),
+                    String name = net.container().isEmpty() ? net.conv() : net.container() + "." + net.conv();
+                    Conv2d c = (Conv2d) model.namedModules().get(name);
+                    model.replaceModule(name, new FactorizedConv2d(c.inChannels(), c.outChannels(), c.spec(),
                             c.inChannels() / 2, c.outChannels() / 2, false, rng));
                 }
                 randomizeBatchNorms(model, rng);
