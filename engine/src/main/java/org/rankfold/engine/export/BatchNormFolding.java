@@ -27,8 +27,9 @@ import org.rankfold.engine.tensor.Tensor;
  *
  * <p>The result is a new module tree in evaluation mode (the input model is not modified; folded weights
  * are fresh tensors, the others shared): in a {@link Sequential} each "conv, BN" pair becomes the folded
- * conv under the conv's name and the BN disappears; a {@link BasicBlock} becomes a
- * {@link FoldedBasicBlock}. A BN that does not follow a convolution is an error.
+ * conv under the conv's name and the BN disappears (a Sequential that ends in a convolution, such as a
+ * decomposed 1x1 convolution, counts as a convolution: the BN folds into its last layer); a
+ * {@link BasicBlock} becomes a {@link FoldedBasicBlock}. A BN that does not follow a convolution is an error.
  */
 public final class BatchNormFolding {
     private BatchNormFolding() {
@@ -84,7 +85,14 @@ public final class BatchNormFolding {
         return new FoldedBasicBlock(conv1, conv2, shortcut);
     }
 
+    /**
+     * A convolution, or a Sequential that ends in one (a decomposed 1x1 convolution is a Sequential of two
+     * 1x1 convolutions): something a following BN folds into.
+     */
     private static boolean isConv(Module m) {
+        if (m instanceof Sequential s) {
+            return !s.layers().isEmpty() && isConv(s.layers().getLast());
+        }
         return m instanceof Conv2d || m instanceof FactorizedConv2d;
     }
 
@@ -92,6 +100,17 @@ public final class BatchNormFolding {
     static Module foldInto(Module conv, BatchNorm2d bn, String path) {
         if (conv instanceof Conv2d c) {
             return foldConv(c, bn, path);
+        }
+        if (conv instanceof Sequential s && isConv(s)) {
+            // Fold into the last layer; the others are folded on their own (they may hold BNs in turn).
+            Sequential out = new Sequential();
+            List<Map.Entry<String, Module>> entries = new ArrayList<>(s.children().entrySet());
+            for (int i = 0; i < entries.size(); i++) {
+                Map.Entry<String, Module> e = entries.get(i);
+                String childPath = path + "." + e.getKey();
+                out.add(e.getKey(), i < entries.size() - 1 ? foldModule(e.getValue(), childPath) : foldInto(e.getValue(), bn, childPath));
+            }
+            return out;
         }
         if (conv instanceof FactorizedConv2d f) {
             Conv2d b = foldConv(f.factorB(), bn, path + ".b");

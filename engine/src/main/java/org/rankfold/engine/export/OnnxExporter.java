@@ -97,7 +97,7 @@ public final class OnnxExporter {
     private static int outputWidth(Module model, int c, int h, int w) {
         boolean wasTraining = model.isTraining();
         model.eval();
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             Tensor y = model.forward(Tensor.zeros(1, c, h, w));
             if (y.rank() != 2) {
                 throw new IllegalArgumentException("the model's output must be (N, classes), got rank " + y.rank());

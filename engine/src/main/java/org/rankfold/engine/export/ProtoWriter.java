@@ -18,7 +18,14 @@ final class ProtoWriter {
     private static final int LEN = 2;
     private static final int I32 = 5;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final Buffer out = new Buffer();
+
+    /** A byte buffer that can append itself to another without an intermediate array. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        void appendTo(ByteArrayOutputStream target) {
+            target.write(buf, 0, count);
+        }
+    }
 
     /** An int32, int64 or enum field. */
     ProtoWriter int64(int field, long value) {
@@ -50,9 +57,12 @@ final class ProtoWriter {
         return this;
     }
 
-    /** An embedded message field. */
+    /** An embedded message field (its bytes are copied straight from its buffer, not through an array). */
     ProtoWriter message(int field, ProtoWriter message) {
-        return bytes(field, message.toByteArray());
+        key(field, LEN);
+        varint(message.out.size());
+        message.out.appendTo(out);
+        return this;
     }
 
     /** The encoded message. */

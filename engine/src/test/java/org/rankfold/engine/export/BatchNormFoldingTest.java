@@ -58,6 +58,24 @@ class BatchNormFoldingTest extends SeededTest {
     }
 
     @Test
+    void aSequentialEndingInAConvolutionTakesTheBatchNorm() {
+        // Decomposed 1x1 convolutions are Sequential(conv, conv): here the resnet's first projection shortcut.
+        SplittableRandom rng = random();
+        ExportFixtures.Case c = ExportFixtures.RESNET20;
+        Module model = c.create();
+        model.replaceModule("layer2.0.shortcut.0", new Sequential(
+                new org.rankfold.engine.nn.Conv2d(16, 5, 1, 2, 0, false, rng), new org.rankfold.engine.nn.Conv2d(5, 32, 1, 1, 0, true, rng)));
+        ExportFixtures.randomizeBatchNorms(model, rng);
+        float[] x = ExportFixtures.batch(rng, 2, c);
+        float[] expected = ExportFixtures.logits(model, x, 2, c);
+        Module folded = BatchNormFolding.fold(model);
+        assertTrue(folded.namedParameters().containsKey("layer2.0.shortcut.0.1.bias"));
+        assertFalse(folded.namedModules().values().stream().anyMatch(m -> m instanceof BatchNorm2d));
+        ExportFixtures.assertCloseToScale("decomposed shortcut folded", expected, ExportFixtures.logits(folded, x, 2, c),
+                ExportFixtures.BN_FOLD_REL);
+    }
+
+    @Test
     void modelsWithoutBatchNormAreUnchanged() {
         foldedEqualsOriginal(ExportFixtures.LENET5, false);
         Module lenet = ModelZoo.create("lenet5", 1, 28, 10, 3);

@@ -83,7 +83,7 @@ final class ExportFixtures {
     /** The model's logits in evaluation mode without gradients. */
     static float[] logits(Module model, float[] x, int n, Case c) {
         model.eval();
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             return model.forward(Tensor.fromArray(x, n, c.channels(), c.size(), c.size())).data().clone();
         }
     }

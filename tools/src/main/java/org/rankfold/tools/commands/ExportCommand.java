@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
         description = "Export a checkpoint as ONNX, safetensors or npz.",
         footer = {"", "CHECKPOINT is a checkpoint directory or a run directory (its best/, else checkpoint/ is used).",
                 "The safetensors and npz files use PyTorch's parameter names (a state_dict).",
-                "--reference writes a seeded batch ('input') and this model's logits on it ('logits') as .npz,",
-                "for checking the export elsewhere (tools/interop/).",
+                "--reference writes a seeded batch ('input') and the model's logits on it ('logits');",
+                "name it STEM.ref.npz beside STEM.onnx for tools/interop/check_onnx.py.",
                 "", "Example:", "  ./rankfold export runs/demo/compressed --format onnx --out model.onnx"})
 public final class ExportCommand implements Callable<Integer> {
     /** Output formats. */
@@ -137,7 +137,7 @@ public final class ExportCommand implements Callable<Integer> {
         boolean wasTraining = model.isTraining();
         model.eval();
         Tensor y;
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             y = model.forward(Tensor.fromArray(x.clone(), shape));
         } finally {
             model.train(wasTraining);

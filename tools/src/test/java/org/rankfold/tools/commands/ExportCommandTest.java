@@ -75,7 +75,7 @@ class ExportCommandTest extends SeededTest {
 
     private static float[] ours(Module model, float[] x, int n) {
         model.eval();
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             return model.forward(Tensor.fromArray(x.clone(), n, 1, 12, 12)).data().clone();
         }
     }
