@@ -52,7 +52,7 @@ class CompressCommandTest extends SeededTest {
             }
         }
         for (String f : List.of("config.json", "audit.jsonl", "metrics.csv", "summary.json", "checkpoints/baseline",
-                "checkpoints/full-finetune")) {
+                "checkpoints/full-finetune", "report.html")) {
             assertTrue(Files.exists(run.resolve(f)), f);
         }
         int ranks = 0;
@@ -71,6 +71,7 @@ class CompressCommandTest extends SeededTest {
         assertTrue(again.out().contains("[full/eval] already done (resume)"), again.out());
         assertTrue(again.out().contains("params x"), again.out());
         assertTrue(again.out().contains("run directory: "), again.out());
+        assertTrue(again.out().contains("report: " + run.resolve("report.html")), again.out());
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.rankfold.tools.compress.LayerTable;
 import org.rankfold.tools.compress.RankOptions;
 import org.rankfold.tools.compress.VariantTable;
 import org.rankfold.tools.json.Json;
+import org.rankfold.tools.report.ReportBuilder;
 import org.rankfold.tools.train.CpuSession;
 import org.rankfold.tools.train.RunData;
 import org.rankfold.vbmf.pipeline.CompressionConfig;
@@ -146,8 +147,11 @@ public final class CompressCommand implements Callable<Integer> {
             summary = new CompressionPipeline(config, runData.split(), runData.normalization(), runData.augmentation(), run,
                     listener).run(resume);
         }
+        // The report is part of the run's output (issue 9): rebuilt any time with `rankfold report RUN`.
+        Path report = ReportBuilder.write(run.root(), List.of());
         if (json) {
             summary.put("run_directory", run.root().toString());
+            summary.put("report", report.toString());
             Json.print(o, summary);
         } else {
             o.println();
@@ -158,6 +162,7 @@ public final class CompressCommand implements Callable<Integer> {
             o.println("data: " + summary.get("data").get("dataset").asText() + " (" + summary.get("data").get("train_images")
                     + " train, " + summary.get("data").get("test_images") + " test images)");
             o.println("run directory: " + run.root() + " (summary.json, audit.jsonl, metrics.csv, checkpoints/)");
+            o.println("report: " + report + " (open it in any browser)");
             o.flush();
         }
         return 0;
