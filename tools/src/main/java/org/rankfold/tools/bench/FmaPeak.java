@@ -21,16 +21,17 @@ public final class FmaPeak {
 
     /** GFLOP/s of {@code threads} threads together, best of {@code trials} trials of about trialSeconds. */
     public static double measure(int threads, int trials, double trialSeconds) throws InterruptedException {
-        // warm-up: let C2 compile the loop before timing
-        long outer = 1;
-        long t0 = System.nanoTime();
-        while (System.nanoTime() - t0 < 200_000_000L) {
-            sink(loop(outer));
+        // warm-up on the measuring threads themselves: C2 must have compiled the loop (with its vectors in
+        // registers) before any trial counts; a short warm-up on the caller alone is not enough
+        long outers = 1;
+        for (int i = 0; i < 8; i++) {
+            run(threads, outers);
         }
         long start = System.nanoTime();
         sink(loop(64));
         double perOuter = (System.nanoTime() - start) / 64.0;
-        long outers = Math.max(1, (long) (trialSeconds * 1e9 / perOuter));
+        outers = Math.max(1, (long) (trialSeconds * 1e9 / perOuter));
+        run(threads, outers);
         double best = 0;
         for (int trial = 0; trial < trials; trial++) {
             best = Math.max(best, run(threads, outers));
