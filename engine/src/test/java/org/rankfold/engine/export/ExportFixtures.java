@@ -35,6 +35,9 @@ final class ExportFixtures {
     static final Case LENET5 = new Case("lenet5", 1, 28, "", "conv2");
     static final Case VGG11 = new Case("vgg11", 3, 32, "features", "4");
     static final Case RESNET20 = new Case("resnet20", 3, 16, "layer2.0", "conv1");
+    static final Case VGG16 = new Case("vgg16", 3, 32, "features", "3");
+    static final Case RESNET32 = new Case("resnet32", 3, 16, "layer2.0", "conv1");
+    static final Case RESNET56 = new Case("resnet56", 3, 16, "layer3.0", "conv1");
 
     private ExportFixtures() {
     }

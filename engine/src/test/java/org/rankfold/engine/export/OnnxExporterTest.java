@@ -117,6 +117,14 @@ class OnnxExporterTest extends SeededTest {
         allVariants(ExportFixtures.RESNET20);
     }
 
+    /** The rest of the zoo: same layer types, deeper graphs; one batch of 1 per variant keeps it short. */
+    @Test
+    void vgg16ResNet32AndResNet56() throws OrtException {
+        allVariants(ExportFixtures.VGG16, new int[] {1});
+        allVariants(ExportFixtures.RESNET32, new int[] {1});
+        allVariants(ExportFixtures.RESNET56, new int[] {1});
+    }
+
     @Test
     void graphInterface() throws OrtException {
         Module model = ExportFixtures.FASHIONNET.create();
