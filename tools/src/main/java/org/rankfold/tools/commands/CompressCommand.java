@@ -133,7 +133,8 @@ public final class CompressCommand implements Callable<Integer> {
         PrintWriter progressOut = json ? spec.commandLine().getErr() : o;
         Path dir = out != null ? out : Path.of("runs", config.model() + "-" + preset.toLowerCase(Locale.ROOT));
         RunDirectory run = new RunDirectory(dir);
-        PipelineListener listener = quiet ? new PipelineListener() { } : new CompressProgress(progressOut);
+        PipelineListener listener = quiet ? new PipelineListener() { } : new CompressProgress(progressOut,
+                !json && System.console() != null);
         if (!quiet) {
             progressOut.println("data: " + runData.split().summary()
                     + (config.limitTrain() > 0 || config.limitTest() > 0 ? "; using the first " + limit(config.limitTrain(),

@@ -19,7 +19,7 @@ import org.rankfold.engine.train.TrainingState;
  * finished epoch (or, during the first, at this epoch's projected training time).
  */
 public final class ProgressLine implements TrainingListener {
-    static final long MIN_INTERVAL_MS = 200;
+    public static final long MIN_INTERVAL_MS = 200;
     private final PrintWriter out;
     private final boolean live;
     private long lastDraw;
