@@ -45,7 +45,7 @@ class ResumeTest extends SeededTest {
             Module first = Synthetic.model(SEED);
             Sgd firstSgd = Sgd.momentum(first.parameters(), 0.05, 0.9, 5e-4);
             Trainer partial = new Trainer(first, firstSgd, SCHEDULE, tl, el, 1, true, null);
-            partial.addListener(new CheckpointListener(dir.resolve("last"), "tiny", TINY, null));
+            partial.addListener(CheckpointListener.latest(dir.resolve("last"), "tiny", TINY, null));
             partial.fit();
 
             Checkpoint c = CheckpointReader.load(dir.resolve("last"));

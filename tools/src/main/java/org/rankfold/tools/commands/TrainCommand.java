@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.engine.accounting.CostProfiler;
 import org.rankfold.engine.accounting.CostReport;
-import org.rankfold.engine.checkpoint.BestCheckpointListener;
 import org.rankfold.engine.checkpoint.Checkpoint;
 import org.rankfold.engine.checkpoint.CheckpointListener;
 import org.rankfold.engine.checkpoint.CheckpointReader;
@@ -169,8 +168,8 @@ public final class TrainCommand implements Callable<Integer> {
                 // The latest checkpoint is saved last: once it holds epoch e, metrics and best/ hold it too, so a
                 // run killed at any point and resumed from checkpoint/ never misses a best epoch.
                 trainer.addListener(new MetricsCsvListener(runDir.resolve("metrics.csv")))
-                        .addListener(new BestCheckpointListener(runDir.resolve("best"), s.model(), input, config))
-                        .addListener(new CheckpointListener(runDir.resolve("checkpoint"), s.model(), input, config));
+                        .addListener(CheckpointListener.best(runDir.resolve("best"), s.model(), input, config))
+                        .addListener(CheckpointListener.latest(runDir.resolve("checkpoint"), s.model(), input, config));
                 if (talk) {
                     trainer.addListener(new ProgressLine(stdout, System.console() != null));
                 }
