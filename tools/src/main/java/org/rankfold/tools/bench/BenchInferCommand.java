@@ -3,8 +3,8 @@ package org.rankfold.tools.bench;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -19,26 +19,11 @@ public final class BenchInferCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "fashionnet", description = "zoo model (default ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--batch", defaultValue = "128", description = "images per step (default ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--threads", description = "worker threads (default: available processors)")
-    Integer threads;
-
-    @Option(names = "--runs", defaultValue = "5", description = "timed runs (default ${DEFAULT-VALUE})")
-    int runs;
-
-    @Option(names = "--warmup", defaultValue = "2.0", description = "warm-up seconds (default ${DEFAULT-VALUE})")
-    double warmup;
-
-    @Option(names = "--json", description = "print one JSON object instead of text")
-    boolean json;
+    @Mixin
+    StepBenchOptions options;
 
     @Override
     public Integer call() {
-        return StepBenchCommand.run(spec.commandLine().getOut(), "infer", model, batch, threads, runs, warmup, json);
+        return options.run(spec.commandLine().getOut(), "infer");
     }
 }

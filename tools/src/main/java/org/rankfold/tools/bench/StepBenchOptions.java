@@ -1,0 +1,32 @@
+package org.rankfold.tools.bench;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine.Option;
+
+/** The options shared by {@code bench train} and {@code bench infer} (a picocli mixin). */
+public final class StepBenchOptions {
+
+    @Option(names = "--model", defaultValue = "fashionnet", description = "zoo model (default ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--batch", defaultValue = "128", description = "images per step (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--threads", description = "worker threads (default: available processors)")
+    Integer threads;
+
+    @Option(names = "--runs", defaultValue = "5", description = "timed runs (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "2.0", description = "warm-up seconds (default ${DEFAULT-VALUE})")
+    double warmup;
+
+    @Option(names = "--json", description = "print one JSON object instead of text")
+    boolean json;
+
+    /** Runs the step benchmark of {@code mode} ("train" or "infer") with these options. */
+    int run(PrintWriter out, String mode) {
+        return StepBenchCommand.run(out, mode, model, batch, threads, runs, warmup, json);
+    }
+}
