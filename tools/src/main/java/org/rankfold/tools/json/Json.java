@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rankfold.vbmf.audit.AuditJson;
 
 /**
  * The {@code --json} output of the CLI: exactly one JSON object, on one line, on stdout. Numbers that are
@@ -22,34 +23,19 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
-    /** Puts {@code value}, or null when it is not finite. */
+    /** Puts {@code value}, or null when it is not finite (the audit trail's rule, {@link AuditJson}). */
     public static ObjectNode number(ObjectNode o, String field, double value) {
-        if (Double.isFinite(value)) {
-            o.put(field, value);
-        } else {
-            o.putNull(field);
-        }
+        AuditJson.number(o, field, value);
         return o;
     }
 
+    /** A JSON array of the values; non-finite ones become null. */
     public static ArrayNode doubles(double[] values) {
-        ArrayNode a = MAPPER.createArrayNode();
-        for (double v : values) {
-            if (Double.isFinite(v)) {
-                a.add(v);
-            } else {
-                a.addNull();
-            }
-        }
-        return a;
+        return AuditJson.doubles(values);
     }
 
     public static ArrayNode ints(int... values) {
-        ArrayNode a = MAPPER.createArrayNode();
-        for (int v : values) {
-            a.add(v);
-        }
-        return a;
+        return AuditJson.ints(values);
     }
 
     /** Prints {@code node} as one line. */
