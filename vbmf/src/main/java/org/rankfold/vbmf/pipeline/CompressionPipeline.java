@@ -71,6 +71,7 @@ public final class CompressionPipeline {
     private final Normalization normalization;
     private final Augmentation augmentation;
     private ObjectNode completed;
+    private boolean resuming;
     private Module current;
     private String currentCheckpoint;
 
@@ -118,11 +119,11 @@ public final class CompressionPipeline {
              DataLoader test = new DataLoader(data.test(), LoaderOptions.evaluation(config.batchSize(), normalization))) {
             phase("baseline", () -> {
                 Module m = input.createZooModel(config.model(), config.seed());
-                TrainingState s = PhaseTraining.train(m, "baseline", config.epochs(), config.learningRate(), config, train,
-                        test, null, run, listener);
+                PhaseTraining.Outcome s = train(m, "baseline", config.epochs(), config.learningRate(), train, test, null);
                 ObjectNode r = costs(m);
                 r.put("accuracy", Evaluator.evaluate(m, test).accuracy());
-                r.put("epochs", s.epochsDone());
+                r.put("epochs", s.state().epochsDone());
+                r.put("resumed_after_epoch", s.resumedAfter());
                 return save(r, "baseline", m);
             });
             String baselineCheckpoint = completed.get("baseline").get("checkpoint").asText();
@@ -163,8 +164,8 @@ public final class CompressionPipeline {
                     r.put("ortho_plain_weights", plainWeights);
                     r.put("ortho_weights", OrthoLoss.targets(m, plainWeights).size());
                 }
-                PhaseTraining.train(m, p + "train", config.epochs(), config.learningRate(), config, train, test, ortho,
-                        run, listener);
+                PhaseTraining.Outcome s = train(m, p + "train", config.epochs(), config.learningRate(), train, test, ortho);
+                r.put("resumed_after_epoch", s.resumedAfter());
                 r.setAll(costs(m));
                 r.put("accuracy", Evaluator.evaluate(m, test).accuracy());
                 return save(r, p + "train", m);
@@ -235,11 +236,12 @@ public final class CompressionPipeline {
             // optionally keep the orthogonal penalty on the new factors (A = U1^T, B = U0 start orthonormal)
             ExtraLoss ortho = v.orthogonal() && config.orthoFinetune() ? new OrthoLoss(
                     OrthogonalRegularizer.parse(config.ortho()), config.orthoLambda(), config.orthoDecay(), false) : null;
-            TrainingState s = PhaseTraining.train(m, p + "finetune", config.finetuneEpochs(), config.finetuneLr(), config,
-                    train, test, ortho, run, listener);
+            PhaseTraining.Outcome s = train(m, p + "finetune", config.finetuneEpochs(), config.finetuneLr(), train, test,
+                    ortho);
             ObjectNode r = MAPPER.createObjectNode();
             r.put("ortho_on_factors", ortho != null);
-            r.put("epochs", s.epochsDone());
+            r.put("epochs", s.state().epochsDone());
+            r.put("resumed_after_epoch", s.resumedAfter());
             return save(r, p + "finetune", m);
         });
         phase(p + "eval", () -> {
@@ -248,6 +250,11 @@ public final class CompressionPipeline {
             r.put("accuracy", Evaluator.evaluate(m, test).accuracy());
             return r;
         });
+    }
+
+    private PhaseTraining.Outcome train(Module m, String phase, int epochs, double lr, DataLoader train, DataLoader test,
+                                        ExtraLoss extra) throws IOException {
+        return PhaseTraining.train(m, phase, epochs, lr, config, input, train, test, extra, run, listener, resuming);
     }
 
     private DecomposerOptions decomposerOptions(Variant v, double weakening) {
@@ -345,10 +352,12 @@ public final class CompressionPipeline {
         ObjectNode progress = MAPPER.createObjectNode();
         progress.set("completed", completed);
         run.writeJson(run.progress(), progress);
+        PhaseTraining.discard(run, name);
         listener.phaseFinished(name, r);
     }
 
     private void prepare(boolean resume) throws IOException {
+        resuming = resume;
         ObjectNode cfg = config.toJson();
         ObjectNode d = cfg.putObject("data");
         d.put("dataset", data.origin());

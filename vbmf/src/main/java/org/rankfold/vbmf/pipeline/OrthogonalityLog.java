@@ -5,12 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.rankfold.datasets.io.AtomicFiles;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
 import org.rankfold.engine.tensor.Tensor;
@@ -33,20 +30,9 @@ final class OrthogonalityLog {
         return run.root().resolve("orthogonality.csv");
     }
 
-    /** Drops the rows of {@code phase} (a phase run again starts clean). */
-    static void clear(RunDirectory run, String phase) throws IOException {
-        List<String> keep = new ArrayList<>();
-        keep.add(HEADER);
-        Path f = file(run);
-        if (Files.exists(f)) {
-            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                if (!line.equals(HEADER) && !line.startsWith(phase + ",")) {
-                    keep.add(line);
-                }
-            }
-        }
-        byte[] bytes = (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(f, out -> out.write(bytes));
+    /** Drops the rows of {@code phase} after epoch {@code epochs} (a resumed phase keeps the epochs it has). */
+    static void keep(RunDirectory run, String phase, int epochs) throws IOException {
+        RunDirectory.keepRows(file(run), HEADER, phase, epochs);
     }
 
     /** Appends one row per target weight of {@code model} for {@code epoch} of {@code phase}. */

@@ -1,8 +1,17 @@
 package org.rankfold.vbmf.pipeline;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.loader.DataLoader;
+import org.rankfold.engine.checkpoint.Checkpoint;
+import org.rankfold.engine.checkpoint.CheckpointListener;
+import org.rankfold.engine.checkpoint.CheckpointReader;
+import org.rankfold.engine.checkpoint.InputShape;
+import org.rankfold.engine.checkpoint.OptimizerState;
+import org.rankfold.engine.checkpoint.Weights;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.optim.LrSchedule;
 import org.rankfold.engine.optim.Sgd;
@@ -12,27 +21,49 @@ import org.rankfold.engine.train.ExtraLoss;
 import org.rankfold.engine.train.Trainer;
 import org.rankfold.engine.train.TrainingListener;
 import org.rankfold.engine.train.TrainingState;
+import org.rankfold.kernels.Backends;
 
 /**
  * One training phase of the pipeline: SGD with momentum and weight decay (PyTorch semantics), a cosine
  * schedule from {@code lr} to 0 over the phase's epochs (Loshchilov and Hutter 2017), the engine's
  * {@link Trainer} with its NaN/Inf guard, an optional extra loss (orthogonal regularization), every epoch
  * appended to the run's {@code metrics.csv} and {@code orthogonality.csv} under the phase's name.
+ *
+ * <p>Epoch-level resume: after every epoch the model, the SGD momentum buffers and the training state are
+ * saved to {@link RunDirectory#inProgress} (the engine's {@link CheckpointListener#latest}, the same files
+ * {@code train --resume} continues from), after the metrics rows, so the checkpoint never holds an epoch the
+ * logs lack. With {@code resume}, a phase that finds such a checkpoint loads its weights and optimizer state,
+ * drops log rows of later epochs and continues with the next epoch: the data order and learning rate are
+ * functions of the epoch index, so the phase ends bit-identical to an uninterrupted one at the same seed and
+ * thread count. The pipeline deletes the checkpoint once the phase's result is recorded.
  */
 final class PhaseTraining {
     private PhaseTraining() {
     }
 
-    static TrainingState train(Module model, String phase, int epochs, double lr, CompressionConfig config,
-                               DataLoader train, DataLoader test, ExtraLoss extra, RunDirectory run,
-                               PipelineListener listener) throws IOException {
-        run.clearMetrics(phase);
-        OrthogonalityLog.clear(run, phase);
-        if (epochs == 0) {
-            return TrainingState.initial();
-        }
+    /**
+     * Trains {@code model} (modified) for the phase.
+     *
+     * @param resume continue from the phase's in-progress checkpoint when there is one; without it, such a
+     *               checkpoint (of an abandoned run) is overwritten
+     * @return the training state at the end, and the epoch the phase resumed after (0: started afresh)
+     */
+    static Outcome train(Module model, String phase, int epochs, double lr, CompressionConfig config, InputShape input,
+                         DataLoader train, DataLoader test, ExtraLoss extra, RunDirectory run,
+                         PipelineListener listener, boolean resume) throws IOException {
+        Path partial = run.inProgress(phase);
         Sgd sgd = Sgd.momentum(model.parameters(), lr, config.momentum(), config.weightDecay());
+        TrainingState start = TrainingState.initial();
+        if (resume && epochs > 0 && CheckpointReader.isCheckpoint(partial)) {
+            start = restore(model, sgd, phase, epochs, partial);
+        }
+        run.keepMetrics(phase, start.epochsDone());
+        OrthogonalityLog.keep(run, phase, start.epochsDone());
+        if (epochs == 0) {
+            return new Outcome(start, 0);
+        }
         Trainer trainer = new Trainer(model, sgd, LrSchedule.cosine(lr, epochs, 0), train, test, epochs, true, extra);
+        trainer.restore(start);
         trainer.addListener(new TrainingListener() {
             @Override
             public void onBatch(BatchProgress progress) {
@@ -43,10 +74,53 @@ final class PhaseTraining {
             public void onEpochEnd(Trainer t, EpochResult result, TrainingState state) throws IOException {
                 run.appendMetrics(phase, result);
                 OrthogonalityLog.append(run, phase, result.epoch(), model);
+            }
+        });
+        // saved after the logs (see the class comment), before the display hears of the epoch
+        ObjectNode ckConfig = config.toJson();
+        ckConfig.put("phase", phase);
+        ckConfig.put("threads", Backends.current().threads());
+        trainer.addListener(CheckpointListener.latest(partial, config.model(), input, ckConfig));
+        trainer.addListener(new TrainingListener() {
+            @Override
+            public void onEpochEnd(Trainer t, EpochResult result, TrainingState state) {
                 listener.epochFinished(phase, result);
             }
         });
         trainer.fit();
-        return trainer.state();
+        return new Outcome(trainer.state(), start.epochsDone());
+    }
+
+    /** Loads weights, momentum buffers and state of the in-progress checkpoint into {@code model} and {@code sgd}. */
+    private static TrainingState restore(Module model, Sgd sgd, String phase, int epochs, Path partial) throws IOException {
+        Checkpoint ck = CheckpointReader.load(partial);
+        String saved = ck.config() == null ? "" : ck.config().path("phase").asText();
+        if (!saved.equals(phase)) {
+            throw new IllegalArgumentException(partial + ": state.json names phase '" + saved + "', expected '" + phase + "'");
+        }
+        if (ck.training().epochsDone() > epochs) {
+            throw new IllegalArgumentException(partial + " holds " + ck.training().epochsDone() + " epochs, more than the phase's "
+                    + epochs);
+        }
+        Weights.load(model, Weights.stateDict(ck.model(), ck.training().step()), partial);
+        if (ck.optimizerType() != null) {
+            OptimizerState.restore(sgd, model, ck.optimizerType(), ck.optimizerTensors(), partial);
+        }
+        return ck.training();
+    }
+
+    /** Deletes the phase's in-progress checkpoint (its result is recorded in progress.json by then). */
+    static void discard(RunDirectory run, String phase) throws IOException {
+        Path partial = run.inProgress(phase);
+        if (Files.exists(partial)) {
+            RunDirectory.deleteTree(partial);
+        }
+    }
+
+    /**
+     * @param state        the training state at the end of the phase
+     * @param resumedAfter the epochs an earlier, interrupted run had completed (0: the phase started afresh)
+     */
+    record Outcome(TrainingState state, int resumedAfter) {
     }
 }

@@ -73,6 +73,26 @@ public final class RunDirectory {
         return root.resolve("checkpoints").resolve(phase.replace('/', '-'));
     }
 
+    /**
+     * {@code checkpoints/<phase>-in-progress}: the latest completed epoch of a training phase that has not
+     * finished (weights, optimizer state, training state), what {@code --resume} continues from.
+     */
+    public Path inProgress(String phase) {
+        return root.resolve("checkpoints").resolve(phase.replace('/', '-') + "-in-progress");
+    }
+
+    /** Deletes a directory tree (or a file); nothing when absent. */
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+
     /** Writes {@code node} as indented JSON, atomically. */
     public void writeJson(Path file, JsonNode node) throws IOException {
         byte[] bytes = WRITER.writeValueAsBytes(node);
@@ -102,17 +122,44 @@ public final class RunDirectory {
 
     /** Drops the rows of {@code phase} from {@code metrics.csv} (a phase that is run again starts clean). */
     public void clearMetrics(String phase) throws IOException {
+        keepMetrics(phase, 0);
+    }
+
+    /**
+     * Drops the rows of {@code phase} after epoch {@code epochs} from {@code metrics.csv} (a phase resumed
+     * after {@code epochs} epochs keeps those, 0: starts clean).
+     */
+    public void keepMetrics(String phase, int epochs) throws IOException {
+        keepRows(metrics(), METRICS_HEADER, phase, epochs);
+    }
+
+    /**
+     * Rewrites the CSV {@code file} (header, then rows that start with {@code phase,epoch,}) without the rows of
+     * {@code phase} whose epoch exceeds {@code epochs}; creates it with the header when absent.
+     */
+    static void keepRows(Path file, String header, String phase, int epochs) throws IOException {
         List<String> keep = new ArrayList<>();
-        keep.add(METRICS_HEADER);
-        if (Files.exists(metrics())) {
-            for (String line : Files.readAllLines(metrics(), StandardCharsets.UTF_8)) {
-                if (!line.equals(METRICS_HEADER) && !line.startsWith(phase + ",")) {
+        keep.add(header);
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.equals(header) && !line.isEmpty() && !(line.startsWith(phase + ",") && epochOf(line, phase) > epochs)) {
                     keep.add(line);
                 }
             }
         }
         byte[] bytes = (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(metrics(), out -> out.write(bytes));
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    /** The epoch column (second) of a row of {@code phase}; a row that cannot be read counts as after every epoch. */
+    private static int epochOf(String line, String phase) {
+        int from = phase.length() + 1;
+        int to = line.indexOf(',', from);
+        try {
+            return Integer.parseInt(to < 0 ? line.substring(from) : line.substring(from, to));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /** Appends one epoch of {@code phase} to {@code metrics.csv}. */

@@ -30,8 +30,12 @@ class CompressionPipelineTest extends SeededTest {
 
     /** 1x8x8 images of 3 classes: class k has a bright 3x3 patch at column 3k of rows 1..3, plus noise. */
     private DataSplit data() {
-        SplittableRandom rng = random();
-        return new DataSplit(images(rng, 192, "train"), images(rng, 96, "test"), "synthetic patches");
+        return data(random(), 192, 96);
+    }
+
+    /** {@code train} and {@code test} images of the 3 patch classes. */
+    static DataSplit data(SplittableRandom rng, int train, int test) {
+        return new DataSplit(images(rng, train, "train"), images(rng, test, "test"), "synthetic patches");
     }
 
     private static Dataset images(SplittableRandom rng, int n, String name) {
