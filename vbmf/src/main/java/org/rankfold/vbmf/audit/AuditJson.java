@@ -36,7 +36,34 @@ public final class AuditJson {
         number(o, "wall_seconds", a.wallSeconds());
         ArrayNode notes = o.putArray("notes");
         a.notes().forEach(notes::add);
+        if (a.timing() != null) {
+            o.set("speed", toJson(a.timing()));
+        }
         return o;
+    }
+
+    /**
+     * The speed check: {@code original_seconds}, {@code decomposed_seconds} (medians per forward call),
+     * {@code speedup} (original / decomposed), {@code margin}, {@code faster} (the decision), {@code batch},
+     * {@code threads}, {@code repetitions}.
+     */
+    public static ObjectNode toJson(LayerTiming t) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("original_seconds", t.originalSeconds());
+        o.put("decomposed_seconds", t.decomposedSeconds());
+        number(o, "speedup", t.speedup());
+        o.put("margin", t.margin());
+        o.put("faster", t.faster());
+        o.put("batch", t.batch());
+        o.put("threads", t.threads());
+        o.put("repetitions", t.repetitions());
+        return o;
+    }
+
+    /** The inverse of {@link #toJson(LayerTiming)}. */
+    public static LayerTiming timing(JsonNode o) {
+        return new LayerTiming(o.get("original_seconds").asDouble(), o.get("decomposed_seconds").asDouble(),
+                o.get("margin").asDouble(), o.get("batch").asInt(), o.get("threads").asInt(), o.get("repetitions").asInt());
     }
 
     public static ObjectNode toJson(UnfoldingAudit u) {

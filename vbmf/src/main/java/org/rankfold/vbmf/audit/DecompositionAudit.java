@@ -26,11 +26,22 @@ import org.rankfold.vbmf.tucker.Tucker2Result;
  * @param macsAfter          multiply-accumulates per image after decomposition
  * @param wallSeconds        wall time of the step
  * @param notes              skip reasons, rank clamps, warnings
+ * @param timing             the {@code --speed-aware} measurement behind the decision, or null when none was made
  */
 public record DecompositionAudit(String phase, String layer, String decomposition, int[] kernelShape,
                                  List<UnfoldingAudit> unfoldings, int[] ranks, double relativeError,
                                  double hosvdRelativeError, int iterations, long paramsBefore, long paramsAfter,
-                                 long macsBefore, long macsAfter, double wallSeconds, List<String> notes) {
+                                 long macsBefore, long macsAfter, double wallSeconds, List<String> notes,
+                                 LayerTiming timing) {
+
+    /** Without a speed measurement. */
+    public DecompositionAudit(String phase, String layer, String decomposition, int[] kernelShape,
+                              List<UnfoldingAudit> unfoldings, int[] ranks, double relativeError,
+                              double hosvdRelativeError, int iterations, long paramsBefore, long paramsAfter,
+                              long macsBefore, long macsAfter, double wallSeconds, List<String> notes) {
+        this(phase, layer, decomposition, kernelShape, unfoldings, ranks, relativeError, hosvdRelativeError, iterations,
+                paramsBefore, paramsAfter, macsBefore, macsAfter, wallSeconds, notes, null);
+    }
 
     public DecompositionAudit {
         kernelShape = kernelShape.clone();

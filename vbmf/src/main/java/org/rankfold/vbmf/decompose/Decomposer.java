@@ -78,7 +78,7 @@ public final class Decomposer {
         });
         return new DecompositionAudit(options.phase(), p.name(), p.method().label(), p.weightShape(), p.unfoldings(),
                 p.ranks(), r.relativeError(), r.hosvdRelativeError(), r.iterations(), p.paramsBefore(), p.paramsAfter(),
-                p.macsBefore(), p.macsAfter(), seconds(t0), notes);
+                p.macsBefore(), p.macsAfter(), seconds(t0), notes, p.timing());
     }
 
     /** A layer's new form and how well it fits. */

@@ -15,9 +15,16 @@ import org.rankfold.vbmf.tucker.Tucker2Options;
  * @param first     true: the first convolution of the forward pass (the input layer, C = 1 or 3) is also
  *                  decomposed; false (Kim et al. 2016): it stays dense
  * @param phase     phase name written to each audit record
+ * @param speed     with {@code --speed-aware}: a layer is decomposed only if also measured faster; null: off
  */
 public record DecomposerOptions(RankSelector selector, Tucker2Options tucker, boolean pointwise, boolean linear,
-                                boolean first, String phase) {
+                                boolean first, String phase, SpeedCheck speed) {
+
+    /** Without the speed check. */
+    public DecomposerOptions(RankSelector selector, Tucker2Options tucker, boolean pointwise, boolean linear,
+                             boolean first, String phase) {
+        this(selector, tucker, pointwise, linear, first, phase, null);
+    }
 
     public DecomposerOptions {
         if (selector == null || tucker == null || phase == null || phase.isBlank()) {
@@ -31,14 +38,19 @@ public record DecomposerOptions(RankSelector selector, Tucker2Options tucker, bo
     }
 
     public DecomposerOptions withSelector(RankSelector s) {
-        return new DecomposerOptions(s, tucker, pointwise, linear, first, phase);
+        return new DecomposerOptions(s, tucker, pointwise, linear, first, phase, speed);
     }
 
     public DecomposerOptions withPhase(String p) {
-        return new DecomposerOptions(selector, tucker, pointwise, linear, first, p);
+        return new DecomposerOptions(selector, tucker, pointwise, linear, first, p, speed);
+    }
+
+    /** With the speed check {@code s} (null: off). */
+    public DecomposerOptions withSpeed(SpeedCheck s) {
+        return new DecomposerOptions(selector, tucker, pointwise, linear, first, phase, s);
     }
 
     public DecomposerOptions withLayers(boolean includePointwise, boolean includeLinear, boolean includeFirst) {
-        return new DecomposerOptions(selector, tucker, includePointwise, includeLinear, includeFirst, phase);
+        return new DecomposerOptions(selector, tucker, includePointwise, includeLinear, includeFirst, phase, speed);
     }
 }

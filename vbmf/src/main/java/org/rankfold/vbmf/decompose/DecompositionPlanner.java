@@ -15,6 +15,7 @@ import org.rankfold.engine.nn.Linear;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.vbmf.audit.ConvCost;
+import org.rankfold.vbmf.audit.LayerTiming;
 import org.rankfold.vbmf.audit.UnfoldingAudit;
 import org.rankfold.vbmf.rank.RankChoice;
 import org.rankfold.vbmf.tensor.DenseTensor;
@@ -30,8 +31,9 @@ import org.rankfold.vbmf.tensor.Unfolding;
  * <li>a 1x1 convolution ({@link DecomposerOptions#pointwise()}) or a {@link Linear} layer
  * ({@link DecomposerOptions#linear()}) gets a two-factor SVD at the selector's rank of its weight matrix;</li>
  * <li>the first convolution of the forward pass stays dense unless {@link DecomposerOptions#first()};</li>
- * <li>a layer is decomposed only if its params and its MACs both drop; otherwise it is skipped and the
- * reason recorded. (Grouped/depthwise convolutions cannot occur: the engine's {@code Conv2d} supports
+ * <li>a layer is decomposed only if its params and its MACs both drop (and, with a {@link SpeedCheck} in the
+ * options, {@code --speed-aware}, only if its decomposed form is also measured faster); otherwise it is
+ * skipped and the reason recorded. (Grouped/depthwise convolutions cannot occur: the engine's {@code Conv2d} supports
  * groups = 1 only.)</li>
  * </ul>
  * Costs per image come from a traced forward pass ({@link CostProfiler}), so every layer is charged for
@@ -88,12 +90,13 @@ public final class DecompositionPlanner {
                 return unchanged(lc, shape, "1x1 convolution left dense; enable 'pointwise' for a two-factor SVD");
             }
             int pixels = lc.outputShape()[1] * lc.outputShape()[2];
-            return planSvd(lc, shape, conv.weight(), conv.bias() != null, pixels, options, notes);
+            return planSvd(lc, m, shape, conv.weight(), conv.bias() != null, pixels, options, notes);
         }
-        return planTucker(lc, conv, options, notes);
+        return planTucker(lc, m, conv, options, notes);
     }
 
-    private static LayerPlan planTucker(LayerCost lc, Conv2d conv, DecomposerOptions options, List<String> notes) {
+    private static LayerPlan planTucker(LayerCost lc, Module layer, Conv2d conv, DecomposerOptions options,
+                                        List<String> notes) {
         int[] shape = conv.weight().shape();
         DenseTensor w = WeightTensors.toDense(conv.weight());
         int rest = shape[2] * shape[3];
@@ -109,7 +112,7 @@ public final class DecompositionPlanner {
         int r1 = c1.rank();
         LayerPlan p = new LayerPlan(lc.name(), lc.type(), Method.TUCKER2, shape, in, unf, new int[] {r0, r1},
                 lc.parameters(), cost.tuckerParams(r0, r1), lc.macs(), cost.tuckerMacs(r0, r1), notes);
-        return checkSaving(p);
+        return checkSpeed(checkSaving(p), layer, options);
     }
 
     private static LayerPlan planLinear(LayerCost lc, Linear l, DecomposerOptions options, List<String> notes) {
@@ -117,10 +120,10 @@ public final class DecompositionPlanner {
         if (!options.linear()) {
             return unchanged(lc, shape, "linear layer left dense; enable 'linear' for a two-factor SVD");
         }
-        return planSvd(lc, shape, l.weight(), l.bias() != null, 1, options, notes);
+        return planSvd(lc, l, shape, l.weight(), l.bias() != null, 1, options, notes);
     }
 
-    private static LayerPlan planSvd(LayerCost lc, int[] shape, Tensor weight, boolean bias, int pixels,
+    private static LayerPlan planSvd(LayerCost lc, Module layer, int[] shape, Tensor weight, boolean bias, int pixels,
                                      DecomposerOptions options, List<String> notes) {
         DMatrixRMaj matrix = WeightTensors.toMatrix(weight);
         RankChoice c = options.selector().select(matrix);
@@ -132,7 +135,7 @@ public final class DecompositionPlanner {
         LayerPlan p = new LayerPlan(lc.name(), lc.type(), Method.SVD, shape, lc.inputShape(),
                 List.of(UnfoldingAudit.of(0, matrix.numRows, matrix.numCols, c)), new int[] {r}, lc.parameters(),
                 params, lc.macs(), macs, notes);
-        return checkSaving(p);
+        return checkSpeed(checkSaving(p), layer, options);
     }
 
     /** Skips a planned decomposition that does not lower both params and MACs. */
@@ -144,6 +147,25 @@ public final class DecompositionPlanner {
                 "no saving at ranks %s: params %d -> %d, MACs %d -> %d (a layer is decomposed only if both drop)",
                 java.util.Arrays.toString(p.ranks()), p.paramsBefore(), p.paramsAfter(), p.macsBefore(),
                 p.macsAfter()));
+    }
+
+    /**
+     * With {@code --speed-aware}: skips a decomposition that saves params and MACs but is not measured faster
+     * than the layer as it is ({@link SpeedCheck}); the timing is recorded either way.
+     */
+    private static LayerPlan checkSpeed(LayerPlan p, Module layer, DecomposerOptions options) {
+        if (options.speed() == null || p.method() == Method.SKIPPED) {
+            return p;
+        }
+        LayerTiming t = options.speed().measure(p.name(), layer, p.weightShape(), p.inputShape(), p.ranks());
+        LayerPlan timed = p.timed(t);
+        if (t.faster()) {
+            return timed;
+        }
+        return timed.skipped(String.format(Locale.ROOT,
+                "not measured faster at ranks %s: %.3f ms -> %.3f ms per forward of %d images (speedup %.2fx; the"
+                        + " decomposed form must be %.0f%% faster; --speed-aware)", java.util.Arrays.toString(p.ranks()),
+                1e3 * t.originalSeconds(), 1e3 * t.decomposedSeconds(), t.batch(), t.speedup(), 100 * t.margin()));
     }
 
     private static LayerPlan unchanged(LayerCost lc, int[] shape, String reason) {

@@ -3,6 +3,7 @@ package org.rankfold.vbmf.decompose;
 import java.util.List;
 
 import org.rankfold.vbmf.audit.DecompositionAudit;
+import org.rankfold.vbmf.audit.LayerTiming;
 import org.rankfold.vbmf.audit.UnfoldingAudit;
 
 /**
@@ -21,10 +22,19 @@ import org.rankfold.vbmf.audit.UnfoldingAudit;
  *                    the layer was excluded before any rank was chosen
  * @param ranks       {@code [R0, R1]}, {@code [R]}, or empty
  * @param notes       skip reason first when skipped, then remarks
+ * @param timing      the speed check ({@link SpeedCheck}) of the planned decomposition, or null when none was made
  */
 public record LayerPlan(String name, String type, Method method, int[] weightShape, int[] inputShape,
                         List<UnfoldingAudit> unfoldings, int[] ranks, long paramsBefore, long paramsAfter,
-                        long macsBefore, long macsAfter, List<String> notes) {
+                        long macsBefore, long macsAfter, List<String> notes, LayerTiming timing) {
+
+    /** Without a speed check. */
+    public LayerPlan(String name, String type, Method method, int[] weightShape, int[] inputShape,
+                     List<UnfoldingAudit> unfoldings, int[] ranks, long paramsBefore, long paramsAfter,
+                     long macsBefore, long macsAfter, List<String> notes) {
+        this(name, type, method, weightShape, inputShape, unfoldings, ranks, paramsBefore, paramsAfter, macsBefore,
+                macsAfter, notes, null);
+    }
 
     public LayerPlan {
         weightShape = weightShape.clone();
@@ -55,12 +65,18 @@ public record LayerPlan(String name, String type, Method method, int[] weightSha
         n.add(reason);
         n.addAll(notes);
         return new LayerPlan(name, type, Method.SKIPPED, weightShape, inputShape, unfoldings, ranks, paramsBefore,
-                paramsBefore, macsBefore, macsBefore, n);
+                paramsBefore, macsBefore, macsBefore, n, timing);
+    }
+
+    /** The same plan with the speed check's {@code t} recorded. */
+    LayerPlan timed(LayerTiming t) {
+        return new LayerPlan(name, type, method, weightShape, inputShape, unfoldings, ranks, paramsBefore, paramsAfter,
+                macsBefore, macsAfter, notes, t);
     }
 
     /** The audit record of a skipped layer. */
     DecompositionAudit skippedAudit(String phase, double wallSeconds) {
         return new DecompositionAudit(phase, name, Method.SKIPPED.label(), weightShape, unfoldings, ranks, Double.NaN,
-                Double.NaN, 0, paramsBefore, paramsBefore, macsBefore, macsBefore, wallSeconds, notes);
+                Double.NaN, 0, paramsBefore, paramsBefore, macsBefore, macsBefore, wallSeconds, notes, timing);
     }
 }
