@@ -59,6 +59,27 @@ class DecomposeCommandTest extends SeededTest {
     }
 
     @Test
+    void speedAwareTimesEveryCandidateAndRecordsTheDecision(@TempDir Path dir) throws IOException {
+        Path ck = checkpoint(dir);
+        JsonNode j = CliRun.run("decompose", ck.toString(), "--speed-aware", "--batch", "4", "--threads", "1", "--json").json();
+        int timed = 0;
+        for (String line : Files.readAllLines(dir.resolve("model-decomposed/audit.jsonl"), StandardCharsets.UTF_8)) {
+            JsonNode rec = new ObjectMapper().readTree(line);
+            JsonNode speed = rec.get("speed");
+            if (speed == null) {
+                continue;
+            }
+            timed++;
+            assertTrue(speed.get("original_seconds").asDouble() > 0 && speed.get("decomposed_seconds").asDouble() > 0, line);
+            assertEquals(4, speed.get("batch").asInt());
+            assertEquals(1, speed.get("threads").asInt());
+            assertEquals(speed.get("faster").asBoolean(), !rec.get("decomposition").asText().equals("skipped"), line);
+        }
+        assertEquals(5, timed, "conv2..conv4, fc1, fc2 save params and MACs at EVBMF ranks and are timed: " + j);
+        assertEquals(2, CliRun.run("decompose", ck.toString(), "--speed-aware", "--speed-margin", "1").code());
+    }
+
+    @Test
     void aTargetRatioIsMetByBisection(@TempDir Path dir) throws IOException {
         Path ck = checkpoint(dir);
         JsonNode j = CliRun.run("decompose", ck.toString(), "--target-params-ratio", "1.5", "--json").json();

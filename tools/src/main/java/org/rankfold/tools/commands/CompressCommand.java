@@ -62,7 +62,7 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/MODEL-PRESET).")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the run in --out after its last completed phase.")
+    @Option(names = "--resume", description = "Continue the run in --out: completed phases are skipped; a training phase (baseline, V/train, V/finetune) continues after its last completed epoch, bit-identical to an uninterrupted run at the same --threads.")
     boolean resume;
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Compute threads (0: the default).")
@@ -231,7 +231,8 @@ public final class CompressCommand implements Callable<Integer> {
         b.selector(ranks.selector).weakening(ranks.weakening).minRank(ranks.minRank).maxRank(ranks.maxRankOrUnlimited())
                 .targetParamsRatio(ranks.targetParamsRatio == null ? 0 : ranks.targetParamsRatio)
                 .targetMacsRatio(ranks.targetMacsRatio == null ? 0 : ranks.targetMacsRatio)
-                .pointwise(ranks.pointwise).linear(!ranks.noLinear).first(ranks.first);
+                .pointwise(ranks.pointwise).linear(!ranks.noLinear).first(ranks.first)
+                .speedAware(ranks.speedAware).speedMargin(ranks.speedMargin);
         return b.build();
     }
 }

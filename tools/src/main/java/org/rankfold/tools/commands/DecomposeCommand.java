@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
         description = "EVBMF + Tucker-2 on an existing trained model.",
         footer = {"", "Example:", "  ./rankfold decompose runs/demo/checkpoints/baseline --out runs/demo/decomposed",
             "  ./rankfold decompose model --target-params-ratio 4 --json",
-            "  ./rankfold decompose model --finetune 3 --data fashion-mnist"})
+            "  ./rankfold decompose model --finetune 3 --data fashion-mnist",
+            "  ./rankfold decompose model --speed-aware --batch 128 --threads 2"})
 public final class DecomposeCommand implements Callable<Integer> {
 
     @Spec
@@ -76,7 +77,7 @@ public final class DecomposeCommand implements Callable<Integer> {
             description = "Data for --finetune (default: full Fashion-MNIST if installed, else the bundled sample).")
     String data;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Fine-tuning batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Fine-tuning batch size, and the batch timed by --speed-aware (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--limit-train", paramLabel = "N", defaultValue = "0", description = "Fine-tune on the first N training images (0: all).")
@@ -85,7 +86,7 @@ public final class DecomposeCommand implements Callable<Integer> {
     @Option(names = "--limit-test", paramLabel = "N", defaultValue = "0", description = "Evaluate on the first N test images (0: all).")
     int limitTest;
 
-    @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Compute threads for --finetune (0: the default).")
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Compute threads for --finetune and --speed-aware timing (0: the default).")
     int threads;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the fine-tuning data order (default: ${DEFAULT-VALUE}).")
@@ -94,7 +95,7 @@ public final class DecomposeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ranks.validate();
-        if (finetune < 0 || (finetune > 0 && (!(finetuneLr > 0) || batch < 1))) {
+        if (finetune < 0 || batch < 1 || (finetune > 0 && !(finetuneLr > 0))) {
             throw new UserError("--finetune needs epochs >= 0, --finetune-lr > 0 and --batch >= 1");
         }
         Path source = checkpoint.toAbsolutePath().normalize();
@@ -105,15 +106,15 @@ public final class DecomposeCommand implements Callable<Integer> {
         }
         Checkpoint ck = CheckpointReader.load(source);
         int[] input = ck.input().chw();
-        Decomposition d = Decomposition.run(ck.model(), input, ranks, "decompose");
-        DecompositionResult r = d.result();
-
+        Decomposition d;
         FineTuning tuned = null;
-        if (finetune > 0) {
-            try (CpuSession _ = CpuSession.open("cpu", threads)) {
+        try (CpuSession _ = CpuSession.open("cpu", threads)) {
+            d = Decomposition.run(ck.model(), input, ranks, "decompose", batch);
+            if (finetune > 0) {
                 tuned = FineTuning.run(ck.model(), ck.input(), finetune, finetuneLr, batch, data, limitTrain, limitTest, seed);
             }
         }
+        DecompositionResult r = d.result();
 
         ObjectNode config = Json.object();
         config.put("decomposed_from", source.toString());

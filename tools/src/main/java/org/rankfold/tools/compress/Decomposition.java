@@ -5,6 +5,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.kernels.Backends;
 import org.rankfold.tools.json.Json;
 import org.rankfold.vbmf.decompose.DecomposerOptions;
 import org.rankfold.vbmf.decompose.Decomposer;
@@ -12,7 +13,9 @@ import org.rankfold.vbmf.decompose.DecompositionPlan;
 import org.rankfold.vbmf.decompose.DecompositionPlanner;
 import org.rankfold.vbmf.decompose.DecompositionResult;
 import org.rankfold.vbmf.decompose.EvbmfStrengthSelector;
+import org.rankfold.vbmf.decompose.ForwardTimer;
 import org.rankfold.vbmf.decompose.SelectorSpec;
+import org.rankfold.vbmf.decompose.SpeedCheck;
 import org.rankfold.vbmf.decompose.TargetRatioSearch;
 import org.rankfold.vbmf.tucker.Tucker2Options;
 
@@ -23,10 +26,15 @@ import org.rankfold.vbmf.tucker.Tucker2Options;
  */
 public record Decomposition(DecompositionResult result, String selector, double weakening, ObjectNode targetRecord) {
 
-    public static Decomposition run(Module model, int[] inputShape, RankOptions o, String phase) {
+    /**
+     * @param batch images per timed forward call of {@code --speed-aware} (timed at the current backend's threads)
+     */
+    public static Decomposition run(Module model, int[] inputShape, RankOptions o, String phase, int batch) {
         double w = o.weakening;
         ObjectNode record = null;
-        DecomposerOptions options = options(o, w, phase);
+        SpeedCheck speed = o.speedAware ? new SpeedCheck(ForwardTimer.defaults(), batch, Backends.current().threads(),
+                o.speedMargin) : null;
+        DecomposerOptions options = options(o, w, phase, speed);
         DecompositionPlan plan;
         Double target = o.targetParamsRatio != null ? o.targetParamsRatio : o.targetMacsRatio;
         if (target != null) {
@@ -37,7 +45,7 @@ public record Decomposition(DecompositionResult result, String selector, double 
                     EvbmfStrengthSelector.MAX_STRENGTH);
             w = t.weakening();
             plan = t.plan();
-            options = options(o, w, phase);
+            options = options(o, w, phase, speed);
             record = Json.object();
             record.put("phase", phase);
             record.put("step", "target_search");
@@ -55,10 +63,10 @@ public record Decomposition(DecompositionResult result, String selector, double 
         return new Decomposition(r, options.selector().describe(), w, record);
     }
 
-    private static DecomposerOptions options(RankOptions o, double w, String phase) {
+    private static DecomposerOptions options(RankOptions o, double w, String phase, SpeedCheck speed) {
         // a target search may go beyond plain EVBMF (strength > 1, EvbmfStrengthSelector)
         return new DecomposerOptions(SelectorSpec.isEvbmf(o.selector) ? EvbmfStrengthSelector.at(w, o.minRank,
                 o.maxRankOrUnlimited()) : SelectorSpec.parse(o.selector, w, o.minRank, o.maxRankOrUnlimited()),
-                Tucker2Options.tensorly(), o.pointwise, !o.noLinear, o.first, phase);
+                Tucker2Options.tensorly(), o.pointwise, !o.noLinear, o.first, phase, speed);
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The rank-selection and layer options shared by {@code decompose} and {@code compress} (a picocli
- * mixin): selector, weakening, min/max rank, target ratios, which layers.
+ * mixin): selector, weakening, min/max rank, target ratios, which layers, the speed check.
  */
 public final class RankOptions {
 
@@ -42,6 +42,14 @@ public final class RankOptions {
     @Option(names = "--no-linear", description = "Leave linear layers dense (default: two-factor SVD at the EVBMF rank).")
     public boolean noLinear;
 
+    @Option(names = "--speed-aware",
+            description = "Decompose a layer only if it is also measured faster: forward of the layer vs its 1x1-kxk-1x1 (or two-factor) form on its real input at --batch and the thread count, median of 7 calls after warm-up; both times and the decision go to the audit.")
+    public boolean speedAware;
+
+    @Option(names = "--speed-margin", paramLabel = "F", defaultValue = "0.05",
+            description = "With --speed-aware: the decomposed form must be this fraction faster (default: ${DEFAULT-VALUE}, 5%%).")
+    public double speedMargin;
+
     public int maxRankOrUnlimited() {
         return maxRank == null ? Integer.MAX_VALUE : maxRank;
     }
@@ -63,6 +71,9 @@ public final class RankOptions {
         }
         if (t != null && !SelectorSpec.isEvbmf(selector)) {
             throw new UserError("target ratios search the EVBMF weakening factor; use --selector evbmf");
+        }
+        if (!(speedMargin >= 0 && speedMargin < 1)) {
+            throw new UserError("--speed-margin must be in [0, 1), got " + speedMargin);
         }
         try {
             SelectorSpec.parse(selector, weakening, minRank, maxRankOrUnlimited());

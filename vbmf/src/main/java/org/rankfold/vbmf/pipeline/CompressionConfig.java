@@ -38,6 +38,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param variants          the variants to run, in order
  * @param limitTrain        use only the first N training images (0: all)
  * @param limitTest         use only the first N test images (0: all)
+ * @param speedAware        a layer is decomposed only if also measured faster ({@code --speed-aware}, DESIGN.md 2.5)
+ * @param speedMargin       the fraction the decomposed layer must be faster by, in [0, 1)
  */
 public record CompressionConfig(String model, long seed, int batchSize, int epochs, double learningRate, double momentum,
                                 double weightDecay, OverparamMode overparam, double expand, String ortho,
@@ -46,7 +48,10 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
                                 double weakening, int minRank, int maxRank, double targetParamsRatio,
                                 double targetMacsRatio, boolean pointwise, boolean linear, boolean first,
                                 int finetuneEpochs, double finetuneLr, List<Variant> variants, int limitTrain,
-                                int limitTest) {
+                                int limitTest, boolean speedAware, double speedMargin) {
+
+    /** The decomposed layer must be 5% faster than the original with {@code --speed-aware}. */
+    public static final double DEFAULT_SPEED_MARGIN = 0.05;
 
     public CompressionConfig {
         variants = List.copyOf(variants);
@@ -79,6 +84,9 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
                 throw new IllegalArgumentException("a target ratio must be > 1 (original / compressed), got " + t);
             }
         }
+        if (!(speedMargin >= 0 && speedMargin < 1)) {
+            throw new IllegalArgumentException("--speed-margin must be in [0, 1), got " + speedMargin);
+        }
         if (variants.isEmpty() || variants.stream().distinct().count() != variants.size()) {
             throw new IllegalArgumentException("variants must be a non-empty list without repeats, got " + variants);
         }
@@ -101,7 +109,7 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
     public static CompressionConfig quick(String model, long seed) {
         return new CompressionConfig(model, seed, 64, 2, 0.05, 0.9, 5e-4, OverparamMode.FACTORIZED, 2, "so", 1e-2, 1.0,
                 false, false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, 1, 0.01,
-                List.of(Variant.PLAIN, Variant.FULL), 2000, 500);
+                List.of(Variant.PLAIN, Variant.FULL), 2000, 500, false, DEFAULT_SPEED_MARGIN);
     }
 
     /**
@@ -112,7 +120,7 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
     public static CompressionConfig full(String model, long seed) {
         return new CompressionConfig(model, seed, 128, 15, 0.05, 0.9, 5e-4, OverparamMode.FACTORIZED, 2, "so", 1e-2, 1.0,
                 false, false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, 5, 0.01,
-                List.of(Variant.PLAIN, Variant.ORTHO, Variant.OVERPARAM, Variant.FULL), 0, 0);
+                List.of(Variant.PLAIN, Variant.ORTHO, Variant.OVERPARAM, Variant.FULL), 0, 0, false, DEFAULT_SPEED_MARGIN);
     }
 
     /** The JSON of {@code config.json}. */
@@ -147,6 +155,11 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
         variants.forEach(x -> v.add(x.label()));
         o.put("limit_train", limitTrain);
         o.put("limit_test", limitTest);
+        if (speedAware) {
+            // written only when on, so config.json of runs from before the option still matches on --resume
+            o.put("speed_aware", true);
+            o.put("speed_margin", speedMargin);
+        }
         return o;
     }
 }

@@ -28,6 +28,7 @@ import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.ExtraLoss;
 import org.rankfold.engine.train.TrainingState;
 import org.rankfold.engine.zoo.ModelZoo;
+import org.rankfold.kernels.Backends;
 import org.rankfold.vbmf.audit.AuditJson;
 import org.rankfold.vbmf.audit.DecompositionAudit;
 import org.rankfold.vbmf.decompose.DecomposerOptions;
@@ -36,7 +37,9 @@ import org.rankfold.vbmf.decompose.DecompositionPlan;
 import org.rankfold.vbmf.decompose.DecompositionPlanner;
 import org.rankfold.vbmf.decompose.DecompositionResult;
 import org.rankfold.vbmf.decompose.EvbmfStrengthSelector;
+import org.rankfold.vbmf.decompose.ForwardTimer;
 import org.rankfold.vbmf.decompose.SelectorSpec;
+import org.rankfold.vbmf.decompose.SpeedCheck;
 import org.rankfold.vbmf.decompose.TargetRatioSearch;
 import org.rankfold.vbmf.tucker.Tucker2Options;
 
@@ -72,6 +75,8 @@ public final class CompressionPipeline {
     private final Augmentation augmentation;
     private ObjectNode completed;
     private boolean resuming;
+    /** With --speed-aware: the timings of the run (shared by the variants, restored from progress.json on resume). */
+    private SpeedCheck speed;
     private Module current;
     private String currentCheckpoint;
 
@@ -114,6 +119,8 @@ public final class CompressionPipeline {
     /** Runs (or, with {@code resume}, continues) every phase; returns the summary also written to summary.json. */
     public ObjectNode run(boolean resume) throws IOException {
         prepare(resume);
+        speed = config.speedAware() ? rememberedTimings(new SpeedCheck(ForwardTimer.defaults(), config.batchSize(),
+                Backends.current().threads(), config.speedMargin())) : null;
         try (DataLoader train = new DataLoader(data.train(),
                 LoaderOptions.training(config.batchSize(), config.seed(), normalization).withAugmentation(augmentation));
              DataLoader test = new DataLoader(data.test(), LoaderOptions.evaluation(config.batchSize(), normalization))) {
@@ -199,6 +206,10 @@ public final class CompressionPipeline {
                 plan = DecompositionPlanner.plan(m, input.chw(), decomposerOptions(v, w));
             }
             r.put("weakening", w);
+            if (speed != null) {
+                ObjectNode timings = r.putObject("speed_timings");
+                speed.known().forEach((k, t) -> timings.set(k, AuditJson.toJson(t)));
+            }
             r.put("planned_params_ratio", plan.paramsRatio());
             r.put("planned_macs_ratio", plan.macsRatio());
             ArrayNode layers = r.putArray("ranks");
@@ -207,6 +218,9 @@ public final class CompressionPipeline {
                 o.put("name", l.name());
                 o.put("method", l.method().label());
                 o.set("ranks", AuditJson.ints(l.ranks()));
+                if (l.timing() != null) {
+                    o.set("speed", AuditJson.toJson(l.timing()));
+                }
             });
             return r;
         });
@@ -262,7 +276,21 @@ public final class CompressionPipeline {
         return new DecomposerOptions(SelectorSpec.isEvbmf(config.selector())
                 ? EvbmfStrengthSelector.at(weakening, config.minRank(), config.maxRank())
                 : SelectorSpec.parse(config.selector(), weakening, config.minRank(), config.maxRank()),
-                Tucker2Options.tensorly(), config.pointwise(), config.linear(), config.first(), v.label() + "/tucker");
+                Tucker2Options.tensorly(), config.pointwise(), config.linear(), config.first(), v.label() + "/tucker", speed);
+    }
+
+    /**
+     * {@code s} with the timings the completed rank phases decided on (a resumed tucker phase must apply the same
+     * decisions; timing again could flip one).
+     */
+    private SpeedCheck rememberedTimings(SpeedCheck s) {
+        for (Map.Entry<String, JsonNode> e : completed.properties()) {
+            JsonNode t = e.getValue().get("speed_timings");
+            if (e.getKey().endsWith("/ranks") && t != null) {
+                t.properties().forEach(k -> s.remember(k.getKey(), AuditJson.timing(k.getValue())));
+            }
+        }
+        return s;
     }
 
     private ObjectNode targetRecord(Variant v, TargetRatioSearch.Result t) {

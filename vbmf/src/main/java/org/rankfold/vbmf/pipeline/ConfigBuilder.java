@@ -35,6 +35,8 @@ public final class ConfigBuilder {
     private List<Variant> variants;
     private int limitTrain;
     private int limitTest;
+    private boolean speedAware;
+    private double speedMargin;
 
     public ConfigBuilder(CompressionConfig c) {
         model = c.model();
@@ -65,12 +67,15 @@ public final class ConfigBuilder {
         variants = c.variants();
         limitTrain = c.limitTrain();
         limitTest = c.limitTest();
+        speedAware = c.speedAware();
+        speedMargin = c.speedMargin();
     }
 
     public CompressionConfig build() {
         return new CompressionConfig(model, seed, batchSize, epochs, learningRate, momentum, weightDecay, overparam, expand,
                 ortho, orthoLambda, orthoDecay, orthoPlain, orthoFinetune, selector, weakening, minRank, maxRank, targetParamsRatio,
-                targetMacsRatio, pointwise, linear, first, finetuneEpochs, finetuneLr, variants, limitTrain, limitTest);
+                targetMacsRatio, pointwise, linear, first, finetuneEpochs, finetuneLr, variants, limitTrain, limitTest,
+                speedAware, speedMargin);
     }
 
     public ConfigBuilder model(String v) { model = v; return this; }
@@ -101,4 +106,6 @@ public final class ConfigBuilder {
     public ConfigBuilder variants(List<Variant> v) { variants = v; return this; }
     public ConfigBuilder limitTrain(int v) { limitTrain = v; return this; }
     public ConfigBuilder limitTest(int v) { limitTest = v; return this; }
+    public ConfigBuilder speedAware(boolean v) { speedAware = v; return this; }
+    public ConfigBuilder speedMargin(double v) { speedMargin = v; return this; }
 }

@@ -13,7 +13,8 @@ import org.rankfold.vbmf.audit.UnfoldingAudit;
  * The per-layer rows of {@code summary.json} and of the printed tables: name, decomposition, weight shape,
  * {@code r0}, {@code r1} (null for an SVD), the EVBMF noise variance of each side ({@code sigma2_mode0},
  * {@code sigma2_mode1}; null when not EVBMF), relative reconstruction error, params and MACs before/after,
- * and for a skipped layer its reason. The full evidence (singular values) is in {@code audit.jsonl}.
+ * with {@code --speed-aware} the measured {@code speedup} (original / decomposed forward time), and for a
+ * skipped layer its reason. The full evidence (singular values) is in {@code audit.jsonl}.
  */
 public final class LayerSummary {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -53,6 +54,9 @@ public final class LayerSummary {
         o.put("params_after", a.paramsAfter());
         o.put("macs_before", a.macsBefore());
         o.put("macs_after", a.macsAfter());
+        if (a.timing() != null) {
+            AuditJson.number(o, "speedup", a.timing().speedup());
+        }
         if (a.decomposition().equals("skipped") && !a.notes().isEmpty()) {
             o.put("reason", a.notes().get(0));
         }
