@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
             "  quick  first 2000 train / 500 test images, 2 epochs per model, 1 fine-tuning epoch, variants plain and full",
             "  full   all images, 15 epochs per model, 5 fine-tuning epochs, variants plain, ortho, overparam and full",
             "", "Example:", "  ./rankfold compress --preset quick --out runs/demo",
-            "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 3 --out runs/fm3x"})
+            "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 3 --out runs/fm3x",
+            "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 8 --reuse-training runs/fm3x --out runs/fm8x"})
 public final class CompressCommand implements Callable<Integer> {
 
     @Spec
@@ -64,6 +65,10 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "Continue the run in --out: completed phases are skipped; a training phase (baseline, V/train, V/finetune) continues after its last completed epoch, bit-identical to an uninterrupted run at the same --threads.")
     boolean resume;
+
+    @Option(names = "--reuse-training", paramLabel = "RUN",
+            description = "Start from the completed training phases (baseline, V/train) of the compress run in RUN instead of training again: its checkpoints, results and metrics rows are copied; the settings that define training (model, seed, data and limits, batch, epochs, lr, momentum, weight decay, overparam, expand, ortho settings, pointwise, first) must be equal. Then fold, ranks, Tucker-2 and fine-tuning run with this run's --target-*/rank options: one set of trained models, several targets.")
+    Path reuseTraining;
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Compute threads (0: the default).")
     int threads;
@@ -146,7 +151,7 @@ public final class CompressCommand implements Callable<Integer> {
         ObjectNode summary;
         try (CpuSession _ = CpuSession.open("cpu", threads)) {
             summary = new CompressionPipeline(config, runData.split(), runData.normalization(), runData.augmentation(), run,
-                    listener).run(resume);
+                    listener).reuseTraining(reuseTraining).run(resume);
         }
         // The report is part of the run's output (issue 9): rebuilt any time with `rankfold report RUN`.
         Path report = ReportBuilder.write(run.root(), List.of());

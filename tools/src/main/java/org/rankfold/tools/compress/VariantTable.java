@@ -29,6 +29,34 @@ public final class VariantTable {
                     pct(v.get("accuracy_before_finetune")), pct(v.get("accuracy")));
         }
         out.println("(acc before/after = test accuracy before/after fine-tuning; MACs per image, FLOPs = 2 x MACs)");
+        printMatched(out, summary);
+    }
+
+    /**
+     * One line per variant: its accuracy at the common target ratio (summary.json's {@code matched}), or a hint
+     * that the variants' ratios differ when no target was given.
+     */
+    static void printMatched(PrintWriter out, JsonNode summary) {
+        JsonNode m = summary.get("matched");
+        if (m == null) {
+            if (summary.get("ablation").size() > 1) {
+                out.println("(each variant at its own EVBMF ratio; --target-params-ratio X compares them at equal size)");
+            }
+            return;
+        }
+        out.println();
+        out.printf(Locale.ROOT, "accuracy at matched %s ratio %.2fx (%s; spread of the ratios %.1f%%, tolerance %.0f%%):%n",
+                m.get("measure").asText(), m.get("target").asDouble(),
+                m.get("matched").asBoolean() ? "matched" : m.get("all_met").asBoolean() ? "NOT matched: a ratio overshoots"
+                        : "NOT matched: a target was not met", 100 * m.get("spread").asDouble(),
+                100 * m.get("tolerance").asDouble());
+        for (Map.Entry<String, JsonNode> e : m.get("variants").properties()) {
+            JsonNode v = e.getValue();
+            out.printf(Locale.ROOT, "  %-10s %6.2fx  %7s  %+6.2f points vs baseline%s%n", e.getKey(), v.get("ratio").asDouble(),
+                    pct(v.get("accuracy")), 100 * v.get("delta_vs_baseline").asDouble(), v.has("delta_vs_plain")
+                            && !e.getKey().equals("plain") ? String.format(Locale.ROOT, ", %+6.2f vs plain",
+                            100 * v.get("delta_vs_plain").asDouble()) : "");
+        }
     }
 
     private static String pct(JsonNode n) {

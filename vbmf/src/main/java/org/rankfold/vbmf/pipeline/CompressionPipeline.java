@@ -2,6 +2,7 @@ package org.rankfold.vbmf.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -77,6 +78,7 @@ public final class CompressionPipeline {
     private boolean resuming;
     /** With --speed-aware: the timings of the run (shared by the variants, restored from progress.json on resume). */
     private SpeedCheck speed;
+    private Path reuseFrom;
     private Module current;
     private String currentCheckpoint;
 
@@ -114,6 +116,16 @@ public final class CompressionPipeline {
             throw new IllegalArgumentException("unknown model '" + config.model() + "'; known: "
                     + String.join(", ", ModelZoo.names()));
         }
+    }
+
+    /**
+     * Starts this run from the completed training phases of the run in {@code source} ({@link TrainingReuse}:
+     * the settings that define training must be equal); recorded in config.json as {@code reuse_training}.
+     * Has an effect only when this run has no completed phase yet.
+     */
+    public CompressionPipeline reuseTraining(Path source) {
+        this.reuseFrom = source == null ? null : source.toAbsolutePath().normalize();
+        return this;
     }
 
     /** Runs (or, with {@code resume}, continues) every phase; returns the summary also written to summary.json. */
@@ -391,6 +403,9 @@ public final class CompressionPipeline {
         d.put("dataset", data.origin());
         d.put("train_images", data.train().size());
         d.put("test_images", data.test().size());
+        if (reuseFrom != null) {
+            cfg.put("reuse_training", reuseFrom.toString());
+        }
         completed = MAPPER.createObjectNode();
         if (resume && Files.exists(run.config())) {
             JsonNode old = RunDirectory.readJson(run.config());
@@ -410,5 +425,11 @@ public final class CompressionPipeline {
                     + "choose another --out");
         }
         run.writeJson(run.config(), cfg);
+        if (reuseFrom != null && completed.isEmpty()) {
+            run.appendAudit(TrainingReuse.copy(reuseFrom, cfg, config.variants(), run, completed));
+            ObjectNode progress = MAPPER.createObjectNode();
+            progress.set("completed", completed);
+            run.writeJson(run.progress(), progress);
+        }
     }
 }

@@ -14,6 +14,9 @@ import org.rankfold.kernels.Backends;
  * variant run when it was not), {@code params_ratio}, {@code macs_ratio} (original / compressed),
  * {@code layers[]} of the compressed variant ({@link LayerSummary}),
  * {@code ablation.<variant>.{accuracy,accuracy_before_finetune,trained_accuracy,params,macs,params_ratio,macs_ratio,weakening}},
+ * with a target ratio {@code matched.{measure,target,tolerance,all_met,matched,spread,variants.<v>.{ratio,accuracy,
+ * delta_vs_baseline,delta_vs_plain}}} (the ablation at matched compression),
+ * {@code training_reused_from} when the trained phases came from another run ({@code --reuse-training}),
  * {@code data.{dataset,train_images,test_images}}, {@code seed}, {@code machine.{cores,java,backend,threads}}
  * (the machine that wrote the summary), the method's settings and
  * {@code wall_seconds} per phase.
@@ -42,8 +45,11 @@ final class SummaryBuilder {
         s.put("ortho", config.ortho());
         s.put("ortho_lambda", config.orthoLambda());
         s.put("selector", config.selector());
+        if (base(completed).has("reused_from")) {
+            s.put("training_reused_from", base(completed).get("reused_from").asText());
+        }
 
-        JsonNode base = completed.get("baseline");
+        JsonNode base = base(completed);
         ObjectNode b = s.putObject("baseline");
         b.put("accuracy", base.get("accuracy").asDouble());
         b.put("params", base.get("params").asLong());
@@ -68,6 +74,9 @@ final class SummaryBuilder {
             if (completed.get(p + "ranks").has("target_met")) {
                 a.put("target_met", completed.get(p + "ranks").get("target_met").asBoolean());
             }
+            if (completed.has(p + "train") && completed.get(p + "train").has("reused_from")) {
+                a.put("training_reused_from", completed.get(p + "train").get("reused_from").asText());
+            }
         }
         ObjectNode c = s.putObject("compressed");
         JsonNode cv = ablation.get(compressed.label());
@@ -80,10 +89,62 @@ final class SummaryBuilder {
         s.put("macs_ratio", cv.get("macs_ratio").asDouble());
         s.set("layers", completed.get(compressed.label() + "/tucker").get("layers"));
 
+        if (config.targetParamsRatio() > 0 || config.targetMacsRatio() > 0) {
+            s.set("matched", matched(config, base, ablation));
+        }
+
         ObjectNode wall = s.putObject("wall_seconds");
         for (Map.Entry<String, JsonNode> e : completed.properties()) {
             wall.put(e.getKey(), e.getValue().get("wall_seconds").asDouble());
         }
         return s;
     }
+
+    private static JsonNode base(ObjectNode completed) {
+        return completed.get("baseline");
+    }
+
+    /**
+     * The ablation at matched compression (with a target ratio): every variant's ratio on the target's measure,
+     * its accuracy and the difference to the baseline and to the plain variant; {@code matched} is true when
+     * every variant met the target and none overshot it by more than {@link #MATCH_TOLERANCE} (ranks are
+     * integers, so the bisection lands on the first plan at or above the target, not on it).
+     */
+    private static ObjectNode matched(CompressionConfig config, JsonNode base, ObjectNode ablation) {
+        boolean params = config.targetParamsRatio() > 0;
+        double target = params ? config.targetParamsRatio() : config.targetMacsRatio();
+        String field = params ? "params_ratio" : "macs_ratio";
+        ObjectNode m = MAPPER.createObjectNode();
+        m.put("measure", params ? "params" : "macs");
+        m.put("target", target);
+        m.put("tolerance", MATCH_TOLERANCE);
+        boolean met = true;
+        boolean within = true;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        JsonNode plain = ablation.get(Variant.PLAIN.label());
+        ObjectNode vs = m.putObject("variants");
+        for (Map.Entry<String, JsonNode> e : ablation.properties()) {
+            JsonNode a = e.getValue();
+            double r = a.get(field).asDouble();
+            met &= a.path("target_met").asBoolean(false);
+            within &= r >= target * (1 - 1e-12) && r <= target * (1 + MATCH_TOLERANCE);
+            lo = Math.min(lo, r);
+            hi = Math.max(hi, r);
+            ObjectNode v = vs.putObject(e.getKey());
+            v.put("ratio", r);
+            v.put("accuracy", a.get("accuracy").asDouble());
+            v.put("delta_vs_baseline", a.get("accuracy").asDouble() - base.get("accuracy").asDouble());
+            if (plain != null) {
+                v.put("delta_vs_plain", a.get("accuracy").asDouble() - plain.get("accuracy").asDouble());
+            }
+        }
+        m.put("all_met", met);
+        m.put("matched", met && within);
+        m.put("spread", hi / lo - 1);
+        return m;
+    }
+
+    /** How far above the target a variant's ratio may land and still count as matched (5%). */
+    static final double MATCH_TOLERANCE = 0.05;
 }
