@@ -39,6 +39,7 @@ import org.rankfold.vbmf.decompose.DecompositionPlanner;
 import org.rankfold.vbmf.decompose.DecompositionResult;
 import org.rankfold.vbmf.decompose.EvbmfStrengthSelector;
 import org.rankfold.vbmf.decompose.ForwardTimer;
+import org.rankfold.vbmf.decompose.LayerTimer;
 import org.rankfold.vbmf.decompose.SelectorSpec;
 import org.rankfold.vbmf.decompose.SpeedCheck;
 import org.rankfold.vbmf.decompose.TargetRatioSearch;
@@ -79,6 +80,7 @@ public final class CompressionPipeline {
     /** With --speed-aware: the timings of the run (shared by the variants, restored from progress.json on resume). */
     private SpeedCheck speed;
     private Path reuseFrom;
+    private LayerTimer timer = ForwardTimer.defaults();
     private Module current;
     private String currentCheckpoint;
 
@@ -128,10 +130,16 @@ public final class CompressionPipeline {
         return this;
     }
 
+    /** The timer of {@code --speed-aware} (default: {@link ForwardTimer#defaults()}); tests inject a deterministic one. */
+    CompressionPipeline timer(LayerTimer t) {
+        this.timer = t;
+        return this;
+    }
+
     /** Runs (or, with {@code resume}, continues) every phase; returns the summary also written to summary.json. */
     public ObjectNode run(boolean resume) throws IOException {
         prepare(resume);
-        speed = config.speedAware() ? rememberedTimings(new SpeedCheck(ForwardTimer.defaults(), config.batchSize(),
+        speed = config.speedAware() ? rememberedTimings(new SpeedCheck(timer, config.batchSize(),
                 Backends.current().threads(), config.speedMargin())) : null;
         try (DataLoader train = new DataLoader(data.train(),
                 LoaderOptions.training(config.batchSize(), config.seed(), normalization).withAugmentation(augmentation));
