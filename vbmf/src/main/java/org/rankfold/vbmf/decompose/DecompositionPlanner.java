@@ -163,7 +163,7 @@ public final class DecompositionPlanner {
             return timed;
         }
         return timed.skipped(String.format(Locale.ROOT,
-                "not measured faster at ranks %s: %.3f ms -> %.3f ms per forward of %d images (speedup %.2fx; the"
+                "not measured faster at ranks %s: %.3g ms -> %.3g ms per forward of %d images (speedup %.2fx; the"
                         + " decomposed form must be %.0f%% faster; --speed-aware)", java.util.Arrays.toString(p.ranks()),
                 1e3 * t.originalSeconds(), 1e3 * t.decomposedSeconds(), t.batch(), t.speedup(), 100 * t.margin()));
     }
