@@ -62,6 +62,12 @@ import org.rankfold.vbmf.tucker.Tucker2Options;
  * </ol>
  * Every variant starts from the same seed and data order and gets the same epochs. Phases that change the
  * model save a checkpoint under {@code checkpoints/}. {@code summary.json} is written at the end.
+ *
+ * <p>Resume: a completed phase is skipped; a training phase killed in the middle continues after its last
+ * completed epoch ({@link PhaseTraining}), bit-identical at the same thread count. {@link #reuseTraining}
+ * starts from another run's trained phases ({@link TrainingReuse}). With {@code speedAware} the rank plan
+ * also requires each decomposed layer to be measured faster ({@link SpeedCheck}); the timings are kept in
+ * the rank phase's result so a resumed run applies the same decisions.
  */
 public final class CompressionPipeline {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -150,7 +156,7 @@ public final class CompressionPipeline {
                 ObjectNode r = costs(m);
                 r.put("accuracy", Evaluator.evaluate(m, test).accuracy());
                 r.put("epochs", s.state().epochsDone());
-                r.put("resumed_after_epoch", s.resumedAfter());
+                s.record(r);
                 return save(r, "baseline", m);
             });
             String baselineCheckpoint = completed.get("baseline").get("checkpoint").asText();
@@ -192,7 +198,7 @@ public final class CompressionPipeline {
                     r.put("ortho_weights", OrthoLoss.targets(m, plainWeights).size());
                 }
                 PhaseTraining.Outcome s = train(m, p + "train", config.epochs(), config.learningRate(), train, test, ortho);
-                r.put("resumed_after_epoch", s.resumedAfter());
+                s.record(r);
                 r.setAll(costs(m));
                 r.put("accuracy", Evaluator.evaluate(m, test).accuracy());
                 return save(r, p + "train", m);
@@ -275,7 +281,7 @@ public final class CompressionPipeline {
             ObjectNode r = MAPPER.createObjectNode();
             r.put("ortho_on_factors", ortho != null);
             r.put("epochs", s.state().epochsDone());
-            r.put("resumed_after_epoch", s.resumedAfter());
+            s.record(r);
             return save(r, p + "finetune", m);
         });
         phase(p + "eval", () -> {

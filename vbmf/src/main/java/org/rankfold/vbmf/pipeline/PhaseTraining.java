@@ -54,13 +54,16 @@ final class PhaseTraining {
         Path partial = run.inProgress(phase);
         Sgd sgd = Sgd.momentum(model.parameters(), lr, config.momentum(), config.weightDecay());
         TrainingState start = TrainingState.initial();
+        int threadsThen = 0;
         if (resume && epochs > 0 && CheckpointReader.isCheckpoint(partial)) {
-            start = restore(model, sgd, phase, epochs, partial);
+            Checkpoint ck = CheckpointReader.load(partial);
+            start = restore(ck, model, sgd, phase, epochs, partial);
+            threadsThen = ck.config().path("threads").asInt(0);
         }
         run.keepMetrics(phase, start.epochsDone());
         OrthogonalityLog.keep(run, phase, start.epochsDone());
         if (epochs == 0) {
-            return new Outcome(start, 0);
+            return new Outcome(start, 0, 0);
         }
         Trainer trainer = new Trainer(model, sgd, LrSchedule.cosine(lr, epochs, 0), train, test, epochs, true, extra);
         trainer.restore(start);
@@ -88,12 +91,12 @@ final class PhaseTraining {
             }
         });
         trainer.fit();
-        return new Outcome(trainer.state(), start.epochsDone());
+        return new Outcome(trainer.state(), start.epochsDone(), threadsThen);
     }
 
     /** Loads weights, momentum buffers and state of the in-progress checkpoint into {@code model} and {@code sgd}. */
-    private static TrainingState restore(Module model, Sgd sgd, String phase, int epochs, Path partial) throws IOException {
-        Checkpoint ck = CheckpointReader.load(partial);
+    private static TrainingState restore(Checkpoint ck, Module model, Sgd sgd, String phase, int epochs, Path partial)
+            throws IOException {
         String saved = ck.config() == null ? "" : ck.config().path("phase").asText();
         if (!saved.equals(phase)) {
             throw new IllegalArgumentException(partial + ": state.json names phase '" + saved + "', expected '" + phase + "'");
@@ -120,7 +123,16 @@ final class PhaseTraining {
     /**
      * @param state        the training state at the end of the phase
      * @param resumedAfter the epochs an earlier, interrupted run had completed (0: the phase started afresh)
+     * @param threadsThen  the thread count of that run (0: not resumed); bit-identity needs the same count
      */
-    record Outcome(TrainingState state, int resumedAfter) {
+    record Outcome(TrainingState state, int resumedAfter, int threadsThen) {
+
+        /** Records the resume in a phase result: {@code resumed_after_epoch}, and {@code resumed_from_threads} when resumed. */
+        void record(ObjectNode result) {
+            result.put("resumed_after_epoch", resumedAfter);
+            if (resumedAfter > 0) {
+                result.put("resumed_from_threads", threadsThen);
+            }
+        }
     }
 }
