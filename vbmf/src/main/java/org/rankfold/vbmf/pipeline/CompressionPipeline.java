@@ -423,10 +423,25 @@ public final class CompressionPipeline {
         completed = MAPPER.createObjectNode();
         if (resume && Files.exists(run.config())) {
             JsonNode old = RunDirectory.readJson(run.config());
+            if (reuseFrom == null && old.has("reuse_training")) {
+                // the trained phases were copied when the run started; a resume need not name their source again
+                cfg.set("reuse_training", old.get("reuse_training"));
+                reuseFrom = Path.of(old.get("reuse_training").asText());
+            }
             // compare as parsed text: a long written by us reads back as an int node
-            if (!old.equals(RunDirectory.parse(cfg.toString()))) {
-                throw new IllegalArgumentException("--resume: " + run.config() + " holds a different configuration; "
-                        + "resume with the same options or use another --out");
+            JsonNode now = RunDirectory.parse(cfg.toString());
+            if (!old.equals(now)) {
+                List<String> differ = new java.util.ArrayList<>();
+                java.util.Set<String> names = new java.util.TreeSet<>();
+                old.fieldNames().forEachRemaining(names::add);
+                now.fieldNames().forEachRemaining(names::add);
+                for (String f : names) {
+                    if (!old.path(f).equals(now.path(f))) {
+                        differ.add(f + " (" + old.path(f) + " there, " + now.path(f) + " now)");
+                    }
+                }
+                throw new IllegalArgumentException("--resume: " + run.config() + " holds a different configuration: "
+                        + String.join("; ", differ) + "; resume with the same options or use another --out");
             }
             if (Files.exists(run.progress())) {
                 JsonNode p = RunDirectory.readJson(run.progress()).get("completed");

@@ -94,6 +94,15 @@ class TrainingReuseTest extends SeededTest {
                     m.at("/variants/" + v + "/delta_vs_plain").asDouble(), 1e-12);
         }
 
+        // a resume need not name the source again; other settings are refused, naming the field
+        Ran again = new Ran();
+        ObjectNode resumed = new CompressionPipeline(targeted, data(), run, again).run(true);
+        assertEquals(List.of(), again.phases);
+        assertEquals(s.get("matched").toString(), resumed.get("matched").toString());
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> new CompressionPipeline(
+                new ConfigBuilder(targeted).finetuneLr(0.5).build(), data(), run, again).run(true));
+        assertTrue(other.getMessage().contains("finetune_lr (0.01 there, 0.5 now)"), other.getMessage());
+
         // other training settings are refused, naming the field
         CompressionConfig longer = new ConfigBuilder(targeted).epochs(2).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CompressionPipeline(longer, data(),
