@@ -22,6 +22,7 @@ final class OverviewSection {
                 + data.path("train_images").asText("?") + " training and " + data.path("test_images").asText("?")
                 + " test images used)") + ".");
         headline(page, run);
+        matched(page, run);
 
         page.heading(2, "machine", "Machine");
         JsonNode machine = run.lookup("machine");
@@ -79,6 +80,35 @@ final class OverviewSection {
                 List.of("ratio (original / compressed)", "",
                         HtmlPage.num(Html.number(s.path("params_ratio").asDouble(Double.NaN)) + "x"),
                         HtmlPage.num(Html.number(s.path("macs_ratio").asDouble(Double.NaN)) + "x"))));
+    }
+
+    /**
+     * The ablation at matched compression (summary.json's {@code matched}, written with a target ratio): each
+     * variant's ratio and accuracy, and the difference to the baseline and to the plain variant, in points.
+     */
+    private static void matched(HtmlPage page, RunContents run) {
+        JsonNode m = run.summary() == null ? null : run.summary().get("matched");
+        if (m == null || !m.path("variants").isObject()) {
+            return;
+        }
+        page.heading(2, "matched", "Ablation at matched " + m.path("measure").asText("?") + " ratio "
+                + Html.number(m.path("target").asDouble(Double.NaN)) + "x");
+        page.paragraph((m.path("matched").asBoolean() ? "Every variant met the target within "
+                : "NOT matched: a variant missed the target or overshot it by more than ")
+                + Html.number(100 * m.path("tolerance").asDouble(Double.NaN)) + "% (spread of the ratios "
+                + Html.number(100 * m.path("spread").asDouble(Double.NaN)) + "%).");
+        List<List<String>> rows = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : m.get("variants").properties()) {
+            JsonNode v = e.getValue();
+            rows.add(List.of(e.getKey(), HtmlPage.num(Html.number(v.path("ratio").asDouble(Double.NaN)) + "x"),
+                    HtmlPage.num(Html.percent(v.path("accuracy").asDouble(Double.NaN))),
+                    HtmlPage.num(points(v.path("delta_vs_baseline"))), HtmlPage.num(points(v.path("delta_vs_plain")))));
+        }
+        page.table(null, List.of("variant", "ratio", "accuracy", "vs baseline (points)", "vs plain (points)"), rows);
+    }
+
+    private static String points(JsonNode delta) {
+        return delta.isNumber() ? String.format(java.util.Locale.ROOT, "%+.2f", 100 * delta.asDouble()) : "";
     }
 
     /**

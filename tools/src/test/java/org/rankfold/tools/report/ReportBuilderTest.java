@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -122,6 +123,25 @@ class ReportBuilderTest extends SeededTest {
         String csp = d.all(null, "meta").stream().filter(m -> m.getAttribute("http-equiv").equals("Content-Security-Policy"))
                 .findFirst().orElseThrow().getAttribute("content");
         assertTrue(csp.startsWith("default-src 'none'"), csp);
+    }
+
+    @Test
+    void theAblationAtMatchedCompressionIsATable() throws Exception {
+        assertFalse(build(true).doc.getDocumentElement().getTextContent().contains("Ablation at matched"));
+        Path summary = dir.resolve("summary.json");
+        ObjectNode s = (ObjectNode) new ObjectMapper().readTree(summary.toFile());
+        ObjectNode m = s.putObject("matched").put("measure", "params").put("target", 3.0).put("tolerance", 0.05)
+                .put("all_met", true).put("matched", true).put("spread", 0.01);
+        m.putObject("variants").putObject("plain").put("ratio", 3.02).put("accuracy", 0.9).put("delta_vs_baseline", -0.01)
+                .put("delta_vs_plain", 0.0);
+        ((ObjectNode) m.get("variants")).putObject("full").put("ratio", 3.0).put("accuracy", 0.915)
+                .put("delta_vs_baseline", 0.005).put("delta_vs_plain", 0.015);
+        Files.writeString(summary, s.toString());
+        ReportDom d = new ReportDom(Files.readString(ReportBuilder.write(dir, List.of())));
+        Element h = d.all(null, "h2").stream().filter(x -> x.getAttribute("id").equals("matched")).findFirst().orElseThrow();
+        assertTrue(h.getTextContent().contains("params ratio 3"), h.getTextContent());
+        String text = d.doc.getDocumentElement().getTextContent();
+        assertTrue(text.contains("+1.50") && text.contains("-1.00") && text.contains("91.50%"), text);
     }
 
     @Test
