@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.rankfold.datasets.MalformedFileException;
 import org.rankfold.datasets.inspect.FileReport;
 import org.rankfold.datasets.inspect.TextTable;
 import org.rankfold.engine.accounting.CostProfiler;
@@ -44,7 +45,14 @@ public final class CheckpointInspector {
                 : CheckpointReader.isCheckpoint(path.resolve("best")) ? path.resolve("best") : path.resolve("checkpoint");
         Checkpoint c = CheckpointReader.load(dir);
         InputShape in = c.input();
-        CostReport cost = CostProfiler.profile(c.model(), in.chw());
+        CostReport cost;
+        try {
+            // model.json's sizes were bounded when it was read; layers that do not chain fail here
+            cost = CostProfiler.profile(c.model(), in.chw());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new MalformedFileException(dir.resolve("model.json").toString(), -1, "the architecture cannot run on its declared"
+                    + " input " + in.channels() + "x" + in.height() + "x" + in.width() + ": " + e.getMessage());
+        }
         List<Map.Entry<String, String>> facts = new ArrayList<>();
         fact(facts, "model", c.modelName());
         fact(facts, "input", in.channels() + "x" + in.height() + "x" + in.width() + ", " + in.classes() + " classes");
