@@ -28,7 +28,8 @@ import org.rankfold.engine.train.EpochResult;
  * report: model, input, training state, totals of params (weights + biases; BatchNorm affine parameters
  * separately) and MACs per image (FLOPs = 2 x MACs), and one row per costed layer (convolution,
  * factorized convolution, linear) with its weight shapes, output shape, params and MACs (DESIGN.md 2.5).
- * The checkpoint is fully loaded, so a damaged file (checksum, format) fails with a one-line error.
+ * The checkpoint is fully loaded, so a damaged file (checksum, format) fails with a one-line error; NaN or
+ * infinite weights are loaded and reported as warnings, one per tensor.
  */
 public final class CheckpointInspector {
     private CheckpointInspector() {
@@ -77,7 +78,26 @@ public final class CheckpointInspector {
                     Long.toString(l.macs())));
         }
         TextTable table = new TextTable(List.of("layer", "type", "weights", "output", "params", "MACs"), rows);
-        return new FileReport(dir.toString(), "rankfold checkpoint", facts, table, List.of());
+        return new FileReport(dir.toString(), "rankfold checkpoint", facts, table, nonFinite(c.model()));
+    }
+
+    /** One warning per parameter or buffer holding NaN or infinite values (a diverged run's checkpoint loads, and says so). */
+    private static List<String> nonFinite(Module model) {
+        Map<String, Tensor> all = new java.util.LinkedHashMap<>(model.namedParameters());
+        all.putAll(model.namedBuffers());
+        List<String> warnings = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : all.entrySet()) {
+            long nan = 0;
+            long inf = 0;
+            for (float v : e.getValue().data()) {
+                nan += Float.isNaN(v) ? 1 : 0;
+                inf += Float.isInfinite(v) ? 1 : 0;
+            }
+            if (nan + inf > 0) {
+                warnings.add("'" + e.getKey() + "' holds " + nan + " NaN and " + inf + " infinite values");
+            }
+        }
+        return warnings;
     }
 
     private static void fact(List<Map.Entry<String, String>> facts, String k, String v) {
