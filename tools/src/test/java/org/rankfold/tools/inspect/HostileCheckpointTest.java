@@ -184,9 +184,11 @@ class HostileCheckpointTest {
         long tid = Thread.currentThread().threadId();
         List<String> problems = new ArrayList<>();
         List<String> rows = new ArrayList<>();
-        int i = 0;
+        // -Drankfold.hostile.dir=DIR keeps the checkpoints there, e.g. to run `rankfold inspect` on them under -Xmx256m
+        String keep = System.getProperty("rankfold.hostile.dir");
+        Path where = keep == null ? dir : Files.createDirectories(Path.of(keep));
         for (Case k : cases()) {
-            Path ck = checkpoint(dir, "ck" + i++);
+            Path ck = checkpoint(where, k.name().replace(' ', '-').replace('^', '_'));
             damage(ck, k);
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
@@ -194,7 +196,7 @@ class HostileCheckpointTest {
             int code = Main.run(new String[] {"inspect", ck.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
             long allocated = mx.getThreadAllocatedBytes(tid) - before;
             String e = err.toString().strip();
-            rows.add(String.format("%-32s %3d MB  %s", k.name(), allocated >> 20, e));
+            rows.add(String.format("%-32s %6.2f MB  %s", k.name(), allocated / 1048576.0, e));
             if (code != 2) {
                 problems.add(k.name() + ": exit " + code + ", stderr: " + e + ", stdout: " + out);
             } else if (e.lines().count() != 1 || !e.contains(ck.toString())) {
