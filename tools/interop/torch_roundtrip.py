@@ -8,7 +8,8 @@ Models: fashionnet and resnet20 (the zoo's definitions, PyTorch module names ide
 load_state_dict(strict=True) must accept the file as is). The file decides the variant: a BatchNorm whose
 tensors are absent was folded (--fold-bn: the conv has a bias instead), and a conv stored as "X.a/g/b.weight"
 is a factorized conv (1x1 -> kxk -> 1x1), a linear layer stored as "X.0/1.weight" its two-factor SVD
-(so models from `rankfold compress` load too). Input size and class count come from REF.npz.
+(so models from `rankfold compress` load too); with sd None the builders give the zoo's plain model
+(torch_to_rankfold.py uses that). Input size and class count come from REF.npz.
 Files are read with numpy only (np.load(allow_pickle=False), a safetensors parser below): nothing is
 unpickled, and torch.load is never used. Exits 1 if max |logit difference| > 1e-4 x max |logit|.
 """
@@ -59,22 +60,27 @@ class Factorized(nn.Module):
         return s.b(s.g(s.a(x)))
 
 
+def has(sd, key, plain):
+    """Whether the state dict holds key; sd None stands for the zoo's plain model, where the answer is plain."""
+    return plain if sd is None else key in sd
+
+
 def conv(sd, prefix, cin, cout, k, stride, pad):
-    if f"{prefix}.g.weight" in sd:
+    if has(sd, f"{prefix}.g.weight", False):
         return Factorized(sd, prefix, stride, pad)
-    return nn.Conv2d(cin, cout, k, stride, pad, bias=f"{prefix}.bias" in sd)
+    return nn.Conv2d(cin, cout, k, stride, pad, bias=has(sd, f"{prefix}.bias", False))
 
 
 def linear(sd, prefix, fin, fout):
     """nn.Linear, or the decomposer's two-factor SVD of one: Sequential(Linear(in -> R), Linear(R -> out))."""
-    if f"{prefix}.0.weight" in sd:
+    if has(sd, f"{prefix}.0.weight", False):
         r = sd[f"{prefix}.0.weight"].shape[0]
         return nn.Sequential(nn.Linear(fin, r, bias=f"{prefix}.0.bias" in sd), nn.Linear(r, fout, bias=f"{prefix}.1.bias" in sd))
-    return nn.Linear(fin, fout, bias=f"{prefix}.bias" in sd)
+    return nn.Linear(fin, fout, bias=has(sd, f"{prefix}.bias", True))
 
 
 def bn(sd, prefix, c):
-    return nn.BatchNorm2d(c) if f"{prefix}.weight" in sd else nn.Identity()
+    return nn.BatchNorm2d(c) if has(sd, f"{prefix}.weight", True) else nn.Identity()
 
 
 def fashionnet(sd, cin, size, classes):

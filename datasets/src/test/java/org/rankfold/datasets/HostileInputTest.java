@@ -181,8 +181,11 @@ class HostileInputTest {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().threadId();
         List<String> problems = new ArrayList<>();
+        // -Drankfold.hostile.dir=DIR keeps the files there, e.g. to run `rankfold inspect` on them under -Xmx256m
+        String keep = System.getProperty("rankfold.hostile.dir");
+        Path where = keep == null ? dir : Files.createDirectories(Path.of(keep));
         for (Case k : cases()) {
-            Path f = dir.resolve(k.file());
+            Path f = where.resolve(k.file());
             Files.write(f, k.bytes());
             long before = mx.getThreadAllocatedBytes(tid);
             try {
@@ -191,6 +194,9 @@ class HostileInputTest {
             } catch (MalformedFileException e) {
                 long allocated = mx.getThreadAllocatedBytes(tid) - before;
                 String m = e.getMessage();
+                if (Boolean.getBoolean("rankfold.hostile.print")) { // the measured table of docs/hostile-input.md
+                    System.out.printf("%-28s %6.2f MB  %s%n", k.file(), allocated / 1048576.0, m);
+                }
                 if (!m.startsWith(f.toString()) || m.lines().count() != 1 || !m.contains(": ")) {
                     problems.add(k.file() + ": message does not name the file in one line: " + m);
                 }

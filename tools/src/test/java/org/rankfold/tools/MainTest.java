@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MainTest {
     /** Every command of DESIGN.md section 5. */
     static final List<String> COMMANDS = List.of("compress", "train", "eval", "decompose", "vbmf", "ranks",
-            "tucker", "inspect", "bench", "devices", "report", "export");
+            "tucker", "inspect", "bench", "devices", "report", "export", "import");
 
     record Result(int code, String out, String err) {
     }

@@ -1,6 +1,12 @@
 package org.rankfold.engine.checkpoint;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,16 +21,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.MalformedFileException;
 
 /**
- * JSON of {@code model.json} and {@code state.json}: parsed with bounded size, nesting and string length
- * and with duplicate keys rejected (DESIGN.md section 8), so a hostile file costs at most
- * {@link #MAX_FILE_BYTES} and fails with a {@link MalformedFileException} naming the file and field.
+ * JSON of {@code model.json} and {@code state.json}: the file size is checked before reading
+ * ({@link #MAX_FILE_BYTES}), the bytes must be valid UTF-8 (the first bad byte is named by its offset), and
+ * Jackson parses under stream read constraints (document length, {@link #MAX_TOKENS} tokens, nesting depth,
+ * string, name and number lengths) with duplicate keys rejected (DESIGN.md section 8). So a hostile file costs
+ * a bounded amount of memory (the token cap bounds the tree: ~100 bytes a token at worst) and fails with a
+ * {@link MalformedFileException} naming the file and the offset or field.
  */
 final class CheckpointJson {
-    /** Far above any real model description (ResNet-56's is ~60 KB). */
-    static final long MAX_FILE_BYTES = 16L << 20;
+    /** Far above any real model description (ResNet-56's is ~60 KB) or state (one history row per epoch). */
+    static final long MAX_FILE_BYTES = 4L << 20;
+    /** Tokens (values, names, brackets) in one file: ResNet-56's model.json has ~25,000. */
+    static final long MAX_TOKENS = 500_000;
+    /** Nesting depth: ResNet's tree is 9 deep (root, stage, block, shortcut, each an object in an array). */
+    static final int MAX_DEPTH = 32;
     static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(1 << 20)
-                    .maxNumberLength(64).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxStringLength(1 << 16)
+                    .maxNameLength(1 << 12).maxNumberLength(64).maxDocumentLength(MAX_FILE_BYTES).maxTokenCount(MAX_TOKENS)
+                    .build())
             .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -46,6 +60,10 @@ final class CheckpointJson {
 
     /** Reads a JSON object from {@code file}. */
     static JsonNode read(Path file, byte[] bytes) throws MalformedFileException {
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new MalformedFileException(file.toString(), -1, "at most " + MAX_FILE_BYTES + " bytes of JSON, found " + bytes.length);
+        }
+        checkUtf8(file, bytes);
         try {
             JsonNode n = MAPPER.readTree(bytes);
             if (n == null || !n.isObject()) {
@@ -57,6 +75,28 @@ final class CheckpointJson {
             throw new MalformedFileException(file.toString(), off, "invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new MalformedFileException(file.toString(), -1, "invalid JSON: " + e.getMessage());
+        }
+    }
+
+    /** Fails at the first byte that is not part of valid UTF-8 (overlong forms and surrogates included), naming its offset. */
+    static void checkUtf8(Path file, byte[] bytes) throws MalformedFileException {
+        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(4096);
+        while (true) {
+            CoderResult r = dec.decode(in, out, true);
+            if (r.isError()) {
+                throw new MalformedFileException(file.toString(), in.position(), "JSON must be UTF-8; found an invalid byte sequence"
+                        + String.format(java.util.Locale.ROOT, " (0x%02x)", bytes[in.position()] & 0xff));
+            }
+            if (r.isUnderflow()) {
+                break;
+            }
+            out.clear();
+        }
+        if (dec.flush(out).isError()) {
+            throw new MalformedFileException(file.toString(), bytes.length, "JSON must be UTF-8; the file ends inside a character");
         }
     }
 

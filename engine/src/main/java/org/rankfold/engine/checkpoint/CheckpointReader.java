@@ -79,63 +79,59 @@ public final class CheckpointReader {
     public static Checkpoint load(Path dir) throws IOException {
         Path d = resolve(dir);
         Path stateFile = d.resolve(CheckpointFiles.STATE);
-        JsonNode state = CheckpointJson.read(stateFile, CheckpointJson.readBounded(stateFile, CheckpointJson.MAX_FILE_BYTES));
-        checkFormat(state, CheckpointFiles.STATE_FORMAT, stateFile);
-        JsonNode files = CheckpointJson.field(state, "files", stateFile, "");
-        if (!files.isObject()) {
-            throw new MalformedFileException(stateFile.toString(), -1, "field 'files' must be an object");
-        }
-        for (Iterator<String> it = files.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!KNOWN_FILES.contains(name)) {
-                throw new MalformedFileException(stateFile.toString(), -1, "field 'files." + name + "': not a checkpoint file ("
-                        + String.join(", ", KNOWN_FILES) + ")");
-            }
-        }
-        Path modelFile = d.resolve(CheckpointFiles.MODEL);
-        JsonNode modelJson = CheckpointJson.read(modelFile, verified(d, CheckpointFiles.MODEL, files, stateFile, CheckpointJson.MAX_FILE_BYTES));
-        ModelAndInput mi = model(modelJson, modelFile);
-
+        StateFile state = parseState(CheckpointJson.readBounded(stateFile, CheckpointJson.MAX_FILE_BYTES), stateFile);
+        byte[] modelBytes = verified(d, CheckpointFiles.MODEL, state.files(), stateFile, CheckpointJson.MAX_FILE_BYTES);
         Path weightsFile = d.resolve(CheckpointFiles.WEIGHTS);
-        byte[] weights = verified(d, CheckpointFiles.WEIGHTS, files, stateFile, Long.MAX_VALUE);
+        byte[] weights = verified(d, CheckpointFiles.WEIGHTS, state.files(), stateFile, Integer.MAX_VALUE - 16);
+        // Every parameter and buffer is an F32 tensor of weights.safetensors: the file's size bounds the model.
+        ModelAndInput mi = parseModel(modelBytes, d.resolve(CheckpointFiles.MODEL), weights.length / 4);
         Weights.load(mi.model, Safetensors.parse(weights, weightsFile.toString()).tensors(), weightsFile);
 
-        TrainingState training = training(state, stateFile);
-        String optimizerType = null;
         Map<String, NpyArray> optimizerTensors = Map.of();
-        JsonNode opt = CheckpointJson.field(state, "optimizer", stateFile, "");
-        if (opt.has("file")) {
-            String name = CheckpointJson.text(opt, "file", stateFile, "optimizer.");
-            if (!name.equals(CheckpointFiles.OPTIMIZER)) {
-                throw new MalformedFileException(stateFile.toString(), -1, "field 'optimizer.file' must be " + CheckpointFiles.OPTIMIZER);
-            }
-            optimizerType = CheckpointJson.text(opt, "type", stateFile, "optimizer.");
-            Path optFile = d.resolve(name);
-            Safetensors.Contents c = Safetensors.parse(verified(d, name, files, stateFile, Long.MAX_VALUE), optFile.toString());
+        if (state.optimizerType() != null) {
+            Path optFile = d.resolve(CheckpointFiles.OPTIMIZER);
+            Safetensors.Contents c = Safetensors.parse(verified(d, CheckpointFiles.OPTIMIZER, state.files(), stateFile,
+                    Integer.MAX_VALUE - 16), optFile.toString());
             String metaType = c.header().metadata().get(OptimizerState.TYPE);
-            if (!optimizerType.equals(metaType)) {
+            if (!state.optimizerType().equals(metaType)) {
                 throw new MalformedFileException(optFile.toString(), -1, "metadata 'type' is " + metaType + ", state.json says "
-                        + optimizerType);
+                        + state.optimizerType());
             }
             optimizerTensors = c.tensors();
         }
-        JsonNode loader = CheckpointJson.field(state, "data_loader", stateFile, "");
-        long seed = loader.has("seed") ? CheckpointJson.integer(loader, "seed", Long.MIN_VALUE, Long.MAX_VALUE, stateFile, "data_loader.") : 0;
-        return new Checkpoint(mi.model, mi.name, mi.input, training, optimizerType, optimizerTensors, seed, state.get("config"));
+        return new Checkpoint(mi.model, mi.name, mi.input, state.training(), state.optimizerType(), optimizerTensors,
+                state.dataSeed(), state.config());
     }
 
-    /** Only the architecture (weights not loaded): for inspection. */
+    /** Only the architecture (fresh weights, bounded by the size of weights.safetensors, which is not read). */
     public static Checkpoint loadArchitecture(Path dir) throws IOException {
         Path d = resolve(dir);
         Path modelFile = d.resolve(CheckpointFiles.MODEL);
-        ModelAndInput mi = model(CheckpointJson.read(modelFile, CheckpointJson.readBounded(modelFile, CheckpointJson.MAX_FILE_BYTES)), modelFile);
+        Path weightsFile = d.resolve(CheckpointFiles.WEIGHTS);
+        long budget = Files.isRegularFile(weightsFile) ? Files.size(weightsFile) / 4 : 0;
+        ModelAndInput mi = parseModel(CheckpointJson.readBounded(modelFile, CheckpointJson.MAX_FILE_BYTES), modelFile, budget);
         return new Checkpoint(mi.model, mi.name, mi.input, TrainingState.initial(), null, Map.of(), 0, null);
     }
 
-    private record ModelAndInput(Module model, String name, InputShape input) {
+    /** What model.json describes: the rebuilt model (fresh weights), its zoo name or label, its input. */
+    record ModelAndInput(Module model, String name, InputShape input) {
     }
 
-    private static ModelAndInput model(JsonNode json, Path file) throws MalformedFileException {
+    /**
+     * What state.json says: the SHA-256 of each file ("files", validated names and digests), the training
+     * state, the optimizer type (null when no optimizer state was saved), the data loader seed and the
+     * run's configuration.
+     */
+    record StateFile(JsonNode files, TrainingState training, String optimizerType, long dataSeed, JsonNode config) {
+    }
+
+    /**
+     * Parses model.json's bytes and rebuilds the model, after {@link ArchitectureBounds} has checked that it
+     * holds at most {@code maxParameters} floats of parameters and buffers and that its activations for the
+     * declared input stay bounded: nothing large is allocated for a hostile file.
+     */
+    static ModelAndInput parseModel(byte[] bytes, Path file, long maxParameters) throws MalformedFileException {
+        JsonNode json = CheckpointJson.read(file, bytes);
         checkFormat(json, CheckpointFiles.MODEL_FORMAT, file);
         String name = CheckpointJson.text(json, "model", file, "");
         JsonNode in = CheckpointJson.field(json, "input", file, "");
@@ -147,12 +143,58 @@ public final class CheckpointReader {
         } catch (IllegalArgumentException e) {
             throw new MalformedFileException(file.toString(), -1, "field 'input': " + e.getMessage());
         }
+        JsonNode arch = CheckpointJson.field(json, "architecture", file, "");
+        ArchitectureBounds.check(arch, input.chw(), maxParameters, file);
         try {
-            return new ModelAndInput(ModelJson.rebuild(CheckpointJson.field(json, "architecture", file, ""), file, "architecture."),
-                    name, input);
+            return new ModelAndInput(ModelJson.rebuild(arch, file, "architecture."), name, input);
         } catch (IllegalArgumentException e) {
             throw new MalformedFileException(file.toString(), -1, "field 'architecture': " + e.getMessage());
         }
+    }
+
+    /** Parses and validates state.json's bytes (no other file is read). */
+    static StateFile parseState(byte[] bytes, Path file) throws MalformedFileException {
+        JsonNode state = CheckpointJson.read(file, bytes);
+        checkFormat(state, CheckpointFiles.STATE_FORMAT, file);
+        JsonNode files = CheckpointJson.field(state, "files", file, "");
+        if (!files.isObject()) {
+            throw new MalformedFileException(file.toString(), -1, "field 'files' must be an object");
+        }
+        for (Iterator<String> it = files.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!KNOWN_FILES.contains(name)) {
+                throw new MalformedFileException(file.toString(), -1, "field 'files." + name + "': not a checkpoint file ("
+                        + String.join(", ", KNOWN_FILES) + ")");
+            }
+            String sum = CheckpointJson.text(files.get(name), "sha256", file, "files." + name + ".");
+            if (!sum.matches("[0-9a-f]{64}")) {
+                throw new MalformedFileException(file.toString(), -1, "field 'files." + name + ".sha256' must be 64 lowercase hex digits");
+            }
+        }
+        for (String required : new String[] {CheckpointFiles.MODEL, CheckpointFiles.WEIGHTS}) {
+            if (!files.has(required)) {
+                throw new MalformedFileException(file.toString(), -1, "field 'files." + required + "' is missing");
+            }
+        }
+        TrainingState training = training(state, file);
+        String optimizerType = null;
+        JsonNode opt = CheckpointJson.field(state, "optimizer", file, "");
+        if (!opt.isObject()) {
+            throw new MalformedFileException(file.toString(), -1, "field 'optimizer' must be an object");
+        }
+        if (opt.has("file")) {
+            String name = CheckpointJson.text(opt, "file", file, "optimizer.");
+            if (!name.equals(CheckpointFiles.OPTIMIZER)) {
+                throw new MalformedFileException(file.toString(), -1, "field 'optimizer.file' must be " + CheckpointFiles.OPTIMIZER);
+            }
+            if (!files.has(name)) {
+                throw new MalformedFileException(file.toString(), -1, "field 'files." + name + "' is missing");
+            }
+            optimizerType = CheckpointJson.text(opt, "type", file, "optimizer.");
+        }
+        JsonNode loader = CheckpointJson.field(state, "data_loader", file, "");
+        long seed = loader.has("seed") ? CheckpointJson.integer(loader, "seed", Long.MIN_VALUE, Long.MAX_VALUE, file, "data_loader.") : 0;
+        return new StateFile(files, training, optimizerType, seed, state.get("config"));
     }
 
     private static TrainingState training(JsonNode state, Path file) throws MalformedFileException {

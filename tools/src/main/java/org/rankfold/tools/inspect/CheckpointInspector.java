@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.rankfold.datasets.MalformedFileException;
 import org.rankfold.datasets.inspect.FileReport;
 import org.rankfold.datasets.inspect.TextTable;
 import org.rankfold.engine.accounting.CostProfiler;
@@ -27,7 +28,8 @@ import org.rankfold.engine.train.EpochResult;
  * report: model, input, training state, totals of params (weights + biases; BatchNorm affine parameters
  * separately) and MACs per image (FLOPs = 2 x MACs), and one row per costed layer (convolution,
  * factorized convolution, linear) with its weight shapes, output shape, params and MACs (DESIGN.md 2.5).
- * The checkpoint is fully loaded, so a damaged file (checksum, format) fails with a one-line error.
+ * The checkpoint is fully loaded, so a damaged file (checksum, format) fails with a one-line error; NaN or
+ * infinite weights are loaded and reported as warnings, one per tensor.
  */
 public final class CheckpointInspector {
     private CheckpointInspector() {
@@ -44,7 +46,14 @@ public final class CheckpointInspector {
                 : CheckpointReader.isCheckpoint(path.resolve("best")) ? path.resolve("best") : path.resolve("checkpoint");
         Checkpoint c = CheckpointReader.load(dir);
         InputShape in = c.input();
-        CostReport cost = CostProfiler.profile(c.model(), in.chw());
+        CostReport cost;
+        try {
+            // model.json's sizes were bounded when it was read; layers that do not chain fail here
+            cost = CostProfiler.profile(c.model(), in.chw());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new MalformedFileException(dir.resolve("model.json").toString(), -1, "the architecture cannot run on its declared"
+                    + " input " + in.channels() + "x" + in.height() + "x" + in.width() + ": " + e.getMessage());
+        }
         List<Map.Entry<String, String>> facts = new ArrayList<>();
         fact(facts, "model", c.modelName());
         fact(facts, "input", in.channels() + "x" + in.height() + "x" + in.width() + ", " + in.classes() + " classes");
@@ -69,7 +78,26 @@ public final class CheckpointInspector {
                     Long.toString(l.macs())));
         }
         TextTable table = new TextTable(List.of("layer", "type", "weights", "output", "params", "MACs"), rows);
-        return new FileReport(dir.toString(), "rankfold checkpoint", facts, table, List.of());
+        return new FileReport(dir.toString(), "rankfold checkpoint", facts, table, nonFinite(c.model()));
+    }
+
+    /** One warning per parameter or buffer holding NaN or infinite values (a diverged run's checkpoint loads, and says so). */
+    private static List<String> nonFinite(Module model) {
+        Map<String, Tensor> all = new java.util.LinkedHashMap<>(model.namedParameters());
+        all.putAll(model.namedBuffers());
+        List<String> warnings = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : all.entrySet()) {
+            long nan = 0;
+            long inf = 0;
+            for (float v : e.getValue().data()) {
+                nan += Float.isNaN(v) ? 1 : 0;
+                inf += Float.isInfinite(v) ? 1 : 0;
+            }
+            if (nan + inf > 0) {
+                warnings.add("'" + e.getKey() + "' holds " + nan + " NaN and " + inf + " infinite values");
+            }
+        }
+        return warnings;
     }
 
     private static void fact(List<Map.Entry<String, String>> facts, String k, String v) {
