@@ -104,6 +104,21 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void im2colBatch(Conv2dGeometry g, int images, float[] x, int xOffset, float[] cols, int colsOffset) {
+        Im2col.im2colBatch(pool, g, images, x, xOffset, cols, colsOffset);
+    }
+
+    @Override
+    public void col2imBatch(Conv2dGeometry g, int images, float[] cols, int colsOffset, float[] dx, int dxOffset) {
+        Im2col.col2imBatch(pool, g, images, cols, colsOffset, dx, dxOffset);
+    }
+
+    @Override
+    public void transposeBlocks(int rows, int cols, int block, float[] x, int xOffset, float[] y, int yOffset) {
+        Layout.transposeBlocks(pool, rows, cols, block, x, xOffset, y, yOffset);
+    }
+
+    @Override
     public void maxPoolForward(Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset,
                                int[] argmax, int argmaxOffset) {
         Pool.maxForward(pool, g, x, xOffset, y, yOffset, argmax, argmaxOffset);
