@@ -55,7 +55,8 @@ public interface Backend {
     /**
      * col2im of {@code images} images in the layout of {@link #im2colBatch}: cols is scattered and
      * <b>accumulated</b> into dx (images, C, H, W) at dxOffset; each element adds its taps in ascending
-     * (p, q) order.
+     * (p, q) order. cols is scratch: an implementation may overwrite it (the engine passes the buffer the
+     * data-gradient GEMM just wrote), so its contents are undefined afterwards.
      */
     default void col2imBatch(Conv2dGeometry g, int images, float[] cols, int colsOffset, float[] dx, int dxOffset) {
         Im2colRef.col2imBatch(g, images, cols, colsOffset, dx, dxOffset);

@@ -302,12 +302,12 @@ public abstract class BackendContract extends SeededTest {
             float[] dxExpected = uniform(rng, 2 + g.inputSize() * images);
             float[] dxActual = dxExpected.clone();
             Im2colRef.col2imBatch(g, images, cols, 1, dxExpected, 2);
-            backend.col2imBatch(g, images, cols, 1, dxActual, 2);
+            backend.col2imBatch(g, images, cols.clone(), 1, dxActual, 2);
             Arrays2.assertClose("col2imBatch " + g, dxExpected, dxActual, 1e-6, 1e-6);
             float[] repeat = uniform(rng, 2 + g.inputSize() * images);
             float[] repeat2 = repeat.clone();
-            backend.col2imBatch(g, images, cols, 1, repeat, 2);
-            backend.col2imBatch(g, images, cols, 1, repeat2, 2);
+            backend.col2imBatch(g, images, cols.clone(), 1, repeat, 2);
+            backend.col2imBatch(g, images, cols.clone(), 1, repeat2, 2);
             assertArrayEquals(repeat, repeat2, "col2imBatch repeats exactly " + g);
         }
     }

@@ -181,12 +181,12 @@ public final class CpuBackend implements Backend, AutoCloseable {
 
     @Override
     public void relu(int len, float[] x, int xOffset, float[] y, int yOffset) {
-        Elementwise.relu(pool, len, x, xOffset, y, yOffset);
+        Elementwise.relu(pool, width, len, x, xOffset, y, yOffset);
     }
 
     @Override
     public void reluBackward(int len, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset) {
-        Elementwise.reluBackward(pool, len, x, xOffset, dy, dyOffset, dx, dxOffset);
+        Elementwise.reluBackward(pool, width, len, x, xOffset, dy, dyOffset, dx, dxOffset);
     }
 
     /** N x classes is tiny next to the layers (N*10 here): the reference is fast enough and stays the definition. */

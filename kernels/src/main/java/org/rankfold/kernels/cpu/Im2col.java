@@ -31,9 +31,9 @@ public final class Im2col {
         im2colBatch(pool, g, 1, x, xOffset, cols, colsOffset);
     }
 
-    /** One image; dx is accumulated into. */
+    /** One image; dx is accumulated into; cols is only read. */
     public static void col2im(WorkerPool pool, Conv2dGeometry g, float[] cols, int colsOffset, float[] dx, int dxOffset) {
-        col2imBatch(pool, g, 1, cols, colsOffset, dx, dxOffset);
+        col2im(pool, g, 1, cols, colsOffset, dx, dxOffset, false);
     }
 
     /** cols (C*KH*KW, images*OH*OW) is overwritten. */
@@ -51,9 +51,15 @@ public final class Im2col {
         });
     }
 
-    /** dx (images, C, H, W) is accumulated into. */
+    /** dx (images, C, H, W) is accumulated into; cols is scratch (its contents are undefined afterwards). */
     public static void col2imBatch(WorkerPool pool, Conv2dGeometry g, int images, float[] cols, int colsOffset,
                                    float[] dx, int dxOffset) {
+        col2im(pool, g, images, cols, colsOffset, dx, dxOffset, true);
+    }
+
+    /** With colsIsScratch the same-width path may zero elements of cols (see {@link #addTapSameWidth}). */
+    private static void col2im(WorkerPool pool, Conv2dGeometry g, int images, float[] cols, int colsOffset,
+                               float[] dx, int dxOffset, boolean colsIsScratch) {
         int ohw = g.colCols();
         int ld = images * ohw;
         int c = g.channels();
@@ -61,7 +67,7 @@ public final class Im2col {
             for (int item = i0; item < i1; item++) {
                 int img = item / c;
                 int ch = item % c;
-                col2imChannel(g, ch, cols, colsOffset + img * ohw, ld, dx, dxOffset + img * g.inputSize());
+                col2imChannel(g, ch, cols, colsOffset + img * ohw, ld, dx, dxOffset + img * g.inputSize(), colsIsScratch);
             }
         });
     }
@@ -146,13 +152,15 @@ public final class Im2col {
     }
 
     /** Channel c of one image: row r of cols starts at block + r*ld; dx's image starts at image. */
-    private static void col2imChannel(Conv2dGeometry g, int c, float[] cols, int block, int ld, float[] dx, int image) {
+    private static void col2imChannel(Conv2dGeometry g, int c, float[] cols, int block, int ld, float[] dx, int image,
+                                      boolean colsIsScratch) {
         int oh = g.outHeight();
         int ow = g.outWidth();
         int h = g.height();
         int w = g.width();
         int sw = g.strideW();
         int plane = image + c * h * w;
+        boolean sameWidth = colsIsScratch && sw == 1 && g.strideH() == 1 && ow == w;
         // (p, q): one kernel tap, one row of cols, in the same order as the reference (same sums)
         for (int p = 0; p < g.kernelH(); p++) {
             for (int q = 0; q < g.kernelW(); q++) {
@@ -160,6 +168,10 @@ public final class Im2col {
                 int dw = q * g.dilationW() - g.padW();
                 int jLo = firstInside(dw, sw);
                 int jHi = Math.min(ow, lastInside(dw, sw, w) + 1);
+                if (sameWidth) {
+                    addTapSameWidth(g, p, cols, row, dw, jLo, jHi, dx, plane);
+                    continue;
+                }
                 for (int i = 0; i < oh; i++) {
                     int hi = i * g.strideH() - g.padH() + p * g.dilationH();
                     if (hi < 0 || hi >= h) {
@@ -178,6 +190,39 @@ public final class Im2col {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #tapSameWidth}: the valid rows of the tap are one contiguous add of the cols row
+     * into the shifted plane. The elements whose column wrapped round a row edge must add nothing, so they
+     * are zeroed in cols first (cols is scratch for col2imBatch) and add +0; every other dx element gets its
+     * taps in the reference's (p, q) order.
+     */
+    private static void addTapSameWidth(Conv2dGeometry g, int p, float[] cols, int row, int dw, int jLo, int jHi,
+                                        float[] dx, int plane) {
+        int oh = g.outHeight();
+        int w = g.width();
+        int h = g.height();
+        int dh = p * g.dilationH() - g.padH();
+        int iLo = Math.max(0, -dh);
+        int iHi = Math.min(oh, h - dh);
+        if (iLo >= iHi || jLo >= jHi) {
+            return;
+        }
+        int shift = dh * w + dw;
+        if (jLo > 0 || jHi < w) {
+            for (int i = iLo; i < iHi; i++) {
+                int src = row + i * w;
+                Arrays.fill(cols, src, src + jLo, 0f);
+                Arrays.fill(cols, src + jHi, src + w, 0f);
+            }
+        }
+        int from = Math.max(iLo * w, -shift);
+        int to = Math.min(iHi * w, h * w - shift);
+        int d = plane + shift;
+        for (int t = from; t < to; t++) {
+            dx[d + t] += cols[row + t];
         }
     }
 
