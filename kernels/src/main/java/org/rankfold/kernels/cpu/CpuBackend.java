@@ -110,7 +110,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
 
     @Override
     public void col2imBatch(Conv2dGeometry g, int images, float[] cols, int colsOffset, float[] dx, int dxOffset) {
-        Im2col.col2imBatch(pool, g, images, cols, colsOffset, dx, dxOffset);
+        Im2col.col2imBatch(pool, width, g, images, cols, colsOffset, dx, dxOffset);
     }
 
     @Override
