@@ -1,5 +1,6 @@
 package org.rankfold.kernels;
 
+import org.rankfold.kernels.ref.ChannelRef;
 import org.rankfold.kernels.ref.Im2colRef;
 import org.rankfold.kernels.ref.LayoutRef;
 
@@ -113,6 +114,16 @@ public interface Backend {
      */
     void channelAffine(int n, int c, int hw, float[] x, int xOffset, float[] scale, float[] shift,
                        float[] y, int yOffset);
+
+    /**
+     * {@code y += (sa[ch]*a + sb[ch]*b) + shift[ch]} per channel, in exactly that float order: batch norm's
+     * input gradient in one pass. a, b, y are (N, C, HW); y is accumulated into. The default runs the
+     * reference.
+     */
+    default void channelCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] sa, float[] b,
+                                          int bOffset, float[] sb, float[] shift, float[] y, int yOffset) {
+        ChannelRef.channelCombineAccumulate(n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset);
+    }
 
     /**
      * Fused bias (+ ReLU): x, y are (rows, cols), {@code y[r][c] = x[r][c] + bias[r]} (one bias per row, i.e.

@@ -435,6 +435,13 @@ public abstract class BackendContract extends SeededTest {
                 backend.channelAffine(s[0], s[1], s[2], x, 1, sc, shift, actual, 3);
                 assertArrayEquals(expected, actual, "channelAffine " + Arrays.toString(s));
             }
+            float[] b = uniform(rng, 2 + len);
+            float[] sb = uniform(rng, s[1]);
+            float[] y = uniform(rng, 4 + len);
+            float[] yExpected = y.clone();
+            ChannelRef.channelCombineAccumulate(s[0], s[1], s[2], x, 1, scale, b, 2, sb, shift, yExpected, 4);
+            backend.channelCombineAccumulate(s[0], s[1], s[2], x, 1, scale, b, 2, sb, shift, y, 4);
+            assertArrayEquals(yExpected, y, "channelCombineAccumulate " + Arrays.toString(s));
             int rows = s[0] * s[1];
             for (boolean relu : new boolean[] {false, true}) {
                 float[] expected = new float[len];

@@ -48,17 +48,17 @@ public final class BatchNormOp {
         for (int ch = 0; ch < c; ch++) {
             negMean[ch] = (float) (-sums[ch] / m);
         }
-        // xhat = (x - mean) then * invstd, in place in one buffer kept for backward.
+        // xhat = (x - mean) then * invstd, in place in one buffer kept for backward
         float[] xhat = StepArena.floats(x.size());
         be.channelAffine(n, c, hw, x.data(), 0, null, negMean, xhat, 0);
         double[] sq = new double[c];
         be.channelDots(n, c, hw, xhat, 0, xhat, 0, sq);
         float[] invStd = new float[c];
+        float[] rm = runningMean.data();
+        float[] rv = runningVar.data();
         for (int ch = 0; ch < c; ch++) {
             double var = sq[ch] / m;
             invStd[ch] = (float) (1.0 / Math.sqrt(var + eps));
-            float[] rm = runningMean.data();
-            float[] rv = runningVar.data();
             rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * (sums[ch] / m));
             rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * var * m / (m - 1));
         }
@@ -72,20 +72,18 @@ public final class BatchNormOp {
             bk.channelSums(n, c, hw, dout, 0, dbeta);
             bk.channelDots(n, c, hw, dout, 0, xhat, 0, dgamma);
             if (x.requiresGrad()) {
-                float[] a = new float[c];
-                float[] b = new float[c];
-                float[] k = new float[c];
-                float[] gm = gamma.data();
+                // dx += k (dy - dbeta/m - xhat dgamma/m) with k = gamma invstd, in one fused pass
+                float[] sa = new float[c];
+                float[] sb = new float[c];
+                float[] shift = new float[c];
+                float[] g = gamma.data();
                 for (int ch = 0; ch < c; ch++) {
-                    a[ch] = (float) (-dgamma[ch] / m);
-                    b[ch] = (float) (-dbeta[ch] / m);
-                    k[ch] = gm[ch] * invStd[ch];
+                    double k = (double) g[ch] * invStd[ch];
+                    sa[ch] = (float) k;
+                    sb[ch] = (float) (-k * dgamma[ch] / m);
+                    shift[ch] = (float) (-k * dbeta[ch] / m);
                 }
-                float[] t = StepArena.floats(x.size());
-                bk.channelAffine(n, c, hw, xhat, 0, a, b, t, 0); // t = -(dbeta + xhat dgamma) / m
-                bk.addInPlace(x.size(), dout, 0, t, 0);          // t += dy
-                bk.channelAffine(n, c, hw, t, 0, k, null, t, 0); // t *= gamma invstd
-                bk.addInPlace(x.size(), t, 0, x.gradForAccumulation(), 0);
+                bk.channelCombineAccumulate(n, c, hw, dout, 0, sa, xhat, 0, sb, shift, x.gradForAccumulation(), 0);
             }
             addInto(gamma, dgamma);
             addInto(beta, dbeta);

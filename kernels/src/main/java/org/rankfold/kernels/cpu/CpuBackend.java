@@ -159,6 +159,12 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void channelCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] sa, float[] b,
+                                         int bOffset, float[] sb, float[] shift, float[] y, int yOffset) {
+        ChannelOps.channelCombineAccumulate(pool, n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset);
+    }
+
+    @Override
     public void biasRelu(int rows, int cols, float[] x, int xOffset, float[] bias, float[] y, int yOffset,
                          boolean relu) {
         ChannelOps.biasRelu(pool, rows, cols, x, xOffset, bias, y, yOffset, relu);

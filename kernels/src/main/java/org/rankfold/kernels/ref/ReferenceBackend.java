@@ -46,6 +46,12 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void channelCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] sa, float[] b,
+                                         int bOffset, float[] sb, float[] shift, float[] y, int yOffset) {
+        ChannelRef.channelCombineAccumulate(n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset);
+    }
+
+    @Override
     public void transposeBlocks(int rows, int cols, int block, float[] x, int xOffset, float[] y, int yOffset) {
         LayoutRef.transposeBlocks(rows, cols, block, x, xOffset, y, yOffset);
     }
