@@ -1,5 +1,9 @@
 package org.rankfold.kernels;
 
+import org.rankfold.kernels.ref.ChannelRef;
+import org.rankfold.kernels.ref.Im2colRef;
+import org.rankfold.kernels.ref.LayoutRef;
+
 /**
  * The compute operations that layers need, on float32 data in flat row-major arrays.
  *
@@ -38,6 +42,35 @@ public interface Backend {
      * <b>accumulated</b> into dx (C, H, W) at dxOffset; padding positions are dropped.
      */
     void col2im(Conv2dGeometry g, float[] cols, int colsOffset, float[] dx, int dxOffset);
+
+    /**
+     * im2col of {@code images} consecutive images side by side, so that one GEMM covers them all: x is
+     * (images, C, H, W) at xOffset; cols (C*KH*KW, images*OH*OW) at colsOffset is overwritten, image i in
+     * columns [i*OH*OW, (i+1)*OH*OW). The default runs the scalar reference (backends without a batched
+     * kernel, e.g. OpenCL, where the engine's CPU path is not the hot one).
+     */
+    default void im2colBatch(Conv2dGeometry g, int images, float[] x, int xOffset, float[] cols, int colsOffset) {
+        Im2colRef.im2colBatch(g, images, x, xOffset, cols, colsOffset);
+    }
+
+    /**
+     * col2im of {@code images} images in the layout of {@link #im2colBatch}: cols is scattered and
+     * <b>accumulated</b> into dx (images, C, H, W) at dxOffset; each element adds its taps in ascending
+     * (p, q) order. cols is scratch: an implementation may overwrite it (the engine passes the buffer the
+     * data-gradient GEMM just wrote), so its contents are undefined afterwards.
+     */
+    default void col2imBatch(Conv2dGeometry g, int images, float[] cols, int colsOffset, float[] dx, int dxOffset) {
+        Im2colRef.col2imBatch(g, images, cols, colsOffset, dx, dxOffset);
+    }
+
+    /**
+     * Swaps the two outer axes of blocks: x (rows, cols, block) -> y (cols, rows, block),
+     * {@code y[c][r][e] = x[r][c][e]}; y is overwritten and must not overlap x. Converts between a batched
+     * GEMM's (OC, N*OH*OW) and the activations' (N, OC, OH*OW).
+     */
+    default void transposeBlocks(int rows, int cols, int block, float[] x, int xOffset, float[] y, int yOffset) {
+        LayoutRef.transposeBlocks(rows, cols, block, x, xOffset, y, yOffset);
+    }
 
     // ---- pooling: g.channels() counts planes (N*C); x is (planes, H, W), y (planes, OH, OW) ----
 
@@ -81,6 +114,16 @@ public interface Backend {
      */
     void channelAffine(int n, int c, int hw, float[] x, int xOffset, float[] scale, float[] shift,
                        float[] y, int yOffset);
+
+    /**
+     * {@code y += (sa[ch]*a + sb[ch]*b) + shift[ch]} per channel, in exactly that float order: batch norm's
+     * input gradient in one pass. a, b, y are (N, C, HW); y is accumulated into. The default runs the
+     * reference.
+     */
+    default void channelCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] sa, float[] b,
+                                          int bOffset, float[] sb, float[] shift, float[] y, int yOffset) {
+        ChannelRef.channelCombineAccumulate(n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset);
+    }
 
     /**
      * Fused bias (+ ReLU): x, y are (rows, cols), {@code y[r][c] = x[r][c] + bias[r]} (one bias per row, i.e.

@@ -10,6 +10,7 @@ import org.rankfold.kernels.ref.ChannelRef;
 import org.rankfold.kernels.ref.ElementwiseRef;
 import org.rankfold.kernels.ref.GemmRef;
 import org.rankfold.kernels.ref.Im2colRef;
+import org.rankfold.kernels.ref.LayoutRef;
 import org.rankfold.kernels.ref.PoolRef;
 import org.rankfold.kernels.ref.SoftmaxCrossEntropyRef;
 import org.rankfold.kernels.testing.Arrays2;
@@ -236,6 +237,9 @@ public abstract class BackendContract extends SeededTest {
         {5, 6, 6, 5, 5, 1, 1, 2, 2, 1, 1},
         {9, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1},
         {2, 4, 5, 4, 5, 3, 3, 3, 4, 1, 1},
+        {2, 9, 8, 3, 3, 1, 1, 2, 2, 2, 2},
+        {1, 3, 3, 5, 5, 1, 1, 2, 2, 1, 1},
+        {16, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1},
     };
 
     private static Conv2dGeometry geometry(int[] s) {
@@ -263,6 +267,65 @@ public abstract class BackendContract extends SeededTest {
             Im2colRef.col2im(g, cols, 1, dxExpected, 2);
             backend.col2im(g, cols, 1, dxActual, 2);
             Arrays2.assertClose("col2im " + g, dxExpected, dxActual, 1e-6, 1e-6);
+        }
+    }
+
+    @Test
+    void batchedIm2colAndCol2imMatchReferenceAndPerImageLayout() {
+        SplittableRandom rng = random();
+        int images = 3;
+        for (int[] s : CONV_GEOMETRIES) {
+            Conv2dGeometry g = geometry(s);
+            int ohw = g.colCols();
+            int colsLen = g.colRows() * ohw * images;
+            float[] x = uniform(rng, 3 + g.inputSize() * images);
+            float[] expected = new float[2 + colsLen];
+            float[] actual = new float[2 + colsLen];
+            Arrays.fill(expected, SENTINEL);
+            Arrays.fill(actual, SENTINEL);
+            Im2colRef.im2colBatch(g, images, x, 3, expected, 1);
+            backend.im2colBatch(g, images, x, 3, actual, 1);
+            assertArrayEquals(expected, actual, "im2colBatch " + g);
+            // image i's columns are exactly its single-image im2col
+            float[] one = new float[g.colRows() * ohw];
+            for (int i = 0; i < images; i++) {
+                Im2colRef.im2col(g, x, 3 + i * g.inputSize(), one, 0);
+                for (int r = 0; r < g.colRows(); r++) {
+                    for (int j = 0; j < ohw; j++) {
+                        assertEquals(one[r * ohw + j], actual[1 + r * images * ohw + i * ohw + j],
+                                "image " + i + " row " + r + " column " + j + " of " + g);
+                    }
+                }
+            }
+
+            float[] cols = uniform(rng, 1 + colsLen);
+            float[] dxExpected = uniform(rng, 2 + g.inputSize() * images);
+            float[] dxActual = dxExpected.clone();
+            Im2colRef.col2imBatch(g, images, cols, 1, dxExpected, 2);
+            backend.col2imBatch(g, images, cols.clone(), 1, dxActual, 2);
+            Arrays2.assertClose("col2imBatch " + g, dxExpected, dxActual, 1e-6, 1e-6);
+            float[] repeat = uniform(rng, 2 + g.inputSize() * images);
+            float[] repeat2 = repeat.clone();
+            backend.col2imBatch(g, images, cols.clone(), 1, repeat, 2);
+            backend.col2imBatch(g, images, cols.clone(), 1, repeat2, 2);
+            assertArrayEquals(repeat, repeat2, "col2imBatch repeats exactly " + g);
+        }
+    }
+
+    @Test
+    void transposeBlocksMatchesReference() {
+        SplittableRandom rng = random();
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {16, 8, 64}, {128, 16, 64}, {2, 9, 1}, {64, 128, 256}};
+        for (int[] s : shapes) {
+            int len = s[0] * s[1] * s[2];
+            float[] x = uniform(rng, 2 + len);
+            float[] expected = new float[3 + len];
+            float[] actual = new float[3 + len];
+            Arrays.fill(expected, SENTINEL);
+            Arrays.fill(actual, SENTINEL);
+            LayoutRef.transposeBlocks(s[0], s[1], s[2], x, 2, expected, 3);
+            backend.transposeBlocks(s[0], s[1], s[2], x, 2, actual, 3);
+            assertArrayEquals(expected, actual, "transposeBlocks " + Arrays.toString(s));
         }
     }
 
@@ -372,6 +435,13 @@ public abstract class BackendContract extends SeededTest {
                 backend.channelAffine(s[0], s[1], s[2], x, 1, sc, shift, actual, 3);
                 assertArrayEquals(expected, actual, "channelAffine " + Arrays.toString(s));
             }
+            float[] b = uniform(rng, 2 + len);
+            float[] sb = uniform(rng, s[1]);
+            float[] y = uniform(rng, 4 + len);
+            float[] yExpected = y.clone();
+            ChannelRef.channelCombineAccumulate(s[0], s[1], s[2], x, 1, scale, b, 2, sb, shift, yExpected, 4);
+            backend.channelCombineAccumulate(s[0], s[1], s[2], x, 1, scale, b, 2, sb, shift, y, 4);
+            assertArrayEquals(yExpected, y, "channelCombineAccumulate " + Arrays.toString(s));
             int rows = s[0] * s[1];
             for (boolean relu : new boolean[] {false, true}) {
                 float[] expected = new float[len];

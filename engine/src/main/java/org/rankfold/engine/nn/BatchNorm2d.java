@@ -1,7 +1,6 @@
 package org.rankfold.engine.nn;
 
 import org.rankfold.engine.ops.BatchNormOp;
-import org.rankfold.engine.ops.Workspace;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
@@ -17,7 +16,6 @@ public final class BatchNorm2d extends Module {
     private final Tensor runningVar;
     private final double momentum;
     private final double eps;
-    private final Workspace workspace = new Workspace();
 
     public BatchNorm2d(int channels) {
         this(channels, 0.1, 1e-5);
@@ -39,7 +37,7 @@ public final class BatchNorm2d extends Module {
     @Override
     protected Tensor compute(Tensor x) {
         if (isTraining()) {
-            return BatchNormOp.train(x, gamma, beta, runningMean, runningVar, momentum, eps, workspace);
+            return BatchNormOp.train(x, gamma, beta, runningMean, runningVar, momentum, eps);
         }
         return BatchNormOp.eval(x, gamma, beta, runningMean, runningVar, eps);
     }

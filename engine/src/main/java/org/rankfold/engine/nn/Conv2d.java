@@ -4,7 +4,6 @@ import java.util.SplittableRandom;
 
 import org.rankfold.engine.ops.Conv2dOp;
 import org.rankfold.engine.ops.ConvSpec;
-import org.rankfold.engine.ops.Workspace;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
@@ -23,7 +22,6 @@ public final class Conv2d extends Module implements Costed {
     private final ConvSpec spec;
     private final Tensor weight;
     private final Tensor bias;
-    private final Workspace workspace = new Workspace();
 
     /** Square kernel, dilation 1, groups 1. */
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, boolean bias,
@@ -76,7 +74,7 @@ public final class Conv2d extends Module implements Costed {
 
     @Override
     protected Tensor compute(Tensor x) {
-        return Conv2dOp.forward(x, weight, bias, spec, workspace);
+        return Conv2dOp.forward(x, weight, bias, spec);
     }
 
     public Tensor weight() {

@@ -2,6 +2,7 @@ package org.rankfold.engine.ops;
 
 import java.util.Arrays;
 
+import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Backends;
@@ -27,10 +28,10 @@ public final class BatchNormOp {
 
     /**
      * Training-mode forward; {@code runningMean} and {@code runningVar} (C) are updated in place. The
-     * normalized input is kept for backward; {@code workspace} supplies its temporary in backward.
+     * normalized input is kept for backward. Activation-sized arrays come from the {@link StepArena}.
      */
     public static Tensor train(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                               double momentum, double eps, Workspace workspace) {
+                               double momentum, double eps) {
         check(x, gamma, beta);
         int n = x.dim(0);
         int c = x.dim(1);
@@ -47,24 +48,23 @@ public final class BatchNormOp {
         for (int ch = 0; ch < c; ch++) {
             negMean[ch] = (float) (-sums[ch] / m);
         }
-        // xhat = (x - mean) then * invstd, in place in one buffer kept for backward.
-        float[] xhat = new float[x.size()];
+        // xhat = (x - mean) then * invstd, in place in one buffer kept for backward
+        float[] xhat = StepArena.floats(x.size());
         be.channelAffine(n, c, hw, x.data(), 0, null, negMean, xhat, 0);
         double[] sq = new double[c];
         be.channelDots(n, c, hw, xhat, 0, xhat, 0, sq);
         float[] invStd = new float[c];
+        float[] rm = runningMean.data();
+        float[] rv = runningVar.data();
         for (int ch = 0; ch < c; ch++) {
             double var = sq[ch] / m;
             invStd[ch] = (float) (1.0 / Math.sqrt(var + eps));
-            float[] rm = runningMean.data();
-            float[] rv = runningVar.data();
             rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * (sums[ch] / m));
             rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * var * m / (m - 1));
         }
         be.channelAffine(n, c, hw, xhat, 0, invStd, null, xhat, 0);
-        float[] out = new float[x.size()];
+        float[] out = StepArena.floats(x.size());
         be.channelAffine(n, c, hw, xhat, 0, gamma.data(), beta.data(), out, 0);
-        Workspace ws = workspace != null ? workspace : new Workspace();
         return Tensor.derived(out, x.shape(), "batchNorm", dout -> {
             Backend bk = Backends.current();
             double[] dbeta = new double[c];
@@ -72,20 +72,18 @@ public final class BatchNormOp {
             bk.channelSums(n, c, hw, dout, 0, dbeta);
             bk.channelDots(n, c, hw, dout, 0, xhat, 0, dgamma);
             if (x.requiresGrad()) {
-                float[] a = new float[c];
-                float[] b = new float[c];
-                float[] k = new float[c];
-                float[] gm = gamma.data();
+                // dx += k (dy - dbeta/m - xhat dgamma/m) with k = gamma invstd, in one fused pass
+                float[] sa = new float[c];
+                float[] sb = new float[c];
+                float[] shift = new float[c];
+                float[] g = gamma.data();
                 for (int ch = 0; ch < c; ch++) {
-                    a[ch] = (float) (-dgamma[ch] / m);
-                    b[ch] = (float) (-dbeta[ch] / m);
-                    k[ch] = gm[ch] * invStd[ch];
+                    double k = (double) g[ch] * invStd[ch];
+                    sa[ch] = (float) k;
+                    sb[ch] = (float) (-k * dgamma[ch] / m);
+                    shift[ch] = (float) (-k * dbeta[ch] / m);
                 }
-                float[] t = ws.floats(x.size());
-                bk.channelAffine(n, c, hw, xhat, 0, a, b, t, 0); // t = -(dbeta + xhat dgamma) / m
-                bk.addInPlace(x.size(), dout, 0, t, 0);          // t += dy
-                bk.channelAffine(n, c, hw, t, 0, k, null, t, 0); // t *= gamma invstd
-                bk.addInPlace(x.size(), t, 0, x.gradForAccumulation(), 0);
+                bk.channelCombineAccumulate(n, c, hw, dout, 0, sa, xhat, 0, sb, shift, x.gradForAccumulation(), 0);
             }
             addInto(gamma, dgamma);
             addInto(beta, dbeta);
@@ -107,7 +105,7 @@ public final class BatchNormOp {
             shift[ch] = beta.data()[ch] - runningMean.data()[ch] * scale[ch];
         }
         Backend be = Backends.current();
-        float[] out = new float[x.size()];
+        float[] out = StepArena.floats(x.size());
         be.channelAffine(n, c, hw, x.data(), 0, scale, shift, out, 0);
         float[] mean = runningMean.data().clone();
         return Tensor.derived(out, x.shape(), "batchNormEval", dout -> {
@@ -124,7 +122,7 @@ public final class BatchNormOp {
                 addInto(gamma, dot);
             }
             if (x.requiresGrad()) {
-                float[] t = new float[x.size()];
+                float[] t = StepArena.floats(x.size());
                 bk.channelAffine(n, c, hw, dout, 0, scale, null, t, 0);
                 bk.addInPlace(x.size(), t, 0, x.gradForAccumulation(), 0);
             }

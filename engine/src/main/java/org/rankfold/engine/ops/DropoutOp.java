@@ -2,6 +2,7 @@ package org.rankfold.engine.ops;
 
 import java.util.SplittableRandom;
 
+import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
@@ -18,7 +19,7 @@ public final class DropoutOp {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         }
         float keepScale = (float) (1.0 / (1.0 - p));
-        float[] mask = new float[x.size()];
+        float[] mask = StepArena.floats(x.size());
         for (int i = 0; i < mask.length; i++) {
             mask[i] = rng.nextDouble() >= p ? keepScale : 0f;
         }

@@ -2,6 +2,7 @@ package org.rankfold.engine.ops;
 
 import java.util.Arrays;
 
+import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.kernels.Backends;
 
@@ -22,7 +23,7 @@ public final class Elementwise {
         int inner = broadcastInner(a, b, "add");
         float[] x = a.data();
         float[] y = b.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.floats(x.length);
         for (int i = 0; i < x.length; i += inner) {
             for (int j = 0; j < inner; j++) {
                 out[i + j] = x[i + j] + y[j];
@@ -39,7 +40,7 @@ public final class Elementwise {
         int inner = broadcastInner(a, b, "sub");
         float[] x = a.data();
         float[] y = b.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.floats(x.length);
         for (int i = 0; i < x.length; i += inner) {
             for (int j = 0; j < inner; j++) {
                 out[i + j] = x[i + j] - y[j];
@@ -56,7 +57,7 @@ public final class Elementwise {
         int inner = broadcastInner(a, b, "mul");
         float[] x = a.data();
         float[] y = b.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.floats(x.length);
         for (int i = 0; i < x.length; i += inner) {
             for (int j = 0; j < inner; j++) {
                 out[i + j] = x[i + j] * y[j];
@@ -90,7 +91,7 @@ public final class Elementwise {
     /** {@code s * a}. */
     public static Tensor scale(Tensor a, float s) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.floats(x.length);
         for (int i = 0; i < x.length; i++) {
             out[i] = s * x[i];
         }
@@ -100,7 +101,7 @@ public final class Elementwise {
     /** max(a, 0) on the backend; the gradient is 0 where a <= 0 (PyTorch: 0 at a == 0). */
     public static Tensor relu(Tensor a) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.floats(x.length);
         Backends.current().relu(x.length, x, 0, out, 0);
         return Tensor.derived(out, a.shape(), "relu", dout -> {
             if (a.requiresGrad()) {
@@ -112,7 +113,7 @@ public final class Elementwise {
     /** {@code a^p} elementwise; d a = dout * p * a^(p-1). For p < 1 the input must be positive. */
     public static Tensor pow(Tensor a, double p) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.floats(x.length);
         for (int i = 0; i < x.length; i++) {
             out[i] = (float) Math.pow(x[i], p);
         }

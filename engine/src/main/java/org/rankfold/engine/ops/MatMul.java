@@ -1,5 +1,6 @@
 package org.rankfold.engine.ops;
 
+import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Backends;
@@ -37,12 +38,13 @@ public final class MatMul {
                     + ", op(B) is " + kb + "x" + n);
         }
         Backend be = Backends.current();
-        float[] out = new float[m * n];
+        float[] out = StepArena.floats(m * n);
         int lda = a.dim(1);
         int ldb = b.dim(1);
         Transpose ta = transA ? Transpose.YES : Transpose.NO;
         Transpose tb = transB ? Transpose.YES : Transpose.NO;
         if (k == 0) {
+            java.util.Arrays.fill(out, 0f); // an empty product is zero (arena arrays arrive dirty)
             return Tensor.derived(out, new int[] {m, n}, "matmul", dout -> { }, a, b);
         }
         be.gemm(ta, tb, m, n, k, 1f, a.data(), 0, lda, b.data(), 0, ldb, 0f, out, 0, n);

@@ -2,6 +2,7 @@ package org.rankfold.engine.ops;
 
 import java.util.Arrays;
 
+import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.kernels.Backends;
 import org.rankfold.kernels.Conv2dGeometry;
@@ -20,8 +21,8 @@ public final class PoolOps {
         int n = x.dim(0);
         int c = x.dim(1);
         int outSize = g.channels() * g.colCols();
-        float[] out = new float[outSize];
-        int[] argmax = new int[outSize];
+        float[] out = StepArena.floats(outSize);
+        int[] argmax = StepArena.ints(outSize);
         Backends.current().maxPoolForward(g, x.data(), 0, out, 0, argmax, 0);
         return Tensor.derived(out, new int[] {n, c, g.outHeight(), g.outWidth()}, "maxPool", dout -> {
             if (x.requiresGrad()) {
@@ -35,7 +36,7 @@ public final class PoolOps {
             throw new IllegalArgumentException("avgPool has no dilation");
         }
         Conv2dGeometry g = planes(x, spec, "avgPool");
-        float[] out = new float[g.channels() * g.colCols()];
+        float[] out = StepArena.floats(g.channels() * g.colCols());
         Backends.current().avgPoolForward(g, countIncludePad, x.data(), 0, out, 0);
         return Tensor.derived(out, new int[] {x.dim(0), x.dim(1), g.outHeight(), g.outWidth()}, "avgPool", dout -> {
             if (x.requiresGrad()) {

@@ -1,5 +1,6 @@
 package org.rankfold.engine.ops;
 
+import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
 
 /** Shape ops: reshape (a view sharing data) and 2-D transpose (a copy, since tensors are contiguous). */
@@ -20,7 +21,7 @@ public final class Views {
         int r = a.dim(0);
         int c = a.dim(1);
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.floats(x.length);
         for (int i = 0; i < r; i++) {
             for (int j = 0; j < c; j++) {
                 out[j * r + i] = x[i * c + j];

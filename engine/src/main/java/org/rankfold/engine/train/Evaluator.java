@@ -6,6 +6,7 @@ import org.rankfold.datasets.loader.Batch;
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.tensor.GradMode;
+import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
@@ -32,10 +33,12 @@ public final class Evaluator {
         try (GradMode.Scope _ = GradMode.noGrad(); DataLoader.Epoch it = loader.epoch(0)) {
             for (Batch b : it) {
                 Tensor x = Tensor.wrap(b.images(), b.size(), b.channels(), b.height(), b.width());
-                Tensor logits = model.forward(x);
-                Tensor loss = logits.crossEntropy(b.labels());
-                lossSum += (double) loss.item() * b.size();
-                correct += Accuracy.correct(logits.data(), b.labels());
+                try (StepArena.Scope _ = StepArena.open()) {
+                    Tensor logits = model.forward(x);
+                    Tensor loss = logits.crossEntropy(b.labels());
+                    lossSum += (double) loss.item() * b.size();
+                    correct += Accuracy.correct(logits.data(), b.labels());
+                }
                 images += b.size();
                 int index = b.index();
                 loader.recycle(b);

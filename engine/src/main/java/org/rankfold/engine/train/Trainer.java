@@ -11,6 +11,7 @@ import org.rankfold.engine.nn.NonFiniteException;
 import org.rankfold.engine.nn.NonFiniteGuard;
 import org.rankfold.engine.optim.LrSchedule;
 import org.rankfold.engine.optim.Optimizer;
+import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
@@ -140,7 +141,8 @@ public final class Trainer {
                 optimizer.zeroGrad();
                 Tensor x = Tensor.wrap(b.images(), b.size(), b.channels(), b.height(), b.width());
                 float ce;
-                try {
+                // the step's activations live in the arena: everything read from them is read before close
+                try (StepArena.Scope _ = StepArena.open()) {
                     Tensor logits = model.forward(x);
                     Tensor loss = logits.crossEntropy(b.labels());
                     ce = loss.item();

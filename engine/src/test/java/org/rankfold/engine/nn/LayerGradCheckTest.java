@@ -25,13 +25,13 @@ class LayerGradCheckTest extends SeededTest {
     void convolutionWithStridePaddingAndDilation() {
         SplittableRandom rng = random();
         ConvSpec spec = new ConvSpec(3, 2, 2, 1, 1, 0, 2, 1);
-        GradCheck.assertGradients("conv dilated", t -> Conv2dOp.forward(t[0], t[1], t[2], spec, null),
+        GradCheck.assertGradients("conv dilated", t -> Conv2dOp.forward(t[0], t[1], t[2], spec),
                 new Tensor[] {u(rng, 2, 3, 7, 6), u(rng, 4, 3, 3, 2), u(rng, 4)}, rng, FD_STEP, FD_REL);
         ConvSpec pointwise = ConvSpec.square(1, 1, 0, 1);
-        GradCheck.assertGradients("conv 1x1", t -> Conv2dOp.forward(t[0], t[1], null, pointwise, null),
+        GradCheck.assertGradients("conv 1x1", t -> Conv2dOp.forward(t[0], t[1], null, pointwise),
                 new Tensor[] {u(rng, 2, 3, 4, 5), u(rng, 5, 3, 1, 1)}, rng, FD_STEP, FD_REL);
         ConvSpec strided1x1 = ConvSpec.square(1, 2, 0, 1);
-        GradCheck.assertGradients("conv 1x1 stride 2", t -> Conv2dOp.forward(t[0], t[1], null, strided1x1, null),
+        GradCheck.assertGradients("conv 1x1 stride 2", t -> Conv2dOp.forward(t[0], t[1], null, strided1x1),
                 new Tensor[] {u(rng, 2, 3, 5, 5), u(rng, 2, 3, 1, 1)}, rng, FD_STEP, FD_REL);
     }
 
@@ -40,7 +40,7 @@ class LayerGradCheckTest extends SeededTest {
         SplittableRandom rng = random();
         Tensor rm = Tensor.zeros(3);
         Tensor rv = Tensor.ones(3);
-        GradCheck.assertGradients("bn train", t -> BatchNormOp.train(t[0], t[1], t[2], rm.copy(), rv.copy(), 0.1, 1e-5, null),
+        GradCheck.assertGradients("bn train", t -> BatchNormOp.train(t[0], t[1], t[2], rm.copy(), rv.copy(), 0.1, 1e-5),
                 new Tensor[] {u(rng, 4, 3, 2, 3), u(rng, 3), u(rng, 3)}, rng, FD_STEP, FD_REL);
         Tensor mean = u(rng, 3);
         Tensor var = Tensor.uniform(rng, 0.5f, 2f, 3);

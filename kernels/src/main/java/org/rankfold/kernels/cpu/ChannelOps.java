@@ -84,6 +84,26 @@ public final class ChannelOps {
         });
     }
 
+    /** y += (sa[ch]*a + sb[ch]*b) + shift[ch]; y is modified (rows of (n, c) split over threads). */
+    public static void channelCombineAccumulate(WorkerPool pool, int n, int c, int hw, float[] a, int aOffset,
+                                                float[] sa, float[] b, int bOffset, float[] sb, float[] shift,
+                                                float[] y, int yOffset) {
+        pool.split(n * c, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, hw)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int ch = r % c;
+                float s1 = sa[ch];
+                float s2 = sb[ch];
+                float t = shift[ch];
+                int ai = aOffset + r * hw;
+                int bi = bOffset + r * hw;
+                int yi = yOffset + r * hw;
+                for (int j = 0; j < hw; j++) {
+                    y[yi + j] += (s1 * a[ai + j] + s2 * b[bi + j]) + t;
+                }
+            }
+        });
+    }
+
     /** y[r][c] = x[r][c] + bias[r], then max(0, .) if relu; y is overwritten, may be x. */
     public static void biasRelu(WorkerPool pool, int rows, int cols, float[] x, int xOffset, float[] bias,
                                 float[] y, int yOffset, boolean relu) {

@@ -104,6 +104,21 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void im2colBatch(Conv2dGeometry g, int images, float[] x, int xOffset, float[] cols, int colsOffset) {
+        Im2col.im2colBatch(pool, g, images, x, xOffset, cols, colsOffset);
+    }
+
+    @Override
+    public void col2imBatch(Conv2dGeometry g, int images, float[] cols, int colsOffset, float[] dx, int dxOffset) {
+        Im2col.col2imBatch(pool, width, g, images, cols, colsOffset, dx, dxOffset);
+    }
+
+    @Override
+    public void transposeBlocks(int rows, int cols, int block, float[] x, int xOffset, float[] y, int yOffset) {
+        Layout.transposeBlocks(pool, rows, cols, block, x, xOffset, y, yOffset);
+    }
+
+    @Override
     public void maxPoolForward(Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset,
                                int[] argmax, int argmaxOffset) {
         Pool.maxForward(pool, g, x, xOffset, y, yOffset, argmax, argmaxOffset);
@@ -144,6 +159,12 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void channelCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] sa, float[] b,
+                                         int bOffset, float[] sb, float[] shift, float[] y, int yOffset) {
+        ChannelOps.channelCombineAccumulate(pool, n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset);
+    }
+
+    @Override
     public void biasRelu(int rows, int cols, float[] x, int xOffset, float[] bias, float[] y, int yOffset,
                          boolean relu) {
         ChannelOps.biasRelu(pool, rows, cols, x, xOffset, bias, y, yOffset, relu);
@@ -166,12 +187,12 @@ public final class CpuBackend implements Backend, AutoCloseable {
 
     @Override
     public void relu(int len, float[] x, int xOffset, float[] y, int yOffset) {
-        Elementwise.relu(pool, len, x, xOffset, y, yOffset);
+        Elementwise.relu(pool, width, len, x, xOffset, y, yOffset);
     }
 
     @Override
     public void reluBackward(int len, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset) {
-        Elementwise.reluBackward(pool, len, x, xOffset, dy, dyOffset, dx, dxOffset);
+        Elementwise.reluBackward(pool, width, len, x, xOffset, dy, dyOffset, dx, dxOffset);
     }
 
     /** N x classes is tiny next to the layers (N*10 here): the reference is fast enough and stays the definition. */

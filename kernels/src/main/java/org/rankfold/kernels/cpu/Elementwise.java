@@ -1,10 +1,18 @@
 package org.rankfold.kernels.cpu;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Element-wise operations on len consecutive floats, with the semantics of
  * {@link org.rankfold.kernels.ref.ElementwiseRef}. The loops are plain counted loops over arrays, which
  * C2's superword pass turns into full-width vector code; large arrays are cut into contiguous chunks, one
  * per thread (each element is computed independently, so the result does not depend on threads).
+ * ReLU and its backward are the exception: their {@code v > 0 ? v : 0} is a data-dependent branch that
+ * C2 leaves scalar, mispredicted about half the time on activations, so they compare and blend with the
+ * Vector API at the configured width (the scalar loop at width 0), with the same results.
  */
 public final class Elementwise {
     private static final int MIN_PER_THREAD = 1 << 16;
@@ -36,20 +44,40 @@ public final class Elementwise {
         });
     }
 
-    public static void relu(WorkerPool pool, int len, float[] x, int xOffset, float[] y, int yOffset) {
+    public static void relu(WorkerPool pool, SimdWidth width, int len, float[] x, int xOffset, float[] y, int yOffset) {
         pool.split(len, MIN_PER_THREAD, (from, to) -> {
-            for (int i = from; i < to; i++) {
+            int i = from;
+            if (width != SimdWidth.SCALAR) {
+                VectorSpecies<Float> sp = width.floatSpecies();
+                FloatVector zero = FloatVector.zero(sp);
+                for (int upper = from + sp.loopBound(to - from); i < upper; i += sp.length()) {
+                    FloatVector v = FloatVector.fromArray(sp, x, xOffset + i);
+                    zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yOffset + i);
+                }
+            }
+            for (; i < to; i++) {
                 float v = x[xOffset + i];
                 y[yOffset + i] = v > 0f ? v : 0f;
             }
         });
     }
 
-    public static void reluBackward(WorkerPool pool, int len, float[] x, int xOffset, float[] dy, int dyOffset,
-                                    float[] dx, int dxOffset) {
+    public static void reluBackward(WorkerPool pool, SimdWidth width, int len, float[] x, int xOffset, float[] dy,
+                                    int dyOffset, float[] dx, int dxOffset) {
         pool.split(len, MIN_PER_THREAD, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                dx[dxOffset + i] += x[xOffset + i] > 0f ? dy[dyOffset + i] : 0f;
+            int i = from;
+            if (width != SimdWidth.SCALAR) {
+                VectorSpecies<Float> sp = width.floatSpecies();
+                for (int upper = from + sp.loopBound(to - from); i < upper; i += sp.length()) {
+                    VectorMask<Float> open = FloatVector.fromArray(sp, x, xOffset + i).compare(VectorOperators.GT, 0f);
+                    FloatVector d = FloatVector.fromArray(sp, dx, dxOffset + i);
+                    d.add(FloatVector.fromArray(sp, dy, dyOffset + i), open).intoArray(dx, dxOffset + i);
+                }
+            }
+            for (; i < to; i++) {
+                if (x[xOffset + i] > 0f) {
+                    dx[dxOffset + i] += dy[dyOffset + i];
+                }
             }
         });
     }

@@ -3,6 +3,7 @@ package org.rankfold.kernels.cpu;
 import java.util.Locale;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The vector width the CPU kernels use: the machine's preferred one, or the one forced by
@@ -62,5 +63,15 @@ public enum SimdWidth {
             throw new IllegalArgumentException("-D" + PROPERTY + " must be 0, 128, 256 or 512, got '"
                     + value.trim().toLowerCase(Locale.ROOT) + "'", e);
         }
+    }
+
+    /** The float species of this width; IllegalStateException for {@link #SCALAR}, which has none. */
+    public VectorSpecies<Float> floatSpecies() {
+        return switch (this) {
+            case SCALAR -> throw new IllegalStateException("the scalar width has no vector species");
+            case BITS_128 -> FloatVector.SPECIES_128;
+            case BITS_256 -> FloatVector.SPECIES_256;
+            case BITS_512 -> FloatVector.SPECIES_512;
+        };
     }
 }

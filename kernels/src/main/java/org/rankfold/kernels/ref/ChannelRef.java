@@ -59,6 +59,23 @@ public final class ChannelRef {
     }
 
     /**
+     * Per-channel combination, accumulated: {@code y += (sa[ch]*a + sb[ch]*b) + shift[ch]}, evaluated in
+     * exactly that order (float). a, b, y are (N, C, HW); y is modified.
+     */
+    public static void channelCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] sa,
+                                                float[] b, int bOffset, float[] sb, float[] shift,
+                                                float[] y, int yOffset) {
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = (i * c + ch) * hw;
+                for (int j = 0; j < hw; j++) {
+                    y[yOffset + base + j] += (sa[ch] * a[aOffset + base + j] + sb[ch] * b[bOffset + base + j]) + shift[ch];
+                }
+            }
+        }
+    }
+
+    /**
      * Fused bias and ReLU: x and y are (rows, cols), {@code y[r][c] = x[r][c] + bias[r]}, then
      * {@code max(0, .)} when relu is set. bias null means 0. y is overwritten and may be x (same offset).
      */

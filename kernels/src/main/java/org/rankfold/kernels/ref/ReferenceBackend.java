@@ -36,6 +36,27 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void im2colBatch(Conv2dGeometry g, int images, float[] x, int xOffset, float[] cols, int colsOffset) {
+        Im2colRef.im2colBatch(g, images, x, xOffset, cols, colsOffset);
+    }
+
+    @Override
+    public void col2imBatch(Conv2dGeometry g, int images, float[] cols, int colsOffset, float[] dx, int dxOffset) {
+        Im2colRef.col2imBatch(g, images, cols, colsOffset, dx, dxOffset);
+    }
+
+    @Override
+    public void channelCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] sa, float[] b,
+                                         int bOffset, float[] sb, float[] shift, float[] y, int yOffset) {
+        ChannelRef.channelCombineAccumulate(n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset);
+    }
+
+    @Override
+    public void transposeBlocks(int rows, int cols, int block, float[] x, int xOffset, float[] y, int yOffset) {
+        LayoutRef.transposeBlocks(rows, cols, block, x, xOffset, y, yOffset);
+    }
+
+    @Override
     public void maxPoolForward(Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset,
                                int[] argmax, int argmaxOffset) {
         PoolRef.maxPoolForward(g, x, xOffset, y, yOffset, argmax, argmaxOffset);

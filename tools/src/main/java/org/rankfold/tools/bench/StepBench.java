@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.tensor.GradMode;
+import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.tools.UserError;
@@ -51,16 +52,19 @@ final class StepBench {
     float trainStep() {
         model.train(true);
         sgd.zeroGrad();
-        Tensor loss = model.forward(x).crossEntropy(labels);
-        loss.backward();
-        sgd.step();
-        return loss.item();
+        // activations come from the step arena, as in the trainer
+        try (StepArena.Scope _ = StepArena.open()) {
+            Tensor loss = model.forward(x).crossEntropy(labels);
+            loss.backward();
+            sgd.step();
+            return loss.item();
+        }
     }
 
     /** One inference step; returns the first logit. */
     float inferStep() {
         model.eval();
-        try (GradMode.Scope _ = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad(); StepArena.Scope _ = StepArena.open()) {
             return model.forward(x).data()[0];
         }
     }
