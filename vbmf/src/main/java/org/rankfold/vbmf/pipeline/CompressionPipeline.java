@@ -394,6 +394,8 @@ public final class CompressionPipeline {
                 currentCheckpoint = done.get("checkpoint").asText();
                 current = null;
             }
+            // a kill between writing progress.json and the discard below leaves the stale partial behind
+            PhaseTraining.discard(run, name);
             listener.phaseSkipped(name);
             return;
         }
