@@ -11,7 +11,8 @@ import org.rankfold.kernels.opencl.OpenClRuntime;
  * W (OC, C*KH*KW) row-major, cols (C*KH*KW, nc*P) for a chunk of nc images with P = OH*OW:
  * <pre>
  *   forward:  Y' = W cols (OC, nc*P), then y[i][oc][p] = Y'[oc][i*P + p] (swap), + bias[oc]
- *   backward: dY' = swap(dy) (OC, nc*P); dW += dY' cols^T (NT); dcols = W^T dY' (TN); dx = col2im(dcols)
+ *   backward: dY' = swap(dy) (OC, nc*P); dW += dY' colsT (colsT = cols^T built directly, so an NN GEMM);
+ *             dcols = W^T dY' (TN); dx = col2im(dcols)
  * </pre>
  * db = sum of dy over images and pixels. Chunks bound the column buffer to {@link #COLUMN_LIMIT} floats;
  * dW accumulates over chunks (beta = 1 after the first). The columns are recomputed in backward rather
@@ -77,9 +78,9 @@ final class ConvLayer extends DeviceLayer {
             DeviceBuffer dymat = scratch.get(0, (long) outChannels * nc * p);
             DeviceBuffer cols = scratch.get(1, (long) rows * nc * p);
             rt.training().swap01(nc, outChannels, p, dy, i0 * outSize(), dymat, 0);
-            rt.training().im2colBatched(g, nc, x, i0 * inSize(), cols, 0);
-            rt.gemm().gemm(Transpose.NO, Transpose.YES, outChannels, rows, nc * p, 1f, dymat, 0, nc * p,
-                    cols, 0, nc * p, i0 == 0 ? 0f : 1f, weight.grad(), 0, rows);
+            rt.training().im2colBatchedTransposed(g, nc, x, i0 * inSize(), cols, 0);
+            rt.gemm().gemm(Transpose.NO, Transpose.NO, outChannels, rows, nc * p, 1f, dymat, 0, nc * p,
+                    cols, 0, rows, i0 == 0 ? 0f : 1f, weight.grad(), 0, rows);
             if (needInputGrad) {
                 DeviceBuffer dcols = scratch.get(2, (long) rows * nc * p);
                 rt.gemm().gemm(Transpose.YES, Transpose.NO, rows, nc * p, outChannels, 1f, weight.value(), 0, rows,

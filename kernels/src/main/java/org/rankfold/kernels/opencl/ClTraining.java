@@ -30,6 +30,16 @@ public final class ClTraining {
         launcher.launch1d(kernel("im2col_batched"), total, withGeometry(n, x, xOffset, cols, colsOffset, g));
     }
 
+    /** As {@link #im2colBatched} but transposed: colsT (n*OH*OW, C*KH*KW) at colsOffset is overwritten. */
+    public void im2colBatchedTransposed(Conv2dGeometry g, int n, DeviceBuffer x, long xOffset, DeviceBuffer colsT,
+                                        long colsOffset) {
+        Checks.sizes("im2colBatchedTransposed images", n);
+        Checks.range("im2colBatchedTransposed x", x, xOffset, (long) n * g.inputSize());
+        long total = (long) g.colRows() * g.colCols() * n;
+        Checks.range("im2colBatchedTransposed cols", colsT, colsOffset, total);
+        launcher.launch1d(kernel("im2col_batched_t"), total, withGeometry(n, x, xOffset, colsT, colsOffset, g));
+    }
+
     /** The adjoint of {@link #im2colBatched}: dx (n, C, H, W) at dxOffset is overwritten. */
     public void col2imBatched(Conv2dGeometry g, int n, DeviceBuffer cols, long colsOffset, DeviceBuffer dx, long dxOffset) {
         Checks.sizes("col2imBatched images", n);

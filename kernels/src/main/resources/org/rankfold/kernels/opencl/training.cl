@@ -183,3 +183,32 @@ __kernel void bn_eval_coeffs(const int C, const float eps, const __global float*
         shift[c] = beta[c] - runningMean[c] * s;
     }
 }
+
+// The transpose of im2col_batched: colsT is (N*OH*OW, C*KH*KW), colsT[i*P + o][r] = cols[r][i*P + o].
+// The weight gradient dW = dY' colsT is then a GEMM without transposed operands.
+__kernel void im2col_batched_t(const int N, const __global float* restrict x, const long xOffset,
+                               __global float* restrict colsT, const long colsOffset,
+                               const int C, const int H, const int W, const int KH, const int KW,
+                               const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
+                               const int OH, const int OW)
+{
+    const long id = get_global_id(0);
+    const int R = C * KH * KW;
+    const long plane = (long) OH * OW;
+    if (id >= (long) N * plane * R) {
+        return;
+    }
+    const long col = id / R;
+    const int r = (int) (id - col * R);
+    const int i = (int) (col / plane);
+    const int o = (int) (col - (long) i * plane);
+    const int oh = o / OW;
+    const int ow = o - oh * OW;
+    const int q = r % KW;
+    const int p = (r / KW) % KH;
+    const int c = r / (KW * KH);
+    const int h = oh * SH - PH + p * DH;
+    const int w = ow * SW - PW + q * DW;
+    const bool inside = h >= 0 && h < H && w >= 0 && w < W;
+    colsT[colsOffset + id] = inside ? x[xOffset + (((long) i * C + c) * H + h) * W + w] : 0.0f;
+}
