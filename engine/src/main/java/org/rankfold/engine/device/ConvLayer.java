@@ -19,7 +19,7 @@ import org.rankfold.kernels.opencl.OpenClRuntime;
  * than kept, so all convolutions share three scratch buffers.
  */
 final class ConvLayer extends DeviceLayer {
-    /** Largest column buffer (floats) of one chunk: 32 Mi floats = 128 MiB. */
+    /** Largest column (or channel-major result) buffer of one chunk, in floats: 32 Mi floats = 128 MiB. */
     static final long COLUMN_LIMIT = 32L << 20;
     private final Scratch scratch;
     private final DeviceParameter weight;
@@ -31,7 +31,8 @@ final class ConvLayer extends DeviceLayer {
     private DeviceBuffer dx;
     private DeviceBuffer x;
 
-    ConvLayer(OpenClRuntime rt, Scratch scratch, ParameterStore store, String name, Conv2d conv, int[] in, int capacity) {
+    ConvLayer(OpenClRuntime rt, Scratch scratch, ParameterStore store, String name, Conv2d conv, int[] in, int capacity,
+              long columnLimit) {
         super(rt, name, requireRank(name, "Conv2d", in, 3), conv.outputShape(in), capacity);
         if (in[0] != conv.inChannels()) {
             throw new IllegalArgumentException("layer '" + name + "' (" + conv + ") gets " + in[0] + " input channels");
@@ -41,8 +42,9 @@ final class ConvLayer extends DeviceLayer {
         this.bias = conv.bias() == null ? null : store.of(conv.bias());
         this.g = conv.spec().geometry(in[0], in[1], in[2]);
         this.outChannels = conv.outChannels();
-        long perImage = (long) g.colRows() * g.colCols();
-        this.chunk = (int) Math.max(1, Math.min(capacity, COLUMN_LIMIT / Math.max(1, perImage)));
+        // the columns and the channel-major result (OC, nc*P) both stay under the limit
+        long perImage = (long) Math.max(g.colRows(), outChannels) * g.colCols();
+        this.chunk = (int) Math.max(1, Math.min(capacity, columnLimit / Math.max(1, perImage)));
         this.y = allocate(capacity * outSize());
     }
 

@@ -19,6 +19,11 @@ final class DeviceModel implements AutoCloseable {
     private final DeviceBuffer input;
 
     DeviceModel(OpenClRuntime rt, ParameterStore store, Module model, int[] inputShape, int capacity) {
+        this(rt, store, model, inputShape, capacity, ConvLayer.COLUMN_LIMIT);
+    }
+
+    /** With another bound on the convolutions' chunks (tests force several chunks per batch). */
+    DeviceModel(OpenClRuntime rt, ParameterStore store, Module model, int[] inputShape, int capacity, long columnLimit) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1 image, got " + capacity);
         }
@@ -27,7 +32,7 @@ final class DeviceModel implements AutoCloseable {
         this.scratch = new Scratch(rt.buffers());
         DeviceLayer compiled = null;
         try {
-            compiled = new ModelCompiler(rt, scratch, store, capacity).compile("", model, inputShape);
+            compiled = new ModelCompiler(rt, scratch, store, capacity, columnLimit).compile("", model, inputShape);
             if (compiled.outShape().length != 1) {
                 throw new IllegalArgumentException("the model's output per image is " + Arrays.toString(compiled.outShape())
                         + ", expected logits (classes)");

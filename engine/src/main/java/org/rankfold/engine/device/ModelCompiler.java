@@ -29,17 +29,25 @@ final class ModelCompiler {
     /** What the device runs, for error messages. */
     static final String SUPPORTED = "Sequential, Conv2d, FactorizedConv2d, BatchNorm2d, ReLU, MaxPool2d, AvgPool2d, "
             + "GlobalAvgPool, Flatten, Linear, Dropout, BasicBlock";
+    /**
+     * Seed of the first dropout layer's mask generator (the next ones count up): fixed, so device runs are
+     * reproducible; a new session (e.g. a resumed run) starts the sequence again.
+     */
+    static final long DROPOUT_SEED = 0x5EEDL;
     private final OpenClRuntime rt;
     private final Scratch scratch;
     private final ParameterStore store;
     private final int capacity;
+    private final long columnLimit;
     private int dropouts;
 
-    ModelCompiler(OpenClRuntime rt, Scratch scratch, ParameterStore store, int capacity) {
+    /** columnLimit: the convolutions' chunk bound in floats ({@link ConvLayer#COLUMN_LIMIT}; tests use less). */
+    ModelCompiler(OpenClRuntime rt, Scratch scratch, ParameterStore store, int capacity, long columnLimit) {
         this.rt = rt;
         this.scratch = scratch;
         this.store = store;
         this.capacity = capacity;
+        this.columnLimit = columnLimit;
     }
 
     /** Throws IllegalArgumentException naming the first module the device cannot run. */
@@ -68,7 +76,7 @@ final class ModelCompiler {
             }
             case FactorizedConv2d f -> sequence(name, in, List.of(f.factorA(), f.core(), f.factorB()), List.of("a", "g", "b"));
             case BasicBlock b -> block(name, b, in);
-            case Conv2d c -> new ConvLayer(rt, scratch, store, name, c, in, capacity);
+            case Conv2d c -> new ConvLayer(rt, scratch, store, name, c, in, capacity, columnLimit);
             case Linear l -> new LinearLayer(rt, store, name, l, in, capacity);
             case BatchNorm2d bn -> new BatchNormLayer(rt, store, name, bn, in, capacity);
             case ReLU _ -> new ReluLayer(rt, name, in, capacity);
@@ -76,7 +84,7 @@ final class ModelCompiler {
             case AvgPool2d p -> PoolLayer.average(rt, name, in, p.spec(), p.countIncludePad(), capacity);
             case GlobalAvgPool _ -> PoolLayer.global(rt, name, in, capacity);
             case Flatten _ -> new FlattenLayer(rt, name, in, capacity);
-            case Dropout d -> new DropoutLayer(rt, name, in, d.p(), 0x5EED_D0_0L + dropouts++, capacity);
+            case Dropout d -> new DropoutLayer(rt, name, in, d.p(), DROPOUT_SEED + dropouts++, capacity);
             default -> throw unsupported(name, m);
         };
     }

@@ -52,6 +52,8 @@ class DeviceLayersTest extends SeededTest {
                 new int[] {2, 6, 7}, true);
         check("factorized conv", new FactorizedConv2d(3, 5, ConvSpec.square(3, 1, 1, 1), 2, 4, true, rng),
                 new int[] {3, 6, 6}, true);
+        // one image per chunk: the weight gradient accumulates over chunks (beta = 1 after the first)
+        check("conv in chunks of one image", new Conv2d(3, 4, 3, 2, 1, true, rng), new int[] {3, 6, 6}, true, 27 * 9);
     }
 
     @Test
@@ -141,6 +143,10 @@ class DeviceLayersTest extends SeededTest {
 
     /** Forward and (in training mode) backward of {@code layer} + Flatten on the device and on the CPU. */
     private void check(String what, Module layer, int[] shape, boolean training) {
+        check(what, layer, shape, training, ConvLayer.COLUMN_LIMIT);
+    }
+
+    private void check(String what, Module layer, int[] shape, boolean training, long columnLimit) {
         OpenClRuntime rt = TestDevice.runtime();
         Sequential model = new Sequential(layer, new Flatten());
         model.train(training);
@@ -154,7 +160,7 @@ class DeviceLayersTest extends SeededTest {
         Map<String, float[]> grads = new LinkedHashMap<>();
         Map<String, float[]> buffers = new LinkedHashMap<>();
         try (ParameterStore store = new ParameterStore(rt.buffers(), model, training);
-             DeviceModel dm = new DeviceModel(rt, store, model, shape, N + 1)) {
+             DeviceModel dm = new DeviceModel(rt, store, model, shape, N + 1, columnLimit)) {
             DeviceBuffer out = dm.forward(x, N, training);
             int outLen = N * dm.classes();
             y = read(out, outLen);
