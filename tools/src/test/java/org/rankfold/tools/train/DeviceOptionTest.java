@@ -41,8 +41,9 @@ class DeviceOptionTest {
         JsonNode o = JSON.readTree(r.out());
         double trained = o.get("test_acc").asDouble();
         TrainEvalCommandTest.Result onDevice = TrainEvalCommandTest.run("eval", run.resolve("checkpoint").toString(),
-                "--device", "opencl", "--json");
-        TrainEvalCommandTest.Result onCpu = TrainEvalCommandTest.run("eval", run.resolve("checkpoint").toString(), "--json");
+                "--limit-test", "64", "--device", "opencl", "--json");
+        TrainEvalCommandTest.Result onCpu = TrainEvalCommandTest.run("eval", run.resolve("checkpoint").toString(),
+                "--limit-test", "64", "--json");
         assertEquals(0, onDevice.code(), onDevice.err());
         assertEquals(0, onCpu.code(), onCpu.err());
         double dev = JSON.readTree(onDevice.out()).get("test_acc").asDouble();
