@@ -34,6 +34,12 @@ public final class ClGemm {
         this.small = tiling.smaller(device);
     }
 
+    /** Which kernel runs on this device: the tiled one with its tiling, or the CPU-device one. */
+    public String describe() {
+        return device.isGpu() ? "gemm.cl tiling " + large
+                : "gemm_rows.cl (" + ROWS_PER_ITEM + " rows per work-item, " + ROWS_GROUP + " columns per group)";
+    }
+
     /** The tiling used for large matrices. */
     public GemmTiling tiling() {
         return large;

@@ -47,7 +47,7 @@ final class OpenClGemmRun {
             op.run();
             dc.read(0, c, 0, c.length);
             Timing t = Timing.measure(op, runs, warmup, 0.1);
-            return new Result(t, "OpenCL " + rt.device().summary() + ", tiling " + rt.gemm().tiling());
+            return new Result(t, "OpenCL " + rt.device().summary() + ", " + rt.gemm().describe());
         } catch (OpenClUnavailableException e) {
             throw new UserError("--device opencl: no OpenCL device: " + e.getMessage() + " (use --device cpu)");
         } catch (IllegalArgumentException | IllegalStateException e) {
