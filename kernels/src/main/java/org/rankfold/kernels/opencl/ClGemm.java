@@ -17,13 +17,19 @@ public final class ClGemm {
     private final DeviceInfo device;
     private final GemmTiling large;
     private final GemmTiling small;
+    private final boolean rows;
 
+    /** The device's kernel: tiled on GPUs, {@code gemm_rows.cl} on CPU devices. */
     public ClGemm(ProgramCache programs, KernelLauncher launcher, DeviceInfo device) {
-        this(programs, launcher, device, GemmTiling.forDevice(device));
+        this(programs, launcher, device, GemmTiling.forDevice(device), !device.isGpu());
     }
 
-    /** With an explicit tiling (tests, tuning). */
+    /** The tiled kernel with an explicit tiling, on any device (tests, tuning). */
     public ClGemm(ProgramCache programs, KernelLauncher launcher, DeviceInfo device, GemmTiling tiling) {
+        this(programs, launcher, device, tiling, false);
+    }
+
+    private ClGemm(ProgramCache programs, KernelLauncher launcher, DeviceInfo device, GemmTiling tiling, boolean rows) {
         if (!tiling.fits(device.maxWorkGroupSize(), device.localMemBytes())) {
             throw new IllegalArgumentException("tiling " + tiling + " does not fit device " + device.name());
         }
@@ -32,11 +38,12 @@ public final class ClGemm {
         this.device = device;
         this.large = tiling;
         this.small = tiling.smaller(device);
+        this.rows = rows;
     }
 
     /** Which kernel runs on this device: the tiled one with its tiling, or the CPU-device one. */
     public String describe() {
-        return device.isGpu() ? "gemm.cl tiling " + large
+        return !rows ? "gemm.cl tiling " + large
                 : "gemm_rows.cl (" + ROWS_PER_ITEM + " rows per work-item, " + ROWS_GROUP + " columns per group)";
     }
 
@@ -58,7 +65,7 @@ public final class ClGemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (!device.isGpu()) {
+        if (rows) {
             gemmRows(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
