@@ -2,6 +2,7 @@ package org.rankfold.tools.bench;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
@@ -9,6 +10,7 @@ import org.rankfold.kernels.Transpose;
 import org.rankfold.kernels.cpu.CpuBackend;
 import org.rankfold.kernels.ref.GemmRef;
 import org.rankfold.tools.UserError;
+import org.rankfold.tools.train.CpuSession;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,10 +88,10 @@ public final class BenchGemmCommand implements Callable<Integer> {
         float[] c = new float[m * n];
         Timing timing;
         String kernel;
-        String dev = device.trim().toLowerCase(Locale.ROOT);
-        boolean onDevice = !dev.equals("cpu");
+        OptionalInt openCl = CpuSession.openClDevice(device);
+        boolean onDevice = openCl.isPresent();
         if (onDevice) {
-            OpenClGemmRun.Result r = OpenClGemmRun.run(OpenClGemmRun.index(dev), ta, tb, m, n, k, a, lda, b, ldb, c, runs, warmup);
+            OpenClGemmRun.Result r = OpenClGemmRun.run(openCl.getAsInt(), ta, tb, m, n, k, a, lda, b, ldb, c, runs, warmup);
             checkFirstRow(ta, tb, a, lda, b, ldb, c);
             timing = r.timing();
             kernel = r.kernel();

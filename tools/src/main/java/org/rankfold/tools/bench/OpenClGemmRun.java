@@ -15,24 +15,6 @@ final class OpenClGemmRun {
     private OpenClGemmRun() {
     }
 
-    /** The parsed device index: -1 for "opencl", N for "opencl:N"; a UserError for anything else. */
-    static int index(String device) {
-        if (device.equals("opencl")) {
-            return -1;
-        }
-        if (device.startsWith("opencl:")) {
-            try {
-                int n = Integer.parseInt(device.substring("opencl:".length()));
-                if (n >= 0) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below with the accepted forms
-            }
-        }
-        throw new UserError("--device must be cpu, opencl or opencl:N (N from 'rankfold devices'), got '" + device + "'");
-    }
-
     /** Times C = op(A) op(B) on the device; writes the result into {@code c}; returns the timing and device name. */
     static Result run(int index, Transpose ta, Transpose tb, int m, int n, int k, float[] a, int lda, float[] b, int ldb,
                       float[] c, int runs, double warmup) {

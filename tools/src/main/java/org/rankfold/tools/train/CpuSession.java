@@ -1,6 +1,7 @@
 package org.rankfold.tools.train;
 
 import java.util.Locale;
+import java.util.OptionalInt;
 
 import org.rankfold.engine.device.OpenClComputeDevice;
 import org.rankfold.engine.train.ComputeDevice;
@@ -42,15 +43,14 @@ public final class CpuSession implements AutoCloseable {
      * {@link UserError} (exit code 2) that says why.
      */
     public static CpuSession open(String device, int threads) {
-        String d = device == null ? "cpu" : device.trim().toLowerCase(Locale.ROOT);
-        int index = openClIndex(d, device);
+        OptionalInt index = openClDevice(device);
         if (threads < 0 || threads > 1024) {
             throw new UserError("--threads must be between 1 and 1024 (0 for the default), got " + threads);
         }
         OpenClRuntime runtime = null;
-        if (index != CPU) {
+        if (index.isPresent()) {
             try {
-                runtime = OpenClRuntime.open(index);
+                runtime = OpenClRuntime.open(index.getAsInt());
             } catch (OpenClUnavailableException e) {
                 throw new UserError("--device " + device + ": no OpenCL device: " + e.getMessage()
                         + " ('rankfold devices' says more; use --device cpu)");
@@ -66,27 +66,29 @@ public final class CpuSession implements AutoCloseable {
         return new CpuSession(previous, backend, runtime, previousDevice, computeDevice);
     }
 
-    private static final int CPU = Integer.MIN_VALUE;
-
-    /** CPU for "cpu", -1 for "opencl" (the default device), N for "opencl:N"; else a UserError. */
-    private static int openClIndex(String d, String given) {
+    /**
+     * The OpenCL device a {@code --device} value names: empty for "cpu", -1 (the default device) for
+     * "opencl", N for "opencl:N"; anything else is a UserError listing the accepted forms.
+     */
+    public static OptionalInt openClDevice(String device) {
+        String d = device == null ? "cpu" : device.trim().toLowerCase(Locale.ROOT);
         if (d.equals("cpu")) {
-            return CPU;
+            return OptionalInt.empty();
         }
         if (d.equals("opencl")) {
-            return -1;
+            return OptionalInt.of(-1);
         }
         if (d.startsWith("opencl:")) {
             try {
                 int n = Integer.parseInt(d.substring("opencl:".length()));
                 if (n >= 0) {
-                    return n;
+                    return OptionalInt.of(n);
                 }
             } catch (NumberFormatException e) {
                 // reported below with the accepted forms
             }
         }
-        throw new UserError("--device must be cpu, opencl or opencl:N (N from 'rankfold devices'), got '" + given + "'");
+        throw new UserError("--device must be cpu, opencl or opencl:N (N from 'rankfold devices'), got '" + device + "'");
     }
 
     public int threads() {
