@@ -6,6 +6,7 @@
 #   smoke.json    OpenClSmoke: every OpenCL kernel vs the scalar references on the first GPU, then SGEMM
 #                 NN/NT/TN at SIZE^3 (default 4096) and every tiling that fits, GFLOP/s
 #   torch.json    PyTorch fp32 matmul at SIZE^3 on the same GPU with TF32 disabled (the anchor)
+#   train.json    `rankfold bench train --model resnet20 --device opencl`: images/s of device-resident steps
 #   log.txt       everything printed
 # Usage: tools/gpu/run-on-device.sh [SIZE] [REPS]      (about 2-3 minutes on an H200)
 set -uo pipefail
@@ -77,6 +78,11 @@ cat "$OUT/devices.txt"
 timeout 420 "$JAVA" "${JOPTS[@]}" -cp "$CP" org.rankfold.kernels.opencl.OpenClSmoke \
   --gemm-size "$SIZE" --reps "$REPS" --tilings all > "$OUT/smoke.json"
 echo "OpenClSmoke exit code: $? (0 all checks passed, 1 a check failed, 2 no OpenCL device)"
+
+# --- whole training steps of resnet20 with the model resident on the GPU (batch 128) ----------------------
+timeout 240 "$JAVA" "${JOPTS[@]}" -cp "$CP" org.rankfold.tools.Main bench train --model resnet20 --batch 128 \
+  --device opencl --runs 5 --warmup 5 --json > "$OUT/train.json" 2>>"$LOG"
+echo "bench train exit code: $?"; cat "$OUT/train.json"
 
 # --- the anchor: PyTorch fp32 matmul, TF32 off -------------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then

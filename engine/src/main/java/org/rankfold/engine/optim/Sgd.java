@@ -73,6 +73,23 @@ public final class Sgd extends Optimizer {
         }
     }
 
+    /** The momentum factor (0: plain SGD). */
+    public double momentum() {
+        return momentum;
+    }
+
+    public double dampening() {
+        return dampening;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    public boolean nesterov() {
+        return nesterov;
+    }
+
     /** Replaces the momentum buffer of {@code p} by a copy of {@code values} (checkpoint resume). */
     public void setMomentumBuffer(Tensor p, float[] values) {
         if (!parameters.contains(p) || values.length != p.size()) {

@@ -1,11 +1,11 @@
 package org.rankfold.engine.train;
 
 /** Counting top-1 hits: logits (N, K) row-major, the prediction is the first index of each row's maximum. */
-final class Accuracy {
+public final class Accuracy {
     private Accuracy() {
     }
 
-    static int correct(float[] logits, int[] labels) {
+    public static int correct(float[] logits, int[] labels) {
         int n = labels.length;
         int k = logits.length / n;
         int hits = 0;

@@ -28,6 +28,11 @@ import org.rankfold.engine.tensor.Tensor;
  * <p>With the NaN/Inf guard on, every layer's output and output gradient and every parameter gradient is
  * scanned, and the first non-finite value stops training with a {@link TrainingStoppedException} naming
  * the layer.
+ *
+ * <p>With a {@link ComputeDevice} installed ({@link ComputeDevices}), the steps run in a {@link DeviceSession}
+ * opened for the whole {@link #fit()}: the model stays on the device, the host model and optimizer are
+ * synced after each epoch's training batches (before evaluation and the listeners), and the guard checks
+ * the loss of each step only (layer outputs and gradients are not scanned on the device).
  */
 public final class Trainer {
     private final Module model;
@@ -104,9 +109,10 @@ public final class Trainer {
         if (guard) {
             NonFiniteGuard.attach(model);
         }
-        try {
+        ComputeDevice device = ComputeDevices.current();
+        try (DeviceSession session = device == null || state.epochsDone() >= epochs ? null : device.open(model, optimizer)) {
             for (int e = state.epochsDone(); e < epochs; e++) {
-                EpochResult r = runEpoch(e);
+                EpochResult r = runEpoch(e, session);
                 List<EpochResult> history = new ArrayList<>(state.history());
                 history.add(r);
                 state = new TrainingState(e + 1, state.step(), history);
@@ -125,7 +131,8 @@ public final class Trainer {
         return state.history();
     }
 
-    private EpochResult runEpoch(int e) {
+    /** One epoch; with a device session the steps run there and the host model is synced before evaluation. */
+    private EpochResult runEpoch(int e, DeviceSession session) {
         long start = System.nanoTime();
         double lr = schedule.at(e);
         optimizer.setLearningRate(lr);
@@ -138,6 +145,19 @@ public final class Trainer {
         try (DataLoader.Epoch it = train.epoch(e)) {
             for (Batch b : it) {
                 int batchNo = b.index() + 1;
+                if (session != null) {
+                    StepResult r = session.trainStep(b, extraLoss, e, step);
+                    if (guard && !Double.isFinite(r.loss())) {
+                        throw new TrainingStoppedException(e + 1, batchNo, "the loss is " + r.loss());
+                    }
+                    step++;
+                    lossSum += r.loss() * b.size();
+                    correct += r.correct();
+                    images += b.size();
+                    train.recycle(b);
+                    report(e, batchNo, batches, images, lossSum, correct, start);
+                    continue;
+                }
                 optimizer.zeroGrad();
                 Tensor x = Tensor.wrap(b.images(), b.size(), b.channels(), b.height(), b.width());
                 float ce;
@@ -168,18 +188,25 @@ public final class Trainer {
                 lossSum += (double) ce * b.size();
                 images += b.size();
                 train.recycle(b); // the step's graph is gone: the loader may reuse the batch arrays
-                double secs = (System.nanoTime() - start) / 1e9;
-                BatchProgress p = new BatchProgress(BatchProgress.Phase.TRAIN, e + 1, epochs, batchNo, batches, images,
-                        lossSum / images, (double) correct / images, secs > 0 ? images / secs : 0, secs);
-                for (TrainingListener l : listeners) {
-                    l.onBatch(p);
-                }
+                report(e, batchNo, batches, images, lossSum, correct, start);
             }
+        }
+        if (session != null) {
+            session.syncToHost(); // evaluation, listeners and checkpoints read the host model
         }
         state = new TrainingState(state.epochsDone(), step, state.history());
         EvalResult t = test == null ? new EvalResult(Double.NaN, Double.NaN, 0)
                 : Evaluator.evaluate(model, test, e + 1, epochs, p -> listeners.forEach(l -> l.onBatch(p)));
         double secs = (System.nanoTime() - start) / 1e9;
         return new EpochResult(e + 1, lossSum / images, (double) correct / images, t.loss(), t.accuracy(), lr, secs);
+    }
+
+    private void report(int e, int batchNo, int batches, long images, double lossSum, long correct, long start) {
+        double secs = (System.nanoTime() - start) / 1e9;
+        BatchProgress p = new BatchProgress(BatchProgress.Phase.TRAIN, e + 1, epochs, batchNo, batches, images,
+                lossSum / images, (double) correct / images, secs > 0 ? images / secs : 0, secs);
+        for (TrainingListener l : listeners) {
+            l.onBatch(p);
+        }
     }
 }

@@ -21,6 +21,7 @@ public final class OpenClRuntime implements AutoCloseable {
     private final ClPooling pooling;
     private final ClSoftmaxCrossEntropy softmaxCrossEntropy;
     private final ClSgd sgd;
+    private final ClTraining training;
 
     public OpenClRuntime(OpenClContext context) {
         this.context = context;
@@ -34,6 +35,7 @@ public final class OpenClRuntime implements AutoCloseable {
         this.pooling = new ClPooling(programs, launcher);
         this.softmaxCrossEntropy = new ClSoftmaxCrossEntropy(programs, launcher);
         this.sgd = new ClSgd(programs, launcher);
+        this.training = new ClTraining(programs, launcher);
     }
 
     /** Opens the selected device (see {@link OpenClDevices#select}); preferred < 0 means the default. */
@@ -87,6 +89,11 @@ public final class OpenClRuntime implements AutoCloseable {
 
     public ClSgd sgd() {
         return sgd;
+    }
+
+    /** The ops of device-resident training (batched im2col, BatchNorm steps, ...). */
+    public ClTraining training() {
+        return training;
     }
 
     /** Blocks until every enqueued op has finished. */

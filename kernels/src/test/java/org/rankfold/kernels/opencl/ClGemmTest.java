@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * OpenCL SGEMM vs {@link GemmRef} on awkward shapes: every transpose pair, sizes around the tile edges
  * (1, 7, 17, 33, 65 and K around tileK), leading dimensions wider than the matrices, non-zero offsets,
- * beta = 0 over NaN and beta != 0, for the device's tiling and a second one.
+ * beta = 0 over NaN and beta != 0, for the device's kernel (the runtime's: {@code gemm_rows.cl} on CPU
+ * devices such as PoCL, the tiled {@code gemm.cl} on GPUs) and the tiled kernel at explicit tilings.
  * Tolerance: {@link Tolerances#gemmAbs} with scale |alpha|*max|A|*max|B| (grows with K as the float
  * rounding of a K-term dot product does), plus 2 ulps of |beta|*max|C|.
  */

@@ -2,6 +2,7 @@ package org.rankfold.tools.bench;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
@@ -9,6 +10,7 @@ import org.rankfold.kernels.Transpose;
 import org.rankfold.kernels.cpu.CpuBackend;
 import org.rankfold.kernels.ref.GemmRef;
 import org.rankfold.tools.UserError;
+import org.rankfold.tools.train.CpuSession;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,6 +58,10 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl or opencl:N (default ${DEFAULT-VALUE}); "
+            + "on OpenCL the operands stay on the device and the FMA peak is not measured")
+    String device;
+
     @Override
     public Integer call() throws InterruptedException {
         if (m < 1 || n < 1 || k < 1) {
@@ -82,19 +88,29 @@ public final class BenchGemmCommand implements Callable<Integer> {
         float[] c = new float[m * n];
         Timing timing;
         String kernel;
-        try (CpuBackend backend = new CpuBackend(t)) {
-            kernel = backend.toString();
-            backend.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+        OptionalInt openCl = CpuSession.openClDevice(device);
+        boolean onDevice = openCl.isPresent();
+        if (onDevice) {
+            OpenClGemmRun.Result r = OpenClGemmRun.run(openCl.getAsInt(), ta, tb, m, n, k, a, lda, b, ldb, c, runs, warmup);
             checkFirstRow(ta, tb, a, lda, b, ldb, c);
-            timing = Timing.measure(() -> backend.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n),
-                    runs, warmup, 0.1);
+            timing = r.timing();
+            kernel = r.kernel();
+            noPeak = true;
+        } else {
+            try (CpuBackend backend = new CpuBackend(t)) {
+                kernel = backend.toString();
+                backend.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+                checkFirstRow(ta, tb, a, lda, b, ldb, c);
+                timing = Timing.measure(() -> backend.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n),
+                        runs, warmup, 0.1);
+            }
         }
         double flop = 2.0 * m * n * k;
         double gflops = flop / timing.median() / 1e9;
         double peak = noPeak ? Double.NaN : FmaPeak.measure(t, 3, 0.3);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new JsonLine().put("benchmark", "gemm").put("backend", "cpu").put("variant", v)
+            out.println(new JsonLine().put("benchmark", "gemm").put("backend", onDevice ? "opencl" : "cpu").put("variant", v)
                     .put("m", m).put("n", n).put("k", k).put("threads", t)
                     .put("gflops", gflops).put("gflops_min", flop / timing.max() / 1e9)
                     .put("gflops_max", flop / timing.min() / 1e9)

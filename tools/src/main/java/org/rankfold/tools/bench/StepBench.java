@@ -4,11 +4,15 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
+import org.rankfold.datasets.loader.Batch;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.tensor.GradMode;
 import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
+import org.rankfold.engine.train.ComputeDevice;
+import org.rankfold.engine.train.ComputeDevices;
+import org.rankfold.engine.train.DeviceSession;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.tools.UserError;
 
@@ -17,13 +21,18 @@ import org.rankfold.tools.UserError;
  * a training step is zero-grad, forward, cross-entropy, backward and an SGD step (momentum 0.9, weight
  * decay 5e-4, lr 0.05); an inference step is a forward pass in evaluation mode without gradients.
  * Inputs: (1, 28, 28) for fashionnet and lenet5, (3, 32, 32) for the CIFAR models, 10 classes.
+ * With an OpenCL device installed ({@code --device opencl}) the steps run on it with the model resident
+ * (a step uploads the batch and reads back the loss and hits; the infer step is evaluation mode).
  */
-final class StepBench {
+final class StepBench implements AutoCloseable {
     private final Module model;
     private final Tensor x;
     private final int[] labels;
     private final Sgd sgd;
     private final int batch;
+    private final Batch batchOnDevice;
+    private final DeviceSession trainSession;
+    private final DeviceSession inferSession;
 
     StepBench(String name, int batch) {
         if (batch < 1) {
@@ -40,6 +49,17 @@ final class StepBench {
         this.labels = new int[batch];
         Arrays.setAll(labels, i -> rng.nextInt(10));
         this.sgd = Sgd.momentum(model.parameters(), 0.05, 0.9, 5e-4);
+        ComputeDevice device = ComputeDevices.current();
+        if (device != null) {
+            // --device opencl: the model stays resident; a step uploads the batch and reads back loss and hits
+            this.batchOnDevice = new Batch(0, 0, x.data(), labels, shape[0], shape[1], shape[1]);
+            this.trainSession = device.open(model, sgd);
+            this.inferSession = device.open(model, null);
+        } else {
+            this.batchOnDevice = null;
+            this.trainSession = null;
+            this.inferSession = null;
+        }
     }
 
     /** (channels, size) of the benchmark input. */
@@ -50,6 +70,9 @@ final class StepBench {
 
     /** One training step; returns the loss (checked finite before timing). */
     float trainStep() {
+        if (trainSession != null) {
+            return (float) trainSession.trainStep(batchOnDevice, null, 0, 0).loss();
+        }
         model.train(true);
         sgd.zeroGrad();
         // activations come from the step arena, as in the trainer
@@ -63,9 +86,20 @@ final class StepBench {
 
     /** One inference step; returns the first logit. */
     float inferStep() {
+        if (inferSession != null) {
+            return (float) inferSession.evalStep(batchOnDevice).loss();
+        }
         model.eval();
         try (GradMode.Scope _ = GradMode.noGrad(); StepArena.Scope _ = StepArena.open()) {
             return model.forward(x).data()[0];
+        }
+    }
+
+    @Override
+    public void close() {
+        if (trainSession != null) {
+            trainSession.close();
+            inferSession.close();
         }
     }
 

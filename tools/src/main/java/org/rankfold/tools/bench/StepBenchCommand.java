@@ -16,16 +16,16 @@ final class StepBenchCommand {
     private StepBenchCommand() {
     }
 
-    static int run(PrintWriter out, String mode, String model, int batch, Integer threads, int runs, double warmup, boolean json) {
+    static int run(PrintWriter out, String mode, String model, int batch, Integer threads, int runs, double warmup, boolean json,
+                   String device) {
         int t = BenchOptions.threads(threads);
         BenchOptions.checkRuns(runs, warmup);
         boolean train = mode.equals("train");
         Timing timing;
         String backend;
         int[] shape;
-        try (CpuSession cpu = CpuSession.open("cpu", t)) {
+        try (CpuSession cpu = CpuSession.open(device, t); StepBench step = new StepBench(model, batch)) {
             backend = cpu.describe();
-            StepBench step = new StepBench(model, batch);
             shape = step.imageShape();
             float check = train ? step.trainStep() : step.inferStep();
             if (!Float.isFinite(check)) {
@@ -39,7 +39,7 @@ final class StepBenchCommand {
                     .put("mode", mode).put("batch", batch).put("threads", t).put("images_per_s", ips)
                     .put("min", batch / timing.max()).put("max", batch / timing.min())
                     .put("step_seconds", timing.median()).put("runs", runs).put("steps_per_run", timing.reps())
-                    .put("backend", backend).put("java", Runtime.version().toString()));
+                    .put("backend", backend).put("device", device).put("java", Runtime.version().toString()));
         } else {
             out.printf(Locale.ROOT, "rankfold %s %s batch=%d threads=%d input %s: %.1f images/s (median of %d runs of %d steps;"
                             + " %.1f-%.1f), %.1f ms per step%n", model, mode, batch, t, Arrays.toString(shape), ips, runs,

@@ -25,8 +25,11 @@ public final class StepBenchOptions {
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl or opencl:N (default ${DEFAULT-VALUE})")
+    String device;
+
     /** Runs the step benchmark of {@code mode} ("train" or "infer") with these options. */
     int run(PrintWriter out, String mode) {
-        return StepBenchCommand.run(out, mode, model, batch, threads, runs, warmup, json);
+        return StepBenchCommand.run(out, mode, model, batch, threads, runs, warmup, json, device);
     }
 }

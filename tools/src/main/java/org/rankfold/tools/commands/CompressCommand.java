@@ -73,6 +73,10 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Compute threads (0: the default).")
     int threads;
 
+    @Option(names = "--device", paramLabel = "D", defaultValue = "cpu",
+            description = "cpu, opencl or opencl:N: where training and fine-tuning run (decomposition stays on the CPU). Default: ${DEFAULT-VALUE}.")
+    String device;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of every variant (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -149,7 +153,7 @@ public final class CompressCommand implements Callable<Integer> {
             progressOut.flush();
         }
         ObjectNode summary;
-        try (CpuSession _ = CpuSession.open("cpu", threads)) {
+        try (CpuSession _ = CpuSession.open(device, threads)) {
             summary = new CompressionPipeline(config, runData.split(), runData.normalization(), runData.augmentation(), run,
                     listener).reuseTraining(reuseTraining).run(resume);
         }

@@ -50,7 +50,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Compute threads (0: -Drankfold.threads or all cores).")
     int threads;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (opencl is not supported for evaluation yet).")
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "cpu, opencl or opencl:N (N from 'rankfold devices'). Default: ${DEFAULT-VALUE}.")
     String device;
 
     @Option(names = "--limit-test", defaultValue = "0", paramLabel = "N", description = "Use only the first N test images (0: all).")

@@ -86,7 +86,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Compute threads (0: -Drankfold.threads or all cores).")
     int threads;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (opencl is not supported for training yet).")
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "cpu, opencl or opencl:N (N from 'rankfold devices'): where training and evaluation run. Default: ${DEFAULT-VALUE}.")
     String device;
 
     @Option(names = "--out", description = "Run directory. Default: runs/train-MODEL-TIMESTAMP.")
