@@ -3,7 +3,6 @@ package org.rankfold.tools.compress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rankfold.tools.ChildCli;
 import org.rankfold.tools.Main;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -36,22 +36,6 @@ class CompressKillResumeTest {
         int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
         assertEquals(0, code, err.toString());
         return out.toString();
-    }
-
-    /** Starts the command in a child JVM with this JVM's flags and class path. */
-    private static Process child(List<String> args, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(args);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static int savedEpoch(Path run) {
@@ -83,7 +67,7 @@ class CompressKillResumeTest {
 
         Path run = dir.resolve("killed");
         Path log = dir.resolve("log");
-        Process p = child(args(run), log);
+        Process p = ChildCli.start(args(run), log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         int seen = -1;
         while (seen < 1 && p.isAlive()) {

@@ -3,7 +3,6 @@ package org.rankfold.tools.compress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rankfold.tools.ChildCli;
 import org.rankfold.tools.Main;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -45,22 +45,6 @@ class CompressPhaseKillResumeTest {
 
     private static int inProcess(String... args) {
         return Main.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true));
-    }
-
-    /** Starts the CLI in a child JVM with this JVM's flags and class path. */
-    private static Process child(String[] cliArgs, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of(cliArgs));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static int completedPhases(Path run) {
@@ -112,9 +96,9 @@ class CompressPhaseKillResumeTest {
         assertEquals(0, inProcess(args(straight)));
 
         Path run = dir.resolve("killed");
-        killAfter(child(args(run), dir.resolve("log1")), run, 1, dir.resolve("log1"));
+        killAfter(ChildCli.start(List.of(args(run)), dir.resolve("log1")), run, 1, dir.resolve("log1"));
         int afterFirst = completedPhases(run);
-        killAfter(child(args(run, "--resume"), dir.resolve("log2")), run, Math.max(3, afterFirst + 1), dir.resolve("log2"));
+        killAfter(ChildCli.start(List.of(args(run, "--resume")), dir.resolve("log2")), run, Math.max(3, afterFirst + 1), dir.resolve("log2"));
         assertEquals(0, inProcess(args(run, "--resume")));
 
         assertEquals(completedPhases(straight), completedPhases(run));

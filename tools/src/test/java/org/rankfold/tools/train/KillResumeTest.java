@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rankfold.tools.ChildCli;
 import org.rankfold.tools.Main;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -30,22 +30,6 @@ class KillResumeTest {
 
     private static int inProcess(String... args) {
         return Main.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true));
-    }
-
-    /** Starts `train` (or `train --resume`) in a child JVM with this JVM's flags and class path. */
-    private static Process child(List<String> trainArgs, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(trainArgs);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static int savedEpoch(Path run) {
@@ -86,9 +70,9 @@ class KillResumeTest {
         List<String> first = new ArrayList<>(List.of("train"));
         first.addAll(List.of(SETTINGS));
         first.addAll(List.of("--out", run.toString()));
-        killAfter(child(first, dir.resolve("log1")), run, 1, dir.resolve("log1"));
+        killAfter(ChildCli.start(first, dir.resolve("log1")), run, 1, dir.resolve("log1"));
         int afterFirstKill = savedEpoch(run);
-        killAfter(child(List.of("train", "--resume", run.toString(), "--threads", "1", "--quiet"), dir.resolve("log2")), run,
+        killAfter(ChildCli.start(List.of("train", "--resume", run.toString(), "--threads", "1", "--quiet"), dir.resolve("log2")), run,
                 afterFirstKill + 1, dir.resolve("log2"));
         assertEquals(0, inProcess("train", "--resume", run.toString(), "--threads", "1", "--quiet"));
 
