@@ -12,48 +12,14 @@ public final class Im2colRef {
 
     /** cols is overwritten. */
     public static void im2col(Conv2dGeometry g, float[] x, int xOffset, float[] cols, int colsOffset) {
-        int oh = g.outHeight();
-        int ow = g.outWidth();
-        for (int c = 0; c < g.channels(); c++) {
-            for (int p = 0; p < g.kernelH(); p++) {
-                for (int q = 0; q < g.kernelW(); q++) {
-                    int row = (c * g.kernelH() + p) * g.kernelW() + q;
-                    for (int i = 0; i < oh; i++) {
-                        for (int j = 0; j < ow; j++) {
-                            int h = i * g.strideH() - g.padH() + p * g.dilationH();
-                            int w = j * g.strideW() - g.padW() + q * g.dilationW();
-                            boolean inside = h >= 0 && h < g.height() && w >= 0 && w < g.width();
-                            cols[colsOffset + row * oh * ow + i * ow + j] =
-                                    inside ? x[xOffset + (c * g.height() + h) * g.width() + w] : 0f;
-                        }
-                    }
-                }
-            }
-        }
+        im2colBatch(g, 1, x, xOffset, cols, colsOffset); // one image: the batch layout with OH*OW columns
     }
 
     /** dx is accumulated into. */
     public static void col2im(Conv2dGeometry g, float[] cols, int colsOffset, float[] dx, int dxOffset) {
-        int oh = g.outHeight();
-        int ow = g.outWidth();
-        for (int c = 0; c < g.channels(); c++) {
-            for (int p = 0; p < g.kernelH(); p++) {
-                for (int q = 0; q < g.kernelW(); q++) {
-                    int row = (c * g.kernelH() + p) * g.kernelW() + q;
-                    for (int i = 0; i < oh; i++) {
-                        for (int j = 0; j < ow; j++) {
-                            int h = i * g.strideH() - g.padH() + p * g.dilationH();
-                            int w = j * g.strideW() - g.padW() + q * g.dilationW();
-                            if (h >= 0 && h < g.height() && w >= 0 && w < g.width()) {
-                                dx[dxOffset + (c * g.height() + h) * g.width() + w] +=
-                                        cols[colsOffset + row * oh * ow + i * ow + j];
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        col2imBatch(g, 1, cols, colsOffset, dx, dxOffset);
     }
+
     /**
      * im2col of {@code images} consecutive images side by side: x is (images, C, H, W) at xOffset; cols is
      * (C*KH*KW, images*OH*OW) at colsOffset, image i in columns [i*OH*OW, (i+1)*OH*OW), so that one GEMM
@@ -86,7 +52,7 @@ public final class Im2colRef {
     /**
      * col2im of {@code images} images laid out as {@link #im2colBatch} makes them: cols (C*KH*KW,
      * images*OH*OW) is scattered and <b>accumulated</b> into dx (images, C, H, W); each element sums its
-     * taps in ascending (p, q) order, as {@link #col2im} does.
+     * taps in ascending (p, q) order.
      */
     public static void col2imBatch(Conv2dGeometry g, int images, float[] cols, int colsOffset, float[] dx, int dxOffset) {
         int ohw = g.colCols();
