@@ -1,5 +1,7 @@
 package org.rankfold.kernels;
 
+import java.util.Arrays;
+
 import org.rankfold.kernels.ref.ChannelRef;
 import org.rankfold.kernels.ref.Im2colRef;
 import org.rankfold.kernels.ref.LayoutRef;
@@ -19,6 +21,26 @@ public interface Backend {
 
     /** Worker threads this backend uses for one call (1 for single-threaded backends). */
     int threads();
+
+    /** A body over the work items [from, to). */
+    @FunctionalInterface
+    interface RangeBody {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over [0, items) split into at most {@link #threads()} contiguous ranges, in
+     * parallel, and returns when all are done; backend calls made inside a range run on that range's thread
+     * alone. For a caller whose work items are independent and coarse (a convolution's chunks of images):
+     * one split per op instead of one per kernel call keeps each item's data in one core's cache and saves
+     * the barriers. Items must write disjoint outputs and must not depend on which range they fall in, so
+     * results stay the same for every thread count. The default runs everything on the calling thread.
+     */
+    default void forEachRange(int items, RangeBody body) {
+        if (items > 0) {
+            body.run(0, items);
+        }
+    }
 
     /**
      * SGEMM: {@code C = alpha * op(A) * op(B) + beta * C}. op(A) is M x K, op(B) is K x N, C is M x N,
@@ -133,6 +155,14 @@ public interface Backend {
     void biasRelu(int rows, int cols, float[] x, int xOffset, float[] bias, float[] y, int yOffset, boolean relu);
 
     // ---- element-wise on len consecutive floats; outputs may alias inputs at the same offset ----
+
+    /**
+     * Sets y[yOffset .. yOffset+len) to {@code value} (whatever was there, NaN included). The engine zeroes
+     * recycled gradient buffers with it, which on a multi-threaded backend is worth splitting.
+     */
+    default void fill(int len, float value, float[] y, int yOffset) {
+        Arrays.fill(y, yOffset, yOffset + len, value);
+    }
 
     /** {@code y += x}; y is modified. */
     void addInPlace(int len, float[] x, int xOffset, float[] y, int yOffset);

@@ -489,6 +489,13 @@ public abstract class BackendContract extends SeededTest {
             backend.relu(len, x, 1, r, 0);
             assertArrayEquals(e, r, "relu len=" + len);
 
+            e = y0.clone();
+            r = y0.clone();
+            r[1 + len / 2] = Float.NaN;  // fill overwrites whatever was there
+            Arrays.fill(e, 1, 1 + len, 0f);
+            backend.fill(len, 0f, r, 1);
+            assertArrayEquals(e, r, "fill len=" + len);
+
             float[] dy = uniform(rng, len);
             e = y0.clone();
             r = y0.clone();
@@ -496,6 +503,40 @@ public abstract class BackendContract extends SeededTest {
             backend.reluBackward(len, x, 1, dy, 0, r, 1);
             assertArrayEquals(e, r, "reluBackward len=" + len);
         }
+    }
+
+    @Test
+    void forEachRangeCoversEveryItemOnceAndNestedCallsGiveTheSameResults() {
+        SplittableRandom rng = random();
+        for (int items : new int[] {0, 1, 2, 3, 8, 43}) {
+            int[] seen = new int[items];
+            backend.forEachRange(items, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    seen[i]++;
+                }
+            });
+            for (int i = 0; i < items; i++) {
+                assertEquals(1, seen[i], "item " + i + " of " + items);
+            }
+        }
+        // a GEMM per item, run inside the ranges, equals the same GEMMs run one by one outside
+        int items = 5;
+        int m = 24;
+        int n = 300;
+        int k = 70;
+        float[] a = uniform(rng, m * k);
+        float[] b = uniform(rng, items * k * n);
+        float[] outside = new float[items * m * n];
+        float[] inside = new float[items * m * n];
+        for (int i = 0; i < items; i++) {
+            backend.gemm(Transpose.NO, Transpose.NO, m, n, k, 1f, a, 0, k, b, i * k * n, n, 0f, outside, i * m * n, n);
+        }
+        backend.forEachRange(items, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                backend.gemm(Transpose.NO, Transpose.NO, m, n, k, 1f, a, 0, k, b, i * k * n, n, 0f, inside, i * m * n, n);
+            }
+        });
+        assertArrayEquals(outside, inside, "GEMMs inside forEachRange");
     }
 
     // ---------------------------------------------------------------- loss

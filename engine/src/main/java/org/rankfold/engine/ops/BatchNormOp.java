@@ -48,42 +48,48 @@ public final class BatchNormOp {
         for (int ch = 0; ch < c; ch++) {
             negMean[ch] = (float) (-sums[ch] / m);
         }
-        // xhat = (x - mean) then * invstd, in place in one buffer kept for backward
-        float[] xhat = StepArena.floats(x.size());
-        be.channelAffine(n, c, hw, x.data(), 0, null, negMean, xhat, 0);
+        // xc = x - mean is kept for backward; xhat = xc * invstd is never stored: invstd is folded into the
+        // output's scale and the backward coefficients, which saves a pass over the activations
+        float[] xc = StepArena.floats(x.size());
+        be.channelAffine(n, c, hw, x.data(), 0, null, negMean, xc, 0);
         double[] sq = new double[c];
-        be.channelDots(n, c, hw, xhat, 0, xhat, 0, sq);
-        float[] invStd = new float[c];
+        be.channelDots(n, c, hw, xc, 0, xc, 0, sq);
+        double[] invStd = new double[c];
+        float[] outScale = new float[c];
+        float[] g = gamma.data();
         float[] rm = runningMean.data();
         float[] rv = runningVar.data();
         for (int ch = 0; ch < c; ch++) {
             double var = sq[ch] / m;
-            invStd[ch] = (float) (1.0 / Math.sqrt(var + eps));
+            invStd[ch] = 1.0 / Math.sqrt(var + eps);
+            outScale[ch] = (float) (g[ch] * invStd[ch]);
             rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * (sums[ch] / m));
             rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * var * m / (m - 1));
         }
-        be.channelAffine(n, c, hw, xhat, 0, invStd, null, xhat, 0);
         float[] out = StepArena.floats(x.size());
-        be.channelAffine(n, c, hw, xhat, 0, gamma.data(), beta.data(), out, 0);
+        be.channelAffine(n, c, hw, xc, 0, outScale, beta.data(), out, 0);
         return Tensor.derived(out, x.shape(), "batchNorm", dout -> {
             Backend bk = Backends.current();
             double[] dbeta = new double[c];
             double[] dgamma = new double[c];
             bk.channelSums(n, c, hw, dout, 0, dbeta);
-            bk.channelDots(n, c, hw, dout, 0, xhat, 0, dgamma);
+            // dgamma = sum dy * xhat = invstd * sum dy * xc
+            bk.channelDots(n, c, hw, dout, 0, xc, 0, dgamma);
+            for (int ch = 0; ch < c; ch++) {
+                dgamma[ch] *= invStd[ch];
+            }
             if (x.requiresGrad()) {
-                // dx += k (dy - dbeta/m - xhat dgamma/m) with k = gamma invstd, in one fused pass
+                // dx += k (dy - dbeta/m - xhat dgamma/m) with k = gamma invstd, in one fused pass over dy and xc
                 float[] sa = new float[c];
                 float[] sb = new float[c];
                 float[] shift = new float[c];
-                float[] g = gamma.data();
                 for (int ch = 0; ch < c; ch++) {
                     double k = (double) g[ch] * invStd[ch];
                     sa[ch] = (float) k;
-                    sb[ch] = (float) (-k * dgamma[ch] / m);
+                    sb[ch] = (float) (-k * invStd[ch] * dgamma[ch] / m);
                     shift[ch] = (float) (-k * dbeta[ch] / m);
                 }
-                bk.channelCombineAccumulate(n, c, hw, dout, 0, sa, xhat, 0, sb, shift, x.gradForAccumulation(), 0);
+                bk.channelCombineAccumulate(n, c, hw, dout, 0, sa, xc, 0, sb, shift, x.gradForAccumulation(), 0);
             }
             addInto(gamma, dgamma);
             addInto(beta, dbeta);

@@ -24,7 +24,10 @@ import org.rankfold.kernels.Transpose;
  * </pre>
  * One GEMM per chunk instead of one per image: at ResNet-20's 8x8 and 16x16 maps a single image gives
  * only 64-256 columns, too few to amortize packing W. B is chosen from the layer's shape only (never the
- * thread count), so results stay bit-identical for every thread count. The chunk buffers are per-thread
+ * thread count), so results stay bit-identical for every thread count. Threads take whole chunks
+ * ({@link Backend#forEachRange}): a chunk's im2col, GEMM and transpose run on one core, with its cols in
+ * that core's cache and no barrier between the kernels; splitting each kernel call instead left the second
+ * thread waiting at thousands of barriers per ResNet-20 step. The chunk buffers are per-thread
  * scratch shared by all convolutions (autograd runs one op at a time), so their size is bounded by
  * {@link #CHUNK_FLOATS}, not by the batch; backward recomputes im2col rather than keeping N column
  * matrices.
@@ -40,6 +43,16 @@ public final class Conv2dOp {
 
     private static final ThreadLocal<Workspace> COLS = ThreadLocal.withInitial(Workspace::new);
     private static final ThreadLocal<Workspace> ROWS = ThreadLocal.withInitial(Workspace::new);
+    /** The weight-gradient partial sums of one backward, on the autograd thread. */
+    private static final ThreadLocal<Workspace> PARTIALS = ThreadLocal.withInitial(Workspace::new);
+
+    /**
+     * Backward splits the chunks into this many fixed groups (fewer when there are fewer chunks); each
+     * group sums its chunks' dW into its own partial, and the partials are added to the gradient in group
+     * order. The groups depend only on the shape, so dW is the same sum for any thread count, while up to
+     * this many threads can work on a backward at once.
+     */
+    static final int WEIGHT_GRAD_GROUPS = 8;
 
     private Conv2dOp() {
     }
@@ -77,25 +90,29 @@ public final class Conv2dOp {
         float[] xd = x.data();
         float[] wd = w.data();
         float[] out = StepArena.floats(n * oc * ohw);
-        // i0: first image of a chunk of nb images
-        for (int i0 = 0; i0 < n; i0 += chunk) {
-            int nb = Math.min(chunk, n - i0);
-            int yOff = i0 * oc * ohw;
-            if (pointwise) {
-                be.gemm(Transpose.NO, Transpose.NO, oc, ohw, c, 1f, wd, 0, c, xd, i0 * inSize, ohw, 0f, out, yOff, ohw);
-                continue;
+        int chunks = (n + chunk - 1) / chunk;
+        // chunk ci covers images [ci*chunk, ci*chunk + nb) and writes only their outputs
+        be.forEachRange(chunks, (c0, c1) -> {
+            for (int ci = c0; ci < c1; ci++) {
+                int i0 = ci * chunk;
+                int nb = Math.min(chunk, n - i0);
+                int yOff = i0 * oc * ohw;
+                if (pointwise) {
+                    be.gemm(Transpose.NO, Transpose.NO, oc, ohw, c, 1f, wd, 0, c, xd, i0 * inSize, ohw, 0f, out, yOff, ohw);
+                    continue;
+                }
+                int cols = nb * ohw;
+                float[] colsBuf = COLS.get().floats(ckk * cols);
+                be.im2colBatch(g, nb, xd, i0 * inSize, colsBuf, 0);
+                if (nb == 1) {
+                    be.gemm(Transpose.NO, Transpose.NO, oc, cols, ckk, 1f, wd, 0, ckk, colsBuf, 0, cols, 0f, out, yOff, cols);
+                } else {
+                    float[] yt = ROWS.get().floats(oc * cols);
+                    be.gemm(Transpose.NO, Transpose.NO, oc, cols, ckk, 1f, wd, 0, ckk, colsBuf, 0, cols, 0f, yt, 0, cols);
+                    be.transposeBlocks(oc, nb, ohw, yt, 0, out, yOff);
+                }
             }
-            int cols = nb * ohw;
-            float[] colsBuf = COLS.get().floats(ckk * cols);
-            be.im2colBatch(g, nb, xd, i0 * inSize, colsBuf, 0);
-            if (nb == 1) {
-                be.gemm(Transpose.NO, Transpose.NO, oc, cols, ckk, 1f, wd, 0, ckk, colsBuf, 0, cols, 0f, out, yOff, cols);
-            } else {
-                float[] yt = ROWS.get().floats(oc * cols);
-                be.gemm(Transpose.NO, Transpose.NO, oc, cols, ckk, 1f, wd, 0, ckk, colsBuf, 0, cols, 0f, yt, 0, cols);
-                be.transposeBlocks(oc, nb, ohw, yt, 0, out, yOff);
-            }
-        }
+        });
         if (bias != null) {
             for (int i = 0; i < n; i++) {
                 be.biasRelu(oc, ohw, out, i * oc * ohw, bias.data(), out, i * oc * ohw, false);
@@ -105,32 +122,30 @@ public final class Conv2dOp {
         int chunkImages = chunk;
         return Tensor.derived(out, new int[] {n, oc, oh, ow}, "conv2d", dout -> {
             Backend bk = Backends.current();
-            for (int i0 = 0; i0 < n; i0 += chunkImages) {
-                int nb = Math.min(chunkImages, n - i0);
-                int dyOff = i0 * oc * ohw;
-                int xOff = i0 * inSize;
-                if (pointwise) {
-                    backwardPointwise(bk, oc, c, ohw, dout, dyOff, x, xOff, w);
-                    continue;
+            boolean weightGrad = w.requiresGrad();
+            // gradient buffers are taken here, on the autograd thread (the gradient pool is per thread)
+            float[] dx = x.requiresGrad() ? x.gradForAccumulation() : null;
+            int groups = Math.min(chunks, WEIGHT_GRAD_GROUPS);
+            int dwSize = oc * ckk;
+            float[] partials = weightGrad ? PARTIALS.get().floats(groups * dwSize) : null;
+            bk.forEachRange(groups, (g0, g1) -> {
+                for (int grp = g0; grp < g1; grp++) {
+                    int first = (int) ((long) chunks * grp / groups);
+                    int last = (int) ((long) chunks * (grp + 1) / groups);
+                    for (int ci = first; ci < last; ci++) {
+                        int i0 = ci * chunkImages;
+                        int nb = Math.min(chunkImages, n - i0);
+                        // the group's first chunk overwrites its partial, the others add to it
+                        float dwBeta = ci == first ? 0f : 1f;
+                        backwardChunk(bk, g, pointwise, oc, c, ckk, ohw, i0, nb, dout, xd, wd, dx,
+                                partials, grp * dwSize, dwBeta);
+                    }
                 }
-                int cols = nb * ohw;
-                float[] dyt = dout;
-                int dytOff = dyOff;
-                if (nb > 1) {
-                    dyt = ROWS.get().floats(oc * cols);
-                    dytOff = 0;
-                    bk.transposeBlocks(nb, oc, ohw, dout, dyOff, dyt, 0);
-                }
-                float[] colsBuf = COLS.get().floats(ckk * cols);
-                if (w.requiresGrad()) {
-                    bk.im2colBatch(g, nb, xd, xOff, colsBuf, 0);
-                    bk.gemm(Transpose.NO, Transpose.YES, oc, ckk, cols, 1f, dyt, dytOff, cols, colsBuf, 0, cols,
-                            1f, w.gradForAccumulation(), 0, ckk);
-                }
-                if (x.requiresGrad()) {
-                    bk.gemm(Transpose.YES, Transpose.NO, ckk, cols, oc, 1f, wd, 0, ckk, dyt, dytOff, cols,
-                            0f, colsBuf, 0, cols);
-                    bk.col2imBatch(g, nb, colsBuf, 0, x.gradForAccumulation(), xOff);
+            });
+            if (weightGrad) {
+                float[] gw = w.gradForAccumulation();
+                for (int grp = 0; grp < groups; grp++) {
+                    bk.addInPlace(dwSize, partials, grp * dwSize, gw, 0);
                 }
             }
             if (bias != null && bias.requiresGrad()) {
@@ -144,16 +159,45 @@ public final class Conv2dOp {
         }, inputs);
     }
 
-    /** One image of a pointwise convolution: x_n (C, H*W) is its own cols matrix. */
-    private static void backwardPointwise(Backend bk, int oc, int c, int ohw, float[] dout, int dyOff,
-                                          Tensor x, int xOff, Tensor w) {
-        if (w.requiresGrad()) {
-            bk.gemm(Transpose.NO, Transpose.YES, oc, c, ohw, 1f, dout, dyOff, ohw, x.data(), xOff, ohw,
-                    1f, w.gradForAccumulation(), 0, c);
+    /**
+     * Backward of images [i0, i0 + nb): dW of the chunk into {@code dw} at dwOff (scaled by dwBeta first;
+     * null when w needs no gradient), dx of its images accumulated into {@code dx} (null when x needs none).
+     */
+    private static void backwardChunk(Backend bk, Conv2dGeometry g, boolean pointwise, int oc, int c, int ckk,
+                                      int ohw, int i0, int nb, float[] dout, float[] xd, float[] wd, float[] dx,
+                                      float[] dw, int dwOff, float dwBeta) {
+        int dyOff = i0 * oc * ohw;
+        int xOff = i0 * g.inputSize();
+        if (pointwise) {
+            // x_n (C, H*W) is its own cols matrix; one image per chunk
+            if (dw != null) {
+                bk.gemm(Transpose.NO, Transpose.YES, oc, c, ohw, 1f, dout, dyOff, ohw, xd, xOff, ohw,
+                        dwBeta, dw, dwOff, c);
+            }
+            if (dx != null) {
+                bk.gemm(Transpose.YES, Transpose.NO, c, ohw, oc, 1f, wd, 0, c, dout, dyOff, ohw,
+                        1f, dx, xOff, ohw);
+            }
+            return;
         }
-        if (x.requiresGrad()) {
-            bk.gemm(Transpose.YES, Transpose.NO, c, ohw, oc, 1f, w.data(), 0, c, dout, dyOff, ohw,
-                    1f, x.gradForAccumulation(), xOff, ohw);
+        int cols = nb * ohw;
+        float[] dyt = dout;
+        int dytOff = dyOff;
+        if (nb > 1) {
+            dyt = ROWS.get().floats(oc * cols);
+            dytOff = 0;
+            bk.transposeBlocks(nb, oc, ohw, dout, dyOff, dyt, 0);
+        }
+        float[] colsBuf = COLS.get().floats(ckk * cols);
+        if (dw != null) {
+            bk.im2colBatch(g, nb, xd, xOff, colsBuf, 0);
+            bk.gemm(Transpose.NO, Transpose.YES, oc, ckk, cols, 1f, dyt, dytOff, cols, colsBuf, 0, cols,
+                    dwBeta, dw, dwOff, ckk);
+        }
+        if (dx != null) {
+            bk.gemm(Transpose.YES, Transpose.NO, ckk, cols, oc, 1f, wd, 0, ckk, dyt, dytOff, cols,
+                    0f, colsBuf, 0, cols);
+            bk.col2imBatch(g, nb, colsBuf, 0, dx, xOff);
         }
     }
 }

@@ -1,9 +1,10 @@
 package org.rankfold.engine.tensor;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+
+import org.rankfold.kernels.Backends;
 
 /**
  * Recycles the gradient buffers of intermediate tensors: backward frees each one as soon as it has been
@@ -30,7 +31,8 @@ final class GradPool {
         if (b == null) {
             return new float[length];
         }
-        Arrays.fill(b, 0f);
+        // split over the backend's threads: these are activation-sized (up to tens of MB per step)
+        Backends.current().fill(length, 0f, b, 0);
         return b;
     }
 

@@ -94,6 +94,11 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void forEachRange(int items, RangeBody body) {
+        pool.split(items, 1, body::run);
+    }
+
+    @Override
     public void im2col(Conv2dGeometry g, float[] x, int xOffset, float[] cols, int colsOffset) {
         Im2col.im2col(pool, g, x, xOffset, cols, colsOffset);
     }
@@ -178,6 +183,11 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void axpy(int len, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
         Elementwise.axpy(pool, len, alpha, x, xOffset, y, yOffset);
+    }
+
+    @Override
+    public void fill(int len, float value, float[] y, int yOffset) {
+        Elementwise.fill(pool, len, value, y, yOffset);
     }
 
     @Override

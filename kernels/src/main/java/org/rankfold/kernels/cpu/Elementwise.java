@@ -1,5 +1,7 @@
 package org.rankfold.kernels.cpu;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -18,6 +20,10 @@ public final class Elementwise {
     private static final int MIN_PER_THREAD = 1 << 16;
 
     private Elementwise() {
+    }
+
+    public static void fill(WorkerPool pool, int len, float value, float[] y, int yOffset) {
+        pool.split(len, MIN_PER_THREAD, (from, to) -> Arrays.fill(y, yOffset + from, yOffset + to, value));
     }
 
     public static void addInPlace(WorkerPool pool, int len, float[] x, int xOffset, float[] y, int yOffset) {

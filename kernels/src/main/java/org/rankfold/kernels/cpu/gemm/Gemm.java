@@ -74,7 +74,9 @@ public final class Gemm {
         int colTiles = (n + nr - 1) / nr;
         int rowTiles = (m + mr - 1) / mr;
         long macs = (long) m * n * k;
-        int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(pool.threads(), Math.max(colTiles, rowTiles));
+        // inside a caller's parallel range the call is one thread's share already: no stripes
+        int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1
+                : Math.min(pool.threads(), Math.max(colTiles, rowTiles));
         if (parts == 1) {
             stripe(spaces.get(), ta, tb, 0, m, 0, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
