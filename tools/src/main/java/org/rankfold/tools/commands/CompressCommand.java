@@ -240,7 +240,7 @@ public final class CompressCommand implements Callable<Integer> {
         b.selector(ranks.selector).weakening(ranks.weakening).minRank(ranks.minRank).maxRank(ranks.maxRankOrUnlimited())
                 .targetParamsRatio(ranks.targetParamsRatio == null ? 0 : ranks.targetParamsRatio)
                 .targetMacsRatio(ranks.targetMacsRatio == null ? 0 : ranks.targetMacsRatio)
-                .pointwise(ranks.pointwise).linear(!ranks.noLinear).first(ranks.first)
+                .pointwise(ranks.pointwise).linear(!ranks.noLinear).first(ranks.first).classifier(ranks.classifier)
                 .speedAware(ranks.speedAware).speedMargin(ranks.speedMargin);
         return b.build();
     }

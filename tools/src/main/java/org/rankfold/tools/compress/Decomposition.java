@@ -67,6 +67,6 @@ public record Decomposition(DecompositionResult result, String selector, double 
         // a target search may go beyond plain EVBMF (strength > 1, EvbmfStrengthSelector)
         return new DecomposerOptions(SelectorSpec.isEvbmf(o.selector) ? EvbmfStrengthSelector.at(w, o.minRank,
                 o.maxRankOrUnlimited()) : SelectorSpec.parse(o.selector, w, o.minRank, o.maxRankOrUnlimited()),
-                Tucker2Options.tensorly(), o.pointwise, !o.noLinear, o.first, phase, speed);
+                Tucker2Options.tensorly(), o.pointwise, !o.noLinear, o.first, o.classifier, phase, speed);
     }
 }

@@ -39,6 +39,10 @@ public final class RankOptions {
     @Option(names = "--first", description = "Also decompose the first convolution (the input layer).")
     public boolean first;
 
+    @Option(names = "--classifier",
+            description = "Also decompose the classifier (the last layer, when it is linear). Default: dense, since its rank bounds how many classes the logits can separate.")
+    public boolean classifier;
+
     @Option(names = "--no-linear", description = "Leave linear layers dense (default: two-factor SVD at the EVBMF rank).")
     public boolean noLinear;
 

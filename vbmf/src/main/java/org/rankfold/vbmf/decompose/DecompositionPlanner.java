@@ -31,6 +31,8 @@ import org.rankfold.vbmf.tensor.Unfolding;
  * <li>a 1x1 convolution ({@link DecomposerOptions#pointwise()}) or a {@link Linear} layer
  * ({@link DecomposerOptions#linear()}) gets a two-factor SVD at the selector's rank of its weight matrix;</li>
  * <li>the first convolution of the forward pass stays dense unless {@link DecomposerOptions#first()};</li>
+ * <li>the classifier, a {@link Linear} that is the last layer with weights, stays dense unless
+ * {@link DecomposerOptions#classifier()};</li>
  * <li>a layer is decomposed only if its params and its MACs both drop (and, with a {@link SpeedCheck} in the
  * options, {@code --speed-aware}, only if its decomposed form is also measured faster); otherwise it is
  * skipped and the reason recorded. (Grouped/depthwise convolutions cannot occur: the engine's {@code Conv2d} supports
@@ -51,6 +53,7 @@ public final class DecompositionPlanner {
         CostReport report = CostProfiler.profile(model, inputShape);
         Map<String, Module> modules = model.namedModules();
         List<LayerPlan> plans = new ArrayList<>();
+        String classifier = classifierName(report, modules);
         boolean firstConvSeen = false;
         for (LayerCost lc : report.layers()) {
             String name = lc.name().equals("<model>") ? "" : lc.name();
@@ -58,13 +61,29 @@ public final class DecompositionPlanner {
             boolean conv = m instanceof Conv2d || m instanceof FactorizedConv2d;
             boolean first = conv && !firstConvSeen;
             firstConvSeen |= conv;
-            LayerPlan p = planLayer(lc, m, first, options);
+            LayerPlan p = m instanceof Linear && name.equals(classifier) && !options.classifier()
+                    ? unchanged(lc, ((Linear) m).weight().shape(), "the classifier (last layer) left dense: its rank"
+                            + " bounds how many classes the logits can separate; enable 'classifier' to decompose it")
+                    : planLayer(lc, m, first, options);
             if (p.method() != Method.SKIPPED && name.isEmpty()) {
                 p = p.skipped("the model is this single layer: there is no container to replace it in");
             }
             plans.add(p);
         }
         return new DecompositionPlan(inputShape, plans, report.parameters(), report.macs());
+    }
+
+    /** The name of the last layer with weights in forward order if it is a {@link Linear}, else null. */
+    private static String classifierName(CostReport report, Map<String, Module> modules) {
+        String last = null;
+        for (LayerCost lc : report.layers()) {
+            String name = lc.name().equals("<model>") ? "" : lc.name();
+            Module m = modules.get(name);
+            if (m instanceof Conv2d || m instanceof FactorizedConv2d || m instanceof Linear) {
+                last = m instanceof Linear ? name : null;
+            }
+        }
+        return last;
     }
 
     private static LayerPlan planLayer(LayerCost lc, Module m, boolean first, DecomposerOptions options) {

@@ -33,6 +33,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param pointwise         1x1 convolutions get an SVD
  * @param linear            linear layers get an SVD
  * @param first             the first convolution is decomposed / over-parameterized too
+ * @param classifier        the classifier (last linear layer) is decomposed too
  * @param finetuneEpochs    fine-tuning epochs after decomposition
  * @param finetuneLr        initial fine-tuning learning rate (own cosine schedule over {@code finetuneEpochs})
  * @param variants          the variants to run, in order
@@ -46,7 +47,7 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
                                 double orthoLambda, double orthoDecay, boolean orthoPlain, boolean orthoFinetune,
                                 String selector,
                                 double weakening, int minRank, int maxRank, double targetParamsRatio,
-                                double targetMacsRatio, boolean pointwise, boolean linear, boolean first,
+                                double targetMacsRatio, boolean pointwise, boolean linear, boolean first, boolean classifier,
                                 int finetuneEpochs, double finetuneLr, List<Variant> variants, int limitTrain,
                                 int limitTest, boolean speedAware, double speedMargin) {
 
@@ -108,7 +109,7 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
      */
     public static CompressionConfig quick(String model, long seed) {
         return new CompressionConfig(model, seed, 64, 2, 0.05, 0.9, 5e-4, OverparamMode.FACTORIZED, 2, "so", 1e-2, 1.0,
-                false, false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, 1, 0.01,
+                false, false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, false, 1, 0.01,
                 List.of(Variant.PLAIN, Variant.FULL), 2000, 500, false, DEFAULT_SPEED_MARGIN);
     }
 
@@ -119,7 +120,7 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
      */
     public static CompressionConfig full(String model, long seed) {
         return new CompressionConfig(model, seed, 128, 15, 0.05, 0.9, 5e-4, OverparamMode.FACTORIZED, 2, "so", 1e-2, 1.0,
-                false, false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, 5, 0.01,
+                false, false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, false, 5, 0.01,
                 List.of(Variant.PLAIN, Variant.ORTHO, Variant.OVERPARAM, Variant.FULL), 0, 0, false, DEFAULT_SPEED_MARGIN);
     }
 
@@ -155,6 +156,10 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
         variants.forEach(x -> v.add(x.label()));
         o.put("limit_train", limitTrain);
         o.put("limit_test", limitTest);
+        if (classifier) {
+            // written only when on, so config.json of runs from before the option still matches on --resume
+            o.put("classifier", true);
+        }
         if (speedAware) {
             // written only when on, so config.json of runs from before the option still matches on --resume
             o.put("speed_aware", true);

@@ -302,7 +302,7 @@ public final class CompressionPipeline {
         return new DecomposerOptions(SelectorSpec.isEvbmf(config.selector())
                 ? EvbmfStrengthSelector.at(weakening, config.minRank(), config.maxRank())
                 : SelectorSpec.parse(config.selector(), weakening, config.minRank(), config.maxRank()),
-                Tucker2Options.tensorly(), config.pointwise(), config.linear(), config.first(), v.label() + "/tucker", speed);
+                Tucker2Options.tensorly(), config.pointwise(), config.linear(), config.first(), config.classifier(), v.label() + "/tucker", speed);
     }
 
     /**

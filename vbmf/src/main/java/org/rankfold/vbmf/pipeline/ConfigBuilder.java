@@ -30,6 +30,7 @@ public final class ConfigBuilder {
     private boolean pointwise;
     private boolean linear;
     private boolean first;
+    private boolean classifier;
     private int finetuneEpochs;
     private double finetuneLr;
     private List<Variant> variants;
@@ -62,6 +63,7 @@ public final class ConfigBuilder {
         pointwise = c.pointwise();
         linear = c.linear();
         first = c.first();
+        classifier = c.classifier();
         finetuneEpochs = c.finetuneEpochs();
         finetuneLr = c.finetuneLr();
         variants = c.variants();
@@ -74,7 +76,7 @@ public final class ConfigBuilder {
     public CompressionConfig build() {
         return new CompressionConfig(model, seed, batchSize, epochs, learningRate, momentum, weightDecay, overparam, expand,
                 ortho, orthoLambda, orthoDecay, orthoPlain, orthoFinetune, selector, weakening, minRank, maxRank, targetParamsRatio,
-                targetMacsRatio, pointwise, linear, first, finetuneEpochs, finetuneLr, variants, limitTrain, limitTest,
+                targetMacsRatio, pointwise, linear, first, classifier, finetuneEpochs, finetuneLr, variants, limitTrain, limitTest,
                 speedAware, speedMargin);
     }
 
@@ -101,6 +103,7 @@ public final class ConfigBuilder {
     public ConfigBuilder pointwise(boolean v) { pointwise = v; return this; }
     public ConfigBuilder linear(boolean v) { linear = v; return this; }
     public ConfigBuilder first(boolean v) { first = v; return this; }
+    public ConfigBuilder classifier(boolean v) { classifier = v; return this; }
     public ConfigBuilder finetuneEpochs(int v) { finetuneEpochs = v; return this; }
     public ConfigBuilder finetuneLr(double v) { finetuneLr = v; return this; }
     public ConfigBuilder variants(List<Variant> v) { variants = v; return this; }

@@ -90,8 +90,9 @@ class DecomposerTest extends SeededTest {
                 .add("flatten", new Flatten())
                 .add("fc", PlantedLayers.linear(rng, 10, 32 * 5 * 5, 3, 0.01));
         int[] input = {3, 10, 10};
-        DecompositionPlan plan = DecompositionPlanner.plan(net, input, DecomposerOptions.defaults());
-        DecompositionResult r = Decomposer.apply(net, plan, DecomposerOptions.defaults());
+        DecomposerOptions withClassifier = DecomposerOptions.defaults().withClassifier(true);
+        DecompositionPlan plan = DecompositionPlanner.plan(net, input, withClassifier);
+        DecompositionResult r = Decomposer.apply(net, plan, withClassifier);
         DecompositionAudit conv = r.layers().get(1);
         int r0 = conv.ranks()[0];
         int r1 = conv.ranks()[1];
@@ -113,6 +114,28 @@ class DecomposerTest extends SeededTest {
     }
 
     @Test
+    void theClassifierStaysDenseUnlessAskedWhileAHiddenLinearLayerIsDecomposed() {
+        SplittableRandom rng = random();
+        Sequential net = new Sequential()
+                .add("stem", new Conv2d(1, 8, 3, 1, 1, false, rng))
+                .add("flatten", new Flatten())
+                .add("hidden", PlantedLayers.linear(rng, 40, 8 * 6 * 6, 3, 0.01))
+                .add("relu", new ReLU())
+                .add("classifier", PlantedLayers.linear(rng, 10, 40, 2, 0.01));
+        int[] input = {1, 6, 6};
+        DecompositionPlan plan = DecompositionPlanner.plan(net, input, DecomposerOptions.defaults());
+        LayerPlan hidden = plan.layers().stream().filter(l -> l.name().equals("hidden")).findFirst().orElseThrow();
+        LayerPlan classifier = plan.layers().stream().filter(l -> l.name().equals("classifier")).findFirst().orElseThrow();
+        assertEquals(Method.SVD, hidden.method());
+        assertEquals(Method.SKIPPED, classifier.method());
+        assertTrue(classifier.notes().get(0).contains("classifier"), classifier.notes().toString());
+        LayerPlan asked = DecompositionPlanner.plan(net, input, DecomposerOptions.defaults().withClassifier(true)).layers()
+                .stream().filter(l -> l.name().equals("classifier")).findFirst().orElseThrow();
+        assertEquals(Method.SVD, asked.method());
+        assertEquals(2, asked.ranks()[0]);
+    }
+
+    @Test
     void svdOfALinearLayerReproducesItAtItsRankAndKeepsTheBias() {
         SplittableRandom rng = random();
         Linear fc = PlantedLayers.linear(rng, 20, 64, 4, 0.0);
@@ -120,7 +143,7 @@ class DecomposerTest extends SeededTest {
         Tensor x = Tensor.uniform(rng, -1, 1, 3, 64);
         float[] y = forward(fc, x);
         DecompositionResult r = Decomposer.decompose(net, new int[] {64}, DecomposerOptions.defaults()
-                .withSelector(new org.rankfold.vbmf.rank.FixedRankSelector(4)));
+                .withSelector(new org.rankfold.vbmf.rank.FixedRankSelector(4)).withClassifier(true));
         assertEquals("svd", r.layers().get(0).decomposition());
         Sequential two = assertInstanceOf(Sequential.class, net.layers().get(0));
         assertEquals(List.of("fc.0.weight", "fc.1.weight", "fc.1.bias"), List.copyOf(net.namedParameters().keySet()));
@@ -189,7 +212,8 @@ class DecomposerTest extends SeededTest {
                 .add("conv", PlantedLayers.conv(rng, 32, 24, 3, 7, 4, 0.05, ConvSpec.square(3, 1, 1, 1)))
                 .add("flatten", new Flatten())
                 .add("fc", PlantedLayers.linear(rng, 10, 32 * 4 * 4, 2, 0.01));
-        DecompositionResult r = Decomposer.decompose(net, new int[] {1, 4, 4}, DecomposerOptions.defaults());
+        DecompositionResult r = Decomposer.decompose(net, new int[] {1, 4, 4}, DecomposerOptions.defaults()
+                .withClassifier(true));
         ObjectMapper json = new ObjectMapper();
         int checked = 0;
         for (DecompositionAudit a : r.layers()) {
