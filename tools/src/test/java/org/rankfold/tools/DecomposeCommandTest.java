@@ -61,7 +61,9 @@ class DecomposeCommandTest extends SeededTest {
     @Test
     void speedAwareTimesEveryCandidateAndRecordsTheDecision(@TempDir Path dir) throws IOException {
         Path ck = checkpoint(dir);
-        JsonNode j = CliRun.run("decompose", ck.toString(), "--speed-aware", "--batch", "4", "--threads", "1", "--json").json();
+        // --classifier: fc2 (the classifier, dense by default) is a candidate too
+        JsonNode j = CliRun.run("decompose", ck.toString(), "--speed-aware", "--classifier", "--batch", "4", "--threads", "1",
+                "--json").json();
         int timed = 0;
         for (String line : Files.readAllLines(dir.resolve("model-decomposed/audit.jsonl"), StandardCharsets.UTF_8)) {
             JsonNode rec = new ObjectMapper().readTree(line);

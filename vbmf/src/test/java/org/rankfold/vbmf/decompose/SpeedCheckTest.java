@@ -60,7 +60,7 @@ class SpeedCheckTest extends SeededTest {
     }
 
     private static DecomposerOptions options(FixedTimer timer, double margin) {
-        return DecomposerOptions.defaults().withSpeed(new SpeedCheck(timer, 8, 2, margin));
+        return DecomposerOptions.defaults().withClassifier(true).withSpeed(new SpeedCheck(timer, 8, 2, margin));
     }
 
     @Test
@@ -113,14 +113,14 @@ class SpeedCheckTest extends SeededTest {
         // the same decision at margin 0 for 2%, and the plan is the one without the check when all are faster
         assertEquals(Method.TUCKER2, DecompositionPlanner.plan(model, INPUT, options(new FixedTimer(9.8), 0)).layers()
                 .get(1).method());
-        DecompositionPlan unchecked = DecompositionPlanner.plan(model, INPUT, DecomposerOptions.defaults());
+        DecompositionPlan unchecked = DecompositionPlanner.plan(model, INPUT, DecomposerOptions.defaults().withClassifier(true));
         assertEquals(unchecked.paramsAfter(), first.paramsAfter());
         // a remembered timing is used instead of timing again (a resumed run reproduces its decisions)
         FixedTimer never = new FixedTimer(1);
         SpeedCheck remembered = new SpeedCheck(never, 8, 2, 0.05);
         SpeedCheck measured = o.speed();
         measured.known().forEach((k, t) -> remembered.remember(k, new LayerTiming(t.originalSeconds(), 1.0, 0.05, 8, 2, 5)));
-        DecompositionPlan replayed = DecompositionPlanner.plan(model, INPUT, DecomposerOptions.defaults().withSpeed(remembered));
+        DecompositionPlan replayed = DecompositionPlanner.plan(model, INPUT, DecomposerOptions.defaults().withClassifier(true).withSpeed(remembered));
         assertEquals(List.of(), never.calls);
         assertEquals(Method.SKIPPED, replayed.layers().get(1).method());
         assertEquals(Method.SKIPPED, replayed.layers().get(2).method());
@@ -129,7 +129,7 @@ class SpeedCheckTest extends SeededTest {
     @Test
     void theRealTimerMeasuresBothFormsAndTheDecisionFollowsItsTimes() {
         Sequential model = net();
-        DecomposerOptions o = DecomposerOptions.defaults().withSpeed(new SpeedCheck(new ForwardTimer(1, 0, 3), 4, 1, 0.05));
+        DecomposerOptions o = DecomposerOptions.defaults().withClassifier(true).withSpeed(new SpeedCheck(new ForwardTimer(1, 0, 3), 4, 1, 0.05));
         DecompositionPlan plan = DecompositionPlanner.plan(model, INPUT, o);
         for (LayerPlan p : plan.layers().subList(1, 3)) {
             LayerTiming t = p.timing();

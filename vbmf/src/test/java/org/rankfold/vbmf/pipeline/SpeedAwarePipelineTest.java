@@ -42,9 +42,13 @@ class SpeedAwarePipelineTest extends SeededTest {
         ObjectNode s = new CompressionPipeline(config(), CompressionPipelineTest.data(random(), 96, 48), run,
                 new PipelineListener() { }).timer(TIMER).run(false);
         JsonNode conv3 = null;
+        JsonNode fc2 = null;
         int timed = 0;
         for (String line : Files.readAllLines(run.audit(), StandardCharsets.UTF_8)) {
             JsonNode rec = new ObjectMapper().readTree(line);
+            if (rec.path("layer").asText().equals("fc2")) {
+                fc2 = rec;
+            }
             if (rec.has("speed")) {
                 timed++;
                 if (rec.get("layer").asText().equals("conv3")) {
@@ -52,7 +56,10 @@ class SpeedAwarePipelineTest extends SeededTest {
                 }
             }
         }
-        assertEquals(5, timed, "conv2, conv3, conv4, fc1, fc2");
+        assertEquals(4, timed, "conv2, conv3, conv4, fc1 (fc2, the classifier, stays dense untimed)");
+        assertEquals("skipped", fc2.get("decomposition").asText());
+        assertTrue(fc2.get("notes").get(0).asText().startsWith("the classifier"), fc2.toString());
+        assertTrue(!fc2.has("speed"), fc2.toString());
         assertEquals("skipped", conv3.get("decomposition").asText());
         assertTrue(conv3.get("notes").get(0).asText().startsWith("not measured faster"), conv3.toString());
         assertEquals(1e-3, conv3.at("/speed/decomposed_seconds").asDouble());
