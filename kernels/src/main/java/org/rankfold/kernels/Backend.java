@@ -131,6 +131,27 @@ public interface Backend {
     void channelDots(int n, int c, int hw, float[] a, int aOffset, float[] b, int bOffset, double[] out);
 
     /**
+     * {@link #channelSums} of a and {@link #channelDots} of a and b in one pass over a (batch norm's backward
+     * needs both of dy); the results equal the two separate calls bit for bit.
+     */
+    default void channelSumsAndDots(int n, int c, int hw, float[] a, int aOffset, float[] b, int bOffset,
+                                    double[] sums, double[] dots) {
+        channelSums(n, c, hw, a, aOffset, sums);
+        channelDots(n, c, hw, a, aOffset, b, bOffset, dots);
+    }
+
+    /**
+     * Centers each channel and sums the squares in one pass: {@code y = x + shift[ch]}, then
+     * {@code squares[ch] = sum of y*y}; equal bit for bit to {@link #channelAffine} (scale null) followed by
+     * {@link #channelDots} of y with itself. y is overwritten and must not overlap x.
+     */
+    default void channelCenterSquares(int n, int c, int hw, float[] x, int xOffset, float[] shift, float[] y,
+                                      int yOffset, double[] squares) {
+        channelAffine(n, c, hw, x, xOffset, null, shift, y, yOffset);
+        channelDots(n, c, hw, y, yOffset, y, yOffset, squares);
+    }
+
+    /**
      * {@code y = x * scale[ch] + shift[ch]} per channel; scale null means 1, shift null means 0. y is
      * overwritten and may be x at the same offset.
      */

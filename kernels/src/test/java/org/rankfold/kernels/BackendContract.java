@@ -417,6 +417,24 @@ public abstract class BackendContract extends SeededTest {
             ChannelRef.channelDots(s[0], s[1], s[2], a, 1, b, 2, expected);
             backend.channelDots(s[0], s[1], s[2], a, 1, b, 2, actual);
             Arrays2.assertClose("channelDots " + Arrays.toString(s), expected, actual, 1e-9, 1e-9);
+
+            // the fused passes equal the backend's own separate calls bit for bit
+            double[] sums = new double[s[1]];
+            double[] dots = new double[s[1]];
+            backend.channelSumsAndDots(s[0], s[1], s[2], a, 1, b, 2, sums, dots);
+            backend.channelSums(s[0], s[1], s[2], a, 1, again);
+            assertArrayEquals(again, sums, "channelSumsAndDots: sums " + Arrays.toString(s));
+            assertArrayEquals(actual, dots, "channelSumsAndDots: dots " + Arrays.toString(s));
+
+            float[] shift = uniform(rng, s[1]);
+            float[] centered = new float[3 + len];
+            double[] squares = new double[s[1]];
+            backend.channelCenterSquares(s[0], s[1], s[2], a, 1, shift, centered, 3, squares);
+            float[] expectedCentered = new float[3 + len];
+            ChannelRef.channelAffine(s[0], s[1], s[2], a, 1, null, shift, expectedCentered, 3);
+            assertArrayEquals(expectedCentered, centered, "channelCenterSquares: y " + Arrays.toString(s));
+            backend.channelDots(s[0], s[1], s[2], expectedCentered, 3, expectedCentered, 3, expected);
+            assertArrayEquals(expected, squares, "channelCenterSquares: squares " + Arrays.toString(s));
         }
     }
 

@@ -51,9 +51,8 @@ public final class BatchNormOp {
         // xc = x - mean is kept for backward; xhat = xc * invstd is never stored: invstd is folded into the
         // output's scale and the backward coefficients, which saves a pass over the activations
         float[] xc = StepArena.floats(x.size());
-        be.channelAffine(n, c, hw, x.data(), 0, null, negMean, xc, 0);
         double[] sq = new double[c];
-        be.channelDots(n, c, hw, xc, 0, xc, 0, sq);
+        be.channelCenterSquares(n, c, hw, x.data(), 0, negMean, xc, 0, sq);
         double[] invStd = new double[c];
         float[] outScale = new float[c];
         float[] g = gamma.data();
@@ -72,9 +71,8 @@ public final class BatchNormOp {
             Backend bk = Backends.current();
             double[] dbeta = new double[c];
             double[] dgamma = new double[c];
-            bk.channelSums(n, c, hw, dout, 0, dbeta);
             // dgamma = sum dy * xhat = invstd * sum dy * xc
-            bk.channelDots(n, c, hw, dout, 0, xc, 0, dgamma);
+            bk.channelSumsAndDots(n, c, hw, dout, 0, xc, 0, dbeta, dgamma);
             for (int ch = 0; ch < c; ch++) {
                 dgamma[ch] *= invStd[ch];
             }

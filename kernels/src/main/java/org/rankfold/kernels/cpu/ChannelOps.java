@@ -67,6 +67,95 @@ public final class ChannelOps {
         });
     }
 
+    /**
+     * sums = channelSums(a) and dots = channelDots(a, b) in one pass over a, with the same four partial sums
+     * each, so both equal the separate calls bit for bit.
+     */
+    public static void channelSumsAndDots(WorkerPool pool, int n, int c, int hw, float[] a, int aOffset, float[] b,
+                                          int bOffset, double[] sums, double[] dots) {
+        pool.split(c, minChannels(n, hw), (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                double d0 = 0;
+                double d1 = 0;
+                double d2 = 0;
+                double d3 = 0;
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * hw;
+                    int ai = aOffset + base;
+                    int bi = bOffset + base;
+                    int j = 0;
+                    for (; j + 3 < hw; j += 4) {
+                        float a0 = a[ai + j];
+                        float a1 = a[ai + j + 1];
+                        float a2 = a[ai + j + 2];
+                        float a3 = a[ai + j + 3];
+                        s0 += a0;
+                        s1 += a1;
+                        s2 += a2;
+                        s3 += a3;
+                        d0 += (double) a0 * b[bi + j];
+                        d1 += (double) a1 * b[bi + j + 1];
+                        d2 += (double) a2 * b[bi + j + 2];
+                        d3 += (double) a3 * b[bi + j + 3];
+                    }
+                    for (; j < hw; j++) {
+                        s0 += a[ai + j];
+                        d0 += (double) a[ai + j] * b[bi + j];
+                    }
+                }
+                sums[ch] = (s0 + s1) + (s2 + s3);
+                dots[ch] = (d0 + d1) + (d2 + d3);
+            }
+        });
+    }
+
+    /**
+     * y = x + shift[ch] and squares[ch] = sum of y*y (the partial sums of {@link #channelDots}) in one pass;
+     * channels are split over threads.
+     */
+    public static void channelCenterSquares(WorkerPool pool, int n, int c, int hw, float[] x, int xOffset,
+                                            float[] shift, float[] y, int yOffset, double[] squares) {
+        pool.split(c, minChannels(n, hw), (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                float t = shift[ch];
+                double d0 = 0;
+                double d1 = 0;
+                double d2 = 0;
+                double d3 = 0;
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * hw;
+                    int xi = xOffset + base;
+                    int yi = yOffset + base;
+                    int j = 0;
+                    for (; j + 3 < hw; j += 4) {
+                        float v0 = x[xi + j] + t;
+                        float v1 = x[xi + j + 1] + t;
+                        float v2 = x[xi + j + 2] + t;
+                        float v3 = x[xi + j + 3] + t;
+                        y[yi + j] = v0;
+                        y[yi + j + 1] = v1;
+                        y[yi + j + 2] = v2;
+                        y[yi + j + 3] = v3;
+                        d0 += (double) v0 * v0;
+                        d1 += (double) v1 * v1;
+                        d2 += (double) v2 * v2;
+                        d3 += (double) v3 * v3;
+                    }
+                    for (; j < hw; j++) {
+                        float v = x[xi + j] + t;
+                        y[yi + j] = v;
+                        d0 += (double) v * v;
+                    }
+                }
+                squares[ch] = (d0 + d1) + (d2 + d3);
+            }
+        });
+    }
+
     /** y = x*scale[ch] + shift[ch] (null scale = 1, null shift = 0); y is overwritten, may be x. */
     public static void channelAffine(WorkerPool pool, int n, int c, int hw, float[] x, int xOffset,
                                      float[] scale, float[] shift, float[] y, int yOffset) {

@@ -158,6 +158,18 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void channelSumsAndDots(int n, int c, int hw, float[] a, int aOffset, float[] b, int bOffset,
+                                   double[] sums, double[] dots) {
+        ChannelOps.channelSumsAndDots(pool, n, c, hw, a, aOffset, b, bOffset, sums, dots);
+    }
+
+    @Override
+    public void channelCenterSquares(int n, int c, int hw, float[] x, int xOffset, float[] shift, float[] y,
+                                     int yOffset, double[] squares) {
+        ChannelOps.channelCenterSquares(pool, n, c, hw, x, xOffset, shift, y, yOffset, squares);
+    }
+
+    @Override
     public void channelAffine(int n, int c, int hw, float[] x, int xOffset, float[] scale, float[] shift,
                               float[] y, int yOffset) {
         ChannelOps.channelAffine(pool, n, c, hw, x, xOffset, scale, shift, y, yOffset);
