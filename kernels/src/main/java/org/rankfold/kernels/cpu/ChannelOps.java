@@ -38,33 +38,13 @@ public final class ChannelOps {
         });
     }
 
-    /** out[0..C) is overwritten with the per-channel sums of a*b. */
+    /**
+     * out[0..C) is overwritten with the per-channel sums of a*b: {@link #channelSumsAndDots} with the sums
+     * dropped (the four extra partial sums run alongside the dot products' at almost no cost).
+     */
     public static void channelDots(WorkerPool pool, int n, int c, int hw, float[] a, int aOffset, float[] b, int bOffset,
                                    double[] out) {
-        pool.split(c, minChannels(n, hw), (c0, c1) -> {
-            for (int ch = c0; ch < c1; ch++) {
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * hw;
-                    int ai = aOffset + base;
-                    int bi = bOffset + base;
-                    int j = 0;
-                    for (; j + 3 < hw; j += 4) {
-                        s0 += (double) a[ai + j] * b[bi + j];
-                        s1 += (double) a[ai + j + 1] * b[bi + j + 1];
-                        s2 += (double) a[ai + j + 2] * b[bi + j + 2];
-                        s3 += (double) a[ai + j + 3] * b[bi + j + 3];
-                    }
-                    for (; j < hw; j++) {
-                        s0 += (double) a[ai + j] * b[bi + j];
-                    }
-                }
-                out[ch] = (s0 + s1) + (s2 + s3);
-            }
-        });
+        channelSumsAndDots(pool, n, c, hw, a, aOffset, b, bOffset, new double[c], out);
     }
 
     /**
