@@ -147,11 +147,7 @@ public final class Im2col {
         int from = Math.max(iLo * w, -shift);
         int to = Math.min(iHi * w, h * w - shift);
         System.arraycopy(x, plane + from + shift, cols, row + from, to - from);
-        for (int i = iLo; i < iHi; i++) {
-            int dst = row + i * w;
-            Arrays.fill(cols, dst, dst + jLo, 0f);
-            Arrays.fill(cols, dst + jHi, dst + w, 0f);
-        }
+        zeroEdgeColumns(cols, row, w, iLo, iHi, jLo, jHi);
         Arrays.fill(cols, row + iHi * w, row + oh * w, 0f);
     }
 
@@ -215,13 +211,7 @@ public final class Im2col {
             return;
         }
         int shift = dh * w + dw;
-        if (jLo > 0 || jHi < w) {
-            for (int i = iLo; i < iHi; i++) {
-                int src = row + i * w;
-                Arrays.fill(cols, src, src + jLo, 0f);
-                Arrays.fill(cols, src + jHi, src + w, 0f);
-            }
-        }
+        zeroEdgeColumns(cols, row, w, iLo, iHi, jLo, jHi);
         int from = Math.max(iLo * w, -shift);
         int to = Math.min(iHi * w, h * w - shift);
         int d = plane + shift;
@@ -235,6 +225,27 @@ public final class Im2col {
         }
         for (; t < to; t++) {
             dx[d + t] += cols[row + t];
+        }
+    }
+
+    /**
+     * Zeroes columns [0, jLo) and [jHi, w) of rows [iLo, iHi) of a cols row laid out as rows of w: the one
+     * or two elements per row that a same-width tap wrapped round a row edge. Plain stores: with an
+     * {@code Arrays.fill} call per one-element range, im2col and col2im took 474 of 1992 samples of a
+     * 1-thread ResNet-20 profile; with these stores, 382 of 1899.
+     */
+    private static void zeroEdgeColumns(float[] cols, int row, int w, int iLo, int iHi, int jLo, int jHi) {
+        if (jLo <= 0 && jHi >= w) {
+            return;
+        }
+        for (int i = iLo; i < iHi; i++) {
+            int r = row + i * w;
+            for (int j = 0; j < jLo; j++) {
+                cols[r + j] = 0f;
+            }
+            for (int j = jHi; j < w; j++) {
+                cols[r + j] = 0f;
+            }
         }
     }
 
