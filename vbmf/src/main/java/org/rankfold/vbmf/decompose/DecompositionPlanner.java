@@ -56,15 +56,12 @@ public final class DecompositionPlanner {
         String classifier = classifierName(report, modules);
         boolean firstConvSeen = false;
         for (LayerCost lc : report.layers()) {
-            String name = lc.name().equals("<model>") ? "" : lc.name();
+            String name = moduleName(lc);
             Module m = modules.get(name);
             boolean conv = m instanceof Conv2d || m instanceof FactorizedConv2d;
             boolean first = conv && !firstConvSeen;
             firstConvSeen |= conv;
-            LayerPlan p = m instanceof Linear && name.equals(classifier) && !options.classifier()
-                    ? unchanged(lc, ((Linear) m).weight().shape(), "the classifier (last layer) left dense: its rank"
-                            + " bounds how many classes the logits can separate; enable 'classifier' to decompose it")
-                    : planLayer(lc, m, first, options);
+            LayerPlan p = planLayer(lc, m, first, name.equals(classifier), options);
             if (p.method() != Method.SKIPPED && name.isEmpty()) {
                 p = p.skipped("the model is this single layer: there is no container to replace it in");
             }
@@ -73,11 +70,16 @@ public final class DecompositionPlanner {
         return new DecompositionPlan(inputShape, plans, report.parameters(), report.macs());
     }
 
+    /** The module name of a traced layer ("" for the model itself). */
+    private static String moduleName(LayerCost lc) {
+        return lc.name().equals("<model>") ? "" : lc.name();
+    }
+
     /** The name of the last layer with weights in forward order if it is a {@link Linear}, else null. */
     private static String classifierName(CostReport report, Map<String, Module> modules) {
         String last = null;
         for (LayerCost lc : report.layers()) {
-            String name = lc.name().equals("<model>") ? "" : lc.name();
+            String name = moduleName(lc);
             Module m = modules.get(name);
             if (m instanceof Conv2d || m instanceof FactorizedConv2d || m instanceof Linear) {
                 last = m instanceof Linear ? name : null;
@@ -86,7 +88,8 @@ public final class DecompositionPlanner {
         return last;
     }
 
-    private static LayerPlan planLayer(LayerCost lc, Module m, boolean first, DecomposerOptions options) {
+    private static LayerPlan planLayer(LayerCost lc, Module m, boolean first, boolean classifier,
+                                       DecomposerOptions options) {
         List<String> notes = new ArrayList<>();
         Conv2d conv;
         if (m instanceof FactorizedConv2d f) {
@@ -96,7 +99,7 @@ public final class DecompositionPlanner {
         } else if (m instanceof Conv2d c) {
             conv = c;
         } else if (m instanceof Linear l) {
-            return planLinear(lc, l, options, notes);
+            return planLinear(lc, l, classifier, options, notes);
         } else {
             return unchanged(lc, new int[0], "layer type " + lc.type() + " has no decomposition");
         }
@@ -134,8 +137,13 @@ public final class DecompositionPlanner {
         return checkSpeed(checkSaving(p), layer, options);
     }
 
-    private static LayerPlan planLinear(LayerCost lc, Linear l, DecomposerOptions options, List<String> notes) {
+    private static LayerPlan planLinear(LayerCost lc, Linear l, boolean classifier, DecomposerOptions options,
+                                        List<String> notes) {
         int[] shape = l.weight().shape();
+        if (classifier && !options.classifier()) {
+            return unchanged(lc, shape, "the classifier (last layer) left dense: its rank bounds how many classes the"
+                    + " logits can separate; enable 'classifier' to decompose it");
+        }
         if (!options.linear()) {
             return unchanged(lc, shape, "linear layer left dense; enable 'linear' for a two-factor SVD");
         }
