@@ -44,14 +44,8 @@ public final class Im2col {
                                    float[] cols, int colsOffset) {
         int ohw = g.colCols();
         int ld = images * ohw;
-        int c = g.channels();
-        pool.split(images * c, minItems(g), (i0, i1) -> {
-            for (int item = i0; item < i1; item++) {
-                int img = item / c;
-                int ch = item % c;
-                im2colChannel(g, ch, x, xOffset + img * g.inputSize(), cols, colsOffset + img * ohw, ld);
-            }
-        });
+        forEachImageChannel(pool, g, images, (img, ch) ->
+                im2colChannel(g, ch, x, xOffset + img * g.inputSize(), cols, colsOffset + img * ohw, ld));
     }
 
     /** dx (images, C, H, W) is accumulated into; cols is scratch (its contents are undefined afterwards). */
@@ -65,13 +59,23 @@ public final class Im2col {
                                int colsOffset, float[] dx, int dxOffset, boolean colsIsScratch) {
         int ohw = g.colCols();
         int ld = images * ohw;
+        forEachImageChannel(pool, g, images, (img, ch) ->
+                col2imChannel(g, width, ch, cols, colsOffset + img * ohw, ld, dx, dxOffset + img * g.inputSize(),
+                        colsIsScratch));
+    }
+
+    /** Work on one (image, channel) pair. */
+    @FunctionalInterface
+    private interface ImageChannelBody {
+        void run(int image, int channel);
+    }
+
+    /** Runs body over every (image, channel) pair, image-major, with the pairs split over threads. */
+    private static void forEachImageChannel(WorkerPool pool, Conv2dGeometry g, int images, ImageChannelBody body) {
         int c = g.channels();
         pool.split(images * c, minItems(g), (i0, i1) -> {
             for (int item = i0; item < i1; item++) {
-                int img = item / c;
-                int ch = item % c;
-                col2imChannel(g, width, ch, cols, colsOffset + img * ohw, ld, dx, dxOffset + img * g.inputSize(),
-                        colsIsScratch);
+                body.run(item / c, item % c);
             }
         });
     }
