@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Where the golden reference data is: {@code -Drankfold.golden.dir} (set by the build to
- * {@code ../shared/golden} beside the checkout), or {@code $RANKFOLD_GOLDEN}. Missing data fails the
+ * Where the golden reference data is: {@code -Drankfold.golden.dir} (set by the build to the
+ * repository's {@code testdata/golden}), or {@code $RANKFOLD_GOLDEN}. Missing data fails the
  * test loudly: golden tests never skip silently.
  */
 public final class Golden {
