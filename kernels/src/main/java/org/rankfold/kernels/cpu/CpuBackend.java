@@ -2,6 +2,7 @@ package org.rankfold.kernels.cpu;
 
 import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Conv2dGeometry;
+import org.rankfold.kernels.GemmEpilogue;
 import org.rankfold.kernels.Transpose;
 import org.rankfold.kernels.cpu.gemm.Gemm;
 import org.rankfold.kernels.cpu.gemm.GemmConfig;
@@ -91,6 +92,13 @@ public final class CpuBackend implements Backend, AutoCloseable {
                      float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
         gemm.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    @Override
+    public void gemmEpilogue(Transpose transA, Transpose transB, int m, int n, int k,
+                             float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                             float[] c, int cOffset, int ldc, GemmEpilogue epilogue) {
+        gemm.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, epilogue);
     }
 
     @Override
