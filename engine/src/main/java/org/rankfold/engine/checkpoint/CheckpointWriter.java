@@ -52,6 +52,16 @@ public final class CheckpointWriter {
      */
     public static void save(Path dir, Module model, String modelName, InputShape input, TrainingState state,
                             Optimizer optimizer, DataLoader train, JsonNode config) throws IOException {
+        save(dir, model, modelName, input, state, optimizer, train, config, train == null ? null : Preprocessing.of(train));
+    }
+
+    /**
+     * As above, with the input preprocessing to record (normalization and class names, see
+     * {@link Preprocessing}; null for none): compressed and decomposed checkpoints carry their source's.
+     */
+    public static void save(Path dir, Module model, String modelName, InputShape input, TrainingState state,
+                            Optimizer optimizer, DataLoader train, JsonNode config, Preprocessing preprocessing)
+            throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
         Files.createDirectories(parent);
@@ -71,7 +81,7 @@ public final class CheckpointWriter {
                         SafetensorsWriter.toBytes(OptimizerState.tensors(optimizer, model), meta)));
             }
             writeSynced(tmp.resolve(CheckpointFiles.STATE), CheckpointJson.bytes(
-                    stateJson(state, optimizer, train, model, config, sums)));
+                    stateJson(state, optimizer, train, model, config, sums, preprocessing)));
             force(tmp);
             Path old = null;
             if (Files.exists(target)) {
@@ -135,7 +145,7 @@ public final class CheckpointWriter {
     }
 
     private static ObjectNode stateJson(TrainingState state, Optimizer optimizer, DataLoader train, Module model,
-                                        JsonNode config, Map<String, String> sums) {
+                                        JsonNode config, Map<String, String> sums, Preprocessing preprocessing) {
         ObjectNode s = CheckpointJson.object();
         s.put("format", CheckpointFiles.STATE_FORMAT);
         s.put("version", CheckpointFiles.VERSION);
@@ -175,6 +185,9 @@ public final class CheckpointWriter {
         }
         if (config != null) {
             s.set("config", config.deepCopy());
+        }
+        if (preprocessing != null) {
+            s.set("preprocessing", preprocessing.toJson());
         }
         ObjectNode files = s.putObject("files");
         sums.forEach((k, v) -> files.putObject(k).put("sha256", v));

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.engine.checkpoint.Checkpoint;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
+import org.rankfold.engine.checkpoint.Preprocessing;
 import org.rankfold.engine.train.TrainingState;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.compress.Decomposition;
@@ -121,7 +122,8 @@ public final class DecomposeCommand implements Callable<Integer> {
         config.put("selector", d.selector());
         config.put("weakening", d.weakening());
         config.put("finetune_epochs", finetune);
-        CheckpointWriter.save(target, ck.model(), ck.modelName(), ck.input(), TrainingState.initial(), null, null, config);
+        CheckpointWriter.save(target, ck.model(), ck.modelName(), ck.input(), TrainingState.initial(), null, null, config,
+                Preprocessing.read(source).orElse(null));
         Path audit = target.resolve("audit.jsonl");
         List<String> lines = new ArrayList<>();
         if (d.targetRecord() != null) {

@@ -14,7 +14,7 @@ import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.engine.checkpoint.Checkpoint;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.train.EvalResult;
-import org.rankfold.engine.train.Evaluator;
+import org.rankfold.engine.infer.PlanEvaluator;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.train.CpuSession;
 import org.rankfold.tools.train.RunData;
@@ -79,7 +79,7 @@ public final class EvalCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             EvalResult r;
             try (DataLoader test = rd.testLoader(batch)) {
-                r = Evaluator.evaluate(c.model(), test);
+                r = PlanEvaluator.evaluate(c.model(), test);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             if (json) {

@@ -5,11 +5,11 @@ import java.util.List;
 
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.engine.checkpoint.InputShape;
+import org.rankfold.engine.infer.PlanEvaluator;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.optim.LrSchedule;
 import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.train.EpochResult;
-import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.Trainer;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.train.RunData;
@@ -39,11 +39,11 @@ public record FineTuning(double accuracyBefore, double accuracyAfter, List<Epoch
                     + " has other image sizes or classes");
         }
         try (DataLoader train = data.trainLoader(batch, seed); DataLoader test = data.testLoader(batch)) {
-            double before = Evaluator.evaluate(model, test).accuracy();
+            double before = PlanEvaluator.evaluate(model, test).accuracy();
             Trainer t = new Trainer(model, Sgd.momentum(model.parameters(), lr, 0.9, 5e-4), LrSchedule.cosine(lr, epochs, 0),
                     train, test, epochs, true, null);
             List<EpochResult> history = t.fit();
-            double after = Evaluator.evaluate(model, test).accuracy();
+            double after = PlanEvaluator.evaluate(model, test).accuracy();
             return new FineTuning(before, after, history, data.split().summary());
         }
     }

@@ -21,11 +21,12 @@ import org.rankfold.engine.accounting.CostProfiler;
 import org.rankfold.engine.accounting.CostReport;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
+import org.rankfold.engine.checkpoint.Preprocessing;
 import org.rankfold.engine.checkpoint.InputShape;
+import org.rankfold.engine.infer.PlanEvaluator;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.nn.Overparameterization;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
-import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.ExtraLoss;
 import org.rankfold.engine.train.TrainingState;
 import org.rankfold.engine.zoo.ModelZoo;
@@ -154,7 +155,7 @@ public final class CompressionPipeline {
                 Module m = input.createZooModel(config.model(), config.seed());
                 PhaseTraining.Outcome s = train(m, "baseline", config.epochs(), config.learningRate(), train, test, null);
                 ObjectNode r = costs(m);
-                r.put("accuracy", Evaluator.evaluate(m, test).accuracy());
+                r.put("accuracy", PlanEvaluator.evaluate(m, test).accuracy());
                 r.put("epochs", s.state().epochsDone());
                 s.record(r);
                 return save(r, "baseline", m);
@@ -200,7 +201,7 @@ public final class CompressionPipeline {
                 PhaseTraining.Outcome s = train(m, p + "train", config.epochs(), config.learningRate(), train, test, ortho);
                 s.record(r);
                 r.setAll(costs(m));
-                r.put("accuracy", Evaluator.evaluate(m, test).accuracy());
+                r.put("accuracy", PlanEvaluator.evaluate(m, test).accuracy());
                 return save(r, p + "train", m);
             });
             phase(p + "fold", () -> {
@@ -268,7 +269,7 @@ public final class CompressionPipeline {
         });
         phase(p + "eval_before", () -> {
             ObjectNode r = MAPPER.createObjectNode();
-            r.put("accuracy", Evaluator.evaluate(model(), test).accuracy());
+            r.put("accuracy", PlanEvaluator.evaluate(model(), test).accuracy());
             return r;
         });
         phase(p + "finetune", () -> {
@@ -287,7 +288,7 @@ public final class CompressionPipeline {
         phase(p + "eval", () -> {
             Module m = model();
             ObjectNode r = costs(m);
-            r.put("accuracy", Evaluator.evaluate(m, test).accuracy());
+            r.put("accuracy", PlanEvaluator.evaluate(m, test).accuracy());
             return r;
         });
     }
@@ -357,7 +358,7 @@ public final class CompressionPipeline {
 
     private ObjectNode save(ObjectNode result, String phase, Module m) throws IOException {
         CheckpointWriter.save(run.checkpoint(phase), m, config.model(), input, TrainingState.initial(), null, null,
-                config.toJson());
+                config.toJson(), new Preprocessing(normalization.mean(), normalization.std(), data.train().classNames()));
         String rel = run.root().relativize(run.checkpoint(phase)).toString();
         result.put("checkpoint", rel);
         current = m;
