@@ -11,6 +11,7 @@ import org.rankfold.tools.commands.DevicesCommand;
 import org.rankfold.tools.commands.EvalCommand;
 import org.rankfold.tools.commands.ExportCommand;
 import org.rankfold.tools.commands.ImportCommand;
+import org.rankfold.tools.commands.PredictCommand;
 import org.rankfold.tools.commands.InspectCommand;
 import org.rankfold.tools.commands.RanksCommand;
 import org.rankfold.tools.commands.ReportCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
                 CompressCommand.class, TrainCommand.class, EvalCommand.class, DecomposeCommand.class,
                 VbmfCommand.class, RanksCommand.class, TuckerCommand.class, InspectCommand.class,
                 BenchCommand.class, DevicesCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class,
+                PredictCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run 'rankfold COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
