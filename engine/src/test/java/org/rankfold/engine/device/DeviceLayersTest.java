@@ -12,6 +12,7 @@ import org.rankfold.engine.nn.Conv2d;
 import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
 import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
 import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
 import org.rankfold.engine.nn.MaxPool2d;
@@ -129,12 +130,8 @@ class DeviceLayersTest extends SeededTest {
     @Test
     void unsupportedLayerIsNamed() {
         OpenClRuntime rt = TestDevice.runtime();
-        Module odd = new Module() {
-            @Override
-            protected Tensor compute(Tensor x) {
-                return x;
-            }
-        };
+        SplittableRandom rng = new SplittableRandom(3);
+        Module odd = new FoldedBasicBlock(new Conv2d(2, 2, 3, 1, 1, true, rng), new Conv2d(2, 2, 3, 1, 1, true, rng), null);
         Sequential model = new Sequential().add("features", new Sequential(new ReLU(), odd));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new OpenClComputeDevice(rt).open(model, null));

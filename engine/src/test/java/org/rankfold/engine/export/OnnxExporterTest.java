@@ -164,16 +164,4 @@ class OnnxExporterTest extends SeededTest {
         assertArrayEquals(OnnxExporter.toBytes(BatchNormFolding.fold(a), 3, 16, 16),
                 OnnxExporter.toBytes(BatchNormFolding.fold(b), 3, 16, 16));
     }
-
-    @Test
-    void unknownLayersAreNamed() {
-        Module odd = new Sequential().add("flatten", new Flatten()).add("odd", new Module() {
-            @Override
-            protected org.rankfold.engine.tensor.Tensor compute(org.rankfold.engine.tensor.Tensor x) {
-                return x;
-            }
-        });
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxExporter.toBytes(odd, 1, 2, 2));
-        assertTrue(e.getMessage().contains("at 'odd'"), e.getMessage());
-    }
 }
