@@ -66,7 +66,8 @@ public final class CostProfiler {
                 case ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _, Dropout _, Sequential _, BasicBlock _,
                      FoldedBasicBlock _ -> false;
             };
-            if (costed && costedPrefixes.stream().noneMatch(p -> name.startsWith(p + "."))) {
+            // a costed layer counts its own children ("" when the model itself is one, e.g. a bare FactorizedConv2d)
+            if (costed && costedPrefixes.stream().noneMatch(p -> p.isEmpty() || name.startsWith(p + "."))) {
                 costedPrefixes.add(name);
                 m.observeOnly(name.isEmpty() ? "<model>" : name, record);
             } else {
