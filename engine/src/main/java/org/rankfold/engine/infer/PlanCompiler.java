@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.rankfold.engine.export.FoldedBasicBlock;
 import org.rankfold.engine.nn.AvgPool2d;
 import org.rankfold.engine.nn.BasicBlock;
 import org.rankfold.engine.nn.BatchNorm2d;
@@ -12,6 +11,7 @@ import org.rankfold.engine.nn.Conv2d;
 import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
 import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
 import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
 import org.rankfold.engine.nn.MaxPool2d;
@@ -60,6 +60,7 @@ final class PlanCompiler {
         return parent.isEmpty() ? name : parent + "." + name;
     }
 
+    /** Exhaustive over the sealed layer set: a new layer does not compile until the plan says how to run it. */
     private void lower(Module m, String name) {
         switch (m) {
             case Sequential s -> {
@@ -96,8 +97,6 @@ final class PlanCompiler {
             }
             case BasicBlock b -> block(b.children(), name);
             case FoldedBasicBlock b -> block(b.children(), name);
-            default -> throw new UnsupportedModuleException("the inference plan cannot compile "
-                    + m.getClass().getSimpleName() + " at '" + name + "'");
         }
     }
 

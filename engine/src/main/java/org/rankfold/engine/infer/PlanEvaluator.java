@@ -16,8 +16,8 @@ import org.rankfold.kernels.Backends;
 /**
  * Loss and accuracy of a model on a loader's epoch 0, like {@link Evaluator}, through a compiled
  * {@link InferencePlan} instead of the autograd path. The plan is compiled once, for the loader's image
- * shape, from the model's current weights. Falls back to {@link Evaluator} when a compute device (OpenCL) is installed, which runs its own
- * forward passes, or when the model holds a module the plan cannot compile.
+ * shape, from the model's current weights. With a compute device (OpenCL) installed, {@link Evaluator} runs
+ * the forward passes there instead.
  */
 public final class PlanEvaluator {
     private PlanEvaluator() {
@@ -33,13 +33,8 @@ public final class PlanEvaluator {
         if (ComputeDevices.current() != null) {
             return Evaluator.evaluate(model, loader, epoch, epochs, progress);
         }
-        InferencePlan plan;
-        try {
-            plan = InferencePlan.compile(model, loader.dataset().channels(), loader.dataset().height(),
-                    loader.dataset().width());
-        } catch (UnsupportedModuleException e) {
-            return Evaluator.evaluate(model, loader, epoch, epochs, progress);
-        }
+        InferencePlan plan = InferencePlan.compile(model, loader.dataset().channels(), loader.dataset().height(),
+                loader.dataset().width());
         double lossSum = 0;
         long correct = 0;
         long images = 0;

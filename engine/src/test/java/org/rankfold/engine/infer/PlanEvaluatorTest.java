@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.rankfold.datasets.Dataset;
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.engine.nn.Module;
-import org.rankfold.engine.nn.Sequential;
-import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.engine.train.EvalResult;
 import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.Synthetic;
@@ -36,22 +34,5 @@ class PlanEvaluatorTest extends SeededTest {
             assertEquals(viaAutograd.accuracy(), viaPlan.accuracy(), 1.0 / 50 + 1e-12);
         }
         assertTrue(model.isTraining(), "the model's mode is left as it was");
-    }
-
-    @Test
-    void aModelThePlanCannotCompileFallsBackToAutograd() {
-        Dataset data = Synthetic.dataset("plan-eval-fallback", 20, 4);
-        Tensor w = Tensor.randn(new SplittableRandom(2), Synthetic.SIZE * Synthetic.SIZE, Synthetic.CLASSES);
-        Module odd = new Sequential().add("flatten", new org.rankfold.engine.nn.Flatten()).add("custom", new Module() {
-            @Override
-            protected Tensor compute(Tensor x) {
-                return x.matmul(w);
-            }
-        });
-        try (DataLoader a = Synthetic.testLoader(data, 8); DataLoader b = Synthetic.testLoader(data, 8)) {
-            EvalResult expected = Evaluator.evaluate(odd, a);
-            EvalResult actual = PlanEvaluator.evaluate(odd, b);
-            assertEquals(expected, actual);
-        }
     }
 }
