@@ -6,6 +6,7 @@ import org.rankfold.kernels.GemmEpilogue;
 import org.rankfold.kernels.Transpose;
 import org.rankfold.kernels.cpu.gemm.Gemm;
 import org.rankfold.kernels.cpu.gemm.GemmConfig;
+import org.rankfold.kernels.cpu.gemm.MicroKernel4x32;
 import org.rankfold.kernels.cpu.gemm.MicroKernel8x32;
 import org.rankfold.kernels.ref.SoftmaxCrossEntropyRef;
 
@@ -41,7 +42,9 @@ public final class CpuBackend implements Backend, AutoCloseable {
         GemmConfig wide = GemmConfig.forWidth(width);
         GemmConfig narrow = width == SimdWidth.BITS_512
                 ? wide.withKernel(new MicroKernel8x32()) : wide;
-        this.gemm = new Gemm(wide, narrow, pool);
+        GemmConfig small = width == SimdWidth.BITS_512
+                ? wide.withKernel(new MicroKernel4x32()) : narrow;
+        this.gemm = new Gemm(wide, narrow, small, pool);
     }
 
     /** {@code -Drankfold.threads} when set (must be >= 1), else the number of available processors. */

@@ -105,6 +105,20 @@ class GemmEpilogueTest extends SeededTest {
         }
     }
 
+    @Test
+    void smallRankTilesGiveTheBitsOfEveryOtherTile() {
+        // M of 1-4 takes the 4-row tile at 512 bits; the scalar width uses its own 4x4 kernel
+        for (int m = 1; m <= 5; m++) {
+            float[] expected = run(new CpuBackend(1, SimdWidth.SCALAR), m, 333, 301);
+            for (SimdWidth w : SimdWidth.values()) {
+                for (int threads : new int[] {1, 2}) {
+                    assertArrayEquals(expected, run(new CpuBackend(threads, w), m, 333, 301),
+                            "M = " + m + ", width " + w + ", " + threads + " threads");
+                }
+            }
+        }
+    }
+
     private float[] run(CpuBackend cpu, int m, int n, int k) {
         try (cpu) {
             SplittableRandom rng = new SplittableRandom(SEED + 5);

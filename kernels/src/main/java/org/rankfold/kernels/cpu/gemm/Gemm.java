@@ -30,9 +30,11 @@ public final class Gemm {
 
     private final GemmConfig wide;
     private final GemmConfig narrow;
+    private final GemmConfig small;
     private final WorkerPool pool;
     private final ThreadLocal<GemmWorkspace> wideSpace;
     private final ThreadLocal<GemmWorkspace> narrowSpace;
+    private final ThreadLocal<GemmWorkspace> smallSpace;
 
     /**
      * @param wide   the configuration for general shapes
@@ -40,14 +42,24 @@ public final class Gemm {
      *               im2col shapes, M = 32 or 64); may equal wide
      */
     public Gemm(GemmConfig wide, GemmConfig narrow, WorkerPool pool) {
-        if (wide.nr() != narrow.nr()) {
-            throw new IllegalArgumentException("both configurations must share NR");
+        this(wide, narrow, narrow, pool);
+    }
+
+    /**
+     * @param small a configuration for M no larger than its MR (ranks 1-4 of a compressed layer's 1x1
+     *              factors), where the wider tiles would compute mostly padding; may equal narrow
+     */
+    public Gemm(GemmConfig wide, GemmConfig narrow, GemmConfig small, WorkerPool pool) {
+        if (wide.nr() != narrow.nr() || wide.nr() != small.nr()) {
+            throw new IllegalArgumentException("all configurations must share NR");
         }
         this.wide = wide;
         this.narrow = narrow;
+        this.small = small;
         this.pool = pool;
         this.wideSpace = ThreadLocal.withInitial(() -> new GemmWorkspace(wide));
         this.narrowSpace = ThreadLocal.withInitial(() -> new GemmWorkspace(narrow));
+        this.smallSpace = small == narrow ? narrowSpace : ThreadLocal.withInitial(() -> new GemmWorkspace(small));
     }
 
     public GemmConfig config() {
@@ -94,8 +106,10 @@ public final class Gemm {
         // the narrow tile wins when the wide one would pad more than 1/16 of the rows (M = 32, 64)
         boolean useNarrow = wide != narrow && waste(m, narrow.mr()) < waste(m, wide.mr())
                 && 16L * waste(m, wide.mr()) > m;
-        GemmConfig cfg = useNarrow ? narrow : wide;
-        ThreadLocal<GemmWorkspace> spaces = useNarrow ? narrowSpace : wideSpace;
+        // the small tile wins outright when all of M fits it (ranks 1-4): every other tile is mostly padding
+        boolean useSmall = small != narrow && m <= small.mr() && small.mr() < Math.min(wide.mr(), narrow.mr());
+        GemmConfig cfg = useSmall ? small : useNarrow ? narrow : wide;
+        ThreadLocal<GemmWorkspace> spaces = useSmall ? smallSpace : useNarrow ? narrowSpace : wideSpace;
         int mr = cfg.mr();
         int nr = cfg.nr();
         int colTiles = (n + nr - 1) / nr;
