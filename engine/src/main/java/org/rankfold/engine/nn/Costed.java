@@ -5,7 +5,7 @@ package org.rankfold.engine.nn;
  * convolutions and linear layers. BatchNorm's affine parameters are reported separately; layers without
  * weights cost nothing.
  */
-public interface Costed {
+public sealed interface Costed permits Conv2d, FactorizedConv2d, Linear {
 
     /** Weights plus biases. */
     long weightParameters();
