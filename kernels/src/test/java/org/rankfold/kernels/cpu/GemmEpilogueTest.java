@@ -119,6 +119,50 @@ class GemmEpilogueTest extends SeededTest {
         }
     }
 
+    @Test
+    void narrowProductsEqualTheSameColumnsOfAWideOne() {
+        // N of 1-4 runs with vectors along M; each column must be what the tiled path gives it in a wide product
+        SplittableRandom rng = random();
+        int m = 37;
+        int k = 700;
+        int wideN = 45;
+        for (Transpose ta : Transpose.values()) {
+            for (Transpose tb : Transpose.values()) {
+                float[] a = uniform(rng, m * k);
+                float[] b = uniform(rng, k * wideN);
+                float[] bias = uniform(rng, m);
+                float[] wide = new float[m * wideN];
+                int ldb = tb.transposed() ? k : wideN;
+                try (CpuBackend one = new CpuBackend(1, SimdWidth.preferred())) {
+                    one.gemmEpilogue(ta, tb, m, wideN, k, a, 0, ta.transposed() ? m : k, b, 0, ldb, wide, 0, wideN,
+                            GemmEpilogue.bias(bias, true));
+                }
+                for (SimdWidth w : SimdWidth.values()) {
+                    for (int threads : new int[] {1, 2}) {
+                        try (CpuBackend cpu = new CpuBackend(threads, w)) {
+                            for (int n = 1; n <= 4; n++) {
+                                int col0 = 3;
+                                float[] c = new float[m * n];
+                                int bOff = tb.transposed() ? col0 * k : col0;
+                                cpu.gemmEpilogue(ta, tb, m, n, k, a, 0, ta.transposed() ? m : k, b, bOff, ldb, c, 0, n,
+                                        GemmEpilogue.bias(bias, true));
+                                for (int i = 0; i < m; i++) {
+                                    for (int j = 0; j < n; j++) {
+                                        if (Float.floatToIntBits(c[i * n + j]) != Float.floatToIntBits(wide[i * wideN + col0 + j])) {
+                                            throw new AssertionError("N = " + n + " " + ta + "/" + tb + " width " + w + ", "
+                                                    + threads + " threads: (" + i + ", " + j + ") " + c[i * n + j] + " != "
+                                                    + wide[i * wideN + col0 + j]);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private float[] run(CpuBackend cpu, int m, int n, int k) {
         try (cpu) {
             SplittableRandom rng = new SplittableRandom(SEED + 5);

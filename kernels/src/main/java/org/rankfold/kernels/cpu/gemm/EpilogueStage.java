@@ -75,7 +75,7 @@ final class EpilogueStage {
     }
 
     /** One element, in the epilogue's order; ri is its residual index. */
-    private static float element(GemmEpilogue e, int r, float v, int ri) {
+    static float element(GemmEpilogue e, int r, float v, int ri) {
         if (e.rowScale() != null) {
             v = v * e.rowScale()[r];
         }

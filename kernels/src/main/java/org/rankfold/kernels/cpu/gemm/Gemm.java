@@ -103,6 +103,10 @@ public final class Gemm {
         }
         boolean ta = transA.transposed();
         boolean tb = transB.transposed();
+        if (n <= NarrowN.MAX_N) {
+            narrowN(ta, tb, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, ep);
+            return;
+        }
         // the narrow tile wins when the wide one would pad more than 1/16 of the rows (M = 32, 64)
         boolean useNarrow = wide != narrow && waste(m, narrow.mr()) < waste(m, wide.mr())
                 && 16L * waste(m, wide.mr()) > m;
@@ -138,6 +142,37 @@ public final class Gemm {
                 stripe(ws, ta, tb, 0, m, from, to, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, ep);
             } else {
                 stripe(ws, ta, tb, from, to, 0, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, ep);
+            }
+        });
+    }
+
+    /**
+     * N of 1-4 ({@link NarrowN}): vectors along M, K cut into the same k-blocks as the blocked path, so every
+     * element is the value the blocked path would give; threads take whole panels of rows.
+     */
+    private void narrowN(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                         float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc, GemmEpilogue ep) {
+        int bits = wide.kernel().vectorBits();
+        // threads take whole groups of panels (the unit NarrowN packs and computes together)
+        int panelRows = NarrowN.groupRows(bits);
+        int blocks = (k + wide.kc() - 1) / wide.kc();
+        int kcStep = (k + blocks - 1) / blocks;
+        int panels = (m + panelRows - 1) / panelRows;
+        long macs = (long) m * n * k;
+        int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1 : Math.min(pool.threads(), panels);
+        if (parts == 1) {
+            GemmWorkspace ws = wideSpace.get();
+            NarrowN.multiply(bits, kcStep, ws.packA, ws.tile, ta, tb, 0, m, n, k, alpha, a, aOffset, lda, b, bOffset,
+                    ldb, beta, c, cOffset, ldc, ep);
+            return;
+        }
+        pool.run(parts, t -> {
+            int from = Math.min(m, (int) ((long) panels * t / parts) * panelRows);
+            int to = Math.min(m, (int) ((long) panels * (t + 1) / parts) * panelRows);
+            if (from < to) {
+                GemmWorkspace ws = wideSpace.get();
+                NarrowN.multiply(bits, kcStep, ws.packA, ws.tile, ta, tb, from, to, n, k, alpha, a, aOffset, lda, b,
+                        bOffset, ldb, beta, c, cOffset, ldc, ep);
             }
         });
     }
