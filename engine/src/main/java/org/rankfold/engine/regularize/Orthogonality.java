@@ -3,7 +3,7 @@ package org.rankfold.engine.regularize;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-import org.rankfold.engine.ops.Elementwise;
+import org.rankfold.engine.ops.ElementwiseOps;
 import org.rankfold.engine.ops.MatMul;
 import org.rankfold.engine.tensor.Tensor;
 
@@ -62,10 +62,10 @@ public final class Orthogonality {
         Tensor v = Tensor.randn(new SplittableRandom(SRIP_START_SEED), n, 1);
         for (int it = 0; it < iterations; it++) {
             Tensor u = applyGramMinusIdentity(m, v);
-            v = u.mul(Elementwise.pow(u.mul(u).sum(), -0.5));
+            v = u.mul(ElementwiseOps.pow(u.mul(u).sum(), -0.5));
         }
         Tensor av = applyGramMinusIdentity(m, v);
-        return Elementwise.pow(av.mul(av).sum(), 0.5);
+        return ElementwiseOps.pow(av.mul(av).sum(), 0.5);
     }
 
     /** (M^T M - I) v = M^T (M v) - v for v (n, 1). */

@@ -108,7 +108,7 @@ public final class DecomposeCommand implements Callable<Integer> {
         int[] input = ck.input().chw();
         Decomposition d;
         FineTuning tuned = null;
-        try (CpuSession _ = CpuSession.open("cpu", threads)) {
+        try (CpuSession _ = CpuSession.open(threads)) {
             d = Decomposition.run(ck.model(), input, ranks, "decompose", batch);
             if (finetune > 0) {
                 tuned = FineTuning.run(ck.model(), ck.input(), finetune, finetuneLr, batch, data, limitTrain, limitTest, seed);

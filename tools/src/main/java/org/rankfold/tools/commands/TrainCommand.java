@@ -28,7 +28,7 @@ import org.rankfold.engine.train.Trainer;
 import org.rankfold.engine.train.TrainingStoppedException;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.tools.UserError;
-import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.train.ComputeSession;
 import org.rankfold.tools.train.OrthoTerm;
 import org.rankfold.tools.train.ProgressLine;
 import org.rankfold.tools.train.RunData;
@@ -131,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
         }
         boolean talk = !json && !quiet;
-        try (CpuSession cpu = CpuSession.open(device, threads)) {
+        try (ComputeSession cpu = ComputeSession.open(device, threads)) {
             RunData rd = RunData.load(s.data(), s.limitTrain(), s.limitTest());
             InputShape input = rd.inputShape();
             Module net = resumed != null ? resumed.model() : input.createZooModel(s.model(), s.seed());

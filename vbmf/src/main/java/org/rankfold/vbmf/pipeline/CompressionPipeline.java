@@ -37,12 +37,12 @@ import org.rankfold.vbmf.decompose.Decomposer;
 import org.rankfold.vbmf.decompose.DecompositionPlan;
 import org.rankfold.vbmf.decompose.DecompositionPlanner;
 import org.rankfold.vbmf.decompose.DecompositionResult;
-import org.rankfold.vbmf.decompose.EvbmfStrengthSelector;
 import org.rankfold.vbmf.decompose.ForwardTimer;
 import org.rankfold.vbmf.decompose.LayerTimer;
 import org.rankfold.vbmf.decompose.SelectorSpec;
 import org.rankfold.vbmf.decompose.SpeedCheck;
 import org.rankfold.vbmf.decompose.TargetRatioSearch;
+import org.rankfold.vbmf.rank.EvbmfStrengthSelector;
 import org.rankfold.vbmf.tucker.Tucker2Options;
 
 /**
