@@ -31,7 +31,7 @@ import org.rankfold.engine.tensor.Tensor;
  * </pre>
  * (Ioffe and Szegedy 2015, eq. in Alg. 2, written as one affine map). For a {@link FactorizedConv2d} only
  * its last 1x1 conv "b" is scaled: the three factors are linear, so scaling the output rows of B scales
- * the effective kernel's rows (DESIGN.md 2.1). The scale is computed in double.
+ * the effective kernel's rows (docs/method.md, factorized convolution). The scale is computed in double.
  *
  * <p>The result is a new module tree in evaluation mode (the input model is not modified; folded weights
  * are fresh tensors, the others shared): in a {@link Sequential} each "conv, BN" pair becomes the folded

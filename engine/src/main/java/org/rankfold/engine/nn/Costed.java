@@ -1,7 +1,7 @@
 package org.rankfold.engine.nn;
 
 /**
- * A layer that counts in the params/MACs accounting (DESIGN.md 2.5): convolutions, factorized
+ * A layer that counts in the params/MACs accounting (docs/method.md, params and MACs): convolutions, factorized
  * convolutions and linear layers. BatchNorm's affine parameters are reported separately; layers without
  * weights cost nothing.
  */

@@ -10,7 +10,7 @@ import org.rankfold.engine.tensor.Tensor;
 
 /**
  * Over-parameterization of a model's convolutions as {@link FactorizedConv2d} and folding back
- * (DESIGN.md 2.1, issue 6): {@code factorized} uses expansion e = 1 (Tucker form at full rank, as in
+ * (docs/method.md, over-parameterization): {@code factorized} uses expansion e = 1 (Tucker form at full rank, as in
  * SVD training, Yang et al. 2020), {@code expand} uses e >= 1 (ExpandNets, Guo et al. 2020); the ranks are
  * R_in = ceil(e*C), R_out = ceil(e*S).
  *

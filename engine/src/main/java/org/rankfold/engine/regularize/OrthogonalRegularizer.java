@@ -22,7 +22,7 @@ import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
- * The orthogonal regularization term {@code lambda * sum over weights of R(M)} (DESIGN.md 2.2), R one of
+ * The orthogonal regularization term {@code lambda * sum over weights of R(M)} (docs/method.md), R one of
  * {@link Orthogonality}'s penalties. Added to the cross-entropy before backward.
  */
 public final class OrthogonalRegularizer {
@@ -81,7 +81,7 @@ public final class OrthogonalRegularizer {
     }
 
     /**
-     * The weights to regularize in {@code model} (DESIGN.md 2.2), by qualified parameter name: the 1x1
+     * The weights to regularize in {@code model} (docs/method.md), by qualified parameter name: the 1x1
      * factors A and B of every factorized convolution, and with {@code includePlain} also the weight of
      * every plain convolution and linear layer (not the cores of factorized convolutions).
      */

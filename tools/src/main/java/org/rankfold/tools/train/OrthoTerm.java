@@ -26,7 +26,7 @@ import org.rankfold.tools.UserError;
 
 /**
  * {@code --ortho so|dso|srip --ortho-lambda L} of {@code train}: the loss term {@code L * sum R(M)} of
- * Bansal et al. 2018 (DESIGN.md 2.2) over the 1x1 factors A and B of every factorized convolution and the
+ * Bansal et al. 2018 (docs/method.md) over the 1x1 factors A and B of every factorized convolution and the
  * weight of every other convolution and linear layer (a plain zoo model has no factors, so its plain
  * weights are the targets).
  */

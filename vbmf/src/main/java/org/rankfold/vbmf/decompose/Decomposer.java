@@ -28,7 +28,7 @@ import org.rankfold.vbmf.tucker.Tucker2Result;
 
 /**
  * Replaces the layers of a model by their low-rank forms, following a {@link DecompositionPlan}
- * (DESIGN.md 2.1, 2.4, 2.5):
+ * (docs/method.md: factorized convolution, Tucker-2, which layers):
  * <ul>
  * <li>Tucker-2 {@code W ≈ core x0 U0 x1 U1} of a kxk kernel becomes
  * {@code FactorizedConv2d(A = U1^T [R1, C], core [R0, R1, KH, KW], B = U0 [S, R0])}: stride, padding and

@@ -32,7 +32,7 @@ import org.rankfold.vbmf.tensor.DenseTensor;
 import org.rankfold.vbmf.tensor.Unfolding;
 
 /**
- * Decides, layer by layer, what the {@link Decomposer} will do (DESIGN.md 2.5), without computing any
+ * Decides, layer by layer, what the {@link Decomposer} will do (docs/method.md, which layers), without computing any
  * factor:
  * <ul>
  * <li>a kxk {@link Conv2d} (or a {@link FactorizedConv2d}, folded to its effective kernel first) gets

@@ -24,7 +24,7 @@ import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.vbmf.audit.LayerTiming;
 
 /**
- * {@code --speed-aware} (DESIGN.md 2.5): a layer whose decomposition lowers params and MACs is decomposed only
+ * {@code --speed-aware} (docs/method.md): a layer whose decomposition lowers params and MACs is decomposed only
  * if its decomposed form is also measured faster, by {@code margin}, than the layer as it is, on the layer's
  * real input shape at {@code batch} images and the current thread count ({@link LayerTiming#faster()}).
  *
