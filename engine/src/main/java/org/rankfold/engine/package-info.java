@@ -9,7 +9,8 @@
  * ({@code Autograd}), {@code GradMode}, and the step-memory recyclers {@code StepArena} and {@code GradPool}.</li>
  * <li>{@code ops}: op families with forward and backward side by side (elementwise, matmul, reductions,
  * views, cross-entropy, convolution, pooling, batch norm, dropout) and the per-thread {@code Workspace}.</li>
- * <li>{@code nn}: {@code Module} and the layers (including {@code FactorizedConv2d}), initialization,
+ * <li>{@code nn}: the sealed {@code Module} and its closed set of layers (including {@code FactorizedConv2d}
+ * and the export form {@code FoldedBasicBlock}; docs/architecture.md, "The closed layer set"), initialization,
  * {@code Overparameterization} (convert to factorized form and fold back), the non-finite guard.</li>
  * <li>{@code optim}: SGD, Adam, learning-rate schedules.</li>
  * <li>{@code regularize}: the orthogonality penalties SO, DSO, SRIP and the choice of weights they apply to
