@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +115,7 @@ final class Progress {
     private static Progress read(RunDirectory run, List<String> order, boolean own) throws IOException {
         Progress p = new Progress();
         Path file = run.progress();
-        RecordFields top = RecordFields.of(file, "progress.json", RunDirectory.readJson(file));
+        RecordFields top = RecordFields.of(file, "", RunDirectory.readJson(file));
         RecordFields done = top.object("completed");
         for (var it = done.node().fieldNames(); it.hasNext(); ) {
             String name = it.next();
@@ -169,7 +168,7 @@ final class Progress {
 
     /** Every recorded phase (not copied from another run) equals its {@code phase_end} record in the audit. */
     private void checkAgainstAudit(Path file, Path log, long bytes) throws IOException {
-        Map<String, JsonNode> ends = new HashMap<>();
+        Map<String, JsonNode> ends = new LinkedHashMap<>();
         byte[] head = new byte[(int) Math.min(bytes, Integer.MAX_VALUE - 16)];
         try (var in = Files.newInputStream(log, LinkOption.NOFOLLOW_LINKS)) {
             int off = 0;
@@ -188,6 +187,12 @@ final class Progress {
             JsonNode r = RunDirectory.parse(line);
             if ("phase_end".equals(r.path("step").asText())) {
                 ends.put(r.path("phase").asText(), r);
+            }
+        }
+        for (String phase : ends.keySet()) {
+            if (!completed.containsKey(phase)) {
+                throw new MalformedFileException(file.toString(), -1, "completed: lacks " + phase + ", which audit.jsonl"
+                        + " records as completed (the run's records were edited)");
             }
         }
         for (CompletedPhase c : completed.values()) {

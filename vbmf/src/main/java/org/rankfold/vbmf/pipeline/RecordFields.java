@@ -27,7 +27,8 @@ final class RecordFields {
     /** {@code node} at {@code path} of {@code file}, which must be a JSON object. */
     static RecordFields of(Path file, String path, JsonNode node) throws MalformedFileException {
         if (node == null || !node.isObject()) {
-            throw new MalformedFileException(file.toString(), -1, path + ": expected an object, found " + shown(node));
+            throw new MalformedFileException(file.toString(), -1, (path.isEmpty() ? "the file" : path)
+                    + ": expected an object, found " + shown(node));
         }
         return new RecordFields(file, path, node);
     }
@@ -55,7 +56,7 @@ final class RecordFields {
     }
 
     String where(String field) {
-        return path + "." + field;
+        return path.isEmpty() ? field : path + "." + field;
     }
 
     private JsonNode required(String field) throws MalformedFileException {
