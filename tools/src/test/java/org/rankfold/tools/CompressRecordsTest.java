@@ -141,7 +141,7 @@ class CompressRecordsTest {
     void anEditedAuditIsNamed(@TempDir Path dir) throws IOException {
         Path copy = edited(dir, p -> { });
         Path audit = copy.resolve("audit.jsonl");
-        Files.writeString(audit, Files.readString(audit).replaceFirst("\"tucker2\"", "\"svd\""));
+        Files.writeString(audit, Files.readString(audit).replaceFirst("\"tucker2\"", "\"tucker3\""));
         refused(copy, "audit.sha256");
     }
 
