@@ -5,10 +5,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.rankfold.engine.nn.AvgPool2d;
+import org.rankfold.engine.nn.BasicBlock;
+import org.rankfold.engine.nn.BatchNorm2d;
 import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
+import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
+import org.rankfold.engine.nn.MaxPool2d;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.ReLU;
+import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.engine.train.ExtraLoss;
 
@@ -131,15 +141,16 @@ public final class OrthogonalRegularizer implements ExtraLoss {
         for (Map.Entry<String, Module> e : modules.entrySet()) {
             String prefix = e.getKey().isEmpty() ? "" : e.getKey() + ".";
             Module m = e.getValue();
-            if (m instanceof FactorizedConv2d f) {
-                out.put(prefix + "a.weight", f.factorA().weight());
-                out.put(prefix + "b.weight", f.factorB().weight());
-            } else if (includePlain && !insideFactorized(modules, e.getKey())) {
-                if (m instanceof Conv2d c) {
-                    out.put(prefix + "weight", c.weight());
-                } else if (m instanceof Linear l) {
-                    out.put(prefix + "weight", l.weight());
+            boolean plain = includePlain && !insideFactorized(modules, e.getKey());
+            switch (m) {
+                case FactorizedConv2d f -> {
+                    out.put(prefix + "a.weight", f.factorA().weight());
+                    out.put(prefix + "b.weight", f.factorB().weight());
                 }
+                case Conv2d c when plain -> out.put(prefix + "weight", c.weight());
+                case Linear l when plain -> out.put(prefix + "weight", l.weight());
+                case Conv2d _, Linear _, BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _,
+                     Dropout _, Sequential _, BasicBlock _, FoldedBasicBlock _ -> { }
             }
         }
         return out;

@@ -17,7 +17,7 @@ import org.rankfold.engine.tensor.Tensor;
  * {@code orthogonality.csv} of a run directory ({@code phase,epoch,weight,frobenius}): after every training
  * epoch, for every weight orthogonal regularization can target (the factors A, B of factorized convs and the
  * plain conv/linear weights, {@link OrthogonalRegularizer#targets}), {@link Orthogonality#frobeniusDistance}
- * (the square root of the SO penalty, computed in float64). It shows how far from orthogonal
+ * (docs/method.md; the square root of the SO penalty, computed in float64). It shows how far from orthogonal
  * each variant's weights are, whether or not they were regularized.
  */
 final class OrthogonalityCsv {
