@@ -15,6 +15,7 @@ import org.rankfold.engine.checkpoint.Checkpoint;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
 import org.rankfold.engine.train.TrainingRun;
+import org.rankfold.engine.train.TrainingStoppedException;
 import org.rankfold.engine.train.TrainingState;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.compress.FineTuning;
@@ -132,9 +133,14 @@ public final class DecomposeCommand implements Callable<Integer> {
             d = RankPlanning.plan(ck.model(), input, ranks.settings(), "decompose", speed);
             r = Decomposer.apply(ck.model(), d.plan(), d.options());
             if (finetune > 0) {
-                tuned = FineTuning.run(ck.model(), ck.input(),
-                        TrainingRun.cosine(finetune, finetuneLr, momentum, weightDecay), batch, data, limitTrain, limitTest,
-                        seed);
+                try {
+                    tuned = FineTuning.run(ck.model(), ck.input(),
+                            TrainingRun.cosine(finetune, finetuneLr, momentum, weightDecay), batch, data, limitTrain,
+                            limitTest, seed);
+                } catch (TrainingStoppedException e) {
+                    throw new UserError("phase finetune: " + e.getMessage() + "; nothing was written; last good"
+                            + " checkpoint: " + source + " (the model before decomposition)");
+                }
             }
         }
 
