@@ -138,6 +138,12 @@ class CompressRecordsTest {
     }
 
     @Test
+    void aPhaseOfAnotherConfigurationIsNamed(@TempDir Path dir) throws IOException {
+        refused(edited(dir, p -> ((ObjectNode) p.get("completed")).set("ortho/eval", phase(p, "plain/eval"))),
+                "completed.ortho/eval: not a phase of this run's configuration");
+    }
+
+    @Test
     void anEditedAuditIsNamed(@TempDir Path dir) throws IOException {
         Path copy = edited(dir, p -> { });
         Path audit = copy.resolve("audit.jsonl");

@@ -1,6 +1,10 @@
 package org.rankfold.vbmf.pipeline;
 
+import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,24 +173,17 @@ final class Progress {
     /** Every recorded phase (not copied from another run) equals its {@code phase_end} record in the audit. */
     private void checkAgainstAudit(Path file, Path log, long bytes) throws IOException {
         Map<String, JsonNode> ends = new LinkedHashMap<>();
-        byte[] head = new byte[(int) Math.min(bytes, Integer.MAX_VALUE - 16)];
-        try (var in = Files.newInputStream(log, LinkOption.NOFOLLOW_LINKS)) {
-            int off = 0;
-            while (off < head.length) {
-                int n = in.read(head, off, head.length - off);
-                if (n < 0) {
-                    break;
+        // the first `bytes` bytes only, a line at a time (the audit of a long run may be large)
+        try (InputStream raw = Files.newInputStream(log, LinkOption.NOFOLLOW_LINKS);
+             BufferedReader lines = new BufferedReader(new InputStreamReader(limited(raw, bytes), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isBlank()) {
+                    continue;
                 }
-                off += n;
-            }
-        }
-        for (String line : new String(head, StandardCharsets.UTF_8).split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode r = RunDirectory.parse(line);
-            if ("phase_end".equals(r.path("step").asText())) {
-                ends.put(r.path("phase").asText(), r);
+                JsonNode r = RunDirectory.parse(line);
+                if ("phase_end".equals(r.path("step").asText())) {
+                    ends.put(r.path("phase").asText(), r);
+                }
             }
         }
         for (String phase : ends.keySet()) {
@@ -215,6 +212,33 @@ final class Progress {
                 }
             }
         }
+    }
+
+    /** {@code in} ending after {@code limit} bytes. */
+    private static InputStream limited(InputStream in, long limit) {
+        return new FilterInputStream(in) {
+            private long left = limit;
+
+            @Override
+            public int read() throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int b = super.read();
+                left -= b < 0 ? 0 : 1;
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = super.read(buf, off, (int) Math.min(len, left));
+                left -= Math.max(n, 0);
+                return n;
+            }
+        };
     }
 
     /** Cuts {@code audit.jsonl} to its first {@code bytes} bytes (the records of completed phases). */
