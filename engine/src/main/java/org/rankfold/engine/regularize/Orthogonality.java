@@ -88,4 +88,35 @@ public final class Orthogonality {
     private static Tensor squaredFrobenius(Tensor p) {
         return p.mul(p).sum();
     }
+
+    /**
+     * How far w is from orthogonal, as a measurement (no autograd, float64): {@code ||P||_F} with
+     * {@code P = M M^T - I_m} for w as an m x n matrix M with m &lt;= n, else {@code M^T M - I_n}; the square root of
+     * the SO penalty.
+     */
+    public static double frobeniusDistance(Tensor w) {
+        int m = w.dim(0);
+        int n = w.size() / m;
+        float[] x = w.data();
+        boolean rows = m <= n; // Gram of the rows (m x m) when wide, of the columns (n x n) when tall
+        int k = rows ? m : n;
+        double sum = 0;
+        for (int i = 0; i < k; i++) {
+            for (int j = i; j < k; j++) {
+                double g = 0;
+                if (rows) {
+                    for (int t = 0; t < n; t++) {
+                        g += (double) x[i * n + t] * x[j * n + t];
+                    }
+                } else {
+                    for (int t = 0; t < m; t++) {
+                        g += (double) x[t * n + i] * x[t * n + j];
+                    }
+                }
+                double p = i == j ? g - 1 : g;
+                sum += i == j ? p * p : 2 * p * p;
+            }
+        }
+        return Math.sqrt(sum);
+    }
 }
