@@ -79,7 +79,7 @@ final class CheckpointInferBench {
         Latency[] latency = new Latency[subjects.size()];
         List<String> layers = null;
         String backend;
-        try (CpuSession cpu = CpuSession.open("cpu", t)) {
+        try (CpuSession cpu = CpuSession.open(t)) {
             backend = cpu.describe();
             for (Subject s : subjects) {
                 s.model().eval();

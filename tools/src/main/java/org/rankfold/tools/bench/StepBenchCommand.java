@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.rankfold.tools.UserError;
-import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.train.ComputeSession;
 
 /**
  * What {@link BenchTrainCommand} and {@link BenchInferCommand} share: build the step, check it once
@@ -36,7 +36,7 @@ final class StepBenchCommand {
         int[] shape;
         Latency latency = null;
         List<String> layers = null;
-        try (CpuSession cpu = CpuSession.open(device, t); StepBench step = new StepBench(model, batch)) {
+        try (ComputeSession cpu = ComputeSession.open(device, t); StepBench step = new StepBench(model, batch)) {
             backend = cpu.describe();
             shape = step.imageShape();
             if (!train && usePlan) {

@@ -87,7 +87,7 @@ public final class PredictCommand implements Callable<Integer> {
         root.put("model", c.modelName());
         root.put("normalized_with", pre.note() == null ? "checkpoint" : "fallback");
         ArrayNode predictions = root.putArray("predictions");
-        try (CpuSession _ = CpuSession.open("cpu", threads)) {
+        try (CpuSession _ = CpuSession.open(threads)) {
             InferencePlan plan = InferencePlan.compile(c.model(), ch, h, w);
             int size = plan.imageSize();
             for (PredictInput in : read) {
