@@ -84,7 +84,13 @@ public final class RunLock implements AutoCloseable {
             ch.truncate(0);
             ch.write(ByteBuffer.wrap(text), 0);
             ch.force(false);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            lock.release();
+            ch.close();
+            // A full disk names no file in the JDK's message.
+            throw e instanceof java.nio.file.FileSystemException ? e : new java.nio.file.FileSystemException(file.toString(), null,
+                    e.getMessage());
+        } catch (RuntimeException e) {
             lock.release();
             ch.close();
             throw e;

@@ -28,7 +28,7 @@ import org.rankfold.vbmf.pipeline.RunDirectory;
  * between), with the original indices, count and number above the threshold recorded beside them.
  */
 final class AuditReader {
-    static final int MAX_LAYERS = 500;
+    static final int MAX_LAYERS = 300;
     static final int MAX_SEARCHES = 100;
     static final int MAX_POINTS = 512;
     /** Fields added to an unfolding whose spectrum was down-sampled. */
