@@ -30,7 +30,7 @@ import org.rankfold.vbmf.pipeline.RunDirectory;
 final class AuditReader {
     static final int MAX_LAYERS = 300;
     static final int MAX_SEARCHES = 100;
-    static final int MAX_POINTS = 512;
+    static final int MAX_POINTS = 256;
     /** Fields added to an unfolding whose spectrum was down-sampled. */
     static final String INDEX = "singular_value_index";
     static final String TOTAL = "singular_values_total";

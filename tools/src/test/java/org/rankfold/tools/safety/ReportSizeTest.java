@@ -72,8 +72,8 @@ class ReportSizeTest {
         long size = Files.size(page);
         assertTrue(size < 32_000_000L, "report.html of " + size + " bytes");
         String html = Files.readString(page);
-        assertTrue(html.contains("7000 singular values (512 of them drawn)"), "down-sampled spectra are labelled");
-        assertTrue(html.contains("Variant full (300 layers)") && html.contains("100 further decomposition records"),
+        assertTrue(html.contains("7000 singular values (256 of them drawn)"), "down-sampled spectra are labelled");
+        assertTrue(html.contains("Variant full (300 layers)") && html.contains("500 further decomposition records"),
                 "one record per layer, at most 300 drawn");
     }
 }
