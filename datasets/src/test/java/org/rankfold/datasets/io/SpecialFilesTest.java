@@ -65,7 +65,7 @@ class SpecialFilesTest {
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aFifoIsRefusedByEveryReaderWithoutBlocking(@TempDir Path dir) throws Exception {
         for (String name : List.of("x.npy", "x.npz", "weights.safetensors", "train-images-idx3-ubyte", "data_batch_1.bin", "unknown")) {
             Path f = fifo(dir.resolve(name));
@@ -83,7 +83,7 @@ class SpecialFilesTest {
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void linksToDevicesAreRefusedBeforeAnythingIsRead(@TempDir Path dir) throws Exception {
         for (String device : List.of("/dev/zero", "/dev/urandom")) {
             Path sub = Files.createDirectories(dir.resolve(device.substring(5)));

@@ -88,7 +88,7 @@ class CheckpointSafetyTest {
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void linksAndDevicesInsideACheckpointAreRefused(@TempDir Path dir) throws Exception {
         assumeTrue(Files.exists(Path.of("/dev/zero")), "no /dev/zero on this machine");
         Path ck = dir.resolve("ck");

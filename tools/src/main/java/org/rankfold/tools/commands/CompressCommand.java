@@ -18,6 +18,7 @@ import org.rankfold.tools.compress.VariantTable;
 import org.rankfold.tools.json.Json;
 import org.rankfold.tools.output.OutputGuard;
 import org.rankfold.tools.output.RunLock;
+import org.rankfold.tools.output.RunMarker;
 import org.rankfold.tools.report.ReportBuilder;
 import org.rankfold.tools.train.CpuSession;
 import org.rankfold.tools.train.MemoryEstimate;
@@ -149,7 +150,7 @@ public final class CompressCommand implements Callable<Integer> {
         checkMemory(config, runData);
         // One writer per run directory, for the whole command (report included); a new run replaces only a run
         // of ours, and only with --overwrite.
-        try (RunLock _ = resume && java.nio.file.Files.exists(dir) ? OutputGuard.existingRun(dir, "compress --resume")
+        try (RunLock _ = resume && java.nio.file.Files.exists(dir) ? OutputGuard.existingRun(dir, "compress --resume", RUN_ENTRIES)
                 : OutputGuard.newRun(dir, overwrite, "--out", "compress", null)) {
             return compress(config, runData, dir);
         }
@@ -212,6 +213,10 @@ public final class CompressCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /** What a compress run directory holds (and a resume reads, appends to or replaces). */
+    private static final List<String> RUN_ENTRIES = List.of(RunMarker.FILE, "config.json", "progress.json", "audit.jsonl",
+            "metrics.csv", "orthogonality.csv", "summary.json", "report.html", "checkpoints");
 
     private static int limit(int limit, int size) {
         return limit > 0 ? Math.min(limit, size) : size;

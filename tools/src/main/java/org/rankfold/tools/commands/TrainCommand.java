@@ -137,7 +137,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Path runDir = out != null ? out : runDirOf(resume);
         try (RunLock _ = out != null && !sameFile(out, runDirOf(resume))
-                ? OutputGuard.newRun(out, overwrite, "--out", "train", null) : OutputGuard.existingRun(runDir, "train --resume")) {
+                ? OutputGuard.newRun(out, overwrite, "--out", "train", null) : OutputGuard.existingRun(runDir, "train --resume", RUN_ENTRIES)) {
             Checkpoint resumed = null;
             TrainSettings saved;
             if (hasCheckpoint(checkpointOf(resume))) {
@@ -155,6 +155,9 @@ public final class TrainCommand implements Callable<Integer> {
             return train(epochs == null ? saved : saved.withEpochs(epochs), resumed, runDir);
         }
     }
+
+    /** What a train run directory holds (and a resume reads or replaces). */
+    private static final List<String> RUN_ENTRIES = List.of(RunMarker.FILE, "metrics.csv", "checkpoint", "best");
 
     private static boolean sameFile(Path a, Path b) {
         return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());

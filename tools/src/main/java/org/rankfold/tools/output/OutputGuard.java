@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,15 +50,18 @@ public final class OutputGuard {
 
     /**
      * Locks the existing run directory {@code dir} for {@code command} (a resume), after checking that none
-     * of its files is a symbolic link (a run's records must not point outside it).
+     * of the run's own entries {@code names} (and the entries inside those that are directories) is a
+     * symbolic link or a special file: a run's records must not point outside it.
      */
-    public static RunLock existingRun(Path dir, String command) throws IOException {
+    public static RunLock existingRun(Path dir, String command, List<String> names) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new UserError(dir + " is not a run directory (it does not exist or is a file)");
         }
         RunLock lock = RunLock.acquire(dir, command);
         try {
-            refuseLinks(dir);
+            for (String name : names) {
+                refuseLinks(dir.resolve(name));
+            }
             return lock;
         } catch (IOException | RuntimeException e) {
             lock.close();
@@ -160,13 +164,21 @@ public final class OutputGuard {
         }
     }
 
-    /** Refuses a run directory whose files (top level and one level down) include a symbolic link. */
-    private static void refuseLinks(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir, 2)) {
+    /**
+     * Refuses a run entry that is, or (for a directory) holds, a symbolic link (records that point outside
+     * the run) or a special file (a FIFO would block the reader).
+     */
+    private static void refuseLinks(Path entry) throws IOException {
+        if (!Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(entry, 1)) {
             for (Path p : s.toList()) {
-                if (Files.isSymbolicLink(p)) {
-                    throw new UserError(p + " is a symbolic link; a run directory's files must be regular files inside it"
-                            + " (replace the link with the file, or start a new run)");
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isSymbolicLink() || a.isOther()) {
+                    throw new UserError(p + " is " + (a.isSymbolicLink() ? "a symbolic link" : "a special file (FIFO, socket or"
+                            + " device)") + "; a run directory's files must be regular files inside it (replace it with the"
+                            + " file, or start a new run)");
                 }
             }
         }

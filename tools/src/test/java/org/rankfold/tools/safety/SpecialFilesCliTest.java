@@ -47,7 +47,7 @@ class SpecialFilesCliTest {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void inspectRefusesAFifoInOneLineWithoutHanging(@TempDir Path dir) throws Exception {
         Path npy = dir.resolve("x.npy");
         mkfifo(npy);
@@ -62,7 +62,7 @@ class SpecialFilesCliTest {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void linksToDevicesInACheckpointAreRefusedByEveryCommand(@TempDir Path dir) throws Exception {
         for (String device : List.of("/dev/zero", "/dev/urandom")) {
             assumeTrue(Files.exists(Path.of(device)), device + " does not exist here");
