@@ -63,4 +63,29 @@ class RunLockTest {
         // The operating system released the lock with the killed process: the run can be resumed.
         Cli.run("train", "--resume", run.toString(), "--epochs", "1", "--threads", "1", "--quiet").ok();
     }
+
+    @Test
+    void twoCompressionsOfOneRunCannotRunAtOnce(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        Process first = ChildCli.start(List.of("compress", "--model", "lenet5", "--data", "sample", "--variants", "plain",
+                "--epochs", "30", "--limit-train", "2048", "--limit-test", "32", "--threads", "1", "--seed", "1", "--quiet",
+                "--out", run.toString()), dir.resolve("log1"));
+        try {
+            waitForHolder(first, run);
+            Process second = ChildCli.start(List.of("compress", "--model", "lenet5", "--data", "sample", "--variants", "plain",
+                    "--epochs", "30", "--limit-train", "2048", "--limit-test", "32", "--threads", "1", "--seed", "1", "--quiet",
+                    "--resume", "--out", run.toString()), dir.resolve("log2"));
+            assertTrue(second.waitFor(120, TimeUnit.SECONDS));
+            String log2 = Files.readString(dir.resolve("log2"));
+            assertEquals(2, second.exitValue(), log2);
+            assertTrue(log2.contains("PID " + first.pid()), log2);
+            // Another seed over it, even with --overwrite, is refused before anything is deleted.
+            Cli.run("compress", "--model", "lenet5", "--data", "sample", "--seed", "5", "--overwrite", "--quiet", "--out",
+                    run.toString()).refused("PID " + first.pid());
+            assertTrue(Files.isRegularFile(run.resolve("config.json")) || first.isAlive());
+        } finally {
+            first.destroyForcibly();
+            first.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }
