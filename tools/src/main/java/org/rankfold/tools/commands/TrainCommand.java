@@ -2,6 +2,7 @@ package org.rankfold.tools.commands;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -131,8 +132,14 @@ public final class TrainCommand implements Callable<Integer> {
             Path runDir = out != null ? out : Path.of("runs", "train-" + s.model() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
             // The settings go into the marker too: a run killed before its first checkpoint resumes from them.
+            boolean created = !Files.exists(runDir);
             try (RunLock _ = OutputGuard.newRun(runDir, overwrite, "--out", "train", s.toJson(threads))) {
-                return train(s, null, runDir);
+                try {
+                    return train(s, null, runDir);
+                } catch (IOException | RuntimeException e) {
+                    OutputGuard.discardIfUnused(runDir, created); // refused before training: nothing to resume
+                    throw e;
+                }
             }
         }
         Path runDir = out != null ? out : runDirOf(resume);

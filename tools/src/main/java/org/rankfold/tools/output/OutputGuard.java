@@ -140,6 +140,29 @@ public final class OutputGuard {
         return parent != null && Files.isDirectory(parent) && RunMarker.present(parent) ? RunLock.acquire(parent, command) : null;
     }
 
+    /**
+     * After a command failed before writing anything into its new run {@code dir}: removes the marker and the
+     * lock file, and the directory itself when {@code created} (it did not exist before), so that the same
+     * command can be run again as it was. A directory holding anything else is left as it is.
+     */
+    public static void discardIfUnused(Path dir, boolean created) {
+        try {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (!s.allMatch(p -> p.getFileName().toString().equals(RunLock.FILE)
+                        || p.getFileName().toString().equals(RunMarker.FILE))) {
+                    return;
+                }
+            }
+            Files.deleteIfExists(dir.resolve(RunMarker.FILE));
+            Files.deleteIfExists(dir.resolve(RunLock.FILE));
+            if (created) {
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            // Best effort: the failure being reported matters more than this tidy-up.
+        }
+    }
+
     private static boolean isEmpty(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.allMatch(p -> p.getFileName().toString().equals(RunLock.FILE));

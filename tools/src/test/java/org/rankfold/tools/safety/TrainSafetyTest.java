@@ -50,8 +50,15 @@ class TrainSafetyTest {
                 "--limit-train", "64", "--limit-test", "32", "--threads", "1", "--out", run.toString());
         r.refused("--batch 2147483647", "64 training images");
         assertFalse(r.out().contains("NaN"), r.out());
+        assertFalse(Files.exists(run), "a run refused before training leaves no directory behind");
         Cli.run("compress", "--model", "lenet5", "--data", "sample", "--batch", "2147483647", "--limit-train", "64", "--quiet",
                 "--out", dir.resolve("c").toString()).refused("--batch 2147483647");
+        Cli.run(Cli.train("--out", run.toString())).ok();
+        Cli.run("decompose", run.resolve("checkpoint").toString(), "--finetune", "1", "--data", "sample", "--limit-train", "64",
+                "--batch", "2147483647").refused("--batch 2147483647");
+        // Evaluation keeps every image in one batch (the batch count overflowed to zero before: NaN%).
+        Cli e = Cli.run("eval", run.toString(), "--batch", "2147483647", "--limit-test", "64").ok();
+        assertTrue(e.out().contains("on 64 images") && !e.out().contains("NaN"), e.out());
     }
 
     @Test
