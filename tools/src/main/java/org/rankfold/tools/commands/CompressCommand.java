@@ -148,6 +148,10 @@ public final class CompressCommand implements Callable<Integer> {
         RunData runData = RunData.load(data, 0, 0);
         Path dir = out != null ? out : Path.of("runs", config.model() + "-" + preset.toLowerCase(Locale.ROOT));
         checkMemory(config, runData);
+        if (resume && java.nio.file.Files.isDirectory(dir) && !RunMarker.present(dir)
+                && !java.nio.file.Files.exists(dir.resolve("config.json"))) {
+            throw new UserError("--resume: " + dir + " is not a compress run directory (no config.json); nothing to continue");
+        }
         // One writer per run directory, for the whole command (report included); a new run replaces only a run
         // of ours, and only with --overwrite.
         try (RunLock _ = resume && java.nio.file.Files.exists(dir) ? OutputGuard.existingRun(dir, "compress --resume", RUN_ENTRIES)

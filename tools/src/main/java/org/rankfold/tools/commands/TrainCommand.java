@@ -143,6 +143,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         Path runDir = out != null ? out : runDirOf(resume);
+        if (!RunMarker.present(runDirOf(resume)) && !hasCheckpoint(checkpointOf(resume))) {
+            CheckpointReader.load(checkpointOf(resume)); // not a run: the reader's one-line error, nothing created there
+        }
         try (RunLock _ = out != null && !sameFile(out, runDirOf(resume))
                 ? OutputGuard.newRun(out, overwrite, "--out", "train", null) : OutputGuard.existingRun(runDir, "train --resume", RUN_ENTRIES)) {
             Checkpoint resumed = null;
