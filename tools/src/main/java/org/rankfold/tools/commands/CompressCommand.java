@@ -20,7 +20,7 @@ import org.rankfold.tools.output.OutputGuard;
 import org.rankfold.tools.output.RunLock;
 import org.rankfold.tools.output.RunMarker;
 import org.rankfold.tools.report.ReportBuilder;
-import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.train.ComputeSession;
 import org.rankfold.tools.train.MemoryEstimate;
 import org.rankfold.tools.train.RunData;
 import org.rankfold.vbmf.pipeline.CompressionConfig;
@@ -193,7 +193,7 @@ public final class CompressCommand implements Callable<Integer> {
             progressOut.flush();
         }
         ObjectNode summary;
-        try (CpuSession _ = CpuSession.open(device, threads)) {
+        try (ComputeSession _ = ComputeSession.open(device, threads)) {
             summary = new CompressionPipeline(config, runData.split(), runData.normalization(), runData.augmentation(), run,
                     listener).reuseTraining(reuseTraining).run(resume);
         }

@@ -23,7 +23,6 @@ import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.checkpoint.OptimizerState;
 import org.rankfold.engine.nn.Module;
-import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.MetricsCsvListener;
 import org.rankfold.engine.train.Trainer;
@@ -33,9 +32,8 @@ import org.rankfold.tools.UserError;
 import org.rankfold.tools.output.OutputGuard;
 import org.rankfold.tools.output.RunLock;
 import org.rankfold.tools.output.RunMarker;
+import org.rankfold.tools.train.ComputeSession;
 import org.rankfold.tools.train.MemoryEstimate;
-import org.rankfold.tools.train.CpuSession;
-import org.rankfold.tools.train.OrthoTerm;
 import org.rankfold.tools.train.ProgressLine;
 import org.rankfold.tools.train.RunData;
 import org.rankfold.tools.train.TrainSettings;
@@ -214,7 +212,7 @@ public final class TrainCommand implements Callable<Integer> {
     private Integer train(TrainSettings s, Checkpoint resumed, Path runDir) throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         boolean talk = !json && !quiet;
-        try (CpuSession cpu = CpuSession.open(device, threads)) {
+        try (ComputeSession cpu = ComputeSession.open(device, threads)) {
             RunData rd = RunData.load(s.data(), s.limitTrain(), s.limitTest());
             InputShape input = rd.inputShape();
             Module net = resumed != null ? resumed.model() : input.createZooModel(s.model(), s.seed());
@@ -242,14 +240,12 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 stdout.flush();
             }
-            Sgd sgd = Sgd.momentum(net.parameters(), s.lr(), s.momentum(), s.weightDecay());
-            if (resumed != null && resumed.optimizerType() != null) {
-                OptimizerState.restore(sgd, net, resumed.optimizerType(), resumed.optimizerTensors(), resume);
-            }
             ObjectNode config = s.toJson(savedThreads);
             try (DataLoader train = rd.trainLoader(s.batch(), s.seed()); DataLoader test = rd.testLoader(Math.max(s.batch(), 256))) {
-                Trainer trainer = new Trainer(net, sgd, s.lrSchedule(), train, test, s.epochs(), true,
-                        OrthoTerm.create(s.ortho(), s.orthoLambda(), net));
+                Trainer trainer = s.trainingRun(net).trainer(net, train, test);
+                if (resumed != null && resumed.optimizerType() != null) {
+                    OptimizerState.restore(trainer.optimizer(), net, resumed.optimizerType(), resumed.optimizerTensors(), resume);
+                }
                 if (resumed != null) {
                     trainer.restore(resumed.training());
                 }
@@ -266,7 +262,9 @@ public final class TrainCommand implements Callable<Integer> {
                 try {
                     history = trainer.fit();
                 } catch (TrainingStoppedException e) {
-                    throw new UserError(e.getMessage());
+                    Path last = runDir.resolve("checkpoint");
+                    throw new UserError("phase train: " + e.getMessage() + "; last good checkpoint: "
+                            + (CheckpointReader.isCheckpoint(last) ? last : "none yet (it diverged in its first epoch)"));
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 report(stdout, s, rd, runDir, history, trainer.state().bestTestAccuracy(), secs, cost);
