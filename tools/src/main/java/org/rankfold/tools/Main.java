@@ -21,6 +21,9 @@ import org.rankfold.tools.commands.TuckerCommand;
 import org.rankfold.tools.commands.VbmfCommand;
 import org.rankfold.vbmf.pipeline.PhaseDivergedException;
 
+import org.rankfold.tools.options.Prefix;
+import org.rankfold.tools.options.Suggestions;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -62,9 +65,12 @@ public final class Main implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(Main::handle);
+        showDefaults(cli);
         cli.setParameterExceptionHandler((ex, a) -> {
-            err.println("rankfold: " + ex.getMessage());
-            err.println("Run 'rankfold " + commandPath(ex.getCommandLine()) + " --help' for usage.");
+            String msg = ex instanceof CommandLine.UnmatchedArgumentException u ? Suggestions.describe(u) : ex.getMessage();
+            String path = commandPath(ex.getCommandLine());
+            err.println(Prefix.of(ex.getCommandLine()) + ": " + msg + " (see 'rankfold " + (path.isEmpty() ? "" : path + " ")
+                    + "--help')");
             return EXIT_BAD_INPUT;
         });
         try {
@@ -75,6 +81,22 @@ public final class Main implements Runnable {
             err.flush();
             return EXIT_BAD_INPUT;
         }
+    }
+
+    /**
+     * Every command's help shows the defaults of its options (one place, so no command can forget), and its footer
+     * (the examples) line by line as written: wrapped at the terminal width, an example could not be pasted.
+     */
+    private static void showDefaults(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().showDefaultValues(true);
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> {
+            StringBuilder b = new StringBuilder();
+            for (String line : help.commandSpec().usageMessage().footer()) {
+                b.append(line).append(System.lineSeparator());
+            }
+            return b.toString();
+        });
+        cl.getSubcommands().values().forEach(Main::showDefaults);
     }
 
     private static String commandPath(CommandLine cl) {
@@ -91,15 +113,15 @@ public final class Main implements Runnable {
                 || ex instanceof NoSuchFileException
                 || ex instanceof IllegalArgumentException) {
             String msg = ex instanceof NoSuchFileException n ? "no such file: " + n.getFile() : ex.getMessage();
-            err.println("rankfold " + cl.getCommandName() + ": " + msg);
+            err.println(Prefix.of(cl) + ": " + msg);
             return EXIT_BAD_INPUT;
         }
         String environment = EnvironmentErrors.describe(ex);
         if (environment != null) {
-            err.println("rankfold " + cl.getCommandName() + ": " + environment);
+            err.println(Prefix.of(cl) + ": " + environment);
             return EXIT_BAD_INPUT;
         }
-        err.println("rankfold " + cl.getCommandName() + ": internal error: " + ex);
+        err.println(Prefix.of(cl) + ": internal error: " + ex);
         ex.printStackTrace(err);
         return EXIT_INTERNAL;
     }

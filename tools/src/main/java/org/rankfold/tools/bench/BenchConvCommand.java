@@ -31,34 +31,34 @@ public final class BenchConvCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--batch", description = "images per pass (default ${DEFAULT-VALUE})", defaultValue = "128")
+    @Option(names = "--batch", description = "images per pass", defaultValue = "128")
     int batch;
 
-    @Option(names = "--in-channels", description = "C (default ${DEFAULT-VALUE})", defaultValue = "32")
+    @Option(names = "--in-channels", description = "C", defaultValue = "32")
     int inChannels;
 
-    @Option(names = "--out-channels", description = "OC (default ${DEFAULT-VALUE})", defaultValue = "64")
+    @Option(names = "--out-channels", description = "OC", defaultValue = "64")
     int outChannels;
 
-    @Option(names = "--size", description = "H = W of the input (default ${DEFAULT-VALUE})", defaultValue = "14")
+    @Option(names = "--size", description = "H = W of the input", defaultValue = "14")
     int size;
 
-    @Option(names = "--kernel", description = "KH = KW (default ${DEFAULT-VALUE})", defaultValue = "3")
+    @Option(names = "--kernel", description = "KH = KW", defaultValue = "3")
     int kernel;
 
-    @Option(names = "--stride", description = "stride (default ${DEFAULT-VALUE})", defaultValue = "1")
+    @Option(names = "--stride", description = "stride", defaultValue = "1")
     int stride;
 
-    @Option(names = "--padding", description = "zero padding (default ${DEFAULT-VALUE})", defaultValue = "1")
+    @Option(names = "--padding", description = "zero padding", defaultValue = "1")
     int padding;
 
     @Option(names = "--threads", description = "worker threads (default: available processors)")
     Integer threads;
 
-    @Option(names = "--runs", description = "timed runs (default ${DEFAULT-VALUE})", defaultValue = "9")
+    @Option(names = "--runs", description = "timed runs", defaultValue = "9")
     int runs;
 
-    @Option(names = "--warmup", description = "warm-up seconds (default ${DEFAULT-VALUE})", defaultValue = "1.0")
+    @Option(names = "--warmup", description = "warm-up seconds", defaultValue = "1.0")
     double warmup;
 
     @Option(names = "--no-peak", description = "skip measuring the FMA peak")

@@ -30,26 +30,26 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--m", description = "rows of C (default ${DEFAULT-VALUE})", defaultValue = "1024")
+    @Option(names = "--m", description = "rows of C", defaultValue = "1024")
     int m;
 
-    @Option(names = "--n", description = "columns of C (default ${DEFAULT-VALUE})", defaultValue = "1024")
+    @Option(names = "--n", description = "columns of C", defaultValue = "1024")
     int n;
 
-    @Option(names = "--k", description = "inner dimension (default ${DEFAULT-VALUE})", defaultValue = "1024")
+    @Option(names = "--k", description = "inner dimension", defaultValue = "1024")
     int k;
 
-    @Option(names = "--variant", description = "NN, NT, TN or TT: which operand is stored transposed (default ${DEFAULT-VALUE})",
+    @Option(names = "--variant", description = "NN, NT, TN or TT: which operand is stored transposed",
             defaultValue = "NN")
     String variant;
 
     @Option(names = "--threads", description = "worker threads (default: available processors)")
     Integer threads;
 
-    @Option(names = "--runs", description = "timed runs (default ${DEFAULT-VALUE})", defaultValue = "15")
+    @Option(names = "--runs", description = "timed runs", defaultValue = "15")
     int runs;
 
-    @Option(names = "--warmup", description = "warm-up seconds (default ${DEFAULT-VALUE})", defaultValue = "1.0")
+    @Option(names = "--warmup", description = "warm-up seconds", defaultValue = "1.0")
     double warmup;
 
     @Option(names = "--no-peak", description = "skip measuring the FMA peak")
@@ -58,7 +58,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl or opencl:N (default ${DEFAULT-VALUE}); "
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl or opencl:N; "
             + "on OpenCL the operands stay on the device and the FMA peak is not measured")
     String device;
 

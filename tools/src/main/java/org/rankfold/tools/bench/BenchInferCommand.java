@@ -38,7 +38,7 @@ public final class BenchInferCommand implements Callable<Integer> {
     Path compare;
 
     @Option(names = "--engine", defaultValue = "plan", paramLabel = "plan|autograd",
-            description = "plan: the compiled inference plan (fused, what eval and predict run); autograd: the modules' own forward pass, for comparison (default ${DEFAULT-VALUE})")
+            description = "plan: the compiled inference plan (fused, what eval and predict run); autograd: the modules' own forward pass, for comparison")
     String engine;
 
     @Option(names = "--per-layer",

@@ -7,25 +7,25 @@ import picocli.CommandLine.Option;
 /** The options shared by {@code bench train} and {@code bench infer} (a picocli mixin). */
 public final class StepBenchOptions {
 
-    @Option(names = "--model", defaultValue = "fashionnet", description = "zoo model (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "fashionnet", description = "zoo model")
     String model;
 
-    @Option(names = "--batch", defaultValue = "128", description = "images per step (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "128", description = "images per step")
     int batch;
 
     @Option(names = "--threads", description = "worker threads (default: available processors)")
     Integer threads;
 
-    @Option(names = "--runs", defaultValue = "5", description = "timed runs (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", defaultValue = "5", description = "timed runs")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "2.0", description = "warm-up seconds (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "2.0", description = "warm-up seconds")
     double warmup;
 
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl or opencl:N (default ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl or opencl:N")
     String device;
 
     /** Runs the step benchmark of {@code mode} ("train" or "infer") with these options. */

@@ -31,6 +31,17 @@ import org.rankfold.vbmf.pipeline.PipelineListener;
 import org.rankfold.vbmf.pipeline.RunDirectory;
 import org.rankfold.vbmf.pipeline.Variant;
 
+import org.rankfold.tools.options.DataOption;
+import org.rankfold.tools.options.DeviceOption;
+import org.rankfold.tools.options.EpochsOption;
+import org.rankfold.tools.options.FinetuneOptions;
+import org.rankfold.tools.options.JsonOption;
+import org.rankfold.tools.options.LimitOptions;
+import org.rankfold.tools.options.OverwriteOption;
+import org.rankfold.tools.options.QuietOption;
+import org.rankfold.tools.options.ResumeOption;
+import org.rankfold.tools.options.ThreadsOption;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,70 +66,38 @@ public final class CompressCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "fashionnet", description = "Zoo model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "fashionnet", description = "Zoo model.")
     String model;
 
-    @Option(names = "--data", paramLabel = "DATA",
-            description = "fashion-mnist, mnist, cifar10, sample, KIND:DIR or DIR (default: full Fashion-MNIST if installed, else the bundled sample).")
-    String data;
-
-    @Option(names = "--preset", paramLabel = "P", defaultValue = "quick", description = "quick or full (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", paramLabel = "P", defaultValue = "quick", description = "quick or full.")
     String preset;
 
     @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/MODEL-PRESET).")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace the run already in --out (only a run rankfold created).")
-    boolean overwrite;
-
-    @Option(names = "--resume", description = "Continue the run in --out: completed phases are skipped; a training phase (baseline, V/train, V/finetune) continues after its last completed epoch, bit-identical to an uninterrupted run at the same --threads.")
-    boolean resume;
-
     @Option(names = "--reuse-training", paramLabel = "RUN",
             description = "Start from the completed training phases (baseline, V/train) of the compress run in RUN instead of training again: its checkpoints, results and metrics rows are copied; the settings that define training (model, seed, data and limits, batch, epochs, lr, momentum, weight decay, overparam, expand, ortho settings, pointwise, first) must be equal. Then fold, ranks, Tucker-2 and fine-tuning run with this run's --target-*/rank options: one set of trained models, several targets.")
     Path reuseTraining;
 
-    @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Compute threads (0: the default).")
-    int threads;
-
-    @Option(names = "--device", paramLabel = "D", defaultValue = "cpu",
-            description = "cpu, opencl or opencl:N: where training and fine-tuning run (decomposition stays on the CPU). Default: ${DEFAULT-VALUE}.")
-    String device;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of every variant (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of every variant.")
     long seed;
 
-    @Option(names = "--json", description = "Print summary.json (plus run_directory) as one JSON object instead of the table.")
-    boolean json;
-
-    @Option(names = "--quiet", description = "No progress lines.")
-    boolean quiet;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "Training epochs of the baseline and of each variant.")
-    Integer epochs;
-
-    @Option(names = "--batch", paramLabel = "N", description = "Batch size.")
+    @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: the preset's).")
     Integer batch;
 
-    @Option(names = "--lr", paramLabel = "LR", description = "Initial learning rate of training (cosine schedule).")
+    @Option(names = "--lr", paramLabel = "LR", description = "Initial learning rate of training (cosine schedule; default: the preset's).")
     Double lr;
 
-    @Option(names = "--finetune-epochs", paramLabel = "N", description = "Fine-tuning epochs after decomposition.")
-    Integer finetuneEpochs;
-
-    @Option(names = "--finetune-lr", paramLabel = "LR", description = "Initial fine-tuning learning rate (own cosine schedule).")
-    Double finetuneLr;
-
-    @Option(names = "--overparam", paramLabel = "M", description = "factorized, expand or none.")
+    @Option(names = "--overparam", paramLabel = "M", description = "factorized, expand or none (default: the preset's).")
     String overparam;
 
     @Option(names = "--expand", paramLabel = "E", description = "Expansion factor of --overparam expand (e.g. 2 or 4).")
     Double expand;
 
-    @Option(names = "--ortho", paramLabel = "R", description = "so, dso, srip or none.")
+    @Option(names = "--ortho", paramLabel = "R", description = "so, dso, srip or none (default: the preset's).")
     String ortho;
 
-    @Option(names = "--ortho-lambda", paramLabel = "L", description = "Weight of the orthogonal penalty.")
+    @Option(names = "--ortho-lambda", paramLabel = "L", description = "Weight of the orthogonal penalty (default: the preset's).")
     Double orthoLambda;
 
     @Option(names = "--ortho-decay", paramLabel = "D", description = "Lambda is multiplied by D after every epoch (1: constant).")
@@ -130,20 +109,72 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--ortho-finetune", description = "Keep the orthogonal penalty on the new factors while fine-tuning (ortho/full variants).")
     boolean orthoFinetune;
 
-    @Option(names = "--variants", paramLabel = "V", split = ",", description = "Variants to run: plain, ortho, overparam, full.")
+    @Option(names = "--variants", paramLabel = "V", split = ",", description = "Variants to run: plain, ortho, overparam, full (default: the preset's).")
     List<String> variants;
-
-    @Option(names = "--limit-train", paramLabel = "N", description = "Use the first N training images (0: all).")
-    Integer limitTrain;
-
-    @Option(names = "--limit-test", paramLabel = "N", description = "Use the first N test images (0: all).")
-    Integer limitTest;
 
     @Mixin
     RankOptions ranks;
 
+    @Mixin
+    DataOption dataOption;
+
+    @Mixin
+    EpochsOption epochsOption;
+
+    @Mixin
+    FinetuneOptions finetune;
+
+    @Mixin
+    LimitOptions limits;
+
+    @Mixin
+    ThreadsOption threadsOption;
+
+    @Mixin
+    DeviceOption deviceOption;
+
+    @Mixin
+    OverwriteOption overwriteOption;
+
+    @Mixin
+    ResumeOption resumeOption;
+
+    @Mixin
+    JsonOption jsonOption;
+
+    @Mixin
+    QuietOption quietOption;
+
+    // The shared options' values, read once the command line is parsed.
+    String data;
+    boolean overwrite;
+    boolean resume;
+    int threads;
+    String device;
+    boolean json;
+    boolean quiet;
+
+    /** The run directory: --out, or the RUN of --resume RUN; both must agree when both are given. */
+    private void readSharedOptions() {
+        data = dataOption.given() ? dataOption.data() : null;
+        overwrite = overwriteOption.overwrite();
+        resume = resumeOption.given();
+        Path resumed = resumeOption.run(out);
+        if (resumed != null && out != null && !resumed.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new UserError("--resume " + resumed + " and --out " + out + " name different runs; give the run once");
+        }
+        if (resumed != null) {
+            out = resumed;
+        }
+        threads = threadsOption.threads();
+        device = deviceOption.device();
+        json = jsonOption.json();
+        quiet = quietOption.quiet();
+    }
+
     @Override
     public Integer call() throws IOException {
+        readSharedOptions();
         CompressionConfig config = config();
         RunData runData = RunData.load(data, 0, 0);
         Path dir = out != null ? out : Path.of("runs", config.model() + "-" + preset.toLowerCase(Locale.ROOT));
@@ -234,8 +265,8 @@ public final class CompressCommand implements Callable<Integer> {
             default -> throw new UserError("--preset must be quick or full, got '" + preset + "'");
         };
         ConfigBuilder b = new ConfigBuilder(base);
-        if (epochs != null) {
-            b.epochs(epochs);
+        if (epochsOption.epochs() != null) {
+            b.epochs(epochsOption.epochs());
         }
         if (batch != null) {
             b.batchSize(batch);
@@ -243,11 +274,11 @@ public final class CompressCommand implements Callable<Integer> {
         if (lr != null) {
             b.learningRate(lr);
         }
-        if (finetuneEpochs != null) {
-            b.finetuneEpochs(finetuneEpochs);
+        if (finetune.epochs() != null) {
+            b.finetuneEpochs(finetune.epochs());
         }
-        if (finetuneLr != null) {
-            b.finetuneLr(finetuneLr);
+        if (finetune.lr() != null) {
+            b.finetuneLr(finetune.lr());
         }
         if (overparam != null) {
             b.overparam(OverparamMode.parse(overparam));
@@ -275,11 +306,11 @@ public final class CompressCommand implements Callable<Integer> {
             variants.forEach(v -> vs.add(Variant.parse(v)));
             b.variants(vs);
         }
-        if (limitTrain != null) {
-            b.limitTrain(limitTrain);
+        if (limits.train() != null) {
+            b.limitTrain(limits.train());
         }
-        if (limitTest != null) {
-            b.limitTest(limitTest);
+        if (limits.test() != null) {
+            b.limitTest(limits.test());
         }
         b.selector(ranks.selector).weakening(ranks.weakening).minRank(ranks.minRank).maxRank(ranks.maxRankOrUnlimited())
                 .targetParamsRatio(ranks.targetParamsRatio == null ? 0 : ranks.targetParamsRatio)

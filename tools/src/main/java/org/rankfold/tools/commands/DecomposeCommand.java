@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.engine.checkpoint.Checkpoint;
@@ -25,7 +26,20 @@ import org.rankfold.tools.compress.RankOptions;
 import org.rankfold.tools.output.OutputGuard;
 import org.rankfold.tools.output.RunLock;
 import org.rankfold.tools.json.Json;
-import org.rankfold.tools.train.CpuSession;
+import org.rankfold.datasets.loader.DataLoader;
+import org.rankfold.engine.infer.PlanEvaluator;
+import org.rankfold.engine.nn.Module;
+import org.rankfold.tools.options.DataOption;
+import org.rankfold.tools.options.DeviceOption;
+import org.rankfold.tools.options.FinetuneOptions;
+import org.rankfold.tools.options.JsonOption;
+import org.rankfold.tools.options.LimitOptions;
+import org.rankfold.tools.options.OverwriteOption;
+import org.rankfold.tools.options.Prefix;
+import org.rankfold.tools.options.QuietOption;
+import org.rankfold.tools.options.ThreadsOption;
+import org.rankfold.tools.train.ComputeSession;
+import org.rankfold.tools.train.RunData;
 import org.rankfold.vbmf.audit.AuditJson;
 import org.rankfold.vbmf.audit.DecompositionAudit;
 import org.rankfold.kernels.Backends;
@@ -52,16 +66,20 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "decompose", mixinStandardHelpOptions = true,
         description = "EVBMF + Tucker-2 on an existing trained model.",
-        footer = {"", "Example:", "  ./rankfold decompose runs/demo/checkpoints/baseline --out runs/demo/decomposed",
-            "  ./rankfold decompose model --target-params-ratio 4 --json",
-            "  ./rankfold decompose model --finetune 3 --data fashion-mnist",
-            "  ./rankfold decompose model --speed-aware --batch 128 --threads 2"})
+        footer = {"", "Test accuracy is measured before decomposition, after it and after fine-tuning (--no-eval: not),",
+            "with a warning when it falls by more than --max-drop points.",
+            "", "Examples (after ./rankfold compress, which writes runs/fashionnet-quick):",
+            "  ./rankfold decompose runs/fashionnet-quick/checkpoints/baseline --out runs/fashionnet-quick/decomposed",
+            "  ./rankfold decompose runs/fashionnet-quick --target-params-ratio 4 --limit-test 500 --out runs/decomposed-4x --json",
+            "  ./rankfold decompose runs/fashionnet-quick --finetune-epochs 1 --limit-train 2000 --limit-test 500 --out runs/decomposed-ft"})
 public final class DecomposeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A checkpoint directory (model.json, weights.safetensors, state.json).")
+    @Parameters(index = "0", paramLabel = "CHECKPOINT",
+            description = "A checkpoint directory (model.json, weights.safetensors, state.json), or a run directory: a train"
+                    + " run's final checkpoint (checkpoint/), a compress run's baseline (checkpoints/baseline).")
     Path checkpoint;
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -71,91 +89,173 @@ public final class DecomposeCommand implements Callable<Integer> {
     @Mixin
     RankOptions ranks;
 
-    @Option(names = "--overwrite", description = "Replace the checkpoint already in --out (only a checkpoint rankfold wrote).")
-    boolean overwrite;
-
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
-    boolean json;
-
-    @Option(names = "--finetune", paramLabel = "EPOCHS", defaultValue = "0",
-            description = "Fine-tune the decomposed model for EPOCHS epochs before saving it (default: ${DEFAULT-VALUE}, none).")
-    int finetune;
-
-    @Option(names = "--finetune-lr", paramLabel = "LR", defaultValue = "0.01",
-            description = "Initial fine-tuning learning rate, cosine-annealed to 0 (default: ${DEFAULT-VALUE}).")
-    double finetuneLr;
-
     @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9",
-            description = "SGD momentum of --finetune (default: ${DEFAULT-VALUE}).")
+            description = "SGD momentum of --finetune.")
     double momentum;
 
     @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "5e-4",
-            description = "L2 weight decay of --finetune (default: ${DEFAULT-VALUE}).")
+            description = "L2 weight decay of --finetune.")
     double weightDecay;
 
-    @Option(names = "--data", paramLabel = "DATA",
-            description = "Data for --finetune (default: full Fashion-MNIST if installed, else the bundled sample).")
-    String data;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Fine-tuning batch size, and the batch timed by --speed-aware (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Fine-tuning batch size, and the batch timed by --speed-aware.")
     int batch;
 
-    @Option(names = "--limit-train", paramLabel = "N", defaultValue = "0", description = "Fine-tune on the first N training images (0: all).")
-    int limitTrain;
-
-    @Option(names = "--limit-test", paramLabel = "N", defaultValue = "0", description = "Evaluate on the first N test images (0: all).")
-    int limitTest;
-
-    @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Compute threads for --finetune and --speed-aware timing (0: the default).")
-    int threads;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the fine-tuning data order (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the fine-tuning data order.")
     long seed;
+
+    @Option(names = "--max-drop", paramLabel = "POINTS", defaultValue = "5",
+            description = "Warn when the test accuracy falls by more than POINTS percentage points from the model before decomposition.")
+    double maxDrop;
+
+    @Option(names = "--no-eval", description = "Do not measure test accuracy before and after (no data needed without --finetune-epochs).")
+    boolean noEval;
+
+    @Mixin
+    DataOption dataOption;
+
+    @Mixin
+    FinetuneOptions finetuneOptions;
+
+    @Mixin
+    LimitOptions limits;
+
+    @Mixin
+    ThreadsOption threadsOption;
+
+    @Mixin
+    DeviceOption deviceOption;
+
+    @Mixin
+    OverwriteOption overwriteOption;
+
+    @Mixin
+    JsonOption jsonOption;
+
+    @Mixin
+    QuietOption quietOption;
 
     @Override
     public Integer call() throws IOException {
         ranks.validate();
-        if (finetune < 0 || batch < 1 || (finetune > 0 && !(finetuneLr > 0))) {
-            throw new UserError("--finetune needs epochs >= 0, --finetune-lr > 0 and --batch >= 1");
+        int finetune = finetuneOptions.epochs() == null ? 0 : finetuneOptions.epochs();
+        double finetuneLr = finetuneOptions.lr() == null ? 0.01 : finetuneOptions.lr();
+        if (batch < 1) {
+            throw new UserError("--batch must be >= 1, got " + batch);
         }
         if (!(momentum >= 0 && momentum < 1) || !(weightDecay >= 0)) {
             throw new UserError("--momentum must be in [0, 1) and --weight-decay >= 0, got " + momentum + " and "
                     + weightDecay);
         }
-        Path source = checkpoint.toAbsolutePath().normalize();
+        if (!(maxDrop >= 0)) {
+            throw new UserError("--max-drop must be >= 0 percentage points, got " + maxDrop);
+        }
+        Path source = checkpointIn(checkpoint.toAbsolutePath().normalize());
         Path target = (out != null ? out : source.resolveSibling(source.getFileName() + "-decomposed"))
                 .toAbsolutePath().normalize();
         if (target.equals(source)) {
             throw new UserError("--out must differ from the checkpoint being decomposed: " + source);
         }
-        OutputGuard.checkCheckpointTarget(target, overwrite, "--out");
+        OutputGuard.checkCheckpointTarget(target, overwriteOption.overwrite(), "--out");
         try (RunLock _ = OutputGuard.lockParentRun(target, "decompose")) {
-            return decompose(source, target);
+            return decompose(source, target, finetune, finetuneLr);
         }
     }
 
-    private Integer decompose(Path source, Path target) throws IOException {
+    /**
+     * The checkpoint to decompose: {@code path} itself when it is one; a train run's final checkpoint
+     * ({@code checkpoint/}) or a compress run's trained baseline ({@code checkpoints/baseline}), said on stderr.
+     */
+    private Path checkpointIn(Path path) {
+        if (CheckpointReader.isCheckpoint(path) || !Files.isDirectory(path)) {
+            return path;
+        }
+        for (String inner : new String[] {"checkpoint", "checkpoints/baseline"}) {
+            Path p = path.resolve(inner);
+            if (CheckpointReader.isCheckpoint(p)) {
+                if (!jsonOption.json() && !quietOption.quiet()) {
+                    spec.commandLine().getErr().println("decomposing " + p + " (the run's "
+                            + (inner.equals("checkpoint") ? "final checkpoint" : "trained baseline") + ")");
+                }
+                return p;
+            }
+        }
+        throw new UserError(path + " is neither a checkpoint directory (model.json, weights.safetensors, state.json) nor"
+                + " a run directory with checkpoint/ (train) or checkpoints/baseline (compress)");
+    }
+
+    /** The data to measure accuracy on: --data, else the data the checkpoint was trained on, else the default. */
+    private String dataSpec(Checkpoint ck) {
+        if (dataOption.given()) {
+            return dataOption.data();
+        }
+        JsonNode cfg = ck.config();
+        return cfg != null && cfg.hasNonNull("data") ? cfg.get("data").asText() : null;
+    }
+
+    /** Test accuracy of {@code model} on the test part of {@code rd}, through the compiled inference plan. */
+    private double accuracy(Module model, RunData rd) {
+        try (DataLoader test = rd.testLoader(batch)) {
+            return PlanEvaluator.evaluate(model, test).accuracy();
+        }
+    }
+
+    private Integer decompose(Path source, Path target, int finetune, double finetuneLr) throws IOException {
         Checkpoint ck = CheckpointReader.load(source);
         int[] input = ck.input().chw();
+        boolean json = jsonOption.json();
+        PrintWriter progress = spec.commandLine().getErr();
         RankPlanning d;
         DecompositionResult r;
         FineTuning tuned = null;
-        try (CpuSession _ = CpuSession.open(threads)) {
+        double accuracyBefore = Double.NaN;
+        double accuracyDecomposed = Double.NaN;
+        String evalData = null;
+        try (ComputeSession _ = ComputeSession.open(deviceOption.device(), threadsOption.threads())) {
+            RunData rd = null;
+            if (!noEval || finetune > 0) {
+                rd = RunData.load(dataSpec(ck), 0, limits.testOr(0));
+                if (!rd.inputShape().equals(ck.input())) {
+                    if (dataOption.given() || finetune > 0) {
+                        throw new UserError("the model in " + source + " takes " + ck.input() + " but --data "
+                                + rd.split().summary() + " gives " + rd.inputShape());
+                    }
+                    progress.println("note: accuracy not measured: the default data " + rd.split().summary()
+                            + " does not fit the model (" + ck.input() + "); give --data");
+                    rd = null;
+                }
+            }
+            if (rd != null && !noEval) {
+                evalData = rd.split().summary();
+                accuracyBefore = accuracy(ck.model(), rd);
+            }
             SpeedCheck speed = ranks.speedAware ? new SpeedCheck(ForwardTimer.defaults(), batch,
                     Backends.current().threads(), ranks.speedMargin) : null;
             d = RankPlanning.plan(ck.model(), input, ranks.settings(), "decompose", speed);
             r = Decomposer.apply(ck.model(), d.plan(), d.options());
+            if (rd != null && !noEval) {
+                accuracyDecomposed = accuracy(ck.model(), rd);
+            }
             if (finetune > 0) {
                 try {
                     tuned = FineTuning.run(ck.model(), ck.input(),
-                            TrainingRun.cosine(finetune, finetuneLr, momentum, weightDecay), batch, data, limitTrain,
-                            limitTest, seed);
+                            TrainingRun.cosine(finetune, finetuneLr, momentum, weightDecay), batch, dataSpec(ck),
+                            limits.trainOr(0), limits.testOr(0), seed);
                 } catch (TrainingStoppedException e) {
                     throw new UserError("phase finetune: " + e.getMessage() + "; nothing was written; last good"
                             + " checkpoint: " + source + " (the model before decomposition)");
                 }
             }
         }
+        double accuracyFinal = tuned != null ? tuned.accuracyAfter() : accuracyDecomposed;
+        double drop = 100 * (accuracyBefore - accuracyFinal);
+        boolean dropWarning = drop > maxDrop;
+        if (dropWarning) {
+            progress.println(String.format(java.util.Locale.ROOT, "%s: warning: test accuracy fell by %.1f points"
+                    + " (%.2f%% -> %.2f%%), more than --max-drop %s; try fine-tuning (--finetune-epochs), a larger"
+                    + " --weakening or --max-rank, or a smaller --target-params-ratio", Prefix.of(spec),
+                    drop, 100 * accuracyBefore, 100 * accuracyFinal, maxDrop));
+        }
+        progress.flush();
 
         ObjectNode config = Json.object();
         config.put("decomposed_from", source.toString());
@@ -164,6 +264,10 @@ public final class DecomposeCommand implements Callable<Integer> {
         config.put("selector", selector);
         config.put("weakening", d.weakening());
         config.put("finetune_epochs", finetune);
+        if (!Double.isNaN(accuracyBefore)) {
+            config.put("accuracy_before", accuracyBefore);
+            config.put("accuracy_final", accuracyFinal);
+        }
         CheckpointWriter.save(target, ck.model(), ck.modelName(), ck.input(), TrainingState.initial(), null, null, config,
                 Preprocessing.read(source).orElse(null));
         Path audit = target.resolve("audit.jsonl");
@@ -200,6 +304,16 @@ public final class DecomposeCommand implements Callable<Integer> {
             j.put("params_ratio", r.paramsRatio());
             j.put("macs_ratio", r.macsRatio());
             j.set("layers", layers);
+            if (!Double.isNaN(accuracyBefore)) {
+                ObjectNode acc = j.putObject("accuracy");
+                acc.put("data", evalData);
+                acc.put("before", accuracyBefore);
+                acc.put("decomposed", accuracyDecomposed);
+                acc.put("final", accuracyFinal);
+                acc.put("drop_points", drop);
+                acc.put("max_drop_points", maxDrop);
+                acc.put("warning", dropWarning);
+            }
             if (tuned != null) {
                 ObjectNode f = j.putObject("finetune");
                 f.put("epochs", tuned.epochs().size());
@@ -218,6 +332,11 @@ public final class DecomposeCommand implements Callable<Integer> {
             }
             LayerTable.print(o, layers);
             o.println("total: " + LayerTable.totals(r.paramsBefore(), r.paramsAfter(), r.macsBefore(), r.macsAfter()));
+            if (!Double.isNaN(accuracyBefore)) {
+                o.println(String.format(java.util.Locale.ROOT, "test accuracy on %s: %.2f%% before, %.2f%% decomposed%s",
+                        evalData, 100 * accuracyBefore, 100 * accuracyDecomposed, tuned == null ? ""
+                                : String.format(java.util.Locale.ROOT, ", %.2f%% fine-tuned", 100 * tuned.accuracyAfter())));
+            }
             if (tuned != null) {
                 o.println(String.format(java.util.Locale.ROOT, "fine-tuned %d epochs on %s: test accuracy %.2f%% -> %.2f%%",
                         tuned.epochs().size(), tuned.data(), 100 * tuned.accuracyBefore(), 100 * tuned.accuracyAfter()));

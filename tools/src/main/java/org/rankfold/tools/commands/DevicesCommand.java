@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.rankfold.tools.options.JsonOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,11 +34,19 @@ public final class DevicesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    @Mixin
+    JsonOption jsonOption;
+
+    // The shared options' values, read when the command runs.
     boolean json;
+
+    private void readSharedOptions() {
+        json = jsonOption.json();
+    }
 
     @Override
     public Integer call() throws Exception {
+        readSharedOptions();
         OpenClDevices.Discovery d = OpenClDevices.discover();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -20,6 +20,11 @@ import org.rankfold.tools.UserError;
 import org.rankfold.tools.inspect.CheckpointInspector;
 import org.rankfold.tools.train.ComputeSession;
 import org.rankfold.tools.train.RunData;
+import org.rankfold.tools.options.ThreadsOption;
+import org.rankfold.tools.options.DeviceOption;
+import org.rankfold.tools.options.JsonOption;
+import org.rankfold.tools.options.DataOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,27 +48,40 @@ public final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "Checkpoint or run directory.")
     Path checkpoint;
 
-    @Option(names = "--data", description = "default, sample, fashion-mnist, mnist, cifar10, KIND:DIR or DIR (default: the training data).")
-    String data;
-
-    @Option(names = "--batch", defaultValue = "256", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", defaultValue = "256", description = "Batch size.")
     int batch;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Compute threads (0: -Drankfold.threads or all cores).")
-    int threads;
-
-    @Option(names = "--device", defaultValue = "cpu",
-            description = "cpu, opencl or opencl:N (N from 'rankfold devices'). Default: ${DEFAULT-VALUE}.")
-    String device;
 
     @Option(names = "--limit-test", defaultValue = "0", paramLabel = "N", description = "Use only the first N test images (0: all).")
     int limitTest;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    @Mixin
+    ThreadsOption threadsOption;
+
+    @Mixin
+    DeviceOption deviceOption;
+
+    @Mixin
+    JsonOption jsonOption;
+
+    @Mixin
+    DataOption dataOption;
+
+    // The shared options' values, read when the command runs.
+    int threads;
+    String device;
     boolean json;
+    String data;
+
+    private void readSharedOptions() {
+        threads = threadsOption.threads();
+        device = deviceOption.device();
+        json = jsonOption.json();
+        data = dataOption.given() ? dataOption.data() : null;
+    }
 
     @Override
     public Integer call() throws IOException {
+        readSharedOptions();
         if (batch < 1) {
             throw new UserError("--batch must be >= 1, got " + batch);
         }

@@ -25,6 +25,9 @@ import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.output.OutputGuard;
 import org.rankfold.tools.json.Json;
+import org.rankfold.tools.options.OverwriteOption;
+import org.rankfold.tools.options.JsonOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -66,9 +69,6 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (a new file, or with --overwrite an existing one).")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace --out (and --reference) when they exist.")
-    boolean overwrite;
-
     @Option(names = "--fold-bn", description = "Fold each BatchNorm into the convolution before it (inference only).")
     boolean foldBn;
 
@@ -76,14 +76,27 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Also write a seeded input batch and the model's logits on it.")
     Path reference;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the --reference batch. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the --reference batch.")
     long seed;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    @Mixin
+    OverwriteOption overwriteOption;
+
+    @Mixin
+    JsonOption jsonOption;
+
+    // The shared options' values, read when the command runs.
+    boolean overwrite;
     boolean json;
+
+    private void readSharedOptions() {
+        overwrite = overwriteOption.overwrite();
+        json = jsonOption.json();
+    }
 
     @Override
     public Integer call() throws IOException {
+        readSharedOptions();
         checkWritable(out, "--out");
         if (reference != null) {
             checkWritable(reference, "--reference");

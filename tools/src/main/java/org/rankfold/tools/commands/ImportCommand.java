@@ -28,6 +28,9 @@ import org.rankfold.tools.UserError;
 import org.rankfold.tools.json.Json;
 import org.rankfold.tools.output.OutputGuard;
 import org.rankfold.tools.output.RunLock;
+import org.rankfold.tools.options.OverwriteOption;
+import org.rankfold.tools.options.JsonOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,14 +82,8 @@ public final class ImportCommand implements Callable<Integer> {
             description = "Checkpoint directory to write: new or empty, or with --overwrite a checkpoint rankfold wrote.")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace the checkpoint already in --out (only a checkpoint rankfold wrote).")
-    boolean overwrite;
-
     @Option(names = "--reference", paramLabel = "REF.npz", description = "Check the logits on REF's 'input' against its 'logits'.")
     Path reference;
-
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
 
     /** The zoo's names, for the help text. */
     static final class ModelNames implements Iterable<String> {
@@ -96,8 +93,24 @@ public final class ImportCommand implements Callable<Integer> {
         }
     }
 
+    @Mixin
+    OverwriteOption overwriteOption;
+
+    @Mixin
+    JsonOption jsonOption;
+
+    // The shared options' values, read when the command runs.
+    boolean overwrite;
+    boolean json;
+
+    private void readSharedOptions() {
+        overwrite = overwriteOption.overwrite();
+        json = jsonOption.json();
+    }
+
     @Override
     public Integer call() throws IOException {
+        readSharedOptions();
         String name = model.toLowerCase(Locale.ROOT);
         if (!ModelZoo.names().contains(name)) {
             throw new UserError("unknown model '" + model + "'; known: " + String.join(", ", ModelZoo.names()));

@@ -20,6 +20,8 @@ import org.rankfold.datasets.inspect.FileReport;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.inspect.CheckpointInspector;
 
+import org.rankfold.tools.options.JsonOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,14 +42,22 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH", description = "A checkpoint directory or a data file.")
     Path path;
 
-    @Option(names = "--json", description = "Print one JSON object instead of tables.")
-    boolean json;
-
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    JsonOption jsonOption;
+
+    // The shared options' values, read when the command runs.
+    boolean json;
+
+    private void readSharedOptions() {
+        json = jsonOption.json();
+    }
+
     @Override
     public Integer call() throws IOException {
+        readSharedOptions();
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }

@@ -18,6 +18,9 @@ import org.rankfold.tools.json.Json;
 import org.rankfold.tools.predict.PredictInput;
 import org.rankfold.tools.predict.StoredPreprocessing;
 import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.options.ThreadsOption;
+import org.rankfold.tools.options.JsonOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,17 +54,27 @@ public final class PredictCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "INPUT", description = "PNG/JPEG images, IDX or .npy batches.")
     List<Path> inputs;
 
-    @Option(names = "--top", defaultValue = "3", paramLabel = "K", description = "Classes shown per image. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--top", defaultValue = "3", paramLabel = "K", description = "Classes shown per image.")
     int top;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Compute threads (0: -Drankfold.threads or all cores).")
-    int threads;
+    @Mixin
+    ThreadsOption threadsOption;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    @Mixin
+    JsonOption jsonOption;
+
+    // The shared options' values, read when the command runs.
+    int threads;
     boolean json;
+
+    private void readSharedOptions() {
+        threads = threadsOption.threads();
+        json = jsonOption.json();
+    }
 
     @Override
     public Integer call() throws IOException {
+        readSharedOptions();
         if (top < 1) {
             throw new UserError("--top must be >= 1, got " + top);
         }

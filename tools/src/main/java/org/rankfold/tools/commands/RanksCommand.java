@@ -17,6 +17,8 @@ import org.rankfold.vbmf.rank.RankChoice;
 import org.rankfold.vbmf.tensor.DenseTensor;
 import org.rankfold.vbmf.tensor.Unfolding;
 
+import org.rankfold.tools.options.JsonOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,14 +38,22 @@ public final class RanksCommand implements Callable<Integer> {
     Path kernel;
 
     @Option(names = "--weakening", paramLabel = "W", defaultValue = "1",
-            description = "MUSCO weakening r = r_full - W*(r_full - r_evbmf), W in [0, 1] (default: ${DEFAULT-VALUE}, plain EVBMF).")
+            description = "MUSCO weakening r = r_full - W*(r_full - r_evbmf), W in [0, 1] (1: plain EVBMF).")
     double weakening;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    @Mixin
+    JsonOption jsonOption;
+
+    // The shared options' values, read when the command runs.
     boolean json;
+
+    private void readSharedOptions() {
+        json = jsonOption.json();
+    }
 
     @Override
     public Integer call() throws MalformedFileException {
+        readSharedOptions();
         if (!(weakening >= 0 && weakening <= 1)) {
             throw new UserError("--weakening must be in [0, 1], got " + weakening);
         }

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.tools.json.Json;
 import org.rankfold.tools.report.ReportBuilder;
 
+import org.rankfold.tools.options.JsonOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,11 +39,19 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--compare", paramLabel = "RUN", description = "Another run directory to add to the model-level table and plots (repeatable).")
     List<Path> compare;
 
-    @Option(names = "--json", description = "Print {\"report\": PATH} as one JSON object instead of the path.")
+    @Mixin
+    JsonOption jsonOption;
+
+    // The shared options' values, read when the command runs.
     boolean json;
+
+    private void readSharedOptions() {
+        json = jsonOption.json();
+    }
 
     @Override
     public Integer call() throws IOException {
+        readSharedOptions();
         Path report = ReportBuilder.write(run, compare == null ? List.of() : compare);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -37,7 +37,17 @@ import org.rankfold.tools.train.MemoryEstimate;
 import org.rankfold.tools.train.ProgressLine;
 import org.rankfold.tools.train.RunData;
 import org.rankfold.tools.train.TrainSettings;
+import org.rankfold.tools.options.DataOption;
+import org.rankfold.tools.options.DeviceOption;
+import org.rankfold.tools.options.EpochsOption;
+import org.rankfold.tools.options.JsonOption;
+import org.rankfold.tools.options.LimitOptions;
+import org.rankfold.tools.options.OverwriteOption;
+import org.rankfold.tools.options.QuietOption;
+import org.rankfold.tools.options.ResumeOption;
+import org.rankfold.tools.options.ThreadsOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
@@ -59,71 +69,95 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "fashionnet", description = "Zoo model: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
+    @Option(names = "--model", defaultValue = "fashionnet", description = "Zoo model: ${COMPLETION-CANDIDATES}.",
             completionCandidates = ModelNames.class)
     String model;
 
-    @Option(names = "--data", defaultValue = "default",
-            description = "default, sample, fashion-mnist, mnist, cifar10, KIND:DIR or DIR. Default: ${DEFAULT-VALUE}.")
-    String data;
-
-    @Option(names = "--epochs", description = "Epochs (default 10; with --resume: the saved value, or more to extend).")
-    Integer epochs;
-
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size.")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "0.05", description = "Initial learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "0.05", description = "Initial learning rate.")
     double lr;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum.")
     double momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "L2 weight decay. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "L2 weight decay.")
     double weightDecay;
 
-    @Option(names = "--schedule", defaultValue = "cosine", description = "Per-epoch learning rate: cosine or constant. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--schedule", defaultValue = "cosine", description = "Per-epoch learning rate: cosine or constant.")
     String schedule;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialization, shuffling and augmentation. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialization, shuffling and augmentation.")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Compute threads (0: -Drankfold.threads or all cores).")
-    int threads;
-
-    @Option(names = "--device", defaultValue = "cpu",
-            description = "cpu, opencl or opencl:N (N from 'rankfold devices'): where training and evaluation run. Default: ${DEFAULT-VALUE}.")
-    String device;
-
-    @Option(names = "--out", description = "Run directory. Default: runs/train-MODEL-TIMESTAMP.")
+    @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/train-MODEL-TIMESTAMP).")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace the run already in --out (only a run rankfold created).")
+    @Mixin
+    DataOption dataOption;
+
+    @Mixin
+    EpochsOption epochsOption;
+
+    @Mixin
+    LimitOptions limits;
+
+    @Mixin
+    ThreadsOption threadsOption;
+
+    @Mixin
+    DeviceOption deviceOption;
+
+    @Mixin
+    OverwriteOption overwriteOption;
+
+    @Mixin
+    ResumeOption resumeOption;
+
+    @Mixin
+    JsonOption jsonOption;
+
+    @Mixin
+    QuietOption quietOption;
+
+    // The shared options' values, read once the command line is parsed.
+    String data;
+    Integer epochs;
+    int threads;
+    String device;
     boolean overwrite;
-
-    @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN (or from the checkpoint directory RUN).")
     Path resume;
-
-    @Option(names = "--limit-train", defaultValue = "0", paramLabel = "N", description = "Use only the first N training images (0: all).")
     int limitTrain;
-
-    @Option(names = "--limit-test", defaultValue = "0", paramLabel = "N", description = "Use only the first N test images (0: all).")
     int limitTest;
+    boolean json;
+    boolean quiet;
 
-    @Option(names = "--ortho", defaultValue = "none", description = "Orthogonal regularization: so, dso, srip or none. Default: ${DEFAULT-VALUE}.")
+    private void readSharedOptions() {
+        data = dataOption.data();
+        epochs = epochsOption.epochs();
+        threads = threadsOption.threads();
+        device = deviceOption.device();
+        overwrite = overwriteOption.overwrite();
+        resume = resumeOption.run(out);
+        if (resumeOption.given() && resume == null) {
+            throw new UserError("--resume needs the run: --resume RUN (or --out RUN --resume)");
+        }
+        limitTrain = limits.trainOr(0);
+        limitTest = limits.testOr(0);
+        json = jsonOption.json();
+        quiet = quietOption.quiet();
+    }
+
+    @Option(names = "--ortho", defaultValue = "none", description = "Orthogonal regularization: so, dso, srip or none.")
     String ortho;
 
-    @Option(names = "--ortho-lambda", defaultValue = "1e-4", description = "Weight of the orthogonality term. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--ortho-lambda", defaultValue = "1e-4", description = "Weight of the orthogonality term.")
     double orthoLambda;
-
-    @Option(names = "--json", description = "Print one JSON object with the result instead of text.")
-    boolean json;
-
-    @Option(names = "--quiet", description = "No progress output; only the result.")
-    boolean quiet;
 
     @Override
     public Integer call() throws IOException {
+        readSharedOptions();
         if (resume == null) {
             TrainSettings s = new TrainSettings(model, data, epochs == null ? 10 : epochs, batch, lr, momentum, weightDecay,
                     schedule, seed, limitTrain, limitTest, ortho, orthoLambda);

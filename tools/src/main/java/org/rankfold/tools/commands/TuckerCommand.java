@@ -20,6 +20,8 @@ import org.rankfold.vbmf.tucker.Tucker2;
 import org.rankfold.vbmf.tucker.Tucker2Options;
 import org.rankfold.vbmf.tucker.Tucker2Result;
 
+import org.rankfold.tools.options.JsonOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,18 +55,26 @@ public final class TuckerCommand implements Callable<Integer> {
     int[] ranks;
 
     @Option(names = "--stop", paramLabel = "RULE", defaultValue = "tensorly",
-            description = "HOOI stopping rule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "HOOI stopping rule: ${COMPLETION-CANDIDATES}.")
     Stop stop;
 
     @Option(names = "--out", paramLabel = "FACTORS.npz",
             description = "Write core [R0,R1,kh,kw], U0 [out,R0], U1 [in,R1] (float64) and the errors.")
     Path out;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the summary.")
+    @Mixin
+    JsonOption jsonOption;
+
+    // The shared options' values, read when the command runs.
     boolean json;
+
+    private void readSharedOptions() {
+        json = jsonOption.json();
+    }
 
     @Override
     public Integer call() throws IOException {
+        readSharedOptions();
         if (ranks.length != 2) {
             throw new UserError("--ranks takes two ranks R0,R1, got " + ranks.length + " value(s)");
         }

@@ -14,6 +14,8 @@ import org.rankfold.vbmf.evbmf.Evbmf;
 import org.rankfold.vbmf.evbmf.Vbmf;
 import org.rankfold.vbmf.evbmf.VbmfResult;
 
+import org.rankfold.tools.options.JsonOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,11 +42,19 @@ public final class VbmfCommand implements Callable<Integer> {
             description = "Plain (non-empirical) VBMF with this fixed product of prior variances (> 0) instead of EVBMF.")
     Double cacb;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    @Mixin
+    JsonOption jsonOption;
+
+    // The shared options' values, read when the command runs.
     boolean json;
+
+    private void readSharedOptions() {
+        json = jsonOption.json();
+    }
 
     @Override
     public Integer call() throws MalformedFileException {
+        readSharedOptions();
         if (sigma2 != null && (!(sigma2 > 0) || !Double.isFinite(sigma2))) {
             throw new UserError("--sigma2 must be a finite number > 0, got " + sigma2);
         }

@@ -12,11 +12,11 @@ import picocli.CommandLine.Option;
 public final class RankOptions {
 
     @Option(names = "--selector", paramLabel = "S", defaultValue = "evbmf",
-            description = "Rank selector: evbmf, energy:F (keep fraction F of the squared norm) or ratio:R (R of the full rank). Default: ${DEFAULT-VALUE}.")
+            description = "Rank selector: evbmf, energy:F (keep fraction F of the squared norm) or ratio:R (R of the full rank).")
     public String selector;
 
     @Option(names = "--weakening", paramLabel = "W", defaultValue = "1",
-            description = "MUSCO weakening r = r_full - W*(r_full - r_evbmf), W in [0, 1] (default: ${DEFAULT-VALUE}, plain EVBMF).")
+            description = "MUSCO weakening r = r_full - W*(r_full - r_evbmf), W in [0, 1] (1: plain EVBMF).")
     public double weakening;
 
     @Option(names = "--min-rank", paramLabel = "N", defaultValue = "1", description = "Smallest rank (EVBMF selector).")
@@ -51,7 +51,7 @@ public final class RankOptions {
     public boolean speedAware;
 
     @Option(names = "--speed-margin", paramLabel = "F", defaultValue = "0.05",
-            description = "With --speed-aware: the decomposed form must be this fraction faster (default: ${DEFAULT-VALUE}, 5%%).")
+            description = "With --speed-aware: the decomposed form must be this fraction faster (0.05: 5%%).")
     public double speedMargin;
 
     public int maxRankOrUnlimited() {

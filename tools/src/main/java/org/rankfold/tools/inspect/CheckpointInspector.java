@@ -104,7 +104,7 @@ public final class CheckpointInspector {
         facts.add(new AbstractMap.SimpleImmutableEntry<>(k, v));
     }
 
-    /** "32x1x3x3" for a conv, "a 8x4x1x1, g ..., b ..." for the parameters of a factorized one (biases left out). */
+    /** "32x1x3x3" for a conv, "a 8x4x1x1, g ..., b .." for the parameters of a factorized one (biases left out). */
     private static String weights(Module m) {
         if (m == null) {
             return "-";

@@ -1,0 +1,22 @@
+package org.rankfold.tools.options;
+
+import picocli.CommandLine.Option;
+
+/** {@code --data DATA}: the data set, by name or folder (resolved by the datasets module's DataResolver). */
+public final class DataOption {
+    @Option(names = "--data", paramLabel = "DATA", defaultValue = "default",
+            description = {"default (full Fashion-MNIST if installed, else the bundled sample), sample, fashion-mnist, mnist,"
+                    + " cifar10, KIND:DIR with KIND one of fashion-mnist, mnist, cifar10 (a folder of IDX files or CIFAR-10"
+                    + " batches), or DIR (the kind is read from the files). eval and decompose default to the data the checkpoint was trained on."})
+    String data;
+
+    /** The value as given; "default" when none was given. */
+    public String data() {
+        return data;
+    }
+
+    /** True when the user gave --data (not the default). */
+    public boolean given() {
+        return !"default".equals(data);
+    }
+}
