@@ -7,18 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.rankfold.engine.train.BatchProgress;
 import org.rankfold.engine.train.EpochResult;
 import org.rankfold.tools.train.Durations;
+import org.rankfold.tools.train.ProgressClock;
+import org.rankfold.tools.train.ProgressFormat;
 import org.rankfold.tools.train.ProgressLine;
 import org.rankfold.vbmf.pipeline.PipelineListener;
 
 /**
  * Progress of {@code rankfold compress}: each phase as it starts and ends (with its accuracy,
  * params/MACs when it has them), each training epoch, and the phases a resumed run skips. On a terminal
- * ({@code live}) a line redrawn in place also shows the running batch: phase, epoch, batch, loss,
- * accuracy, images/s and the ETA of the current epoch; elsewhere only the plain lines, so logs stay readable.
+ * ({@code live}) a line redrawn in place also shows the running batch: phase, epoch, a bar with the percent,
+ * batch, loss, accuracy, images/s, elapsed time, and the estimates for the rest of the epoch's phase and of
+ * the compress phase ({@link ProgressClock}); elsewhere the same line once per 10% of a training epoch and the
+ * plain lines.
  */
 public final class CompressProgress implements PipelineListener {
     private final PrintWriter out;
     private final boolean live;
+    private ProgressClock clock = new ProgressClock();
     private long lastDraw;
     private int lastWidth;
 
@@ -29,7 +34,13 @@ public final class CompressProgress implements PipelineListener {
 
     @Override
     public void batch(String phase, BatchProgress p) {
+        double phaseEta = clock.phaseEta(p);
         if (!live) {
+            if (p.phase() == BatchProgress.Phase.TRAIN && p.batch() < p.batches()
+                    && ProgressFormat.crossesStep(p.batch(), p.batches(), ProgressLine.LOG_STEP_PERCENT)) {
+                out.println(text(phase, p, phaseEta));
+                out.flush();
+            }
             return;
         }
         long now = System.currentTimeMillis();
@@ -37,14 +48,12 @@ public final class CompressProgress implements PipelineListener {
             return;
         }
         lastDraw = now;
-        draw(text(phase, p));
+        draw(text(phase, p, phaseEta));
     }
 
-    /** The live line's text. */
-    static String text(String phase, BatchProgress p) {
-        return String.format(Locale.ROOT, "[%s] %s epoch %d/%d  batch %d/%d  loss %.4f  acc %.2f%%  %.0f img/s  ETA %s",
-                phase, p.phase().label(), p.epoch(), p.epochs(), p.batch(), p.batches(), p.loss(), 100 * p.accuracy(),
-                p.imagesPerSecond(), Durations.format(p.phaseEtaSeconds()));
+    /** The progress line's text: the compress phase, then the epoch's progress and the rest of the compress phase. */
+    String text(String phase, BatchProgress p, double phaseEta) {
+        return "[" + phase + "] " + ProgressFormat.line(p, phaseEta, phase, clock.runEta(p, phaseEta));
     }
 
     private void draw(String s) {
@@ -64,6 +73,7 @@ public final class CompressProgress implements PipelineListener {
 
     @Override
     public void phaseStarted(String phase) {
+        clock = new ProgressClock(); // each phase has its own epochs and rate
         out.println("[" + phase + "] started");
         out.flush();
     }
@@ -95,6 +105,7 @@ public final class CompressProgress implements PipelineListener {
 
     @Override
     public void epochFinished(String phase, EpochResult e) {
+        clock.epochFinished(e.seconds(), Double.NaN);
         clearLive();
         out.println(String.format(Locale.ROOT, "  %s epoch %d: loss %.4f, train acc %.2f%%, test acc %.2f%%, lr %.4g, %s",
                 phase, e.epoch(), e.trainLoss(), 100 * e.trainAccuracy(), 100 * e.testAccuracy(), e.learningRate(),

@@ -11,21 +11,22 @@ import org.rankfold.engine.train.TrainingState;
 
 /**
  * Training progress for people. On a terminal ({@code live}): one line rewritten in place with a carriage
- * return, at most every {@value #MIN_INTERVAL_MS} ms, showing phase, epoch, batch, running loss and
- * accuracy, images/s and the ETA of the whole run; a finished epoch leaves its summary line. Elsewhere
- * (a pipe, a log file): only the per-epoch summary lines, so logs stay readable.
- *
- * <p>ETA = the rest of this phase at its current rate + the remaining epochs at the duration of the last
- * finished epoch (or, during the first, at this epoch's projected training time).
+ * return, at most every {@value #MIN_INTERVAL_MS} ms, showing phase, epoch, a bar with the percent of the phase,
+ * batch, running loss and accuracy, images/s, the phase's elapsed time and two labelled estimates (the rest
+ * of the phase, the rest of the run; see {@link ProgressClock}); a finished epoch leaves its summary line.
+ * Elsewhere (a pipe, a log file): the same line once per {@value #LOG_STEP_PERCENT}% of each training epoch,
+ * and the summary lines, so a log shows progress inside long epochs and stays readable.
  */
 public final class ProgressLine implements TrainingListener {
     public static final long MIN_INTERVAL_MS = 200;
+    /** Without a terminal: one line per this many percent of an epoch's training. */
+    public static final int LOG_STEP_PERCENT = 10;
     private final PrintWriter out;
     private final boolean live;
+    private final ProgressClock clock = new ProgressClock();
     private long lastDraw;
     private int lastWidth;
-    private double lastEpochSeconds = Double.NaN;
-    private double trainEpochProjection = Double.NaN;
+    private double evalSeconds = Double.NaN;
 
     public ProgressLine(PrintWriter out, boolean live) {
         this.out = out;
@@ -37,17 +38,23 @@ public final class ProgressLine implements TrainingListener {
         if (state.epochsDone() > 0) {
             out.println("resuming after epoch " + state.epochsDone() + " (step " + state.step() + ")");
             if (!state.history().isEmpty()) {
-                lastEpochSeconds = state.history().getLast().seconds();
+                clock.epochFinished(state.history().getLast().seconds(), Double.NaN);
             }
         }
     }
 
     @Override
     public void onBatch(BatchProgress p) {
-        if (p.phase() == BatchProgress.Phase.TRAIN) {
-            trainEpochProjection = p.elapsedSeconds() / p.batch() * p.batches();
+        double phaseEta = clock.phaseEta(p);
+        if (p.phase() == BatchProgress.Phase.EVAL) {
+            evalSeconds = p.elapsedSeconds();
         }
         if (!live) {
+            if (p.phase() == BatchProgress.Phase.TRAIN && p.batch() < p.batches()
+                    && ProgressFormat.crossesStep(p.batch(), p.batches(), LOG_STEP_PERCENT)) {
+                out.println(text(p, phaseEta));
+                out.flush();
+            }
             return;
         }
         long now = System.currentTimeMillis();
@@ -55,16 +62,12 @@ public final class ProgressLine implements TrainingListener {
             return;
         }
         lastDraw = now;
-        draw(text(p));
+        draw(text(p, phaseEta));
     }
 
-    /** The live line's text. */
-    String text(BatchProgress p) {
-        double perEpoch = Double.isNaN(lastEpochSeconds) ? trainEpochProjection : lastEpochSeconds;
-        double eta = p.phaseEtaSeconds() + (p.epochs() - p.epoch()) * perEpoch;
-        return String.format(Locale.ROOT, "%-5s epoch %d/%d  batch %d/%d  loss %.4f  acc %.2f%%  %.0f img/s  ETA %s",
-                p.phase().label(), p.epoch(), p.epochs(), p.batch(), p.batches(), p.loss(), 100 * p.accuracy(),
-                p.imagesPerSecond(), Durations.format(eta));
+    /** The progress line's text. */
+    String text(BatchProgress p, double phaseEta) {
+        return ProgressFormat.line(p, phaseEta, "run", clock.runEta(p, phaseEta));
     }
 
     private void draw(String s) {
@@ -76,7 +79,7 @@ public final class ProgressLine implements TrainingListener {
 
     @Override
     public void onEpochEnd(Trainer trainer, EpochResult r, TrainingState state) {
-        lastEpochSeconds = r.seconds();
+        clock.epochFinished(r.seconds(), evalSeconds);
         if (live) {
             draw("");
             out.print("\r");

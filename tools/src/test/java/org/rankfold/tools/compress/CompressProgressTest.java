@@ -2,6 +2,7 @@ package org.rankfold.tools.compress;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.rankfold.engine.train.BatchProgress;
@@ -19,10 +20,30 @@ class CompressProgressTest {
     }
 
     @Test
-    void liveLineNamesPhaseEpochBatchLossAccuracyRateAndEta() {
+    void liveLineNamesPhaseEpochBarBatchLossAccuracyRateElapsedAndLabelledEtas() {
+        CompressProgress progress = new CompressProgress(new PrintWriter(new StringWriter()), true);
+        progress.batch("full/train", new BatchProgress(BatchProgress.Phase.TRAIN, 2, 3, 2, 10, 128, 0.5, 0.8, 300.0, 4.0));
         BatchProgress p = new BatchProgress(BatchProgress.Phase.TRAIN, 2, 3, 5, 10, 320, 0.4321, 0.875, 321.0, 10.0);
-        assertEquals("[full/train] train epoch 2/3  batch 5/10  loss 0.4321  acc 87.50%  321 img/s  ETA 10s",
-                CompressProgress.text("full/train", p));
+        progress.batch("full/train", p);
+        // 2 s per batch after the warm-up batches: 10 s left in the epoch; no finished epoch yet, so the next epoch
+        // is projected from this one (10 + 10 = 20 s): 30 s left in the phase.
+        assertEquals("[full/train] train epoch 2/3 [##########----------]  50%  batch 5/10  loss 0.4321  acc 87.50%"
+                        + "  321 img/s  elapsed 10s  phase ETA 10s  full/train ETA 30s",
+                progress.text("full/train", p, 10.0));
+    }
+
+    @Test
+    void withoutATerminalALineEveryTenPercentOfAnEpoch() {
+        StringWriter s = new StringWriter();
+        CompressProgress progress = new CompressProgress(new PrintWriter(s, true), false);
+        for (int b = 1; b <= 40; b++) {
+            progress.batch("baseline", new BatchProgress(BatchProgress.Phase.TRAIN, 1, 2, b, 40, 32L * b, 0.5, 0.5, 100, b * 0.3));
+        }
+        List<String> lines = s.toString().lines().toList();
+        assertEquals(9, lines.size(), s.toString()); // 10%..90%; the epoch's summary line stands for 100%
+        assertTrue(lines.get(0).startsWith("[baseline] train epoch 1/2 [##------------------]  10%  batch 4/40"), lines.get(0));
+        assertTrue(lines.get(8).contains(" 90%  batch 36/40"), lines.get(8));
+        assertFalse(s.toString().contains("\r"));
     }
 
     @Test
@@ -32,7 +53,7 @@ class CompressProgressTest {
         progress.batch("baseline", last());
         progress.epochFinished("baseline", new EpochResult(2, 0.43, 0.875, 0.5, 0.86, 0.05, 3.0));
         String out = s.toString();
-        assertTrue(out.startsWith("\r[baseline] train epoch 2/3  batch 10/10"), out);
+        assertTrue(out.startsWith("\r[baseline] train epoch 2/3 [####################] 100%  batch 10/10"), out);
         assertTrue(out.contains("\r  baseline epoch 2: loss"), "live line wiped before the epoch line: " + out);
     }
 
