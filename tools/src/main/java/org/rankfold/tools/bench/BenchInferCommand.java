@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "infer", mixinStandardHelpOptions = true,
         description = "Images/s of inference steps (forward in evaluation mode, no gradients).",
-        footer = {"", "Examples:", "  ./rankfold bench infer --model resnet20 --batch 128 --threads 1 --json",
-            "  ./rankfold bench infer --checkpoint runs/demo/checkpoints/full-finetune --compare runs/demo/checkpoints/baseline --threads 2",
-            "  ./rankfold bench infer --checkpoint runs/demo/checkpoints/full-finetune --batch 1 --threads 1 --per-layer"})
+        footer = {"", "Examples (after ./rankfold compress, which writes runs/fashionnet-quick):",
+            "  ./rankfold bench infer --model resnet20 --batch 32 --threads 1 --json",
+            "  ./rankfold bench infer --checkpoint runs/fashionnet-quick/checkpoints/full-finetune --compare runs/fashionnet-quick/checkpoints/baseline --threads 2",
+            "  ./rankfold bench infer --checkpoint runs/fashionnet-quick/checkpoints/full-finetune --batch 1 --threads 1 --per-layer"})
 public final class BenchInferCommand implements Callable<Integer> {
 
     @Spec

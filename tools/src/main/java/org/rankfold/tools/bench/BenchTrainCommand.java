@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Images/s of full training steps (forward, cross-entropy, backward, SGD momentum 0.9 with weight decay 5e-4).",
-        footer = {"", "Example:", "  ./rankfold bench train --model resnet20 --batch 128 --threads 1 --json"})
+        footer = {"", "Example:", "  ./rankfold bench train --model resnet20 --batch 32 --threads 1 --json"})
 public final class BenchTrainCommand implements Callable<Integer> {
 
     @Spec

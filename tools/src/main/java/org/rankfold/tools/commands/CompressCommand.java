@@ -58,7 +58,9 @@ import picocli.CommandLine.Spec;
         footer = {"", "Presets:",
             "  quick  first 2000 train / 500 test images, 2 epochs per model, 1 fine-tuning epoch, variants plain and full",
             "  full   all images, 15 epochs per model, 5 fine-tuning epochs, variants plain, ortho, overparam and full",
-            "", "Example:", "  ./rankfold compress --preset quick --out runs/demo",
+            "", "Examples:", "  ./rankfold compress --preset quick --limit-train 500 --limit-test 200 --out runs/small",
+            "  ./rankfold compress --resume runs/small",
+            "", "Long runs (hours; not run by the tests):",
             "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 3 --out runs/fm3x",
             "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 8 --reuse-training runs/fm3x --out runs/fm8x"})
 public final class CompressCommand implements Callable<Integer> {

@@ -69,7 +69,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Test accuracy is measured before decomposition, after it and after fine-tuning (--no-eval: not),",
             "with a warning when it falls by more than --max-drop points.",
             "", "Examples (after ./rankfold compress, which writes runs/fashionnet-quick):",
-            "  ./rankfold decompose runs/fashionnet-quick/checkpoints/baseline --out runs/fashionnet-quick/decomposed",
+            "  ./rankfold decompose runs/fashionnet-quick/checkpoints/baseline --out runs/decomposed",
             "  ./rankfold decompose runs/fashionnet-quick --target-params-ratio 4 --limit-test 500 --out runs/decomposed-4x --json",
             "  ./rankfold decompose runs/fashionnet-quick --finetune-epochs 1 --limit-train 2000 --limit-test 500 --out runs/decomposed-ft"})
 public final class DecomposeCommand implements Callable<Integer> {

@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint on a test set.",
         footer = {"", "CHECKPOINT is a checkpoint directory or a run directory (its best/, else checkpoint/ is used).",
-                "", "Example:", "  ./rankfold eval runs/demo/compressed --data sample"})
+                "", "Examples (run from the repository, after ./rankfold compress, which writes runs/fashionnet-quick):", "  ./rankfold eval runs/fashionnet-quick/checkpoints/full-finetune --data sample"})
 public final class EvalCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
                 "The safetensors and npz files use PyTorch's parameter names (a state_dict).",
                 "--reference writes a seeded batch ('input') and the model's logits on it ('logits');",
                 "name it STEM.ref.npz beside STEM.onnx for tools/interop/check_onnx.py.",
-                "", "Example:", "  ./rankfold export runs/demo/compressed --format onnx --out model.onnx"})
+                "", "Examples (run from the repository, after ./rankfold compress, which writes runs/fashionnet-quick):", "  ./rankfold export runs/fashionnet-quick/checkpoints/full-finetune --format onnx --fold-bn --out runs/full-finetune.onnx",
+                "  ./rankfold export runs/fashionnet-quick/checkpoints/baseline --format safetensors --out runs/fashionnet-baseline.safetensors"})
 public final class ExportCommand implements Callable<Integer> {
     /** Output formats. */
     enum Format {

@@ -54,7 +54,8 @@ import picocli.CommandLine.Spec;
                 "28 for fashionnet and lenet5, 32 otherwise.",
                 "--reference REF.npz ('input' N x C x H x W, 'logits' N x classes, e.g. from tools/interop/torch_to_rankfold.py)",
                 "checks the imported model's logits: max |diff| must be <= 1e-4 x max |logit|.",
-                "", "Example:", "  ./rankfold import --model resnet20 resnet20.safetensors --out runs/imported"})
+                "", "Example (after the second example of 'rankfold export --help'):",
+                "  ./rankfold import --model fashionnet runs/fashionnet-baseline.safetensors --out runs/imported"})
 public final class ImportCommand implements Callable<Integer> {
     /** Relative tolerance of --reference: float32 sums in another order, as the other interop checks. */
     static final double REFERENCE_REL = 1e-4;

@@ -35,8 +35,10 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "What a checkpoint, .npy, .npz, safetensors, IDX or CIFAR file holds.",
-        footer = {"", "Examples:", "  ./rankfold inspect /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz",
-                "  ./rankfold inspect weights.safetensors --json", "  ./rankfold inspect runs/demo/baseline"})
+        footer = {"", "Examples (run from the repository, after ./rankfold compress, which writes runs/fashionnet-quick):",
+                "  ./rankfold inspect datasets/src/main/resources/org/rankfold/datasets/sample/t10k-labels-idx1-ubyte.gz",
+                "  ./rankfold inspect testdata/golden/trained_kernels.npz --json",
+                "  ./rankfold inspect runs/fashionnet-quick/checkpoints/baseline"})
 public final class InspectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "PATH", description = "A checkpoint directory or a data file.")

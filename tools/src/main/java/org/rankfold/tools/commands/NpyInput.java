@@ -13,7 +13,8 @@ import org.rankfold.tools.UserError;
 import org.rankfold.vbmf.tensor.DenseTensor;
 
 /**
- * Reads the {@code .npy} input of the vbmf / ranks / tucker commands and checks it: the file exists and
+ * Reads the {@code .npy} input (or {@code FILE.npz:NAME}, one array of an archive) of the vbmf / ranks / tucker
+ * commands and checks it: the file exists and
  * parses, has the expected number of dimensions, is not empty and holds only finite values. Every failure
  * is a {@link UserError} or {@link MalformedFileException} naming the file (exit code 2).
  */
@@ -33,7 +34,12 @@ final class NpyInput {
         return new DenseTensor(a.shape(), finite(file, a));
     }
 
-    private static NpyArray read(Path file, int dims, String what) throws MalformedFileException {
+    private static NpyArray read(Path given, int dims, String what) throws MalformedFileException {
+        // FILE.npz:NAME picks one array of an .npz archive (e.g. a kernel of a saved model, or a matrix of the golden data).
+        String s = given.toString();
+        int colon = s.lastIndexOf(".npz:");
+        Path file = colon < 0 ? given : Path.of(s.substring(0, colon + 4));
+        String entry = colon < 0 ? null : s.substring(colon + 5);
         if (!Files.exists(file)) {
             throw new UserError("no such file: " + file);
         }
@@ -42,7 +48,17 @@ final class NpyInput {
         }
         NpyArray a;
         try {
-            a = NpyFormat.read(file);
+            if (entry == null) {
+                a = NpyFormat.read(file);
+            } else {
+                java.util.Map<String, NpyArray> arrays = org.rankfold.datasets.npy.Npz.read(file);
+                a = arrays.get(entry);
+                if (a == null) {
+                    throw new UserError(file + " holds no array '" + entry + "' (it holds " + String.join(", ",
+                            new java.util.TreeSet<>(arrays.keySet())) + ")");
+                }
+                file = given;
+            }
         } catch (MalformedFileException e) {
             throw e;
         } catch (IOException e) {

@@ -39,8 +39,10 @@ import picocli.CommandLine.Spec;
         footer = {"", "CHECKPOINT is a checkpoint directory or a run directory (its best/, else checkpoint/ is used).",
                 "Images are converted to the model's channels (gray or RGB) and resized to its input size; a .npy batch of",
                 "floats holds pixels on the [0, 1] scale, uint8 .npy and IDX batches hold 0-255.", "",
-                "Examples:", "  ./rankfold predict runs/demo/compressed shoe.png shirt.jpg",
-                "  ./rankfold predict runs/demo/compressed t10k-images-idx3-ubyte.gz --top 1 --json"})
+                "Examples (run from the repository, after ./rankfold compress, which writes runs/fashionnet-quick):",
+                "  ./rankfold predict runs/fashionnet-quick/checkpoints/full-finetune datasets/src/main/resources/org/rankfold/datasets/sample/t10k-images-idx3-ubyte.gz --top 1 --json",
+                "", "With your own PNG or JPEG images (not run by the tests):",
+                "  ./rankfold predict runs/fashionnet-quick/checkpoints/full-finetune shoe.png shirt.jpg --top 3"})
 public final class PredictCommand implements Callable<Integer> {
     /** Images per plan run. */
     private static final int BATCH = 256;

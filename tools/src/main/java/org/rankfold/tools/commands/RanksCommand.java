@@ -28,13 +28,14 @@ import picocli.CommandLine.Spec;
 /** `rankfold ranks`: EVBMF on the mode-0 and mode-1 unfoldings of a 4-D kernel. */
 @Command(name = "ranks", mixinStandardHelpOptions = true,
         description = "EVBMF on the mode-0 and mode-1 unfoldings of a 4-D kernel.",
-        footer = {"", "Example:", "  ./rankfold ranks kernel.npy"})
+        footer = {"", "Example (from the repository; FILE.npz:NAME picks one array of an archive):",
+            "  ./rankfold ranks testdata/golden/trained_kernels.npz:conv3_w"})
 public final class RanksCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "KERNEL.npy", description = "A 4-D .npy conv kernel [out, in, kh, kw].")
+    @Parameters(index = "0", paramLabel = "KERNEL.npy", description = "A 4-D .npy conv kernel [out, in, kh, kw], or FILE.npz:NAME (one array of an archive).")
     Path kernel;
 
     @Option(names = "--weakening", paramLabel = "W", defaultValue = "1",

@@ -25,8 +25,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "(Re)build RUN/report.html: configuration, machine, wall time, training curves, per-layer "
                 + "singular value spectra with the EVBMF threshold, ranks, errors, params/MACs, accuracy vs compression.",
-        footer = {"", "Example:", "  ./rankfold report runs/demo",
-            "  ./rankfold report runs/fm3x --compare runs/fm8x    (adds another run's points to the model table and plots)",
+        footer = {"", "--compare adds another run's points to the model table and plots.",
+            "", "Examples (after ./rankfold compress, and the first example of 'rankfold compress --help'):",
+            "  ./rankfold report runs/fashionnet-quick",
+            "  ./rankfold report runs/fashionnet-quick --compare runs/small",
             "Open the printed file in any browser; it needs no network."})
 public final class ReportCommand implements Callable<Integer> {
 

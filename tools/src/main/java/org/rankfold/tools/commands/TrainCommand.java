@@ -62,7 +62,10 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Train one model.",
         footer = {"", "The run directory gets metrics.csv, checkpoint/ (latest epoch) and best/ (best test accuracy).",
                 "--resume RUN continues an interrupted run with the settings saved in it, bit-identically at the same --threads.",
-                "", "Example:", "  ./rankfold train --model fashionnet --data fashion-mnist --epochs 10 --seed 1"})
+                "", "Examples:", "  ./rankfold train --model fashionnet --data sample --epochs 2 --limit-train 1000 --out runs/train-small",
+                "  ./rankfold train --resume runs/train-small --epochs 3",
+                "", "Long runs (minutes to hours; not run by the tests):",
+                "  ./rankfold train --model fashionnet --data fashion-mnist --epochs 10 --seed 1"})
 public final class TrainCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

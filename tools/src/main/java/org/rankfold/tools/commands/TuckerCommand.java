@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
 /** `rankfold tucker`: Tucker-2 decomposition (HOSVD init, HOOI) of a 4-D kernel at given ranks. */
 @Command(name = "tucker", mixinStandardHelpOptions = true,
         description = "Tucker-2 decomposition (HOSVD init, HOOI) of a 4-D kernel at given ranks.",
-        footer = {"", "Example:", "  ./rankfold tucker kernel.npy --ranks 10,9 --out factors.npz"})
+        footer = {"", "Example (from the repository; FILE.npz:NAME picks one array of an archive):",
+            "  ./rankfold tucker testdata/golden/trained_kernels.npz:conv3_w --ranks 10,9 --out runs/conv3-factors.npz"})
 public final class TuckerCommand implements Callable<Integer> {
 
     /** How HOOI stops. */
@@ -47,7 +48,7 @@ public final class TuckerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "KERNEL.npy", description = "A 4-D .npy conv kernel [out, in, kh, kw].")
+    @Parameters(index = "0", paramLabel = "KERNEL.npy", description = "A 4-D .npy conv kernel [out, in, kh, kw], or FILE.npz:NAME (one array of an archive).")
     Path kernel;
 
     @Option(names = "--ranks", required = true, split = ",", paramLabel = "R0,R1",

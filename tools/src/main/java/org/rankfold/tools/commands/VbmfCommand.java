@@ -25,13 +25,14 @@ import picocli.CommandLine.Spec;
 /** `rankfold vbmf`: EVBMF of one matrix: rank, sigma2, threshold, singular values and shrunk singular values. */
 @Command(name = "vbmf", mixinStandardHelpOptions = true,
         description = "EVBMF of one matrix: rank, sigma2, threshold, singular values and shrunk singular values.",
-        footer = {"", "Example:", "  ./rankfold vbmf matrix.npy --json"})
+        footer = {"", "Example (from the repository; FILE.npz:NAME picks one array of an archive):",
+            "  ./rankfold vbmf testdata/golden/evbmf/trained_conv3_mode0.npz:Y --json"})
 public final class VbmfCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MATRIX.npy", description = "A 2-D .npy array (any float or integer dtype).")
+    @Parameters(index = "0", paramLabel = "MATRIX.npy", description = "A 2-D .npy array (any float or integer dtype), or FILE.npz:NAME (one array of an archive).")
     Path matrix;
 
     @Option(names = "--sigma2", paramLabel = "V",
