@@ -21,6 +21,7 @@ import org.rankfold.tools.commands.TuckerCommand;
 import org.rankfold.tools.commands.VbmfCommand;
 import org.rankfold.vbmf.pipeline.PhaseDivergedException;
 
+import org.rankfold.tools.options.ConfigDefaults;
 import org.rankfold.tools.options.Prefix;
 import org.rankfold.tools.options.Suggestions;
 
@@ -74,6 +75,12 @@ public final class Main implements Runnable {
             return EXIT_BAD_INPUT;
         });
         try {
+            try {
+                ConfigDefaults.install(cli, args);
+            } catch (UserError e) {
+                err.println("rankfold " + args[0] + ": " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
             // Estimates refuse the known cases up front; this is the last line for the rest (heap left: a few MB at most).

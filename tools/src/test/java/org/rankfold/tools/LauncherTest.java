@@ -41,7 +41,7 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().put("RANKFOLD_CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().put("RANKFOLD_HEAP", "256m");
+        pb.environment().put("RANKFOLD_HEAP", "1g");
         Path out = logs.resolve("stdout");
         Path err = logs.resolve("stderr");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -31,6 +31,7 @@ import org.rankfold.vbmf.pipeline.PipelineListener;
 import org.rankfold.vbmf.pipeline.RunDirectory;
 import org.rankfold.vbmf.pipeline.Variant;
 
+import org.rankfold.tools.options.ConfigOption;
 import org.rankfold.tools.options.DataOption;
 import org.rankfold.tools.options.DeviceOption;
 import org.rankfold.tools.options.EpochsOption;
@@ -60,6 +61,7 @@ import picocli.CommandLine.Spec;
             "  full   all images, 15 epochs per model, 5 fine-tuning epochs, variants plain, ortho, overparam and full",
             "", "Examples:", "  ./rankfold compress --preset quick --limit-train 500 --limit-test 200 --out runs/small",
             "  ./rankfold compress --resume runs/small",
+            "  ./rankfold compress --config runs/small/config.json --data sample --seed 2 --out runs/small-seed2",
             "", "Long runs (hours; not run by the tests):",
             "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 3 --out runs/fm3x",
             "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 8 --reuse-training runs/fm3x --out runs/fm8x"})
@@ -119,6 +121,9 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Mixin
     DataOption dataOption;
+
+    @Mixin
+    ConfigOption configOption;
 
     @Mixin
     EpochsOption epochsOption;

@@ -37,6 +37,7 @@ import org.rankfold.tools.train.MemoryEstimate;
 import org.rankfold.tools.train.ProgressLine;
 import org.rankfold.tools.train.RunData;
 import org.rankfold.tools.train.TrainSettings;
+import org.rankfold.tools.options.ConfigOption;
 import org.rankfold.tools.options.DataOption;
 import org.rankfold.tools.options.DeviceOption;
 import org.rankfold.tools.options.EpochsOption;
@@ -63,6 +64,7 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "The run directory gets metrics.csv, checkpoint/ (latest epoch) and best/ (best test accuracy).",
                 "--resume RUN continues an interrupted run with the settings saved in it, bit-identically at the same --threads.",
                 "", "Examples:", "  ./rankfold train --model fashionnet --data sample --epochs 2 --limit-train 1000 --out runs/train-small",
+                "  ./rankfold train --config runs/train-small/rankfold-run.json --seed 2 --out runs/train-seed2",
                 "  ./rankfold train --resume runs/train-small --epochs 3",
                 "", "Long runs (minutes to hours; not run by the tests):",
                 "  ./rankfold train --model fashionnet --data fashion-mnist --epochs 10 --seed 1"})
@@ -99,6 +101,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     DataOption dataOption;
+
+    @Mixin
+    ConfigOption configOption;
 
     @Mixin
     EpochsOption epochsOption;

@@ -22,9 +22,12 @@ final class HtmlPage {
             "figcaption { font-size: 0.8em; color: #555; max-width: 440px; } .missing { color: #a33; font-style: italic; }",
             "svg.chart { font-size: 11px; font-family: system-ui, 'DejaVu Sans', sans-serif; }",
             "svg .chart-title { font-size: 13px; font-weight: bold; } .layer { border: 1px solid #ddd; padding: 8px; margin: 10px 0; }",
-            ".note { font-size: 0.85em; color: #555; } .headline td { font-size: 1.05em; }");
+            ".note { font-size: 0.85em; color: #555; } .headline td { font-size: 1.05em; }",
+            ".warning { color: #a33; font-weight: bold; } nav.toc ul { margin: 0; }");
 
     private final StringBuilder b = new StringBuilder(1 << 16);
+    /** The sections (level-2 headings with an id) for the table of contents: id, text. */
+    private final java.util.List<String[]> sections = new java.util.ArrayList<>();
 
     HtmlPage(String title) {
         b.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n")
@@ -35,6 +38,9 @@ final class HtmlPage {
     }
 
     HtmlPage heading(int level, String id, String text) {
+        if (level == 2 && id != null) {
+            sections.add(new String[] {id, text});
+        }
         b.append("<h").append(level).append(id == null ? "" : " id=\"" + Html.escape(id) + "\"").append('>')
                 .append(Html.escape(text)).append("</h").append(level).append(">\n");
         return this;
@@ -47,6 +53,12 @@ final class HtmlPage {
 
     HtmlPage note(String text) {
         b.append("<p class=\"note\">").append(Html.escape(text)).append("</p>\n");
+        return this;
+    }
+
+    /** A warning paragraph (bold, red). */
+    HtmlPage warning(String text) {
+        b.append("<p class=\"warning\">").append(Html.escape(text)).append("</p>\n");
         return this;
     }
 
@@ -113,8 +125,19 @@ final class HtmlPage {
         return this;
     }
 
+    /** The page, with a table of contents of its sections after the title (the first level-1 heading). */
     String finish() {
         b.append("</body>\n</html>\n");
+        int afterTitle = b.indexOf("</h1>\n");
+        if (afterTitle >= 0 && !sections.isEmpty()) {
+            StringBuilder toc = new StringBuilder("<nav class=\"toc\"><p><strong>Contents</strong></p>\n<ul>\n");
+            for (String[] s : sections) {
+                toc.append("<li><a href=\"#").append(Html.escape(s[0])).append("\">").append(Html.escape(s[1]))
+                        .append("</a></li>\n");
+            }
+            toc.append("</ul></nav>\n");
+            b.insert(afterTitle + "</h1>\n".length(), toc);
+        }
         return b.toString();
     }
 }

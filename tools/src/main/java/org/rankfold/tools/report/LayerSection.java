@@ -62,10 +62,19 @@ final class LayerSection {
         }
     }
 
+    /** Relative reconstruction error above which a layer gets a warning. */
+    static final double LARGE_ERROR = 0.5;
+
     private static void layer(HtmlPage page, String variant, JsonNode r) {
         String name = r.path("layer").asText("?");
         page.open("layer");
         page.heading(4, null, name + ": " + r.path("decomposition").asText("?") + ", weight " + r.path("kernel_shape"));
+        double error = r.path("relative_error").asDouble(Double.NaN);
+        if (error > LARGE_ERROR) {
+            page.warning("warning: relative reconstruction error " + Html.number(error) + " > " + LARGE_ERROR
+                    + ": the decomposed layer keeps little of the original weights; fine-tuning has to recover it"
+                    + " (or give it larger ranks: --weakening, --min-rank, a smaller target)");
+        }
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("ranks used", r.path("ranks").toString()));
         rows.add(List.of("relative reconstruction error ||W - W_hat||_F / ||W||_F",

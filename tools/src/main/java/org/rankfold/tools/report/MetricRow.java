@@ -16,10 +16,18 @@ record MetricRow(String phase, int epoch, double trainLoss, double trainAccuracy
     static final List<String> REQUIRED = List.of("phase", "epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr");
 
     static List<MetricRow> read(Path file) throws IOException {
-        CsvTable t = CsvTable.read(file, REQUIRED);
+        return read(file, null);
+    }
+
+    /**
+     * As {@link #read(Path)}; with {@code phaseOfAll} not null the file may lack the phase column (a train run's
+     * {@code metrics.csv}) and every row gets that phase.
+     */
+    static List<MetricRow> read(Path file, String phaseOfAll) throws IOException {
+        CsvTable t = CsvTable.read(file, phaseOfAll == null ? REQUIRED : REQUIRED.subList(1, REQUIRED.size()));
         List<MetricRow> rows = new ArrayList<>();
         for (int i = 0; i < t.size(); i++) {
-            rows.add(new MetricRow(t.text(i, "phase"), t.integer(i, "epoch"), t.number(i, "train_loss"),
+            rows.add(new MetricRow(phaseOfAll != null && !t.has("phase") ? phaseOfAll : t.text(i, "phase"), t.integer(i, "epoch"), t.number(i, "train_loss"),
                     t.number(i, "train_acc"), t.number(i, "test_loss"), t.number(i, "test_acc"), t.number(i, "lr"),
                     t.number(i, "seconds")));
         }

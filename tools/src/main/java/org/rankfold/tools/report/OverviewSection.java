@@ -153,8 +153,25 @@ final class OverviewSection {
             if (e.getValue().isObject()) {
                 flatten(key + ".", e.getValue(), rows);
             } else {
-                rows.add(List.of(key, e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+                rows.add(List.of(key, e.getValue().isValueNode() ? shown(e.getKey(), e.getValue()) : e.getValue().toString()));
             }
         }
+    }
+
+    /**
+     * A configuration value as a reader means it: the sentinels of "no limit" and "no target" (Integer.MAX_VALUE,
+     * a target ratio of 0, an image limit of 0) as "none" or "all" instead of 2147483647 and 0.0.
+     */
+    static String shown(String key, JsonNode v) {
+        if (v.isNumber() && (v.asLong() == Integer.MAX_VALUE || v.asLong() == Long.MAX_VALUE)) {
+            return "none";
+        }
+        if (v.isNumber() && v.asDouble() == 0 && key.startsWith("target_")) {
+            return "none";
+        }
+        if (v.isNumber() && v.asDouble() == 0 && key.startsWith("limit_")) {
+            return "all";
+        }
+        return v.asText();
     }
 }

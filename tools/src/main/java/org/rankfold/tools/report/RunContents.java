@@ -51,8 +51,7 @@ record RunContents(Path root, JsonNode config, JsonNode summary, JsonNode progre
         Path root = dir.toAbsolutePath().normalize();
         Path config = root.resolve("config.json");
         if (!Files.isRegularFile(config)) {
-            throw new UserError("not a run directory (no config.json): " + root
-                    + "; create one with './rankfold compress --out " + dir + "'");
+            return readTrainOrDecompose(root, dir);
         }
         JsonNode cfg = object(config);
         JsonNode summary = Files.isRegularFile(root.resolve("summary.json")) ? object(root.resolve("summary.json")) : null;
@@ -64,6 +63,30 @@ record RunContents(Path root, JsonNode config, JsonNode summary, JsonNode progre
         Path ortho = root.resolve("orthogonality.csv");
         List<OrthogonalityRow> orthogonality = Files.isRegularFile(ortho) ? OrthogonalityRow.read(ortho) : null;
         return new RunContents(root, cfg, summary, progress, audit.records(), metrics, orthogonality, audit.omittedLayers());
+    }
+
+    /**
+     * A train run (metrics.csv and checkpoint/, its settings in the checkpoint's state.json) or a decompose
+     * output (a checkpoint with audit.jsonl, its settings in state.json): the parts of the report they have.
+     */
+    private static RunContents readTrainOrDecompose(Path root, Path dir) throws IOException {
+        Path trainState = root.resolve("checkpoint").resolve("state.json");
+        Path ownState = root.resolve("state.json");
+        Path audit = root.resolve("audit.jsonl");
+        if (Files.isRegularFile(trainState) && Files.isRegularFile(root.resolve("metrics.csv"))) {
+            JsonNode cfg = object(trainState).path("config");
+            return new RunContents(root, cfg.isObject() ? cfg : RunDirectory.parse("{}"), null, null, List.of(),
+                    MetricRow.read(root.resolve("metrics.csv"), "train"), null, 0);
+        }
+        if (Files.isRegularFile(ownState) && Files.isRegularFile(audit)) {
+            JsonNode cfg = object(ownState).path("config");
+            AuditReader.Kept kept = AuditReader.read(audit);
+            return new RunContents(root, cfg.isObject() ? cfg : RunDirectory.parse("{}"), null, null, kept.records(),
+                    List.of(), null, kept.omittedLayers());
+        }
+        throw new UserError("not a run directory: " + root + " has no config.json (compress), metrics.csv with"
+                + " checkpoint/ (train), or state.json with audit.jsonl (decompose); create one with './rankfold compress --out "
+                + dir + "'");
     }
 
     /** The decomposition records of {@code audit.jsonl} (those with {@code unfoldings}), in file order. */

@@ -91,6 +91,25 @@ class SharedOptionsTest {
     }
 
     @Test
+    void configFileGivesDefaultsThatFlagsOverride(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("config.json");
+        Path run = dir.resolve("run");
+        // A saved config's value is used (and checked like a flag) ...
+        Files.writeString(cfg, "{\"command\": \"train\", \"epochs\": 0, \"batch_size\": 64, \"max_rank\": 2147483647}");
+        run("train", "--config", cfg.toString(), "--out", run.toString()).refused("rankfold train", "--epochs must be >= 1, got 0");
+        // ... and a flag wins over it.
+        Files.writeString(cfg, "{\"config\": {\"epochs\": 3, \"limit_train\": 7}}");
+        run("train", "--config", cfg.toString(), "--epochs", "0", "--out", run.toString()).refused("rankfold train", "got 0");
+        run("compress", "--config", cfg.toString(), "--limit-train", "-1").refused("rankfold compress", "--limit-train must be >= 0, got -1");
+        Files.writeString(cfg, "{\"config\": {\"limit_train\": -4}}");
+        run("compress", "--config", cfg.toString()).refused("rankfold compress", "--limit-train must be >= 0, got -4");
+        Files.writeString(cfg, "[1, 2]");
+        run("train", "--config", cfg.toString()).refused("rankfold train", "--config " + cfg, "expected a JSON object");
+        run("train", "--config", dir.resolve("none.json").toString()).refused("rankfold train", "no such file");
+        assertFalse(Files.exists(run));
+    }
+
+    @Test
     void moreThreadsThanCoresWarnsAndStillRuns(@TempDir Path dir) {
         int cores = Runtime.getRuntime().availableProcessors();
         Result r = run("eval", dir.resolve("missing").toString(), "--threads", Integer.toString(cores + 1));

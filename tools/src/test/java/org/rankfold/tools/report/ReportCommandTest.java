@@ -54,7 +54,7 @@ class ReportCommandTest extends SeededTest {
 
     @Test
     void directoryWithoutConfigIsBadInput() {
-        run("report", dir.toString()).badInput("not a run directory (no config.json)");
+        run("report", dir.toString()).badInput("has no config.json (compress)");
     }
 
     @Test
@@ -76,6 +76,6 @@ class ReportCommandTest extends SeededTest {
     void helpHasAnExample() {
         Result r = run("report", "--help");
         assertEquals(0, r.code());
-        assertTrue(r.out().contains("Example:") && r.out().contains("./rankfold report runs/demo"), r.out());
+        assertTrue(r.out().contains("Examples") && r.out().contains("./rankfold report runs/fashionnet-quick"), r.out());
     }
 }

@@ -1,0 +1,112 @@
+package org.rankfold.tools.options;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.rankfold.tools.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The defaults {@code --config FILE} gives a command: each setting of the saved run becomes the default of the
+ * option of the same name ({@code limit_train} -> {@code --limit-train}; {@code batch_size} -> {@code --batch},
+ * {@code learning_rate} -> {@code --lr}, {@code linear: false} -> {@code --no-linear}), so that options given
+ * on the command line win. Settings that mean "none" (an unlimited rank, a target ratio of 0) and settings no
+ * option takes (the machine, the data set's description) are left out. The file is read before the command
+ * line is parsed ({@link #install}).
+ */
+public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
+    /** A config file larger than this is not a saved configuration. */
+    static final long MAX_BYTES = 1 << 20;
+    private final Map<String, String> byOption;
+
+    private ConfigDefaults(Map<String, String> byOption) {
+        this.byOption = byOption;
+    }
+
+    /**
+     * When {@code args} run train or compress with {@code --config FILE}, reads FILE and makes its settings the
+     * defaults of that command; a bad file is a UserError naming it.
+     */
+    public static void install(CommandLine root, String[] args) {
+        if (args.length == 0 || !List.of("train", "compress").contains(args[0])) {
+            return;
+        }
+        String file = null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = args[i + 1];
+            } else if (args[i].startsWith("--config=")) {
+                file = args[i].substring("--config=".length());
+            }
+        }
+        if (file == null) {
+            return;
+        }
+        CommandLine cmd = root.getSubcommands().get(args[0]);
+        cmd.setDefaultValueProvider(read(Path.of(file), cmd.getCommandSpec()));
+    }
+
+    static ConfigDefaults read(Path file, CommandLine.Model.CommandSpec spec) {
+        JsonNode n;
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new UserError("--config " + file + ": no such file");
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                throw new UserError("--config " + file + ": larger than " + MAX_BYTES + " bytes; not a saved configuration");
+            }
+            n = new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UserError("--config " + file + ": not a JSON configuration (" + e.getMessage().lines().findFirst()
+                    .orElse("") + ")");
+        }
+        if (n == null || !n.isObject()) {
+            throw new UserError("--config " + file + ": expected a JSON object");
+        }
+        JsonNode settings = n.path("config").isObject() ? n.get("config") : n; // rankfold-run.json, state.json
+        Map<String, String> map = new HashMap<>();
+        for (Map.Entry<String, JsonNode> e : settings.properties()) {
+            String key = e.getKey();
+            JsonNode v = e.getValue();
+            String option = switch (key) {
+                case "batch_size" -> "--batch";
+                case "learning_rate" -> "--lr";
+                case "linear" -> "--no-linear";
+                default -> "--" + key.replace('_', '-');
+            };
+            OptionSpec o = spec.findOption(option);
+            if (o == null || v.isObject() || v.isNull()) {
+                continue;
+            }
+            if (key.equals("linear")) {
+                map.put(option, Boolean.toString(!v.asBoolean()));
+            } else if (v.isArray()) {
+                List<String> items = new java.util.ArrayList<>();
+                v.forEach(x -> items.add(x.asText()));
+                map.put(option, String.join(",", items));
+            } else if (v.isNumber() && (v.asLong() == Integer.MAX_VALUE || (key.startsWith("target_") && v.asDouble() == 0))) {
+                continue; // "none": the option's own default says so
+            } else {
+                map.put(option, v.asText());
+            }
+        }
+        if (map.isEmpty()) {
+            throw new UserError("--config " + file + ": no setting of '" + spec.name() + "' in it");
+        }
+        return new ConfigDefaults(map);
+    }
+
+    @Override
+    public String defaultValue(ArgSpec arg) {
+        return arg instanceof OptionSpec o ? byOption.get(o.longestName()) : null;
+    }
+}
