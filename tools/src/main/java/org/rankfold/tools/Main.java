@@ -90,9 +90,9 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"rankfold " + (v == null ? "(development build)" : v),
-                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+            BuildInfo b = BuildInfo.current();
+            return new String[] {"rankfold " + b.version() + " (commit " + b.commit() + ")",
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ") at " + System.getProperty("java.home")};
         }
     }
 }
