@@ -51,6 +51,9 @@ record RunRecords(Path root, Kind kind, JsonNode config, JsonNode completed, Jso
         }
     }
 
+    /** audit.jsonl larger than this is not one this program writes. */
+    static final long MAX_AUDIT_BYTES = 256L << 20;
+
     RunRecords {
         audit = List.copyOf(audit);
         checkpoints = List.copyOf(checkpoints);
@@ -179,7 +182,7 @@ record RunRecords(Path root, Kind kind, JsonNode config, JsonNode completed, Jso
     }
 
     private static List<JsonNode> auditLines(Path file) throws IOException {
-        if (Files.size(file) > 256L << 20) {
+        if (Files.size(file) > MAX_AUDIT_BYTES) {
             throw new MalformedFileException(file.toString(), -1, "larger than 256 MiB; not an audit trail this program writes");
         }
         List<JsonNode> out = new ArrayList<>();
