@@ -4,7 +4,7 @@ rankfold_run_cli() {
   local java="$1" cp="$2" directives="$3"
   shift 3
   # Fixed heap (-Xms = -Xmx) with transparent huge pages: first-touch page faults are very slow on virtual
-  # machines (docs/benchmarks.md). RANKFOLD_HEAP overrides the size, RANKFOLD_JAVA_OPTS adds flags.
+  # machines (docs/architecture.md, memory). RANKFOLD_HEAP overrides the size, RANKFOLD_JAVA_OPTS adds flags.
   local heap="${RANKFOLD_HEAP:-4g}"
   # The JVM warns about the incubator module on every start; it is expected (README), so it is filtered.
   # The JIT directive file keeps C1 off the SGEMM micro-kernels: too large for C1 once the Vector API's

@@ -14,7 +14,7 @@ import org.rankfold.datasets.idx.IdxDatasets;
 import org.rankfold.datasets.sample.FashionMnistSample;
 
 /**
- * Turns the {@code --data} argument into data (DESIGN.md section 6). Accepted values:
+ * Turns the {@code --data} argument into data (docs/architecture.md, data). Accepted values:
  * <ul>
  *   <li>{@code null}, empty or {@code default}: the full Fashion-MNIST when it is installed, else the bundled sample;</li>
  *   <li>{@code fashion-mnist}, {@code mnist}: the four IDX files (raw or .gz), looked up in {@code $RANKFOLD_DATA},

@@ -30,11 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The issue-8 table, as a test: for every format we read, hostile files (truncated, wrong magic, huge
+ * The table of docs/hostile-input.md, as a test: for every format we read, hostile files (truncated, wrong magic, huge
  * dimension counts, negative or overflowing sizes, bad offsets, oversized headers, non-UTF-8 text) are
  * written to disk and read through {@link FileInspector} (what {@code rankfold inspect} runs). Each must
  * fail with one {@link MalformedFileException} whose message names the file and says what was expected,
- * and must allocate far less than the 256 MB the issue allows (measured per thread by the JVM).
+ * and must allocate far less than a 256 MB budget (measured per thread by the JVM).
  */
 class HostileInputTest {
     /** Bytes a reader may allocate while rejecting one small hostile file. */

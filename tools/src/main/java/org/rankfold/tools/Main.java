@@ -23,7 +23,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code rankfold} command line. Exit codes (DESIGN.md section 5): 0 success, 2 bad usage or bad
+ * The {@code rankfold} command line. Exit codes (docs/architecture.md, command line): 0 success, 2 bad usage or bad
  * input (one line on stderr), 1 internal error.
  */
 @Command(name = "rankfold", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,

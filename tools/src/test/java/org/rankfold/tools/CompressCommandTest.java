@@ -84,7 +84,7 @@ class CompressCommandTest extends SeededTest {
                 .badInput("--selector evbmf");
     }
 
-    /** The EVBMF rank from an audit record alone (DESIGN.md 2.3): singular values above the threshold. */
+    /** The EVBMF rank from an audit record alone (docs/method.md): singular values above the threshold. */
     private static int evbmfRank(JsonNode u) {
         double l = Math.min(u.get("shape").get(0).asInt(), u.get("shape").get(1).asInt());
         double mm = Math.max(u.get("shape").get(0).asInt(), u.get("shape").get(1).asInt());

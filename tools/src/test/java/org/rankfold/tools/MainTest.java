@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
-    /** Every command of DESIGN.md section 5. */
+    /** Every command of the command line (README, Commands). */
     static final List<String> COMMANDS = List.of("compress", "train", "eval", "decompose", "vbmf", "ranks",
             "tucker", "inspect", "bench", "devices", "report", "export", "import");
 

@@ -14,7 +14,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Writes a file so that a crash never leaves it half-written (DESIGN.md section 4): the content goes to
+ * Writes a file so that a crash never leaves it half-written (docs/file-formats.md, atomic writes): the content goes to
  * a temporary file in the same directory, is forced to disk, then renamed over the target in one atomic
  * step, and the directory entry is forced too where the platform allows it.
  */

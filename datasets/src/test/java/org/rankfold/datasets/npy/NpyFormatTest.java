@@ -31,7 +31,7 @@ class NpyFormatTest {
         assertEquals(NpyDtype.UINT8, z.get("meta_json").dtype());
         String meta = new String(z.get("meta_json").asBytes(), StandardCharsets.US_ASCII);
         assertTrue(meta.startsWith("{"), meta);
-        // float64 inputs hold float32-representable values (golden README, section 3)
+        // float64 inputs hold float32-representable values (testdata/golden/README.md, Format)
         double[] xd = x.asDoubles();
         float[] xf = z.get("x_f32").asFloats();
         for (int i = 0; i < xd.length; i++) {

@@ -6,10 +6,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.rankfold.engine.nn.AvgPool2d;
+import org.rankfold.engine.nn.BasicBlock;
 import org.rankfold.engine.nn.BatchNorm2d;
+import org.rankfold.engine.nn.Conv2d;
 import org.rankfold.engine.nn.Costed;
+import org.rankfold.engine.nn.Dropout;
+import org.rankfold.engine.nn.FactorizedConv2d;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
+import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.LayerObserver;
+import org.rankfold.engine.nn.Linear;
+import org.rankfold.engine.nn.MaxPool2d;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.ReLU;
+import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.tensor.GradMode;
 import org.rankfold.engine.tensor.Tensor;
 
@@ -44,10 +56,18 @@ public final class CostProfiler {
         for (Map.Entry<String, Module> e : modules.entrySet()) {
             String name = e.getKey();
             Module m = e.getValue();
-            if (m instanceof BatchNorm2d bn) {
-                bnParams += 2L * bn.channels();
-            }
-            if (m instanceof Costed && costedPrefixes.stream().noneMatch(p -> name.startsWith(p + "."))) {
+            boolean costed = switch (m) {
+                case Conv2d _, FactorizedConv2d _, Linear _ -> true;
+                case BatchNorm2d bn -> {
+                    bnParams += 2L * bn.channels();
+                    yield false;
+                }
+                // no weights, or only children that are costed on their own
+                case ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _, Dropout _, Sequential _, BasicBlock _,
+                     FoldedBasicBlock _ -> false;
+            };
+            // a costed layer counts its own children ("" when the model itself is one, e.g. a bare FactorizedConv2d)
+            if (costed && costedPrefixes.stream().noneMatch(p -> p.isEmpty() || name.startsWith(p + "."))) {
                 costedPrefixes.add(name);
                 m.observeOnly(name.isEmpty() ? "<model>" : name, record);
             } else {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Params/MACs of a model for one image (DESIGN.md 2.5): per costed layer, totals, and the BatchNorm
+ * Params/MACs of a model for one image (docs/method.md, params and MACs): per costed layer, totals, and the BatchNorm
  * affine parameters reported separately. FLOPs are 2 x MACs and always labelled as such.
  */
 public record CostReport(int[] inputShape, List<LayerCost> layers, long batchNormParameters) {

@@ -1,6 +1,6 @@
 package org.rankfold.engine.checkpoint;
 
-/** File names and format tags of a checkpoint directory (DESIGN.md section 4). */
+/** File names and format tags of a checkpoint directory (docs/file-formats.md, checkpoint directory). */
 final class CheckpointFiles {
     static final String MODEL = "model.json";
     static final String WEIGHTS = "weights.safetensors";

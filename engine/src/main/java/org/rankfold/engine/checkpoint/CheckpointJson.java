@@ -24,7 +24,7 @@ import org.rankfold.datasets.MalformedFileException;
  * JSON of {@code model.json} and {@code state.json}: the file size is checked before reading
  * ({@link #MAX_FILE_BYTES}), the bytes must be valid UTF-8 (the first bad byte is named by its offset), and
  * Jackson parses under stream read constraints (document length, {@link #MAX_TOKENS} tokens, nesting depth,
- * string, name and number lengths) with duplicate keys rejected (DESIGN.md section 8). So a hostile file costs
+ * string, name and number lengths) with duplicate keys rejected (docs/file-formats.md). So a hostile file costs
  * a bounded amount of memory (the token cap bounds the tree: ~100 bytes a token at worst) and fails with a
  * {@link MalformedFileException} naming the file and the offset or field.
  */

@@ -28,7 +28,7 @@ import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.TrainingState;
 
 /**
- * Saves a checkpoint directory (DESIGN.md section 4): {@code model.json}, {@code weights.safetensors},
+ * Saves a checkpoint directory (docs/file-formats.md): {@code model.json}, {@code weights.safetensors},
  * {@code optimizer.safetensors} (when an optimizer is given) and {@code state.json}, which records the
  * SHA-256 of the other three.
  *

@@ -17,6 +17,7 @@ import org.rankfold.engine.nn.Conv2d;
 import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
 import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
 import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
 import org.rankfold.engine.nn.MaxPool2d;
@@ -86,8 +87,8 @@ public final class ModelJson {
             case ReLU r -> { }
             case Flatten f -> { }
             case GlobalAvgPool g -> { }
-            default -> throw new IllegalArgumentException("cannot describe a module of type " + module.getClass().getName()
-                    + " in model.json");
+            case FoldedBasicBlock _ -> throw new IllegalArgumentException("cannot describe a module of type "
+                    + module.getClass().getName() + " in model.json (a model with folded batch norms is for export only)");
         }
         if (!(module instanceof Sequential) && !(module instanceof BasicBlock)) {
             ObjectNode params = n.putObject("parameters");

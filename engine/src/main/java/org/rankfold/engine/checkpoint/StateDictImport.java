@@ -13,11 +13,19 @@ import java.util.SplittableRandom;
 import org.rankfold.datasets.MalformedFileException;
 import org.rankfold.datasets.npy.NpyArray;
 import org.rankfold.datasets.npy.NpyDtype;
+import org.rankfold.engine.nn.AvgPool2d;
+import org.rankfold.engine.nn.BasicBlock;
 import org.rankfold.engine.nn.BatchNorm2d;
 import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
+import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
+import org.rankfold.engine.nn.MaxPool2d;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.ReLU;
 import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.engine.tensor.Tensor;
@@ -179,7 +187,9 @@ public final class StateDictImport {
                                 new Linear(f[0], out, t.containsKey(n + ".1.bias"), rng)));
                     }
                 }
-                default -> { }
+                // a layer whose tensors the file names as they are: nothing to adapt
+                case Conv2d _, Linear _, FactorizedConv2d _, BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _,
+                     Flatten _, Dropout _, Sequential _, BasicBlock _, FoldedBasicBlock _ -> { }
             }
         }
     }

@@ -11,6 +11,7 @@ import org.rankfold.engine.nn.Conv2d;
 import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
 import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
 import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
 import org.rankfold.engine.nn.MaxPool2d;
@@ -22,8 +23,8 @@ import org.rankfold.kernels.opencl.OpenClRuntime;
 /**
  * Turns a {@link Module} tree into device layers for a per-image input shape: Sequential, Conv2d (groups
  * 1), FactorizedConv2d (its three convolutions), BatchNorm2d, ReLU, MaxPool2d, AvgPool2d, GlobalAvgPool,
- * Flatten, Linear, Dropout and BasicBlock. Anything else is refused with the layer's qualified name and
- * type, before anything is allocated ({@link #check}).
+ * Flatten, Linear, Dropout and BasicBlock. A FoldedBasicBlock (an export form) is refused with the layer's
+ * qualified name and type, before anything is allocated ({@link #check}).
  */
 final class ModelCompiler {
     /** What the device runs, for error messages. */
@@ -56,7 +57,7 @@ final class ModelCompiler {
             switch (e.getValue()) {
                 case Sequential _, Conv2d _, FactorizedConv2d _, BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _,
                      GlobalAvgPool _, Flatten _, Linear _, Dropout _, BasicBlock _ -> { }
-                default -> throw unsupported(e.getKey(), e.getValue());
+                case FoldedBasicBlock _ -> throw unsupported(e.getKey(), e.getValue());
             }
         }
     }
@@ -85,7 +86,7 @@ final class ModelCompiler {
             case GlobalAvgPool _ -> PoolLayer.global(rt, name, in, capacity);
             case Flatten _ -> new FlattenLayer(rt, name, in, capacity);
             case Dropout d -> new DropoutLayer(rt, name, in, d.p(), DROPOUT_SEED + dropouts++, capacity);
-            default -> throw unsupported(name, m);
+            case FoldedBasicBlock _ -> throw unsupported(name, m);
         };
     }
 

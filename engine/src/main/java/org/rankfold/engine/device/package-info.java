@@ -1,5 +1,5 @@
 /**
- * Device-resident training and evaluation on OpenCL (DESIGN.md section 3, issue 7): a zoo {@code Module}
+ * Device-resident training and evaluation on OpenCL (docs/architecture.md, OpenCL): a zoo {@code Module}
  * tree is compiled into a static list of device layers ({@link org.rankfold.engine.device.ModelCompiler});
  * parameters, gradients, momentum buffers, BatchNorm statistics and activations live in
  * {@link org.rankfold.kernels.opencl.DeviceBuffer}s for the whole run; only the batch goes in and the

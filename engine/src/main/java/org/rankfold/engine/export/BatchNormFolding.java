@@ -4,11 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.rankfold.engine.nn.AvgPool2d;
 import org.rankfold.engine.nn.BasicBlock;
 import org.rankfold.engine.nn.BatchNorm2d;
 import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
+import org.rankfold.engine.nn.GlobalAvgPool;
+import org.rankfold.engine.nn.Linear;
+import org.rankfold.engine.nn.MaxPool2d;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.ReLU;
 import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.tensor.Tensor;
 
@@ -23,7 +31,7 @@ import org.rankfold.engine.tensor.Tensor;
  * </pre>
  * (Ioffe and Szegedy 2015, eq. in Alg. 2, written as one affine map). For a {@link FactorizedConv2d} only
  * its last 1x1 conv "b" is scaled: the three factors are linear, so scaling the output rows of B scales
- * the effective kernel's rows (DESIGN.md 2.1). The scale is computed in double.
+ * the effective kernel's rows (docs/method.md, factorized convolution). The scale is computed in double.
  *
  * <p>The result is a new module tree in evaluation mode (the input model is not modified; folded weights
  * are fresh tensors, the others shared): in a {@link Sequential} each "conv, BN" pair becomes the folded
@@ -43,20 +51,17 @@ public final class BatchNormFolding {
     }
 
     private static Module foldModule(Module m, String path) {
-        if (m instanceof Sequential seq) {
-            return foldSequential(seq, path);
-        }
-        if (m instanceof BasicBlock block) {
-            return foldBlock(block, path);
-        }
-        if (m instanceof BatchNorm2d) {
-            throw new IllegalArgumentException("BatchNorm2d at '" + path + "' does not follow a convolution; cannot fold it");
-        }
-        if (!(m instanceof FactorizedConv2d) && !(m instanceof Conv2d) && !m.children().isEmpty()) {
-            throw new IllegalArgumentException("cannot fold batch norms inside " + m.getClass().getSimpleName() + " at '"
+        return switch (m) {
+            case Sequential seq -> foldSequential(seq, path);
+            case BasicBlock block -> foldBlock(block, path);
+            case BatchNorm2d _ -> throw new IllegalArgumentException("BatchNorm2d at '" + path
+                    + "' does not follow a convolution; cannot fold it");
+            case FoldedBasicBlock _ -> throw new IllegalArgumentException("cannot fold batch norms inside FoldedBasicBlock at '"
                     + path + "' (supported containers: Sequential, BasicBlock)");
-        }
-        return m;
+            // layers that hold no BN are kept as they are
+            case Conv2d _, FactorizedConv2d _, Linear _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _,
+                 Dropout _ -> m;
+        };
     }
 
     private static Sequential foldSequential(Sequential seq, String path) {
@@ -90,33 +95,37 @@ public final class BatchNormFolding {
      * 1x1 convolutions): something a following BN folds into.
      */
     private static boolean isConv(Module m) {
-        if (m instanceof Sequential s) {
-            return !s.layers().isEmpty() && isConv(s.layers().getLast());
-        }
-        return m instanceof Conv2d || m instanceof FactorizedConv2d;
+        return switch (m) {
+            case Sequential s -> !s.layers().isEmpty() && isConv(s.layers().getLast());
+            case Conv2d _, FactorizedConv2d _ -> true;
+            case Linear _, BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _, Dropout _,
+                 BasicBlock _, FoldedBasicBlock _ -> false;
+        };
     }
 
     /** {@code conv} followed by {@code bn} as one convolution of the same kind. */
     static Module foldInto(Module conv, BatchNorm2d bn, String path) {
-        if (conv instanceof Conv2d c) {
-            return foldConv(c, bn, path);
-        }
-        if (conv instanceof Sequential s && isConv(s)) {
-            // Fold into the last layer; the others are folded on their own (they may hold BNs in turn).
-            Sequential out = new Sequential();
-            List<Map.Entry<String, Module>> entries = new ArrayList<>(s.children().entrySet());
-            for (int i = 0; i < entries.size(); i++) {
-                Map.Entry<String, Module> e = entries.get(i);
-                String childPath = path + "." + e.getKey();
-                out.add(e.getKey(), i < entries.size() - 1 ? foldModule(e.getValue(), childPath) : foldInto(e.getValue(), bn, childPath));
+        return switch (conv) {
+            case Conv2d c -> foldConv(c, bn, path);
+            case Sequential s when isConv(s) -> {
+                // Fold into the last layer; the others are folded on their own (they may hold BNs in turn).
+                Sequential out = new Sequential();
+                List<Map.Entry<String, Module>> entries = new ArrayList<>(s.children().entrySet());
+                for (int i = 0; i < entries.size(); i++) {
+                    Map.Entry<String, Module> e = entries.get(i);
+                    String childPath = path + "." + e.getKey();
+                    out.add(e.getKey(), i < entries.size() - 1 ? foldModule(e.getValue(), childPath) : foldInto(e.getValue(), bn, childPath));
+                }
+                yield out;
             }
-            return out;
-        }
-        if (conv instanceof FactorizedConv2d f) {
-            Conv2d b = foldConv(f.factorB(), bn, path + ".b");
-            return FactorizedConv2d.fromFactors(f.factorA().weight(), f.core().weight(), b.weight(), b.bias(), f.core().spec());
-        }
-        throw new IllegalArgumentException("cannot fold the BN after '" + path + "' into a " + conv.getClass().getSimpleName());
+            case FactorizedConv2d f -> {
+                Conv2d b = foldConv(f.factorB(), bn, path + ".b");
+                yield FactorizedConv2d.fromFactors(f.factorA().weight(), f.core().weight(), b.weight(), b.bias(), f.core().spec());
+            }
+            case Sequential _, Linear _, BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _, Dropout _,
+                 BasicBlock _, FoldedBasicBlock _ -> throw new IllegalArgumentException("cannot fold the BN after '" + path
+                    + "' into a " + conv.getClass().getSimpleName());
+        };
     }
 
     private static Conv2d foldConv(Conv2d conv, BatchNorm2d bn, String path) {

@@ -17,6 +17,7 @@ import org.rankfold.engine.nn.Conv2d;
 import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
 import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
 import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
 import org.rankfold.engine.nn.MaxPool2d;
@@ -140,8 +141,6 @@ public final class OnnxExporter {
             case Dropout _ -> x;
             case BasicBlock b -> residual(b.children(), path, x, true);
             case FoldedBasicBlock b -> residual(b.children(), path, x, false);
-            default -> throw new IllegalArgumentException("ONNX export does not know the layer " + m.getClass().getSimpleName()
-                    + (path.isEmpty() ? "" : " at '" + path + "'"));
         };
     }
 

@@ -12,7 +12,7 @@ import org.rankfold.engine.tensor.Tensor;
  * im2col + GEMM, and a 1x1 stride-1 unpadded convolution is a direct GEMM (see {@link Conv2dOp}).
  *
  * <p><b>Only groups = 1</b> is supported: grouped and depthwise convolutions are rejected with an
- * exception (and the compression pipeline leaves such layers dense, DESIGN.md 2.5).
+ * exception (and the compression pipeline leaves such layers dense, docs/method.md, which layers).
  *
  * <p>Initialization is PyTorch's default ({@link Init#pytorchDefault}) from the given generator.
  */

@@ -1,11 +1,11 @@
 package org.rankfold.engine.nn;
 
 /**
- * A layer that counts in the params/MACs accounting (DESIGN.md 2.5): convolutions, factorized
+ * A layer that counts in the params/MACs accounting (docs/method.md, params and MACs): convolutions, factorized
  * convolutions and linear layers. BatchNorm's affine parameters are reported separately; layers without
  * weights cost nothing.
  */
-public interface Costed {
+public sealed interface Costed permits Conv2d, FactorizedConv2d, Linear {
 
     /** Weights plus biases. */
     long weightParameters();

@@ -7,8 +7,8 @@ import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
- * A convolution C -> S factorized into three linear convolutions with nothing between them (DESIGN.md
- * 2.1): "a" 1x1 C -> R_in (no bias), "g" KHxKW R_in -> R_out carrying the stride, padding and dilation (no
+ * A convolution C -> S factorized into three linear convolutions with nothing between them (docs/
+ * method.md): "a" 1x1 C -> R_in (no bias), "g" KHxKW R_in -> R_out carrying the stride, padding and dilation (no
  * bias), "b" 1x1 R_out -> S (bias optional). Its effective kernel is
  * <pre>
  *   W[s, c, p, q] = sum_{j < R_out, i < R_in} B[s, j] * G[j, i, p, q] * A[i, c]
@@ -148,7 +148,7 @@ public final class FactorizedConv2d extends Module implements Costed {
         return a.weightParameters() + g.weightParameters() + b.weightParameters();
     }
 
-    /** H*W*C*R_in + OH*OW*R_in*R_out*KH*KW + OH*OW*R_out*S (DESIGN.md 2.5). */
+    /** H*W*C*R_in + OH*OW*R_in*R_out*KH*KW + OH*OW*R_out*S (docs/method.md, params and MACs). */
     @Override
     public long macs(int[] inputShape) {
         int[] mid = a.outputShape(inputShape);

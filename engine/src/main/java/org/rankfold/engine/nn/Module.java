@@ -16,8 +16,15 @@ import org.rankfold.engine.tensor.Tensor;
  *
  * <p>Subclasses implement {@link #compute(Tensor)}; callers use {@link #forward(Tensor)}, which also
  * notifies an attached {@link LayerObserver}.
+ *
+ * <p>The set of layers is closed: every code path that treats layers differently (checkpoint description,
+ * state-dict import, ONNX export, BN folding, cost accounting, regularization, device compilation,
+ * decomposition) is an exhaustive {@code switch} over these permitted types, so a new layer does not compile
+ * until each of them says what to do with it, and {@code LayerContractTest} fails until the layer has a
+ * contract case.
  */
-public abstract class Module {
+public sealed abstract class Module permits Conv2d, FactorizedConv2d, Linear, BatchNorm2d, ReLU, MaxPool2d, AvgPool2d,
+        GlobalAvgPool, Flatten, Dropout, Sequential, BasicBlock, FoldedBasicBlock {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();

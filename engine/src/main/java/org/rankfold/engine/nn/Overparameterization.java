@@ -10,7 +10,7 @@ import org.rankfold.engine.tensor.Tensor;
 
 /**
  * Over-parameterization of a model's convolutions as {@link FactorizedConv2d} and folding back
- * (DESIGN.md 2.1, issue 6): {@code factorized} uses expansion e = 1 (Tucker form at full rank, as in
+ * (docs/method.md, over-parameterization): {@code factorized} uses expansion e = 1 (Tucker form at full rank, as in
  * SVD training, Yang et al. 2020), {@code expand} uses e >= 1 (ExpandNets, Guo et al. 2020); the ranks are
  * R_in = ceil(e*C), R_out = ceil(e*S).
  *
@@ -57,7 +57,13 @@ public final class Overparameterization {
         }
         boolean first = true;
         for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
-            if (!(e.getValue() instanceof Conv2d conv) || isInsideFactorized(model, e.getKey())) {
+            Conv2d conv = switch (e.getValue()) {
+                case Conv2d c -> c;
+                // a factorized convolution is over-parameterized already; the others hold no convolution weight
+                case FactorizedConv2d _, Linear _, BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _,
+                     Flatten _, Dropout _, Sequential _, BasicBlock _, FoldedBasicBlock _ -> null;
+            };
+            if (conv == null || isInsideFactorized(model, e.getKey())) {
                 continue;
             }
             boolean isFirst = first;
@@ -84,7 +90,12 @@ public final class Overparameterization {
     public static List<String> foldAll(Module model) {
         List<String> folded = new ArrayList<>();
         for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
-            if (e.getValue() instanceof FactorizedConv2d f && !isInsideFactorized(model, e.getKey())) {
+            FactorizedConv2d f = switch (e.getValue()) {
+                case FactorizedConv2d factorized -> factorized;
+                case Conv2d _, Linear _, BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _,
+                     Dropout _, Sequential _, BasicBlock _, FoldedBasicBlock _ -> null;
+            };
+            if (f != null && !isInsideFactorized(model, e.getKey())) {
                 Conv2d conv = f.fold();
                 conv.train(f.isTraining());
                 model.replaceModule(e.getKey(), conv);

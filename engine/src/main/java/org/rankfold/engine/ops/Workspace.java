@@ -3,7 +3,7 @@ package org.rankfold.engine.ops;
 /**
  * A reusable scratch buffer that only grows: the convolution keeps one per thread for its im2col chunk
  * (and one for the transposed output/gradient rows), so that scratch is allocated once, not every step
- * (DESIGN.md 3: a steady-state step allocates no large scratch arrays). Contents are undefined between
+ * (docs/architecture.md, memory: a steady-state step allocates no large scratch arrays). Contents are undefined between
  * uses; one op uses it at a time (autograd is single-threaded).
  */
 public final class Workspace {

@@ -5,14 +5,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.rankfold.engine.nn.AvgPool2d;
+import org.rankfold.engine.nn.BasicBlock;
+import org.rankfold.engine.nn.BatchNorm2d;
 import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
+import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
+import org.rankfold.engine.nn.MaxPool2d;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.ReLU;
+import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
- * The orthogonal regularization term {@code lambda * sum over weights of R(M)} (DESIGN.md 2.2), R one of
+ * The orthogonal regularization term {@code lambda * sum over weights of R(M)} (docs/method.md), R one of
  * {@link Orthogonality}'s penalties. Added to the cross-entropy before backward.
  */
 public final class OrthogonalRegularizer {
@@ -71,7 +81,7 @@ public final class OrthogonalRegularizer {
     }
 
     /**
-     * The weights to regularize in {@code model} (DESIGN.md 2.2), by qualified parameter name: the 1x1
+     * The weights to regularize in {@code model} (docs/method.md), by qualified parameter name: the 1x1
      * factors A and B of every factorized convolution, and with {@code includePlain} also the weight of
      * every plain convolution and linear layer (not the cores of factorized convolutions).
      */
@@ -81,15 +91,16 @@ public final class OrthogonalRegularizer {
         for (Map.Entry<String, Module> e : modules.entrySet()) {
             String prefix = e.getKey().isEmpty() ? "" : e.getKey() + ".";
             Module m = e.getValue();
-            if (m instanceof FactorizedConv2d f) {
-                out.put(prefix + "a.weight", f.factorA().weight());
-                out.put(prefix + "b.weight", f.factorB().weight());
-            } else if (includePlain && !insideFactorized(modules, e.getKey())) {
-                if (m instanceof Conv2d c) {
-                    out.put(prefix + "weight", c.weight());
-                } else if (m instanceof Linear l) {
-                    out.put(prefix + "weight", l.weight());
+            boolean plain = includePlain && !insideFactorized(modules, e.getKey());
+            switch (m) {
+                case FactorizedConv2d f -> {
+                    out.put(prefix + "a.weight", f.factorA().weight());
+                    out.put(prefix + "b.weight", f.factorB().weight());
                 }
+                case Conv2d c when plain -> out.put(prefix + "weight", c.weight());
+                case Linear l when plain -> out.put(prefix + "weight", l.weight());
+                case Conv2d _, Linear _, BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _,
+                     Dropout _, Sequential _, BasicBlock _, FoldedBasicBlock _ -> { }
             }
         }
         return out;

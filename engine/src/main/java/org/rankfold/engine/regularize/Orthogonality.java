@@ -8,7 +8,7 @@ import org.rankfold.engine.ops.MatMul;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
- * Orthogonality regularizers of Bansal, Chen and Wang (NeurIPS 2018), DESIGN.md 2.2, as autograd
+ * Orthogonality regularizers of Bansal, Chen and Wang (NeurIPS 2018; docs/method.md), as autograd
  * compositions of tensor ops, so their gradients come from the graph and they add to any loss.
  *
  * <p>A weight w of shape (S, ...) is viewed as the matrix M = w.reshape(S, -1) of shape m x n (a conv

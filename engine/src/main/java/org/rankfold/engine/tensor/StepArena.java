@@ -8,7 +8,7 @@ import java.util.Map;
  * Recycles the data arrays of one step's activations: while a scope is open on a thread, ops take their
  * output (and saved-for-backward) arrays from here, and closing the scope hands all of them back, so the
  * next step of the same network takes the same arrays again instead of allocating (and, on a fresh heap
- * region, page-faulting) tens of megabytes per step (issue 4: a steady-state step allocates no large
+ * region, page-faulting) tens of megabytes per step (docs/architecture.md: a steady-state step allocates no large
  * arrays). Outside a scope the same calls simply allocate, so code that keeps its tensors is unaffected.
  *
  * <p>Pooling is by exact length. At close, arrays that were free but not taken during the scope are

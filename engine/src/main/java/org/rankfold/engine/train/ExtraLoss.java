@@ -5,7 +5,7 @@ import org.rankfold.engine.tensor.Tensor;
 
 /**
  * A term added to the cross-entropy before backward, e.g. lambda * an orthogonality penalty over the
- * model's weights (DESIGN.md 2.2). Called once per training step, after the forward pass, with gradients
+ * model's weights (docs/method.md). Called once per training step, after the forward pass, with gradients
  * enabled; returns a scalar tensor (shape [] or [1]) connected to the parameters it penalizes.
  */
 @FunctionalInterface

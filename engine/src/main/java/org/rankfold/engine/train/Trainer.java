@@ -15,7 +15,7 @@ import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
- * Epochs of mini-batch training (DESIGN.md section 1, data flow of training): for each batch of the
+ * Epochs of mini-batch training (docs/architecture.md, a training step): for each batch of the
  * training loader, forward in training mode, loss = cross-entropy (+ the optional {@link ExtraLoss}),
  * backward, optimizer step; after each epoch an evaluation on the test loader (if any) and the
  * listeners. The learning rate of epoch e (from 0) is {@code schedule.at(e)}.

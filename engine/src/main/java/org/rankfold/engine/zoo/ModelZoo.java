@@ -15,7 +15,7 @@ import org.rankfold.engine.nn.ReLU;
 import org.rankfold.engine.nn.Sequential;
 
 /**
- * The model zoo (issue 4), each a {@link Sequential} with PyTorch-style names, initialized from a seed
+ * The model zoo, each a {@link Sequential} with PyTorch-style names, initialized from a seed
  * (PyTorch's default initialization, layer by layer in construction order).
  *
  * <ul>

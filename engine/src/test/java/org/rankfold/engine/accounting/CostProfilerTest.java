@@ -42,7 +42,7 @@ class CostProfilerTest extends SeededTest {
         // conv1: params 4*1*9 + 4 = 40; MACs OH*OW*OC*C*k*k = 64*4*9 = 2304
         assertEquals(40, layers.get(0).parameters());
         assertEquals(2304, layers.get(0).macs());
-        // fconv (DESIGN.md 2.5): H*W*C*R_in + OH*OW*R_in*R_out*k*k + OH*OW*R_out*S = 64*4*3 + 16*3*5*9 + 16*5*6
+        // fconv (docs/method.md): H*W*C*R_in + OH*OW*R_in*R_out*k*k + OH*OW*R_out*S = 64*4*3 + 16*3*5*9 + 16*5*6
         assertEquals(64 * 4 * 3 + 16 * 3 * 5 * 9 + 16 * 5 * 6, layers.get(1).macs());
         assertEquals(3 * 4 + 5 * 3 * 9 + 6 * 5, layers.get(1).parameters());
         assertArrayEquals(new int[] {6, 4, 4}, layers.get(1).outputShape());

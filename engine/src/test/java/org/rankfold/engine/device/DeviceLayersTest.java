@@ -1,7 +1,5 @@
 package org.rankfold.engine.device;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -12,6 +10,7 @@ import org.rankfold.engine.nn.Conv2d;
 import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
 import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
 import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
 import org.rankfold.engine.nn.MaxPool2d;
@@ -22,7 +21,6 @@ import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.kernels.opencl.DeviceBuffer;
 import org.rankfold.kernels.opencl.OpenClRuntime;
-import org.rankfold.kernels.testing.Arrays2;
 import org.rankfold.kernels.testing.SeededTest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,14 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every device layer's forward and backward against the CPU engine on the same random input and output
  * gradient (uniform in [-1, 1)): outputs, input gradients, every parameter gradient and, for BatchNorm in
- * training mode, the updated running statistics. Each layer is followed by a Flatten so that the compiled
- * model ends in per-image vectors. Tolerance {@link #REL}, scaled by the largest |expected| of each array:
- * the device sums in other orders (tiled GEMM, work-group reductions) than the CPU backend.
+ * training mode, the updated running statistics ({@link DeviceParity}, which says how and how closely).
  */
 class DeviceLayersTest extends SeededTest {
-    /** |device - cpu| <= REL * max|cpu| per compared array (float32 sums of up to a few hundred terms). */
-    static final double REL = 2e-5;
-    private static final int N = 3;
+    private static final int N = DeviceParity.N;
 
     @Test
     void convolutions() {
@@ -129,12 +123,8 @@ class DeviceLayersTest extends SeededTest {
     @Test
     void unsupportedLayerIsNamed() {
         OpenClRuntime rt = TestDevice.runtime();
-        Module odd = new Module() {
-            @Override
-            protected Tensor compute(Tensor x) {
-                return x;
-            }
-        };
+        SplittableRandom rng = new SplittableRandom(3);
+        Module odd = new FoldedBasicBlock(new Conv2d(2, 2, 3, 1, 1, true, rng), new Conv2d(2, 2, 3, 1, 1, true, rng), null);
         Sequential model = new Sequential().add("features", new Sequential(new ReLU(), odd));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new OpenClComputeDevice(rt).open(model, null));
@@ -143,58 +133,14 @@ class DeviceLayersTest extends SeededTest {
 
     /** Forward and (in training mode) backward of {@code layer} + Flatten on the device and on the CPU. */
     private void check(String what, Module layer, int[] shape, boolean training) {
-        check(what, layer, shape, training, ConvLayer.COLUMN_LIMIT);
+        DeviceParity.assertMatchesCpu(what, layer, shape, training, random());
     }
 
     private void check(String what, Module layer, int[] shape, boolean training, long columnLimit) {
-        OpenClRuntime rt = TestDevice.runtime();
-        Sequential model = new Sequential(layer, new Flatten());
-        model.train(training);
-        int perImage = Math.toIntExact(DeviceLayer.size(shape));
-        SplittableRandom rng = random();
-        float[] x = uniform(rng, N * perImage);
-        // the device result first: the CPU pass below updates BN running statistics on the host
-        float[] y;
-        float[] dx = null;
-        float[] dy;
-        Map<String, float[]> grads = new LinkedHashMap<>();
-        Map<String, float[]> buffers = new LinkedHashMap<>();
-        try (ParameterStore store = new ParameterStore(rt.buffers(), model, training);
-             DeviceModel dm = new DeviceModel(rt, store, model, shape, N + 1, columnLimit)) {
-            DeviceBuffer out = dm.forward(x, N, training);
-            int outLen = N * dm.classes();
-            y = read(out, outLen);
-            dy = uniform(rng, outLen);
-            if (training) {
-                try (DeviceBuffer dyb = rt.buffers().upload(dy, 0, outLen)) {
-                    dx = read(dm.backward(dyb, N, true), N * perImage);
-                }
-                model.namedParameters().forEach((k, t) -> grads.put(k, read(store.of(t).grad(), t.size())));
-            }
-            model.namedBuffers().forEach((k, t) -> buffers.put(k, read(store.of(t).value(), t.size())));
-        }
-        int[] full = new int[shape.length + 1];
-        full[0] = N;
-        System.arraycopy(shape, 0, full, 1, shape.length);
-        Tensor xt = Tensor.fromArray(x, full).requiresGrad(true);
-        model.zeroGrad();
-        Tensor yt = model.forward(xt);
-        assertClose(what + ": output", yt.data(), y);
-        if (training) {
-            yt.backward(dy);
-            assertClose(what + ": input gradient", xt.grad(), dx);
-            model.namedParameters().forEach((k, t) -> assertClose(what + ": gradient of " + k, t.grad(), grads.get(k)));
-        }
-        model.namedBuffers().forEach((k, t) -> assertClose(what + ": buffer " + k, t.data(), buffers.get(k)));
-    }
-
-    private static void assertClose(String what, float[] expected, float[] actual) {
-        Arrays2.assertClose(what, expected, actual, 0, REL * Math.max(1e-3, Arrays2.maxAbs(expected)));
+        DeviceParity.assertMatchesCpu(what, layer, shape, training, columnLimit, random());
     }
 
     static float[] read(DeviceBuffer b, long len) {
-        float[] out = new float[Math.toIntExact(len)];
-        b.read(0, out, 0, out.length);
-        return out;
+        return DeviceParity.read(b, len);
     }
 }

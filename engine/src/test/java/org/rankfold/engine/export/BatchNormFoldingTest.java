@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.rankfold.engine.nn.BatchNorm2d;
+import org.rankfold.engine.nn.FoldedBasicBlock;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.nn.ReLU;
 import org.rankfold.engine.nn.Sequential;

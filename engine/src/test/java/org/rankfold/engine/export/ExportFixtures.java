@@ -13,9 +13,9 @@ import org.rankfold.kernels.testing.Arrays2;
 
 /** Models, batches and comparisons shared by the export tests. */
 final class ExportFixtures {
-    /** BN folding changes only float32 rounding: logits equal to 1e-5 of the largest logit (issue 10). */
+    /** BN folding changes only float32 rounding: logits equal to 1e-5 of the largest logit. */
     static final double BN_FOLD_REL = 1e-5;
-    /** ONNX Runtime sums in another order and fuses ops: logits equal to 1e-4 of the largest logit (issue 10). */
+    /** ONNX Runtime sums in another order and fuses ops: logits equal to 1e-4 of the largest logit. */
     static final double ONNX_REL = 1e-4;
 
     /** A zoo model, its input (C, H, W), and the child to factorize: container path and child name. */

@@ -1,12 +1,8 @@
 package org.rankfold.engine.export;
 
-import java.nio.FloatBuffer;
-import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -24,7 +20,6 @@ import org.rankfold.kernels.testing.SeededTest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,35 +28,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link ExportFixtures#ONNX_REL}; the batch dimension is dynamic.
  */
 class OnnxExporterTest extends SeededTest {
-    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+    private static final OrtEnvironment ENV = OnnxRuntimeRun.ENV;
 
-    /** A session on {@code onnx} with one compute thread (the machine is shared). */
     private static OrtSession session(byte[] onnx) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(1);
-            OrtSession session = ENV.createSession(onnx, options);
-            assertEquals(List.of(OnnxExporter.OUTPUT), List.copyOf(session.getOutputNames()));
-            return session;
-        }
+        return OnnxRuntimeRun.session(onnx);
     }
 
-    /** ONNX Runtime's logits for {@code x} (N, C, H, W). */
     private static float[] runtimeLogits(OrtSession session, float[] x, long... shape) throws OrtException {
-        try (OnnxTensor input = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(x), shape);
-             OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
-            float[][] logits = (float[][]) result.get(0).getValue();
-            float[] flat = new float[logits.length * logits[0].length];
-            for (int i = 0; i < logits.length; i++) {
-                System.arraycopy(logits[i], 0, flat, i * logits[0].length, logits[0].length);
-            }
-            return flat;
-        }
+        return OnnxRuntimeRun.logits(session, x, shape);
     }
 
     private static float[] runtimeLogits(byte[] onnx, float[] x, long... shape) throws OrtException {
-        try (OrtSession session = session(onnx)) {
-            return runtimeLogits(session, x, shape);
-        }
+        return OnnxRuntimeRun.logits(onnx, x, shape);
     }
 
     private void check(ExportFixtures.Case c, boolean factorized, boolean foldBn, int[] batches) throws OrtException {
@@ -163,17 +141,5 @@ class OnnxExporterTest extends SeededTest {
         assertArrayEquals(OnnxExporter.toBytes(a, 3, 16, 16), OnnxExporter.toBytes(b, 3, 16, 16), "same model, same bytes");
         assertArrayEquals(OnnxExporter.toBytes(BatchNormFolding.fold(a), 3, 16, 16),
                 OnnxExporter.toBytes(BatchNormFolding.fold(b), 3, 16, 16));
-    }
-
-    @Test
-    void unknownLayersAreNamed() {
-        Module odd = new Sequential().add("flatten", new Flatten()).add("odd", new Module() {
-            @Override
-            protected org.rankfold.engine.tensor.Tensor compute(org.rankfold.engine.tensor.Tensor x) {
-                return x;
-            }
-        });
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxExporter.toBytes(odd, 1, 2, 2));
-        assertTrue(e.getMessage().contains("at 'odd'"), e.getMessage());
     }
 }

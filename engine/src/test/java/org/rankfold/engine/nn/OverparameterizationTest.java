@@ -44,7 +44,7 @@ class OverparameterizationTest extends SeededTest {
         assertEquals(64, f.rankOut());
         Arrays2.assertClose("converted", original, evalForward(net, x), CONVERSION_REL, CONVERSION_REL * Arrays2.maxAbs(original));
 
-        // train a few steps so the factors move away from their structured start, then fold (issue 6)
+        // train a few steps so the factors move away from their structured start, then fold
         net.train(true);
         int[] labels = {1, 2, 3};
         Sgd opt = Sgd.momentum(net.parameters(), 0.05, 0.9, 0);

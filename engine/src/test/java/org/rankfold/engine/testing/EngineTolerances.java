@@ -24,7 +24,7 @@ public final class EngineTolerances {
     public static final double FD_REL_BATCH_NORM = 1e-2;
 
     /**
-     * A factorized convolution against its folded kernel (DESIGN.md 2.1, issue 6): outputs equal to 1e-5
+     * A factorized convolution against its folded kernel (docs/method.md, factorized convolution): outputs equal to 1e-5
      * relative (float32 sums in a different order).
      */
     public static final double FOLD_REL = 1e-5;

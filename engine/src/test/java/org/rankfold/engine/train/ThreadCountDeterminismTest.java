@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 /**
  * Training steps give bit-identical losses and weights on 1, 2 and 3 CPU threads: the convolution's
  * image chunks depend on the layer shape only and every kernel splits outputs, never a reduction
- * (DESIGN.md 3, STYLE.md Tests 6). Batch 16 at 16x16 makes the first stage's convolutions use several
+ * (docs/architecture.md, threads and determinism). Batch 16 at 16x16 makes the first stage's convolutions use several
  * chunks, so the chunked weight-gradient accumulation is covered.
  */
 class ThreadCountDeterminismTest extends SeededTest {

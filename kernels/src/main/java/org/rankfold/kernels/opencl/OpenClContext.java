@@ -6,7 +6,7 @@ import org.rankfold.kernels.opencl.bindings.OpenCl;
 import org.rankfold.kernels.opencl.bindings.OpenClUnavailableException;
 
 /**
- * Part 1 of 4 (STYLE.md, architecture 7): one device, its context and one in-order command queue.
+ * Part 1 of 4 (docs/architecture.md, OpenCL): one device, its context and one in-order command queue.
  * Commands on the queue run in submission order, so an op may read what the previous op wrote without
  * events; {@link #finish()} waits for all of them. Closing releases the queue, then the context; the
  * buffers and programs made from it must be closed first (their owners do that).

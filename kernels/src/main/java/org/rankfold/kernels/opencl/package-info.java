@@ -2,7 +2,7 @@
  * The OpenCL backend, bound to the system's {@code libOpenCL.so.1} with {@code java.lang.foreign}
  * (downcall handles in {@link org.rankfold.kernels.opencl.bindings}; no JNI, no JOCL).
  *
- * <p>Four small parts (STYLE.md, architecture 7): {@link org.rankfold.kernels.opencl.OpenClContext}
+ * <p>Four small parts (docs/architecture.md, OpenCL): {@link org.rankfold.kernels.opencl.OpenClContext}
  * (device, context, in-order queue), {@link org.rankfold.kernels.opencl.BufferAllocator} (device buffers,
  * counted), {@link org.rankfold.kernels.opencl.ProgramCache} (programs from the {@code .cl} resources
  * beside these classes, built once per option string) and {@link org.rankfold.kernels.opencl.KernelLauncher}

@@ -2,7 +2,7 @@ package org.rankfold.kernels.testing;
 
 /**
  * Named tolerances for every comparison in the test suite, with where they come from.
- * Golden-data tolerances are those of the golden README ("Recommended tolerances").
+ * Golden-data tolerances are listed in testdata/golden/README.md ("What the tests check").
  */
 public final class Tolerances {
     private Tolerances() {

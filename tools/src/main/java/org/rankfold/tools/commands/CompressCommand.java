@@ -33,9 +33,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * `rankfold compress`: the whole method (issue 6): baseline training, over-parameterized training with
+ * `rankfold compress`: the whole method (docs/method.md): baseline training, over-parameterized training with
  * orthogonal regularization, fold, EVBMF ranks, Tucker-2, fine-tuning, evaluation and the ablation, with the
- * run directory of DESIGN.md section 4. The preset gives every setting; flags override single ones.
+ * run directory of docs/file-formats.md. The preset gives every setting; flags override single ones.
  */
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "The whole method: baseline training, over-parameterized training with orthogonal regularization, fold, EVBMF ranks, Tucker-2, fine-tuning, evaluation, ablation, audit and report.",
@@ -157,7 +157,7 @@ public final class CompressCommand implements Callable<Integer> {
             summary = new CompressionPipeline(config, runData.split(), runData.normalization(), runData.augmentation(), run,
                     listener).reuseTraining(reuseTraining).run(resume);
         }
-        // The report is part of the run's output (issue 9): rebuilt any time with `rankfold report RUN`.
+        // The report is part of the run's output: rebuilt any time with `rankfold report RUN`.
         Path report = ReportBuilder.write(run.root(), List.of());
         if (json) {
             summary.put("run_directory", run.root().toString());

@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * `rankfold decompose`: EVBMF + Tucker-2 on an existing trained model (DESIGN.md 2.5): every eligible
+ * `rankfold decompose`: EVBMF + Tucker-2 on an existing trained model (docs/method.md, which layers): every eligible
  * kxk convolution becomes a 1x1 -> kxk -> 1x1 factorized convolution at the selected ranks, linear layers
  * (and with --pointwise, 1x1 convolutions) a two-factor SVD, each only where params and MACs both drop.
  * With --finetune, fine-tunes the decomposed model on --data first. Writes the decomposed checkpoint and its

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * `rankfold report RUN`: (re)builds {@code RUN/report.html} (issue 9), one self-contained page (inline CSS
+ * `rankfold report RUN`: (re)builds {@code RUN/report.html}, one self-contained page (inline CSS
  * and SVG, no scripts, no network) from the files of a compression run, and prints its path.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,

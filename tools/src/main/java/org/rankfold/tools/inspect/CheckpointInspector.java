@@ -27,7 +27,7 @@ import org.rankfold.engine.train.EpochResult;
  * `rankfold inspect CHECKPOINT`: a checkpoint directory (or a run directory's best/ or checkpoint/) as a
  * report: model, input, training state, totals of params (weights + biases; BatchNorm affine parameters
  * separately) and MACs per image (FLOPs = 2 x MACs), and one row per costed layer (convolution,
- * factorized convolution, linear) with its weight shapes, output shape, params and MACs (DESIGN.md 2.5).
+ * factorized convolution, linear) with its weight shapes, output shape (docs/method.md, params and MACs).
  * The checkpoint is fully loaded, so a damaged file (checksum, format) fails with a one-line error; NaN or
  * infinite weights are loaded and reported as warnings, one per tensor.
  */

@@ -3,7 +3,7 @@ package org.rankfold.tools.json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.vbmf.evbmf.VbmfResult;
 
-/** JSON fields of an EVBMF result (snake_case, as documented in DESIGN.md section 5). */
+/** JSON fields of an EVBMF result (snake_case, as printed by {@code rankfold vbmf --json}). */
 public final class VbmfJson {
     private VbmfJson() {
     }

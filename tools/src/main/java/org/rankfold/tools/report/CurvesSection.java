@@ -53,7 +53,7 @@ final class CurvesSection {
             page.missing("Not recorded: the run directory has no orthogonality.csv (phase,epoch,weight,frobenius).");
             return;
         }
-        page.note("||P||_F with P = M M^T - I (M^T M - I when M is tall), M the weight as a matrix (DESIGN.md 2.2), "
+        page.note("||P||_F with P = M M^T - I (M^T M - I when M is tall), M the weight as a matrix (docs/method.md), "
                 + "after each epoch, for every weight orthogonal regularization can target (whether or not the phase "
                 + "regularized it; see the configuration); 0 means exactly orthonormal rows (columns).");
         Map<String, Map<String, List<OrthogonalityRow>>> byPhase = new LinkedHashMap<>();

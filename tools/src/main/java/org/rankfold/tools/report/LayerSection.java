@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * components (filled markers; discarded ones hollow, a dashed line after the last kept one), and a table
  * of sigma^2, threshold, ranks, reconstruction error and params/MACs before and after. A reader can
  * recompute every rank from what is shown: component h is kept by EVBMF iff gamma_h exceeds the threshold
- * (Nakajima et al., JMLR 2013; DESIGN.md 2.3).
+ * (Nakajima et al., JMLR 2013; docs/method.md, EVBMF rank estimation).
  */
 final class LayerSection {
     private static final String KEPT = "#1f77b4";

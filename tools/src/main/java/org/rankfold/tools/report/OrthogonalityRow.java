@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The orthogonality of one regularized weight after one epoch, a row of {@code orthogonality.csv}
  * ({@code phase,epoch,weight,frobenius}): {@code frobenius = ||P||_F} with {@code P = M M^T - I} for the
- * weight as an m x n matrix with m &lt;= n, else {@code M^T M - I} (DESIGN.md 2.2). The file is optional;
+ * weight as an m x n matrix with m &lt;= n, else {@code M^T M - I} (docs/method.md). The file is optional;
  * the report says "not recorded" without it.
  */
 record OrthogonalityRow(String phase, int epoch, String weight, double frobenius) {

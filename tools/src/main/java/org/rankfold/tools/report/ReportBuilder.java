@@ -9,7 +9,7 @@ import java.util.List;
 import org.rankfold.datasets.io.AtomicFiles;
 
 /**
- * Builds {@code RUN/report.html} (issue 9) from a run directory: overview (data, seed, machine, wall time
+ * Builds {@code RUN/report.html} from a run directory: overview (data, seed, machine, wall time
  * and result per phase), model-level table and accuracy/compression plots, training curves, orthogonality,
  * per-layer spectra, the configuration; at the end, the list of what the run did not record. The page is written atomically
  * (a reader never sees half a report).

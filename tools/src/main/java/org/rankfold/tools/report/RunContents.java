@@ -14,7 +14,7 @@ import org.rankfold.tools.UserError;
 import org.rankfold.vbmf.pipeline.RunDirectory;
 
 /**
- * What a run directory holds (DESIGN.md section 4, written by {@code CompressionPipeline}), read once for
+ * What a run directory holds (docs/file-formats.md, written by {@code CompressionPipeline}), read once for
  * the report. Only {@code config.json} is required; a run that is still going (or died) has no
  * {@code summary.json} yet and its report shows what exists. JSON is read with the pipeline's own strict
  * reader (duplicate keys and oversized documents rejected).

@@ -1,10 +1,10 @@
 /**
- * The audit report of a compression run (issue 9): {@code RUN/report.html}, one self-contained page built
- * from the run directory (DESIGN.md section 4) with inline CSS and inline SVG charts, no scripts and no
+ * The audit report of a compression run: {@code RUN/report.html}, one self-contained page built
+ * from the run directory (docs/file-formats.md) with inline CSS and inline SVG charts, no scripts and no
  * network access (a Content-Security-Policy in the page forbids both).
  *
  * <h2>Why a small SVG writer of our own instead of XChart</h2>
- * DESIGN.md section 8 offers XChart 4.0.3 or our own SVG writer. We write our own ({@link
+ * XChart 4.0.3 (PNG) or a small SVG writer of our own were the options. We write our own ({@link
  * org.rankfold.tools.report.SvgChart}, about 500 lines with {@link org.rankfold.tools.report.Scale}):
  * <ul>
  * <li><b>self-contained inline SVG</b>: the charts are markup inside the page, so the report is one file

@@ -5,10 +5,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.rankfold.engine.nn.AvgPool2d;
+import org.rankfold.engine.nn.BasicBlock;
+import org.rankfold.engine.nn.BatchNorm2d;
 import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
+import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
+import org.rankfold.engine.nn.MaxPool2d;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.ReLU;
+import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.engine.train.ExtraLoss;
@@ -16,7 +26,7 @@ import org.rankfold.tools.UserError;
 
 /**
  * {@code --ortho so|dso|srip --ortho-lambda L} of {@code train}: the loss term {@code L * sum R(M)} of
- * Bansal et al. 2018 (DESIGN.md 2.2) over the 1x1 factors A and B of every factorized convolution and the
+ * Bansal et al. 2018 (docs/method.md) over the 1x1 factors A and B of every factorized convolution and the
  * weight of every other convolution and linear layer (a plain zoo model has no factors, so its plain
  * weights are the targets).
  */
@@ -58,7 +68,8 @@ public final class OrthoTerm {
                 }
                 case Conv2d c -> out.add(c.weight());
                 case Linear l -> out.add(l.weight());
-                default -> { }
+                case BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _,
+                     Dropout _, Sequential _, BasicBlock _, FoldedBasicBlock _ -> { }
             }
         }
         if (out.isEmpty()) {

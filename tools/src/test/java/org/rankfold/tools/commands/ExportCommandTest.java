@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExportCommandTest extends SeededTest {
-    /** ONNX Runtime against our logits: 1e-4 of the largest logit (issue 10). */
+    /** ONNX Runtime against our logits: 1e-4 of the largest logit. */
     private static final double ONNX_REL = 1e-4;
     private static final InputShape SMALL = new InputShape(1, 12, 12, 10);
 

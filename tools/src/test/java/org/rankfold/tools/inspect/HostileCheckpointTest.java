@@ -37,11 +37,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The issue-8 table for checkpoint directories, model.json and state.json (the data formats are in
+ * The hostile-input table (docs/hostile-input.md) for checkpoint directories, model.json and state.json (the data formats are in
  * datasets' HostileInputTest): a valid small checkpoint is damaged one way at a time, the damaged file's
  * SHA-256 recomputed in state.json (as an attacker would, so the parsers themselves are reached), and
  * `rankfold inspect` must exit 2 with one line naming the file, allocating at most {@link #MAX_ALLOCATION}
- * bytes on this thread (measured by the JVM; the issue allows 256 MB). NaN weights are not malformed: the
+ * bytes on this thread (measured by the JVM; the budget is 256 MB). NaN weights are not malformed: the
  * checkpoint loads and inspect warns per tensor.
  */
 class HostileCheckpointTest {

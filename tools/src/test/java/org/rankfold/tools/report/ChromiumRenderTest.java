@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The report in a real browser (issue 9): headless Chromium renders it without console errors (a script,
+ * The report in a real browser: headless Chromium renders it without console errors (a script,
  * a blocked resource or a CSP violation would log one), keeps every SVG chart in its DOM, and the
  * screenshot is a page with coloured chart content, not a blank one. Skipped, with the reason printed,
  * where {@code /usr/bin/chromium} (or {@code -Drankfold.report.chromium=PATH}) is absent ({@code .ci/run} installs it). With

@@ -2,7 +2,7 @@ package org.rankfold.vbmf.audit;
 
 /**
  * Parameters and multiply-accumulates per image of a dense convolution and of its Tucker-2 form
- * (DESIGN.md 2.5): the Tucker-2 layer is 1x1 (C -> R_in, at the input resolution), KHxKW
+ * (docs/method.md, params and MACs): the Tucker-2 layer is 1x1 (C -> R_in, at the input resolution), KHxKW
  * (R_in -> R_out, at the output resolution), 1x1 (R_out -> S, at the output resolution, carrying the bias).
  *
  * @param outChannels  S

@@ -7,7 +7,7 @@ import org.rankfold.vbmf.rank.RankChoice;
 import org.rankfold.vbmf.tucker.Tucker2Result;
 
 /**
- * One step of a compression run for the audit trail ({@code audit.jsonl}, DESIGN.md section 4): which layer,
+ * One step of a compression run for the audit trail ({@code audit.jsonl}, docs/file-formats.md): which layer,
  * what its unfoldings said, which ranks were used, how well the decomposition fits and what it saves.
  * MACs are per image; FLOPs are 2 x MACs and are not stored.
  *

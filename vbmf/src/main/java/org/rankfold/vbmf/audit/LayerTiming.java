@@ -1,7 +1,7 @@
 package org.rankfold.vbmf.audit;
 
 /**
- * The speed check of one layer ({@code --speed-aware}, DESIGN.md 2.5): the forward time of the layer as it is
+ * The speed check of one layer ({@code --speed-aware}, docs/method.md): the forward time of the layer as it is
  * and of its decomposed form (1x1 -> kxk -> 1x1 for Tucker-2, two factors for an SVD) on the layer's real
  * input shape at the run's batch size and thread count, each the median of {@code repetitions} timed calls
  * after warm-up. The decomposition is kept only if

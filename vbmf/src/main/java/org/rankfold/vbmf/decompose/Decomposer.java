@@ -6,10 +6,19 @@ import java.util.List;
 import java.util.Map;
 
 import org.ejml.data.DMatrixRMaj;
+import org.rankfold.engine.nn.AvgPool2d;
+import org.rankfold.engine.nn.BasicBlock;
+import org.rankfold.engine.nn.BatchNorm2d;
 import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
+import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
+import org.rankfold.engine.nn.MaxPool2d;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.ReLU;
 import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.engine.tensor.Tensor;
@@ -19,7 +28,7 @@ import org.rankfold.vbmf.tucker.Tucker2Result;
 
 /**
  * Replaces the layers of a model by their low-rank forms, following a {@link DecompositionPlan}
- * (DESIGN.md 2.1, 2.4, 2.5):
+ * (docs/method.md: factorized convolution, Tucker-2, which layers):
  * <ul>
  * <li>Tucker-2 {@code W ≈ core x0 U0 x1 U1} of a kxk kernel becomes
  * {@code FactorizedConv2d(A = U1^T [R1, C], core [R0, R1, KH, KW], B = U0 [S, R0])}: stride, padding and
@@ -86,7 +95,13 @@ public final class Decomposer {
     }
 
     private static Conv2d asConv(Module layer) {
-        return layer instanceof FactorizedConv2d f ? f.fold() : (Conv2d) layer;
+        return switch (layer) {
+            case FactorizedConv2d f -> f.fold();
+            case Conv2d c -> c;
+            case Linear _, BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _,
+                 Dropout _, Sequential _, BasicBlock _, FoldedBasicBlock _ ->
+                    throw new IllegalArgumentException("layer type " + layer.getClass().getSimpleName() + " has no convolution kernel");
+        };
     }
 
     private static Replacement tucker(Module layer, LayerPlan p, DecomposerOptions options) {

@@ -5,7 +5,7 @@ import org.rankfold.vbmf.rank.RankSelector;
 import org.rankfold.vbmf.tucker.Tucker2Options;
 
 /**
- * What the {@link Decomposer} touches and how (DESIGN.md 2.5).
+ * What the {@link Decomposer} touches and how (docs/method.md, which layers).
  *
  * @param selector  chooses each rank from an unfolding (Tucker-2: mode 0 gives R0, mode 1 gives R1; SVD: the
  *                  weight matrix gives R)

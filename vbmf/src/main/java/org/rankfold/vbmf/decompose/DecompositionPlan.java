@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param inputShape   one image, e.g. (1, 28, 28)
  * @param layers       the costed layers
- * @param paramsBefore weights + biases of the model (BatchNorm excluded, DESIGN.md 2.5)
+ * @param paramsBefore weights + biases of the model (BatchNorm excluded, docs/method.md)
  * @param macsBefore   multiply-accumulates per image
  */
 public record DecompositionPlan(int[] inputShape, List<LayerPlan> layers, long paramsBefore, long macsBefore) {

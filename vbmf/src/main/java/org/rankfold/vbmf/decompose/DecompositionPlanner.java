@@ -9,10 +9,20 @@ import org.ejml.data.DMatrixRMaj;
 import org.rankfold.engine.accounting.CostProfiler;
 import org.rankfold.engine.accounting.CostReport;
 import org.rankfold.engine.accounting.LayerCost;
+import org.rankfold.engine.nn.AvgPool2d;
+import org.rankfold.engine.nn.BasicBlock;
+import org.rankfold.engine.nn.BatchNorm2d;
 import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
+import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
+import org.rankfold.engine.nn.MaxPool2d;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.ReLU;
+import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.vbmf.audit.ConvCost;
 import org.rankfold.vbmf.audit.LayerTiming;
@@ -22,7 +32,7 @@ import org.rankfold.vbmf.tensor.DenseTensor;
 import org.rankfold.vbmf.tensor.Unfolding;
 
 /**
- * Decides, layer by layer, what the {@link Decomposer} will do (DESIGN.md 2.5), without computing any
+ * Decides, layer by layer, what the {@link Decomposer} will do (docs/method.md, which layers), without computing any
  * factor:
  * <ul>
  * <li>a kxk {@link Conv2d} (or a {@link FactorizedConv2d}, folded to its effective kernel first) gets
@@ -92,16 +102,20 @@ public final class DecompositionPlanner {
                                        DecomposerOptions options) {
         List<String> notes = new ArrayList<>();
         Conv2d conv;
-        if (m instanceof FactorizedConv2d f) {
-            conv = f.fold();
-            notes.add("folded FactorizedConv2d(R_in = " + f.rankIn() + ", R_out = " + f.rankOut()
-                    + ") to its effective kernel before rank selection");
-        } else if (m instanceof Conv2d c) {
-            conv = c;
-        } else if (m instanceof Linear l) {
-            return planLinear(lc, l, classifier, options, notes);
-        } else {
-            return unchanged(lc, new int[0], "layer type " + lc.type() + " has no decomposition");
+        switch (m) {
+            case FactorizedConv2d f -> {
+                conv = f.fold();
+                notes.add("folded FactorizedConv2d(R_in = " + f.rankIn() + ", R_out = " + f.rankOut()
+                        + ") to its effective kernel before rank selection");
+            }
+            case Conv2d c -> conv = c;
+            case Linear l -> {
+                return planLinear(lc, l, classifier, options, notes);
+            }
+            case BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _, Dropout _,
+                 Sequential _, BasicBlock _, FoldedBasicBlock _ -> {
+                return unchanged(lc, new int[0], "layer type " + lc.type() + " has no decomposition");
+            }
         }
         int[] shape = conv.weight().shape();
         if (first && !options.first()) {

@@ -19,7 +19,7 @@ import org.rankfold.vbmf.tucker.Tucker2Result;
 /**
  * The per-layer decision of the compression pipeline, on plain arrays (the engine maps its layers onto
  * it): choose ranks on the unfoldings, keep the decomposition only if params and MACs both drop
- * (DESIGN.md 2.5), and describe the step for the audit trail. kxk convs get Tucker-2 with ranks chosen on
+ * (docs/method.md), and describe the step for the audit trail. kxk convs get Tucker-2 with ranks chosen on
  * the mode-0 and mode-1 unfoldings (Kim et al., ICLR 2016); 1x1 convs and linear layers get a two-factor
  * SVD at the rank chosen on their matrix.
  */

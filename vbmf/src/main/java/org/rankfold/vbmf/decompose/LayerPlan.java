@@ -8,7 +8,7 @@ import org.rankfold.vbmf.audit.UnfoldingAudit;
 
 /**
  * The decision for one costed layer before any factor is computed: which method, at which ranks, at what
- * cost, or why the layer stays as it is. Costs are per image (DESIGN.md 2.5); "before" is the layer as it
+ * cost, or why the layer stays as it is. Costs are per image (docs/method.md); "before" is the layer as it
  * is now (for a {@code FactorizedConv2d}, its factorized cost), "after" is the decomposed form (equal to
  * "before" when skipped).
  *

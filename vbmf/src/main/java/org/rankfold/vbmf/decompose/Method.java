@@ -2,7 +2,7 @@ package org.rankfold.vbmf.decompose;
 
 /** What the decomposer does to one layer; {@link #label()} is the audit's {@code decomposition} field. */
 public enum Method {
-    /** kxk convolution -> 1x1, kxk core, 1x1 (DESIGN.md 2.1, 2.4). */
+    /** kxk convolution -> 1x1, kxk core, 1x1 (docs/method.md, Tucker-2). */
     TUCKER2("tucker2"),
     /** 1x1 convolution or linear layer -> two factors of the truncated SVD of its weight matrix. */
     SVD("svd"),

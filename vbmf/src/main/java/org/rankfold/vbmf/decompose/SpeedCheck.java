@@ -5,17 +5,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.rankfold.engine.nn.AvgPool2d;
+import org.rankfold.engine.nn.BasicBlock;
+import org.rankfold.engine.nn.BatchNorm2d;
 import org.rankfold.engine.nn.Conv2d;
+import org.rankfold.engine.nn.Dropout;
 import org.rankfold.engine.nn.FactorizedConv2d;
+import org.rankfold.engine.nn.Flatten;
+import org.rankfold.engine.nn.FoldedBasicBlock;
+import org.rankfold.engine.nn.GlobalAvgPool;
 import org.rankfold.engine.nn.Linear;
+import org.rankfold.engine.nn.MaxPool2d;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.nn.ReLU;
 import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.vbmf.audit.LayerTiming;
 
 /**
- * {@code --speed-aware} (DESIGN.md 2.5): a layer whose decomposition lowers params and MACs is decomposed only
+ * {@code --speed-aware} (docs/method.md): a layer whose decomposition lowers params and MACs is decomposed only
  * if its decomposed form is also measured faster, by {@code margin}, than the layer as it is, on the layer's
  * real input shape at {@code batch} images and the current thread count ({@link LayerTiming#faster()}).
  *
@@ -97,12 +106,19 @@ public final class SpeedCheck {
         SplittableRandom rng = new SplittableRandom(0xFAC7L);
         int out = weightShape[0];
         int in = weightShape[1];
-        if (layer instanceof Linear l) {
-            int r = ranks[0];
-            return new Sequential(Linear.of(Tensor.randn(rng, r, in), null),
-                    Linear.of(Tensor.randn(rng, out, r), l.bias() == null ? null : Tensor.randn(rng, out)));
+        Conv2d conv;
+        switch (layer) {
+            case Linear l -> {
+                int r = ranks[0];
+                return new Sequential(Linear.of(Tensor.randn(rng, r, in), null),
+                        Linear.of(Tensor.randn(rng, out, r), l.bias() == null ? null : Tensor.randn(rng, out)));
+            }
+            case FactorizedConv2d f -> conv = f.fold();
+            case Conv2d c -> conv = c;
+            case BatchNorm2d _, ReLU _, MaxPool2d _, AvgPool2d _, GlobalAvgPool _, Flatten _, Dropout _,
+                 Sequential _, BasicBlock _, FoldedBasicBlock _ ->
+                    throw new IllegalArgumentException("layer type " + layer.getClass().getSimpleName() + " has no decomposed form");
         }
-        Conv2d conv = layer instanceof FactorizedConv2d f ? f.fold() : (Conv2d) layer;
         Tensor bias = conv.bias() == null ? null : Tensor.randn(rng, out);
         if (ranks.length == 1) {
             int r = ranks[0];

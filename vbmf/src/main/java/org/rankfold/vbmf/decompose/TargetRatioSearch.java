@@ -8,7 +8,7 @@ import org.rankfold.engine.nn.Module;
 import org.rankfold.vbmf.rank.RankSelector;
 
 /**
- * Target mode (issue 6): the least aggressive EVBMF strength {@code t} in [0, 2] whose plan meets a params
+ * Target mode (docs/method.md): the least aggressive EVBMF strength {@code t} in [0, 2] whose plan meets a params
  * or MACs compression ratio, by bisection. Up to {@code t = 1} this is MUSCO's weakening factor
  * ({@code r = r_full - floor(t (r_full - r_evbmf))}); above 1 the EVBMF threshold itself is raised towards the
  * largest singular value ({@link EvbmfStrengthSelector}), so targets beyond plain EVBMF's ratio are reachable

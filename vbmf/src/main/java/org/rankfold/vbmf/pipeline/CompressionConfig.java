@@ -39,7 +39,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param variants          the variants to run, in order
  * @param limitTrain        use only the first N training images (0: all)
  * @param limitTest         use only the first N test images (0: all)
- * @param speedAware        a layer is decomposed only if also measured faster ({@code --speed-aware}, DESIGN.md 2.5)
+ * @param speedAware        a layer is decomposed only if also measured faster ({@code --speed-aware}, docs/method.md)
  * @param speedMargin       the fraction the decomposed layer must be faster by, in [0, 1)
  */
 public record CompressionConfig(String model, long seed, int batchSize, int epochs, double learningRate, double momentum,

@@ -46,7 +46,7 @@ import org.rankfold.vbmf.decompose.TargetRatioSearch;
 import org.rankfold.vbmf.tucker.Tucker2Options;
 
 /**
- * The compression method end to end (issue 6, DESIGN.md section 2), as phases that each end with their
+ * The compression method end to end (docs/method.md; phases in docs/architecture.md), as phases that each end with their
  * result recorded in {@code progress.json} (so {@code --resume} continues after the last completed one):
  * <ol>
  * <li>{@code baseline}: training of the plain zoo model;</li>

@@ -9,7 +9,7 @@ import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.engine.train.ExtraLoss;
 
 /**
- * The orthogonal regularization term of the training loss (DESIGN.md 2.2, Bansal et al. 2018):
+ * The orthogonal regularization term of the training loss (Bansal et al. 2018; docs/method.md):
  * {@code lambda(epoch) * sum_w R(w)} over the 1x1 factors A and B of every {@link FactorizedConv2d} (they
  * play the role of Tucker factor matrices) and, with {@code plain}, over every other conv and linear weight.
  * {@code lambda(epoch) = lambda * decay^epoch} (decay 1: constant).

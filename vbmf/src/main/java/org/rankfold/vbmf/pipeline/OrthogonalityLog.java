@@ -17,7 +17,7 @@ import org.rankfold.engine.tensor.Tensor;
  * epoch, for every weight orthogonal regularization can target (the factors A, B of factorized convs and the
  * plain conv/linear weights, {@link OrthogonalRegularizer#targets}), {@code ||P||_F} with
  * {@code P = M M^T - I_m} for the weight as an m x n matrix M with m &lt;= n, else {@code M^T M - I_n}
- * (DESIGN.md 2.2; the square root of the SO penalty), computed in float64. It shows how far from orthogonal
+ * (docs/method.md; the square root of the SO penalty), computed in float64. It shows how far from orthogonal
  * each variant's weights are, whether or not they were regularized.
  */
 final class OrthogonalityLog {

@@ -5,7 +5,7 @@ import java.util.Locale;
 import org.rankfold.engine.nn.Overparameterization;
 
 /**
- * The two readings of the paper's over-parameterization (DESIGN.md 2.1), plus none. Both train every
+ * The two readings of the paper's over-parameterization (docs/method.md), plus none. Both train every
  * eligible kxk convolution as a {@code FactorizedConv2d} with {@code R_in = ceil(e*C)},
  * {@code R_out = ceil(e*S)}:
  * <ul>

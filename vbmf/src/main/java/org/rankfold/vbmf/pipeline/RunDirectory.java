@@ -19,7 +19,7 @@ import org.rankfold.datasets.io.AtomicFiles;
 import org.rankfold.engine.train.EpochResult;
 
 /**
- * The run directory of a compression run (DESIGN.md section 4): {@code config.json}, {@code audit.jsonl}
+ * The run directory of a compression run (docs/file-formats.md): {@code config.json}, {@code audit.jsonl}
  * (one JSON object per step), {@code metrics.csv} (one row per epoch of every training phase, with a
  * {@code phase} column), {@code orthogonality.csv} ({@link OrthogonalityLog}), {@code checkpoints/<phase>/} and
  * {@code summary.json}, plus {@code progress.json}

@@ -3,7 +3,7 @@ package org.rankfold.vbmf.pipeline;
 import java.util.Locale;
 
 /**
- * The ablation (issue 6): which ingredients of the method a run uses, everything else (seed, data, budgets)
+ * The ablation: which ingredients of the method a run uses, everything else (seed, data, budgets)
  * equal.
  * <ul>
  * <li>{@link #PLAIN}: the plain trained model + EVBMF + Tucker-2 + fine-tuning (Kim et al., ICLR 2016);

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DecomposerTest extends SeededTest {
-    /** Max abs output difference of a full-rank decomposition (issue 5). */
+    /** Max abs output difference of a full-rank decomposition. */
     static final double FULL_RANK_OUTPUT_ATOL = 1e-4;
 
     @Test
@@ -96,7 +96,7 @@ class DecomposerTest extends SeededTest {
         DecompositionAudit conv = r.layers().get(1);
         int r0 = conv.ranks()[0];
         int r1 = conv.ranks()[1];
-        // DESIGN.md 2.5: H*W*C*R_in + OH*OW*R_in*R_out*k*k + OH*OW*R_out*S; params C*R_in + R_in*R_out*k*k + R_out*S + S
+        // docs/method.md: H*W*C*R_in + OH*OW*R_in*R_out*k*k + OH*OW*R_out*S; params C*R_in + R_in*R_out*k*k + R_out*S + S
         assertEquals(10L * 10 * 16 * r1 + 5L * 5 * r1 * r0 * 9 + 5L * 5 * r0 * 32, conv.macsAfter());
         assertEquals(16L * r1 + (long) r1 * r0 * 9 + r0 * 32L + 32, conv.paramsAfter());
         assertEquals(5L * 5 * 32 * 16 * 9, conv.macsBefore());

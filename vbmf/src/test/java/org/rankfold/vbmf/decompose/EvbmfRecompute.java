@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * What a reader of {@code audit.jsonl} does to check a rank, written from DESIGN.md 2.3 rather than with
+ * What a reader of {@code audit.jsonl} does to check a rank, written from docs/method.md rather than with
  * the library: for the unfolding {@code rows x cols}, {@code L = min}, {@code M = max}, {@code alpha = L/M},
  * {@code tau = 2.5129 sqrt(alpha)}, threshold {@code sqrt(sigma2 * M * (1 + tau) * (1 + alpha / tau))}
  * (Nakajima et al. 2013); the EVBMF rank is the number of singular values strictly above it.

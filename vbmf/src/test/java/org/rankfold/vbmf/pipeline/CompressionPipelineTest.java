@@ -154,7 +154,7 @@ class CompressionPipelineTest extends SeededTest {
         assertThrows(IllegalArgumentException.class, () -> new CompressionPipeline(other, data(), run, again).run(true));
     }
 
-    /** DESIGN.md 2.3's threshold from the record's sigma2 and shape; the rank counts singular values above it. */
+    /** The EVBMF threshold (docs/method.md) from the record's sigma2 and shape; the rank counts singular values above it. */
     static int recomputedRank(JsonNode u) {
         double l = Math.min(u.get("shape").get(0).asInt(), u.get("shape").get(1).asInt());
         double m = Math.max(u.get("shape").get(0).asInt(), u.get("shape").get(1).asInt());

@@ -1,6 +1,6 @@
 package org.rankfold.vbmf.testing;
 
-/** Named tolerances of the vbmf tests; golden ones from the golden README's "Recommended tolerances". */
+/** Named tolerances of the vbmf tests; golden ones are listed in testdata/golden/README.md ("What the tests check"). */
 public final class VbmfTolerances {
     private VbmfTolerances() {
     }

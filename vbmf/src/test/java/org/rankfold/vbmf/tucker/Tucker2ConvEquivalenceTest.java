@@ -15,7 +15,7 @@ import org.rankfold.vbmf.testing.RandomMatrices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Tucker-2 factors as the three convolutions of DESIGN.md 2.1 (1x1 with A = U1^T, KHxKW with the core,
+ * The Tucker-2 factors as the three convolutions of docs/method.md (1x1 with A = U1^T, KHxKW with the core,
  * 1x1 with B = U0) compute what the dense conv computes, within the reported kernel error.
  */
 class Tucker2ConvEquivalenceTest extends SeededTest {

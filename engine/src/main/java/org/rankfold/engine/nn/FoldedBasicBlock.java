@@ -1,11 +1,9 @@
-package org.rankfold.engine.export;
+package org.rankfold.engine.nn;
 
-import org.rankfold.engine.nn.Module;
-import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
- * A {@link org.rankfold.engine.nn.BasicBlock} after {@link BatchNormFolding}: each BN has been folded into
+ * A {@link BasicBlock} after {@link org.rankfold.engine.export.BatchNormFolding}: each BN has been folded into
  * the convolution before it, so the block is {@code relu(conv2(relu(conv1(x))) + shortcut(x))} with the
  * shortcut the identity or a projection (a {@link Sequential} holding the folded 1x1 conv as "0").
  * Children keep the block's names (conv1, conv2, shortcut), so parameter names stay PyTorch-like. For
