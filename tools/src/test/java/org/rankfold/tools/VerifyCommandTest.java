@@ -73,6 +73,7 @@ class VerifyCommandTest {
     void aChangedAuditRankFailsTheRanksCheck(@TempDir Path dir) throws IOException {
         Path copy = copy(dir);
         editUnfolding(copy, u -> u.put("proposed_rank", u.get("proposed_rank").asInt() + 1));
+        restampProgress(copy);
         rebuildReport(copy);
         JsonNode j = failsOnly(copy, "ranks");
         assertTrue(check(j, "ranks").get("detail").asText().contains("recorded EVBMF rank"), j.toString());
@@ -82,6 +83,7 @@ class VerifyCommandTest {
     void aChangedSigma2FailsTheRanksCheck(@TempDir Path dir) throws IOException {
         Path copy = copy(dir);
         editUnfolding(copy, u -> u.put("sigma2", u.get("sigma2").asDouble() * 1.5));
+        restampProgress(copy);
         rebuildReport(copy);
         JsonNode j = failsOnly(copy, "ranks");
         assertTrue(check(j, "ranks").get("detail").asText().contains("recorded threshold"), j.toString());
@@ -100,6 +102,8 @@ class VerifyCommandTest {
         Files.writeString(ck.resolve("model.json"), changed, StandardCharsets.UTF_8);
         String sum = Sha256Files.of(ck.resolve("model.json"));
         editJson(ck.resolve("state.json"), s -> ((ObjectNode) s.get("files").get("model.json")).put("sha256", sum));
+        restampProgress(copy);
+        rebuildReport(copy);
         JsonNode j = failsOnly(copy, "costs");
         assertTrue(check(j, "costs").get("detail").asText().contains("full/fold: params"), j.toString());
     }
@@ -147,6 +151,18 @@ class VerifyCommandTest {
         JsonNode j = failsOnly(copy, "paths");
         assertTrue(check(j, "paths").get("detail").asText().contains("'../outside-baseline' is not a checkpoint inside the run"),
                 j.toString());
+    }
+
+    @Test
+    void dataThatMovedFailsTheAccuracyCheckUntilDataNamesIt(@TempDir Path dir) throws IOException {
+        Path copy = copy(dir);
+        Path gone = dir.resolve("moved-away");
+        editJson(copy.resolve("config.json"), c -> ((ObjectNode) c.get("data")).put("dataset", "fashion-mnist from " + gone));
+        rebuildReport(copy);
+        JsonNode j = failsOnly(copy, "accuracy");
+        assertTrue(check(j, "accuracy").get("detail").asText().contains("pass --data"), j.toString());
+        CliRun.Result r = CliRun.run("verify", copy.toString(), "--data", "sample");
+        assertEquals(0, r.code(), r.out() + r.err());
     }
 
     @Test
@@ -218,6 +234,39 @@ class VerifyCommandTest {
                 }
             }
         }
+    }
+
+    /**
+     * What a consistent forger does after editing audit.jsonl or a checkpoint: the digests progress.json records
+     * (when the run has them) are computed again: {@code audit.sha256} of the whole audit, and each
+     * {@code checkpoint_sha256}, the SHA-256 of {@code "<SHA-256>  <name>\n"} over the checkpoint's files by name.
+     */
+    private static void restampProgress(Path dir) throws IOException {
+        Path audit = dir.resolve("audit.jsonl");
+        String auditSum = Sha256Files.of(audit);
+        long auditBytes = Files.size(audit);
+        List<String> sums = new ArrayList<>();
+        JsonNode completed = JSON.readTree(dir.resolve("progress.json").toFile()).get("completed");
+        for (var e : completed.properties()) {
+            if (e.getValue().has("checkpoint_sha256")) {
+                StringBuilder text = new StringBuilder();
+                try (Stream<Path> files = Files.list(dir.resolve(e.getValue().get("checkpoint").asText()))) {
+                    for (Path f : files.sorted().toList()) {
+                        text.append(Sha256Files.of(f)).append("  ").append(f.getFileName()).append('\n');
+                    }
+                }
+                sums.add(e.getKey() + "=" + Sha256Files.of(text.toString().getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        editJson(dir.resolve("progress.json"), p -> {
+            if (p.path("audit").has("sha256")) {
+                ((ObjectNode) p.get("audit")).put("sha256", auditSum).put("bytes", auditBytes);
+            }
+            for (String s : sums) {
+                ((ObjectNode) p.get("completed").get(s.substring(0, s.indexOf('=')))).put("checkpoint_sha256",
+                        s.substring(s.indexOf('=') + 1));
+            }
+        });
     }
 
     private static void rebuildReport(Path dir) throws IOException {

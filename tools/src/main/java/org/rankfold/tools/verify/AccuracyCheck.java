@@ -15,6 +15,7 @@ import org.rankfold.engine.checkpoint.Checkpoint;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.Evaluator;
+import org.rankfold.tools.UserError;
 import org.rankfold.tools.train.RunData;
 
 /**
@@ -59,7 +60,13 @@ final class AccuracyCheck {
                     + "' that cannot be found again; pass --data", List.of("the recorded data cannot be found; pass --data"));
         }
         int testImages = data.path("test_images").asInt(-1);
-        RunData rd = RunData.load(spec, 0, run.config().path("limit_test").asInt(0));
+        RunData rd;
+        try {
+            rd = RunData.load(spec, 0, run.config().path("limit_test").asInt(0));
+        } catch (IllegalArgumentException | UserError e) {
+            String p = "the recorded data cannot be loaded (" + e.getMessage() + "); pass --data";
+            return new Check(NAME, Check.Status.FAILED, p, List.of(p));
+        }
         if (rd.split().test().size() != testImages) {
             String p = "--data " + spec + " has " + rd.split().test().size() + " test images (after limit_test), config.json records "
                     + testImages;
@@ -86,6 +93,10 @@ final class AccuracyCheck {
             if (acc == null) {
                 try (DataLoader test = rd.testLoader(batch)) {
                     acc = Evaluator.evaluate(CheckpointReader.load(ck).model(), test).accuracy();
+                } catch (IOException | RuntimeException ex) {
+                    problems.add(run.root().relativize(ck) + " cannot be evaluated: " + ex.getMessage());
+                    skipped.add(e.getKey());
+                    continue;
                 }
                 measured.put(ck, acc);
             }
@@ -151,21 +162,34 @@ final class AccuracyCheck {
             if (damaged.contains(ck)) {
                 continue;
             }
-            Checkpoint c = CheckpointReader.load(ck);
+            String name = run.root().relativize(ck).toString();
+            Checkpoint c;
+            try {
+                c = CheckpointReader.load(ck);
+            } catch (IOException | RuntimeException e) {
+                problems.add((name.isEmpty() ? "the checkpoint" : name) + " cannot be loaded: " + e.getMessage());
+                continue;
+            }
             List<EpochResult> h = c.training().history();
             JsonNode cfg = c.config();
             if (h.isEmpty() || cfg == null || !"train".equals(cfg.path("command").asText())) {
                 continue; // no accuracy recorded with the data it was measured on (e.g. a decompose output)
             }
             String spec = dataOverride != null ? dataOverride : cfg.path("data").isNull() ? null : cfg.path("data").asText(null);
-            RunData rd = RunData.load(spec, 0, cfg.path("limit_test").asInt(0));
+            RunData rd;
+            try {
+                rd = RunData.load(spec, 0, cfg.path("limit_test").asInt(0));
+            } catch (IllegalArgumentException | UserError e) {
+                problems.add("the data of " + (name.isEmpty() ? "the checkpoint" : name) + " cannot be loaded (" + e.getMessage()
+                        + "); pass --data");
+                continue;
+            }
             int n = rd.split().test().size();
             double acc;
             try (DataLoader test = rd.testLoader(Math.max(cfg.path("batch").asInt(128), 256))) {
                 acc = Evaluator.evaluate(c.model(), test).accuracy();
             }
             EpochResult last = h.get(h.size() - 1);
-            String name = run.root().relativize(ck).toString();
             if (!(Math.abs(last.testAccuracy() - acc) <= 1.0 / n + 1e-12)) {
                 problems.add(String.format(Locale.ROOT, "%s/state.json: epoch %d test accuracy %.6f recorded, evaluated again %.6f on %d images",
                         name.isEmpty() ? "." : name, last.epoch(), last.testAccuracy(), acc, n));
