@@ -166,6 +166,21 @@ class VerifyCommandTest {
     }
 
     @Test
+    void ranksWeakenedOrRaisedForATargetRatioAreDerivedAgain(@TempDir Path dir) {
+        // 20x: MUSCO's weakening (w < 1); 150x: beyond EVBMF (a raised threshold, strength > 1) with a rank floor
+        for (String target : List.of("20", "150")) {
+            Path t = dir.resolve("target-" + target);
+            CliRun.Result r = CliRun.run("compress", "--data", "sample", "--preset", "quick", "--epochs", "1", "--finetune-epochs", "1",
+                    "--limit-train", "160", "--limit-test", "80", "--batch", "64", "--threads", "2", "--quiet", "--variants", "plain",
+                    "--target-params-ratio", target, "--min-rank", "2", "--out", t.toString());
+            assertEquals(0, r.code(), r.err());
+            JsonNode j = CliRun.run("verify", t.toString(), "--json").json();
+            assertEquals("ok", j.get("verdict").asText(), j.toString());
+            assertTrue(check(j, "ranks").get("detail").asText().matches("[1-9]\\d* EVBMF rank.*"), j.toString());
+        }
+    }
+
+    @Test
     void aTrainRunAndADecomposedCheckpointVerify(@TempDir Path dir) {
         Path train = dir.resolve("train");
         CliRun.Result t = CliRun.run("train", "--data", "sample", "--epochs", "1", "--limit-train", "160", "--limit-test", "80",
