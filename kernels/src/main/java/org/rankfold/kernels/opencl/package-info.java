@@ -8,7 +8,8 @@
  * beside these classes, built once per option string) and {@link org.rankfold.kernels.opencl.KernelLauncher}
  * (arguments and NDRange enqueue). {@link org.rankfold.kernels.opencl.OpenClRuntime} wires them to the
  * op families ({@code ClGemm}, {@code ClIm2col}, {@code ClElementwise}, {@code ClChannels},
- * {@code ClPooling}, {@code ClSoftmaxCrossEntropy}, {@code ClSgd}) that work on
+ * {@code ClPooling}, {@code ClSoftmaxCrossEntropy}, {@code ClSgd}, and {@code ClTraining} for device-resident
+ * training) that work on
  * {@link org.rankfold.kernels.opencl.DeviceBuffer}s; {@link org.rankfold.kernels.opencl.OpenClBackend} adapts
  * them to the host-array {@link org.rankfold.kernels.Backend}.
  *
