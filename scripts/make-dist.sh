@@ -69,7 +69,8 @@ cp "$ROOT/README.md" "$d/"
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-# Same bytes for the same commit: sorted names, fixed owner and time (the commit's), no gzip timestamp.
+# Sorted names, fixed owner and time (the commit's), no gzip timestamp: the tar and gzip layers add nothing
+# that depends on the machine or the hour (the jars still carry their build time).
 mtime="@$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)"
 pack() { # pack ARCHIVE: the staged folder as a gzipped tar
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$mtime" -C "$stage" -cf - "$name" | gzip -n -9 >"$1"
