@@ -6,7 +6,8 @@
 # `rankfold --version`, `rankfold compress --preset quick --data sample`, `rankfold verify` on that run, and
 # `rankfold predict` on its compressed model when the build has that command. An archive without runtime/
 # gets the system JDK through JAVA_HOME; one with runtime/ gets no JAVA_HOME, the system JDK folders are
-# hidden (a mount namespace puts an empty tmpfs over /usr/lib/jvm) and java.home must lie in the archive.
+# hidden (a mount namespace puts an empty tmpfs over /usr/lib/jvm and the JDK the scripts find) and
+# java.home must lie in the archive.
 # Without unshare (not root, or no namespaces) it runs the same steps with the network present, and says so.
 # RANKFOLD_OFFLINE_COMPRESS_ARGS adds options to the compress step (e.g. --limit-train 500 to be quicker).
 set -euo pipefail
@@ -20,6 +21,15 @@ if unshare -n true 2>/dev/null; then
   if unshare -n -m true 2>/dev/null; then isolate=(unshare -n -m); fi
 else
   echo "test-offline: cannot make a network namespace (unshare -n needs root or user namespaces); the steps run WITH the network"
+fi
+# The folders an archive with its own runtime must not use: the system JDK and /usr/lib/jvm. An empty tmpfs is
+# mounted over each inside the namespace, where a mount namespace and tmpfs mounts are allowed.
+hidden=()
+if [ "${isolate[*]}" = "unshare -n -m" ]; then
+  # the JDK first: it may lie inside /usr/lib/jvm, which is then no longer there to mount over
+  for d in "$( (rankfold_find_jdk && echo "$RANKFOLD_JAVA_HOME") 2>/dev/null || true)" /usr/lib/jvm; do
+    if [ -n "$d" ] && [ -d "$d" ] && unshare -n -m sh -c "mount -t tmpfs tmpfs '$d'" 2>/dev/null; then hidden+=("$d"); fi
+  done
 fi
 
 # A .npy batch of two 28x28 grey images (zeros) for predict: NumPy's format written by hand.
@@ -71,11 +81,11 @@ else
   echo "predict: this build has no predict command; skipped"
 fi
 STEPS
-  local hide=""
-  if [ "$bundled" = 1 ] && [ "${isolate[*]}" = "unshare -n -m" ]; then
-    hide="mount -t tmpfs tmpfs /usr/lib/jvm && "
+  local hide="" h
+  if [ "$bundled" = 1 ]; then
+    for h in "${hidden[@]}"; do hide="${hide}mount -t tmpfs tmpfs '$h' && "; done
   fi
-  echo "test-offline: $(basename "$archive") in $work ($([ $bundled = 1 ] && echo "bundled runtime${hide:+, system JDKs hidden}" || echo "system JDK $RANKFOLD_JAVA_HOME"))"
+  echo "test-offline: $(basename "$archive") in $work ($([ $bundled = 1 ] && echo "bundled runtime; hidden: ${hidden[*]:-nothing (no mount namespace), java.home is checked}" || echo "system JDK $RANKFOLD_JAVA_HOME"))"
   local rc=0
   local start=$SECONDS
   "${isolate[@]}" bash -c "${hide}exec env -i HOME=\"$work/home\" PATH=\"$work/path\" RANKFOLD_HEAP=\"${RANKFOLD_HEAP:-2g}\" ${java_env[*]} bash \"$work/job/steps.sh\"" || rc=$?
