@@ -90,6 +90,17 @@ class VerifyCommandTest {
     }
 
     @Test
+    void anAuditEditedBehindTheRecordedDigestAlsoFailsTheFilesCheck(@TempDir Path dir) throws IOException {
+        Path copy = copy(dir);
+        editUnfolding(copy, u -> u.put("rank", u.get("rank").asInt() + 1));
+        rebuildReport(copy);
+        // runs that record the digest of their audit trail in progress.json (audit.sha256) see the edit twice
+        boolean digested = JSON.readTree(copy.resolve("progress.json").toFile()).path("audit").has("sha256");
+        JsonNode j = fails(copy, digested ? List.of("files", "ranks") : List.of("ranks"));
+        assertTrue(check(j, "ranks").get("detail").asText().contains("recorded rank"), j.toString());
+    }
+
+    @Test
     void aModelJsonThatDisagreesWithTheRecordedParamsFailsTheCostsCheck(@TempDir Path dir) throws IOException {
         Path copy = copy(dir);
         // conv1 becomes 5x5 (padding 2 keeps every shape after it); the forger also updates state.json's SHA-256
@@ -209,6 +220,11 @@ class VerifyCommandTest {
 
     /** Runs verify --json: exit 2, and the FAILED checks are exactly {@code name}. */
     private static JsonNode failsOnly(Path dir, String name) throws IOException {
+        return fails(dir, List.of(name));
+    }
+
+    /** Runs verify --json: exit 2, and the FAILED checks are exactly {@code names}, in the order of the checks. */
+    private static JsonNode fails(Path dir, List<String> names) throws IOException {
         CliRun.Result r = CliRun.run("verify", dir.toString(), "--json", "--threads", "2");
         assertEquals(2, r.code(), r.out() + r.err());
         JsonNode j = JSON.readTree(r.out());
@@ -218,7 +234,7 @@ class VerifyCommandTest {
                 failed.add(c.get("name").asText());
             }
         });
-        assertEquals(List.of(name), failed, j.toPrettyString());
+        assertEquals(names, failed, j.toPrettyString());
         assertEquals("FAILED", j.get("verdict").asText());
         return j;
     }
