@@ -52,7 +52,7 @@ public final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RunVerifier v;
-        try (CpuSession _ = CpuSession.open("cpu", threads)) {
+        try (CpuSession _ = CpuSession.open(threads)) {
             v = RunVerifier.verify(run, data);
         }
         PrintWriter o = spec.commandLine().getOut();
