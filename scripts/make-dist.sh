@@ -24,10 +24,10 @@ while [ $# -gt 0 ]; do
     --out=*) out="${1#--out=}"; shift ;;
     --jlink) jlink=1; shift ;;
     -h|--help) usage; exit 0 ;;
-    *) echo "rankfold dist: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+    *) echo "rankfold dist: unknown argument '$1'; run './rankfold dist --help' for usage" >&2; exit 2 ;;
   esac
 done
-[ -n "$out" ] || { echo "rankfold dist: --out DIR is required" >&2; usage >&2; exit 2; }
+[ -n "$out" ] || { echo "rankfold dist: --out DIR is required; run './rankfold dist --help' for usage" >&2; exit 2; }
 
 . "$ROOT/scripts/find-jdk.sh"
 rankfold_find_jdk
