@@ -2,12 +2,12 @@ package org.rankfold.tools;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+
+import org.rankfold.datasets.io.RegularFiles;
 
 /** SHA-256 of files, streamed (weights may be large), as 64 lower-case hex digits. */
 public final class Sha256Files {
@@ -19,12 +19,9 @@ public final class Sha256Files {
      * record's file, and a FIFO would block the read).
      */
     public static String of(Path file) throws IOException {
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(file + " is not a regular file");
-        }
         MessageDigest md = digest();
         byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = RegularFiles.newInputStream(file, RegularFiles.Links.REFUSE)) {
             for (int n; (n = in.read(buf)) > 0; ) {
                 md.update(buf, 0, n);
             }

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.rankfold.datasets.io.RegularFiles;
 import org.rankfold.tools.Sha256Files;
-import org.rankfold.vbmf.pipeline.RunDirectory;
 
 /**
  * The {@code files} check: every file a checkpoint's {@code state.json} lists ({@code files.NAME.sha256}) has
@@ -39,7 +39,7 @@ final class ChecksumCheck {
             String label = where.isEmpty() ? "the checkpoint" : where;
             int before = problems.size();
             try {
-                JsonNode listed = RunDirectory.readJson(ck.resolve("state.json")).path("files");
+                JsonNode listed = RunRecords.json(ck.resolve("state.json")).path("files");
                 if (!listed.isObject()) {
                     problems.add(label + "/state.json: no 'files' object with the SHA-256 of the checkpoint's files");
                 }
@@ -110,7 +110,7 @@ final class ChecksumCheck {
             }
         }
         try {
-            JsonNode audit = RunDirectory.readJson(run.root().resolve("progress.json")).path("audit");
+            JsonNode audit = RunRecords.json(run.root().resolve("progress.json")).path("audit");
             if (audit.has("sha256") && audit.has("bytes")) {
                 n++;
                 long bytes = audit.get("bytes").asLong(-1);
@@ -133,7 +133,7 @@ final class ChecksumCheck {
     }
 
     private static byte[] prefix(Path file, long bytes) throws IOException {
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = RegularFiles.newInputStream(file, RegularFiles.Links.REFUSE)) {
             return in.readNBytes((int) Math.min(bytes, RunRecords.MAX_AUDIT_BYTES));
         }
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import org.rankfold.datasets.io.RegularFiles;
 import org.rankfold.tools.report.ReportBuilder;
 import org.rankfold.tools.report.ReportStamp;
 
@@ -30,10 +31,13 @@ final class ReportCheck {
         if (!Files.exists(report, LinkOption.NOFOLLOW_LINKS)) {
             return Check.skipped(NAME, "no " + ReportBuilder.FILE_NAME + " (build one with 'rankfold report RUN')");
         }
-        if (!Files.isRegularFile(report, LinkOption.NOFOLLOW_LINKS) || Files.size(report) > MAX_BYTES) {
-            return fail(ReportBuilder.FILE_NAME + " is not a regular file of at most 256 MiB");
+        byte[] bytes;
+        try {
+            bytes = RegularFiles.readBounded(report, MAX_BYTES, RegularFiles.Links.REFUSE);
+        } catch (IOException e) {
+            return fail(e.getMessage());
         }
-        ReportStamp.Read read = ReportStamp.read(Files.readAllBytes(report));
+        ReportStamp.Read read = ReportStamp.read(bytes);
         if (read == null) {
             return fail(ReportBuilder.FILE_NAME + " has no stamp naming the files it was built from (built by an older "
                     + "rankfold, or edited); rebuild it with 'rankfold report RUN'");

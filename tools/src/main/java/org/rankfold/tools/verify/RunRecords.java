@@ -16,6 +16,7 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.datasets.io.RegularFiles;
 import org.rankfold.tools.UserError;
 import org.rankfold.vbmf.pipeline.RunDirectory;
 
@@ -53,6 +54,8 @@ record RunRecords(Path root, Kind kind, JsonNode config, JsonNode completed, Jso
 
     /** audit.jsonl larger than this is not one this program writes. */
     static final long MAX_AUDIT_BYTES = 256L << 20;
+    /** Nor a JSON record file (config, progress, summary, state) larger than this. */
+    static final long MAX_JSON_BYTES = 64L << 20;
 
     RunRecords {
         audit = List.copyOf(audit);
@@ -70,12 +73,12 @@ record RunRecords(Path root, Kind kind, JsonNode config, JsonNode completed, Jso
             return new RunRecords(root, Kind.CHECKPOINT, null, null, null, audit, List.of(root));
         }
         if (Files.isRegularFile(root.resolve("config.json")) && Files.isRegularFile(root.resolve("progress.json"))) {
-            JsonNode config = RunDirectory.readJson(root.resolve("config.json"));
-            JsonNode completed = RunDirectory.readJson(root.resolve("progress.json")).path("completed");
+            JsonNode config = json(root.resolve("config.json"));
+            JsonNode completed = json(root.resolve("progress.json")).path("completed");
             if (!completed.isObject()) {
                 throw new MalformedFileException(root.resolve("progress.json").toString(), -1, "field 'completed' must be an object");
             }
-            JsonNode summary = Files.isRegularFile(root.resolve("summary.json")) ? RunDirectory.readJson(root.resolve("summary.json")) : null;
+            JsonNode summary = Files.isRegularFile(root.resolve("summary.json")) ? json(root.resolve("summary.json")) : null;
             return new RunRecords(root, Kind.COMPRESS, config, completed, summary, audit, checkpointsUnder(root.resolve("checkpoints")));
         }
         List<Path> trained = new ArrayList<>();
@@ -181,12 +184,24 @@ record RunRecords(Path root, Kind kind, JsonNode config, JsonNode completed, Jso
         return sorted;
     }
 
-    private static List<JsonNode> auditLines(Path file) throws IOException {
-        if (Files.size(file) > MAX_AUDIT_BYTES) {
-            throw new MalformedFileException(file.toString(), -1, "larger than 256 MiB; not an audit trail this program writes");
+    /**
+     * A JSON file of the run, read as a bounded regular file (a link, FIFO or device is refused, not followed or
+     * opened) with the pipeline's strict reader settings.
+     */
+    static JsonNode json(Path file) throws IOException {
+        byte[] bytes = RegularFiles.readBounded(file, MAX_JSON_BYTES, RegularFiles.Links.REFUSE);
+        try {
+            return RunDirectory.parse(new String(bytes, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new MalformedFileException(file.toString(), e.getLocation() == null ? -1 : e.getLocation().getCharOffset(),
+                    "not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    private static List<JsonNode> auditLines(Path file) throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String text = new String(RegularFiles.readBounded(file, MAX_AUDIT_BYTES, RegularFiles.Links.REFUSE), StandardCharsets.UTF_8);
+        List<String> lines = text.lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
