@@ -75,11 +75,7 @@ grep -q '(commit ' version.txt
 if [ $bundled = 1 ]; then grep -q " at $dir/runtime\$" version.txt || { echo "java.home is not the bundled runtime"; exit 1; }; fi
 "\$R" compress --preset quick --data sample --threads 2 --quiet --out run ${RANKFOLD_OFFLINE_COMPRESS_ARGS:-} | tail -n 4
 "\$R" verify run
-if "\$R" --help | grep -Eq '^ +predict( |\$)'; then
-  "\$R" predict run/checkpoints/full-finetune two-images.npy
-else
-  echo "predict: this build has no predict command; skipped"
-fi
+"\$R" predict run/checkpoints/full-finetune two-images.npy
 STEPS
   local hide="" h
   if [ "$bundled" = 1 ]; then
