@@ -4,7 +4,7 @@
 # Each archive is unpacked into an empty folder and run there with no network (a new network namespace,
 # `unshare -n`), HOME an empty folder (no ~/.m2), and a PATH of a few shell tools (no mvn, no java):
 # `rankfold --version`, `rankfold compress --preset quick --data sample`, `rankfold verify` on that run, and
-# `rankfold predict` on its compressed model when the build has that command. An archive without runtime/
+# `rankfold predict` of its compressed model on a .npy batch. An archive without runtime/
 # gets the system JDK through JAVA_HOME; one with runtime/ gets no JAVA_HOME, the system JDK folders are
 # hidden (a mount namespace puts an empty tmpfs over /usr/lib/jvm and the JDK the scripts find) and
 # java.home must lie in the archive.
