@@ -20,6 +20,8 @@ import org.rankfold.datasets.inspect.FileReport;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.inspect.CheckpointInspector;
 
+import org.rankfold.engine.checkpoint.ArchitectureFile;
+import org.rankfold.tools.inspect.ModelSummary;
 import org.rankfold.tools.options.JsonOption;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
@@ -38,10 +40,12 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Examples (run from the repository, after ./rankfold compress, which writes runs/fashionnet-quick):",
                 "  ./rankfold inspect datasets/src/main/resources/org/rankfold/datasets/sample/t10k-labels-idx1-ubyte.gz",
                 "  ./rankfold inspect testdata/golden/trained_kernels.npz --json",
-                "  ./rankfold inspect runs/fashionnet-quick/checkpoints/baseline"})
+                "  ./rankfold inspect runs/fashionnet-quick/checkpoints/baseline",
+                "  ./rankfold inspect resnet20",
+                "  ./rankfold inspect runs/fashionnet-quick/checkpoints/full-finetune/model.json"})
 public final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "A checkpoint directory or a data file.")
+    @Parameters(index = "0", paramLabel = "PATH", description = "A checkpoint directory, a data file, a zoo model name or an architecture file (model.json form): its layers, output shapes, params and MACs.")
     Path path;
 
     @Spec
@@ -60,6 +64,15 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         readSharedOptions();
+        if (!Files.exists(path) && ModelSummary.isZooModel(path.toString())) {
+            print(ModelSummary.zoo(path.toString()));
+            return 0;
+        }
+        if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".json")) {
+            ArchitectureFile a = ArchitectureFile.read(path);
+            print(ModelSummary.of(path.toString(), "architecture file of '" + a.name() + "'", a.model(), a.input()));
+            return 0;
+        }
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.engine.accounting.CostProfiler;
 import org.rankfold.engine.accounting.CostReport;
+import org.rankfold.engine.checkpoint.ArchitectureFile;
 import org.rankfold.engine.checkpoint.Checkpoint;
 import org.rankfold.engine.checkpoint.CheckpointListener;
 import org.rankfold.engine.checkpoint.CheckpointReader;
@@ -66,6 +67,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "", "Examples:", "  ./rankfold train --model fashionnet --data sample --epochs 2 --limit-train 1000 --out runs/train-small",
                 "  ./rankfold train --config runs/train-small/rankfold-run.json --seed 2 --out runs/train-seed2",
                 "  ./rankfold train --resume runs/train-small --epochs 3",
+                "  ./rankfold train --model runs/fashionnet-quick/checkpoints/baseline/model.json --data sample --epochs 1 --limit-train 500 --out runs/train-from-json",
                 "", "Long runs (minutes to hours; not run by the tests):",
                 "  ./rankfold train --model fashionnet --data fashion-mnist --epochs 10 --seed 1"})
 public final class TrainCommand implements Callable<Integer> {
@@ -74,7 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "fashionnet", description = "Zoo model: ${COMPLETION-CANDIDATES}.",
+    @Option(names = "--model", defaultValue = "fashionnet", description = "Zoo model (${COMPLETION-CANDIDATES}) or FILE.json, an architecture in the form of a checkpoint's model.json (see 'rankfold inspect FILE.json').",
             completionCandidates = ModelNames.class)
     String model;
 
@@ -206,6 +208,21 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A fresh network: the zoo model of that name, or the architecture of a {@code .json} file in model.json form
+     * (checked like a checkpoint's; its input must be the data's).
+     */
+    private static Module newModel(TrainSettings s, InputShape input) throws IOException {
+        if (!s.model().endsWith(".json")) {
+            return input.createZooModel(s.model(), s.seed());
+        }
+        ArchitectureFile a = ArchitectureFile.read(Path.of(s.model()));
+        if (!a.input().equals(input)) {
+            throw new UserError("--model " + s.model() + " takes " + a.input() + " but the data gives " + input);
+        }
+        return a.model();
+    }
+
     /** What a train run directory holds (and a resume reads or replaces). */
     private static final List<String> RUN_ENTRIES = List.of(RunMarker.FILE, "metrics.csv", "checkpoint", "best");
 
@@ -257,7 +274,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (ComputeSession cpu = ComputeSession.open(device, threads)) {
             RunData rd = RunData.load(s.data(), s.limitTrain(), s.limitTest());
             InputShape input = rd.inputShape();
-            Module net = resumed != null ? resumed.model() : input.createZooModel(s.model(), s.seed());
+            Module net = resumed != null ? resumed.model() : newModel(s, input);
             if (resumed != null && !resumed.input().equals(input)) {
                 throw new UserError("the checkpoint's model takes " + resumed.input() + " but the data gives " + input);
             }

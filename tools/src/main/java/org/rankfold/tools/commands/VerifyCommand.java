@@ -14,6 +14,10 @@ import org.rankfold.tools.train.CpuSession;
 import org.rankfold.tools.verify.Check;
 import org.rankfold.tools.verify.RunVerifier;
 
+import org.rankfold.tools.options.ThreadsOption;
+import org.rankfold.tools.options.JsonOption;
+import org.rankfold.tools.options.DataOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,8 +33,9 @@ import picocli.CommandLine.Spec;
         description = "Check a run (compress or train) or a checkpoint: SHA-256 of every checkpoint file, checkpoint paths inside the run, "
                 + "EVBMF ranks and thresholds derived again from audit.jsonl, params and MACs counted again from model.json, "
                 + "the models evaluated again against the recorded accuracies, and the report built from these files.",
-        footer = {"", "Exit code: 0 when every check holds, 2 when one fails.", "", "Example:", "  ./rankfold verify runs/demo",
-            "  ./rankfold verify runs/demo/checkpoints/full-finetune --json"})
+        footer = {"", "Exit code: 0 when every check holds, 2 when one fails.", "", "Examples (after ./rankfold compress, which writes runs/fashionnet-quick):",
+            "  ./rankfold verify runs/fashionnet-quick",
+            "  ./rankfold verify runs/fashionnet-quick/checkpoints/full-finetune --json"})
 public final class VerifyCommand implements Callable<Integer> {
 
     @Spec
@@ -39,18 +44,29 @@ public final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "A run directory of compress or train, or a checkpoint directory.")
     Path run;
 
-    @Option(names = "--data", paramLabel = "DATA",
-            description = "Evaluate on this data instead of the data the run records (when its folder moved); same values as compress --data.")
+    @Mixin
+    ThreadsOption threadsOption;
+
+    @Mixin
+    JsonOption jsonOption;
+
+    @Mixin
+    DataOption dataOption;
+
+    // The shared options' values, read when the command runs.
+    int threads;
+    boolean json;
     String data;
 
-    @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Compute threads of the evaluation (0: the default).")
-    int threads;
-
-    @Option(names = "--json", description = "Print one JSON object: run, kind, checks[{name, status, detail, problems}], verdict.")
-    boolean json;
+    private void readSharedOptions() {
+        threads = threadsOption.threads();
+        json = jsonOption.json();
+        data = dataOption.given() ? dataOption.data() : null;
+    }
 
     @Override
     public Integer call() throws IOException {
+        readSharedOptions();
         RunVerifier v;
         try (CpuSession _ = CpuSession.open(threads)) {
             v = RunVerifier.verify(run, data);

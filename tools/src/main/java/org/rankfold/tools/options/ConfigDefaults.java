@@ -41,11 +41,30 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
             return;
         }
         String file = null;
+        String resume = null;
+        String out = null;
         for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                file = args[i + 1];
+            String next = i + 1 < args.length ? args[i + 1] : null;
+            if (args[i].equals("--config") && next != null) {
+                file = next;
             } else if (args[i].startsWith("--config=")) {
                 file = args[i].substring("--config=".length());
+            } else if (args[i].equals("--resume")) {
+                resume = next != null && !next.startsWith("-") ? next : "";
+            } else if (args[i].startsWith("--resume=")) {
+                resume = args[i].substring("--resume=".length());
+            } else if (args[i].equals("--out") && next != null) {
+                out = next;
+            } else if (args[i].startsWith("--out=")) {
+                out = args[i].substring("--out=".length());
+            }
+        }
+        // compress --resume RUN continues with RUN's settings: its config.json gives the defaults, as a train
+        // run's saved settings do for train --resume.
+        if (file == null && resume != null && args[0].equals("compress")) {
+            String run = resume.isEmpty() ? out : resume;
+            if (run != null && Files.isRegularFile(Path.of(run, "config.json"))) {
+                file = Path.of(run, "config.json").toString();
             }
         }
         if (file == null) {

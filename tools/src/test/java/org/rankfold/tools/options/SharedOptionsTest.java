@@ -100,9 +100,9 @@ class SharedOptionsTest {
         // ... and a flag wins over it.
         Files.writeString(cfg, "{\"config\": {\"epochs\": 3, \"limit_train\": 7}}");
         run("train", "--config", cfg.toString(), "--epochs", "0", "--out", run.toString()).refused("rankfold train", "got 0");
-        run("compress", "--config", cfg.toString(), "--limit-train", "-1").refused("rankfold compress", "--limit-train must be >= 0, got -1");
+        run("compress", "--config", cfg.toString(), "--limit-train", "-1").refused("rankfold compress", "--limit-train must be >= 0", "got -1");
         Files.writeString(cfg, "{\"config\": {\"limit_train\": -4}}");
-        run("compress", "--config", cfg.toString()).refused("rankfold compress", "--limit-train must be >= 0, got -4");
+        run("compress", "--config", cfg.toString()).refused("rankfold compress", "--limit-train must be >= 0", "got -4");
         Files.writeString(cfg, "[1, 2]");
         run("train", "--config", cfg.toString()).refused("rankfold train", "--config " + cfg, "expected a JSON object");
         run("train", "--config", dir.resolve("none.json").toString()).refused("rankfold train", "no such file");
