@@ -23,6 +23,7 @@ import org.rankfold.datasets.sample.FashionMnistSample;
  *   <li>{@code cifar10}: {@code data_batch_1..5.bin} and {@code test_batch.bin} in {@code $RANKFOLD_DATA},
  *       {@code $RANKFOLD_DATA/cifar10} or {@code $RANKFOLD_DATA/cifar-10-batches-bin};</li>
  *   <li>{@code sample}: the bundled Fashion-MNIST sample;</li>
+ *   <li>{@code npz:FILE}: images and labels in one {@code .npz} archive ({@link NpzData});</li>
  *   <li>{@code KIND:DIR} ({@code fashion-mnist:DIR}, {@code mnist:DIR}, {@code cifar10:DIR}) or a bare {@code DIR}:
  *       that folder; a bare folder with CIFAR batch files is CIFAR-10, one with IDX files Fashion-MNIST (MNIST and
  *       Fashion-MNIST files have the same names, so MNIST's digit classes need {@code mnist:DIR}).</li>
@@ -83,6 +84,14 @@ public final class DataResolver {
     }
 
     private DataSplit loadPath(String s) throws IOException {
+        if (s.toLowerCase(Locale.ROOT).startsWith("npz:")) {
+            Path file = Path.of(s.substring(4));
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("--data " + s + ": no file " + file + " (npz:FILE names an .npz archive"
+                        + " with arrays x and y, or x_train, y_train, x_test and y_test)");
+            }
+            return NpzData.load(file);
+        }
         int colon = s.indexOf(':');
         String kind = null;
         String path = s;
