@@ -16,7 +16,8 @@ import org.rankfold.tools.UserError;
  * The data of a train or eval command: the resolved split (optionally cut to the first N images of each
  * part, for quick runs), the per-channel normalization and augmentation that go with the data set
  * (CIFAR-10: its mean/std, pad-4 random crop and horizontal flip; MNIST: its mean/std; Fashion-MNIST and
- * anything else with one channel: Fashion-MNIST's mean/std, no augmentation), and the loaders.
+ * anything else with one channel: Fashion-MNIST's mean/std, no augmentation; {@code npz:FILE}: the mean/std
+ * measured on its training images), and the loaders.
  */
 public record RunData(DataSplit split, String spec, Normalization normalization, Augmentation augmentation) {
 
@@ -36,10 +37,45 @@ public record RunData(DataSplit split, String spec, Normalization normalization,
         if (s.origin().startsWith("mnist")) {
             return new RunData(cut, spec, Normalization.MNIST, Augmentation.NONE);
         }
+        if (s.origin().startsWith("npz ")) {
+            return new RunData(cut, spec, measured(train), Augmentation.NONE);
+        }
         if (train.channels() != 1) {
             return new RunData(cut, spec, Normalization.identity(train.channels()), Augmentation.NONE);
         }
         return new RunData(cut, spec, Normalization.FASHION_MNIST, Augmentation.NONE);
+    }
+
+    /**
+     * Per-channel mean and standard deviation of the training images (on the [0, 1] scale), for the user's own
+     * data: stored with each checkpoint's preprocessing, so predict normalizes new images the same way.
+     */
+    static Normalization measured(Dataset train) {
+        int c = train.channels();
+        int plane = train.height() * train.width();
+        double[] sum = new double[c];
+        double[] sq = new double[c];
+        float[] img = new float[train.imageSize()];
+        for (int i = 0; i < train.size(); i++) {
+            train.copyImage(i, img, 0);
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < plane; p++) {
+                    double v = img[ch * plane + p];
+                    sum[ch] += v;
+                    sq[ch] += v * v;
+                }
+            }
+        }
+        float[] mean = new float[c];
+        float[] std = new float[c];
+        double n = (double) train.size() * plane;
+        for (int ch = 0; ch < c; ch++) {
+            double m = sum[ch] / n;
+            mean[ch] = (float) m;
+            double var = Math.max(0, sq[ch] / n - m * m);
+            std[ch] = var > 1e-12 ? (float) Math.sqrt(var) : 1f; // a constant channel is only centred
+        }
+        return new Normalization(mean, std);
     }
 
     public InputShape inputShape() {
