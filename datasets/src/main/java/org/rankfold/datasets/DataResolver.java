@@ -23,6 +23,8 @@ import org.rankfold.datasets.sample.FashionMnistSample;
  *   <li>{@code cifar10}: {@code data_batch_1..5.bin} and {@code test_batch.bin} in {@code $RANKFOLD_DATA},
  *       {@code $RANKFOLD_DATA/cifar10} or {@code $RANKFOLD_DATA/cifar-10-batches-bin};</li>
  *   <li>{@code sample}: the bundled Fashion-MNIST sample;</li>
+ *   <li>{@code images:DIR} or {@code images-SxC:DIR}: a folder of class sub-folders of PNG/JPEG images
+ *       ({@link org.rankfold.datasets.image.ImageFolderData});</li>
  *   <li>{@code npz:FILE}: images and labels in one {@code .npz} archive ({@link NpzData});</li>
  *   <li>{@code KIND:DIR} ({@code fashion-mnist:DIR}, {@code mnist:DIR}, {@code cifar10:DIR}) or a bare {@code DIR}:
  *       that folder; a bare folder with CIFAR batch files is CIFAR-10, one with IDX files Fashion-MNIST (MNIST and
@@ -92,6 +94,10 @@ public final class DataResolver {
             }
             return NpzData.load(file);
         }
+        String lowerSpec = s.toLowerCase(Locale.ROOT);
+        if (lowerSpec.startsWith("images:") || lowerSpec.startsWith("images-")) {
+            return images(s);
+        }
         int colon = s.indexOf(':');
         String kind = null;
         String path = s;
@@ -127,6 +133,29 @@ public final class DataResolver {
             throw new IllegalArgumentException("--data " + s + ": " + dir + " lacks one of " + String.join(", ", IDX_FILES) + " (raw or .gz)");
         }
         return loadIdx(kind, dir, classesOf(kind));
+    }
+
+    /** {@code images:DIR} (32x32 RGB) or {@code images-SxC:DIR} (S x S pixels, C = 1 gray or 3 RGB). */
+    private static DataSplit images(String s) throws IOException {
+        int colon = s.indexOf(':');
+        String kind = colon < 0 ? s : s.substring(0, colon);
+        int size = 32;
+        int channels = 3;
+        if (kind.length() > "images".length()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("images-(\\d{1,4})x([13])").matcher(kind.toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw new IllegalArgumentException("--data " + s + ": expected images:DIR or images-SIZExC:DIR (e.g."
+                        + " images-28x1:DIR for 28x28 gray, images-32x3:DIR for 32x32 RGB)");
+            }
+            size = Integer.parseInt(m.group(1));
+            channels = Integer.parseInt(m.group(2));
+        }
+        Path dir = Path.of(colon < 0 ? "" : s.substring(colon + 1));
+        if (colon < 0 || !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--data " + s + ": no folder " + dir + " (images:DIR names a folder of"
+                    + " class sub-folders of PNG/JPEG images)");
+        }
+        return org.rankfold.datasets.image.ImageFolderData.load(dir, channels, size);
     }
 
     private static List<String> classesOf(String kind) {

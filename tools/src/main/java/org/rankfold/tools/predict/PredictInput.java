@@ -8,6 +8,7 @@ import java.util.Arrays;
 
 import org.rankfold.datasets.MalformedFileException;
 import org.rankfold.datasets.idx.IdxArray;
+import org.rankfold.datasets.image.ImageDecoder;
 import org.rankfold.datasets.idx.IdxFormat;
 import org.rankfold.datasets.npy.NpyArray;
 import org.rankfold.datasets.npy.NpyFormat;

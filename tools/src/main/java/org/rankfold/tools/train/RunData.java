@@ -16,8 +16,8 @@ import org.rankfold.tools.UserError;
  * The data of a train or eval command: the resolved split (optionally cut to the first N images of each
  * part, for quick runs), the per-channel normalization and augmentation that go with the data set
  * (CIFAR-10: its mean/std, pad-4 random crop and horizontal flip; MNIST: its mean/std; Fashion-MNIST and
- * anything else with one channel: Fashion-MNIST's mean/std, no augmentation; {@code npz:FILE}: the mean/std
- * measured on its training images), and the loaders.
+ * anything else with one channel: Fashion-MNIST's mean/std, no augmentation; {@code npz:FILE} and {@code images:DIR}:
+ * the mean/std measured on their training images), and the loaders.
  */
 public record RunData(DataSplit split, String spec, Normalization normalization, Augmentation augmentation) {
 
@@ -37,7 +37,7 @@ public record RunData(DataSplit split, String spec, Normalization normalization,
         if (s.origin().startsWith("mnist")) {
             return new RunData(cut, spec, Normalization.MNIST, Augmentation.NONE);
         }
-        if (s.origin().startsWith("npz ")) {
+        if (s.origin().startsWith("npz ") || s.origin().startsWith("images ")) {
             return new RunData(cut, spec, measured(train), Augmentation.NONE);
         }
         if (train.channels() != 1) {

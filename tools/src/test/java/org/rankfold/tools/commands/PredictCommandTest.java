@@ -101,7 +101,7 @@ class PredictCommandTest {
         assertEquals(3, lines[0].split(",").length, "three classes by default: " + lines[0]);
         assertTrue(r.err().isEmpty(), "no fallback note for a checkpoint that stores its preprocessing: " + r.err());
 
-        float[] pixels = org.rankfold.tools.predict.ImageDecoder.read(png, 1, 8, 8);
+        float[] pixels = org.rankfold.datasets.image.ImageDecoder.read(png, 1, 8, 8);
         String top = NAMES.get(expectedTop(pixels));
         assertTrue(lines[0].startsWith(png + ": " + top + " "), "top class " + top + ": " + lines[0]);
 

@@ -1,4 +1,4 @@
-package org.rankfold.tools.predict;
+package org.rankfold.datasets.image;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -15,7 +15,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 import org.rankfold.datasets.MalformedFileException;
-import org.rankfold.tools.UserError;
 
 /**
  * Reads a PNG or JPEG image (the JDK's {@code javax.imageio}) into a model input: pixels on the [0, 1] scale,
@@ -23,7 +22,8 @@ import org.rankfold.tools.UserError;
  * and resized to its height and width (bilinear; transparent pixels become black). The header's dimensions
  * are checked before any pixel is decoded, so a hostile file cannot make us allocate gigabytes; a decoder
  * warning (a truncated JPEG, which the JDK would otherwise fill with gray) is an error like a failed decode.
- * Every failure is a {@link MalformedFileException} naming the file (exit code 2).
+ * Every failure is a {@link MalformedFileException} naming the file, or an IllegalArgumentException for a missing
+ * file or an unsupported channel count (both exit code 2 in the command line).
  */
 public final class ImageDecoder {
     /** Largest side accepted, in pixels. */
@@ -37,7 +37,7 @@ public final class ImageDecoder {
     /** The image in {@code file} as (channels, height, width) floats on the [0, 1] scale. */
     public static float[] read(Path file, int channels, int height, int width) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new UserError(Files.exists(file) ? file + " is not a regular file" : "no such file: " + file);
+            throw new IllegalArgumentException(Files.exists(file) ? file + " is not a regular file" : "no such file: " + file);
         }
         if (Files.size(file) == 0) {
             throw new MalformedFileException(file.toString(), 0, "a PNG or JPEG image, found an empty file");
@@ -45,7 +45,7 @@ public final class ImageDecoder {
         BufferedImage image;
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
-                throw new UserError("cannot open " + file);
+                throw new IllegalArgumentException("cannot open " + file);
             }
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -97,7 +97,7 @@ public final class ImageDecoder {
     /** Resizes to width x height and converts to {@code channels} planes on the [0, 1] scale. */
     static float[] toInput(BufferedImage image, int channels, int height, int width) {
         if (channels != 1 && channels != 3) {
-            throw new UserError("images can be converted to 1 (gray) or 3 (RGB) channels; the model takes " + channels);
+            throw new IllegalArgumentException("images can be converted to 1 (gray) or 3 (RGB) channels; the model takes " + channels);
         }
         BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = scaled.createGraphics();
