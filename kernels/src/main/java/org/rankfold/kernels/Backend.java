@@ -86,6 +86,54 @@ public interface Backend {
     }
 
     /**
+     * A convolution's forward product over a batch of images: y (images, OC, OH*OW) at yOffset =
+     * W (OC x C*KH*KW) * im2col(x), x (images, C, H, W); y is overwritten. Equal to {@link #im2colBatch},
+     * {@link #gemm} and {@link #transposeBlocks} in turn, which is the default; a backend may read the
+     * images through the im2col index map and store C into y's layout instead (no cols matrix, no
+     * transpose). The definition is {@link org.rankfold.kernels.ref.ConvGemmRef#forward}.
+     */
+    default void convForward(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
+                             float[] y, int yOffset) {
+        int cols = images * g.colCols();
+        float[] colsBuf = new float[g.colRows() * cols];
+        im2colBatch(g, images, x, xOffset, colsBuf, 0);
+        float[] yt = new float[oc * cols];
+        gemm(Transpose.NO, Transpose.NO, oc, cols, g.colRows(), 1f, w, wOffset, g.colRows(), colsBuf, 0, cols,
+                0f, yt, 0, cols);
+        transposeBlocks(oc, images, g.colCols(), yt, 0, y, yOffset);
+    }
+
+    /**
+     * A convolution's weight gradient over a batch of images: dw (OC x C*KH*KW) at dwOffset =
+     * beta*dw + dy^T * im2col(x)^T, dy (images, OC, OH*OW) seen as (OC, images*OH*OW). The default
+     * materializes the transposed dy and the cols matrix; see {@link #convForward}.
+     */
+    default void convWeightGrad(Conv2dGeometry g, int images, int oc, float[] dy, int dyOffset, float[] x,
+                                int xOffset, float beta, float[] dw, int dwOffset) {
+        int cols = images * g.colCols();
+        float[] dyt = new float[oc * cols];
+        transposeBlocks(images, oc, g.colCols(), dy, dyOffset, dyt, 0);
+        float[] colsBuf = new float[g.colRows() * cols];
+        im2colBatch(g, images, x, xOffset, colsBuf, 0);
+        gemm(Transpose.NO, Transpose.YES, oc, g.colRows(), cols, 1f, dyt, 0, cols, colsBuf, 0, cols,
+                beta, dw, dwOffset, g.colRows());
+    }
+
+    /**
+     * The data-gradient columns of a convolution over a batch of images: cols (C*KH*KW, images*OH*OW) at
+     * colsOffset = W^T * dy^T, dy (images, OC, OH*OW); cols is overwritten (then {@link #col2imBatch} gives
+     * dx). The default materializes the transposed dy; see {@link #convForward}.
+     */
+    default void convDataCols(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy, int dyOffset,
+                              float[] cols, int colsOffset) {
+        int n = images * g.colCols();
+        float[] dyt = new float[oc * n];
+        transposeBlocks(images, oc, g.colCols(), dy, dyOffset, dyt, 0);
+        gemm(Transpose.YES, Transpose.NO, g.colRows(), n, oc, 1f, w, wOffset, g.colRows(), dyt, 0, n,
+                0f, cols, colsOffset, n);
+    }
+
+    /**
      * Swaps the two outer axes of blocks: x (rows, cols, block) -> y (cols, rows, block),
      * {@code y[c][r][e] = x[r][c][e]}; y is overwritten and must not overlap x. Converts between a batched
      * GEMM's (OC, N*OH*OW) and the activations' (N, OC, OH*OW).

@@ -3,6 +3,7 @@ package org.rankfold.kernels.cpu;
 import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Conv2dGeometry;
 import org.rankfold.kernels.Transpose;
+import org.rankfold.kernels.cpu.gemm.ConvGemm;
 import org.rankfold.kernels.cpu.gemm.Gemm;
 import org.rankfold.kernels.cpu.gemm.GemmConfig;
 import org.rankfold.kernels.cpu.gemm.MicroKernel8x32;
@@ -23,6 +24,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     private final SimdWidth width;
     private final WorkerPool pool;
     private final Gemm gemm;
+    private final ConvGemm convGemm;
 
     /** Threads and width from the system properties (or their defaults). */
     public CpuBackend() {
@@ -41,6 +43,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
         GemmConfig narrow = width == SimdWidth.BITS_512
                 ? wide.withKernel(new MicroKernel8x32()) : wide;
         this.gemm = new Gemm(wide, narrow, pool);
+        this.convGemm = new ConvGemm(wide, narrow, pool);
     }
 
     /** {@code -Drankfold.threads} when set (must be >= 1), else the number of available processors. */
@@ -116,6 +119,24 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void col2imBatch(Conv2dGeometry g, int images, float[] cols, int colsOffset, float[] dx, int dxOffset) {
         Im2col.col2imBatch(pool, width, g, images, cols, colsOffset, dx, dxOffset);
+    }
+
+    @Override
+    public void convForward(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
+                            float[] y, int yOffset) {
+        convGemm.forward(g, images, oc, w, wOffset, x, xOffset, y, yOffset);
+    }
+
+    @Override
+    public void convWeightGrad(Conv2dGeometry g, int images, int oc, float[] dy, int dyOffset, float[] x,
+                               int xOffset, float beta, float[] dw, int dwOffset) {
+        convGemm.weightGrad(g, images, oc, dy, dyOffset, x, xOffset, beta, dw, dwOffset);
+    }
+
+    @Override
+    public void convDataCols(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy, int dyOffset,
+                             float[] cols, int colsOffset) {
+        convGemm.dataCols(g, images, oc, w, wOffset, dy, dyOffset, cols, colsOffset);
     }
 
     @Override
