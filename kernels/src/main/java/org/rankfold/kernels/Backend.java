@@ -217,6 +217,42 @@ public interface Backend {
     }
 
     /**
+     * Batch norm's affine map and a ReLU in one pass: {@code y = max(0, x*scale[ch] + shift[ch])}, bit for bit
+     * {@link #channelAffine} followed by {@link #relu} (the default). scale and shift are required; y is
+     * overwritten and may be x at the same offset. Definition: {@link ChannelRef#channelAffineRelu}.
+     */
+    default void channelAffineRelu(int n, int c, int hw, float[] x, int xOffset, float[] scale, float[] shift,
+                                   float[] y, int yOffset) {
+        channelAffine(n, c, hw, x, xOffset, scale, shift, y, yOffset);
+        relu(n * c * hw, y, yOffset, y, yOffset);
+    }
+
+    /**
+     * {@link #channelSumsAndDots} of a' and b where a' is a ReLU's backward of a: a where mask &gt; 0 (the
+     * ReLU's output), else 0. Bit for bit {@link #reluBackward} into a zeroed buffer followed by
+     * channelSumsAndDots (the default, which allocates that buffer); an implementation need not write a'.
+     */
+    default void channelMaskedSumsAndDots(int n, int c, int hw, float[] a, int aOffset, float[] mask, int maskOffset,
+                                          float[] b, int bOffset, double[] sums, double[] dots) {
+        float[] masked = new float[n * c * hw];
+        reluBackward(masked.length, mask, maskOffset, a, aOffset, masked, 0);
+        channelSumsAndDots(n, c, hw, masked, 0, b, bOffset, sums, dots);
+    }
+
+    /**
+     * {@link #channelCombineAccumulate} with a replaced by its ReLU-masked a' as in
+     * {@link #channelMaskedSumsAndDots}: batch norm's input gradient behind a ReLU in one pass. y is
+     * accumulated into.
+     */
+    default void channelMaskedCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] mask,
+                                                int maskOffset, float[] sa, float[] b, int bOffset, float[] sb,
+                                                float[] shift, float[] y, int yOffset) {
+        float[] masked = new float[n * c * hw];
+        reluBackward(masked.length, mask, maskOffset, a, aOffset, masked, 0);
+        channelCombineAccumulate(n, c, hw, masked, 0, sa, b, bOffset, sb, shift, y, yOffset);
+    }
+
+    /**
      * Fused bias (+ ReLU): x, y are (rows, cols), {@code y[r][c] = x[r][c] + bias[r]} (one bias per row, i.e.
      * per channel in a (C, H*W) layout), then {@code max(0, .)} if relu. bias null means 0. y is overwritten
      * and may be x at the same offset.

@@ -43,7 +43,8 @@ public final class BasicBlock extends Module {
     @Override
     protected Tensor compute(Tensor x) {
         // children are looked up by name so that a decomposer can replace conv1/conv2 (Module.replaceModule)
-        Tensor h = child("bn1").forward(child("conv1").forward(x)).relu();
+        Tensor c1 = child("conv1").forward(x);
+        Tensor h = child("bn1") instanceof BatchNorm2d bn1 ? bn1.forwardRelu(c1) : child("bn1").forward(c1).relu();
         h = child("bn2").forward(child("conv2").forward(h));
         Tensor s = projects ? child("shortcut").forward(x) : x;
         return h.add(s).relu();

@@ -203,6 +203,26 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void channelAffineRelu(int n, int c, int hw, float[] x, int xOffset, float[] scale, float[] shift,
+                                  float[] y, int yOffset) {
+        ChannelOps.channelAffineRelu(pool, width, n, c, hw, x, xOffset, scale, shift, y, yOffset);
+    }
+
+    @Override
+    public void channelMaskedSumsAndDots(int n, int c, int hw, float[] a, int aOffset, float[] mask, int maskOffset,
+                                         float[] b, int bOffset, double[] sums, double[] dots) {
+        ChannelOps.channelMaskedSumsAndDots(pool, width, n, c, hw, a, aOffset, mask, maskOffset, b, bOffset, sums, dots);
+    }
+
+    @Override
+    public void channelMaskedCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] mask,
+                                               int maskOffset, float[] sa, float[] b, int bOffset, float[] sb,
+                                               float[] shift, float[] y, int yOffset) {
+        ChannelOps.channelMaskedCombineAccumulate(pool, width, n, c, hw, a, aOffset, mask, maskOffset, sa, b, bOffset,
+                sb, shift, y, yOffset);
+    }
+
+    @Override
     public void biasRelu(int rows, int cols, float[] x, int xOffset, float[] bias, float[] y, int yOffset,
                          boolean relu) {
         ChannelOps.biasRelu(pool, rows, cols, x, xOffset, bias, y, yOffset, relu);
