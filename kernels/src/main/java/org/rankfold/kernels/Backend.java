@@ -281,6 +281,17 @@ public interface Backend {
     /** {@code y = max(0, x)}; y is overwritten. */
     void relu(int len, float[] x, int xOffset, float[] y, int yOffset);
 
+    /**
+     * {@code y = max(0, a + b)}: a residual add and its ReLU in one pass, bit for bit the float add followed by
+     * {@link #relu} (the default). y is overwritten and may alias a or b at the same offset.
+     */
+    default void addRelu(int len, float[] a, int aOffset, float[] b, int bOffset, float[] y, int yOffset) {
+        for (int i = 0; i < len; i++) {
+            y[yOffset + i] = a[aOffset + i] + b[bOffset + i];
+        }
+        relu(len, y, yOffset, y, yOffset);
+    }
+
     /** {@code dx += (x > 0 ? dy : 0)}, x the ReLU's input (gradient 0 at x == 0); dx is accumulated into. */
     void reluBackward(int len, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset);
 

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Batch norm and ReLU as one op ({@link BatchNormOp#trainRelu}, used by {@code Sequential} and
  * {@code BasicBlock} through {@link BatchNorm2d#forwardRelu}): output, running statistics and the gradients
  * of x, gamma and beta equal {@code train(...).relu()} bit for bit; with an observer attached the layer runs
- * unfused so the observer sees the output before the ReLU.
+ * unfused so the observer sees the output before the ReLU. The residual add fused with its ReLU
+ * ({@link Elementwise#addRelu}) equals {@code add(...).relu()} the same way.
  */
 class BatchNormReluFusionTest extends SeededTest {
 
@@ -51,6 +52,31 @@ class BatchNormReluFusionTest extends SeededTest {
         y.backward(dout.clone());
         return new Run(y.data().clone(), x.grad().clone(), gamma.grad().clone(), beta.grad().clone(),
                 rm.data().clone(), rv.data().clone());
+    }
+
+    @Test
+    void addReluEqualsAddThenReluWithGradients() {
+        SplittableRandom rng = random();
+        Tensor a0 = Tensor.randn(rng, 3, 4, 5);
+        Tensor b0 = Tensor.randn(rng, 3, 4, 5);
+        float[] dout = Tensor.randn(rng, 3, 4, 5).data();
+        float[][] results = new float[2][];
+        float[][] ga = new float[2][];
+        float[][] gb = new float[2][];
+        for (int fused = 0; fused < 2; fused++) {
+            Tensor a = a0.copy().requiresGrad(true);
+            Tensor b = b0.copy().requiresGrad(true);
+            Tensor y = fused == 1 ? Elementwise.addRelu(a, b) : a.add(b).relu();
+            y.backward(dout.clone());
+            results[fused] = y.data().clone();
+            ga[fused] = a.grad().clone();
+            gb[fused] = b.grad().clone();
+        }
+        assertArrayEquals(results[0], results[1], "output");
+        assertArrayEquals(ga[0], ga[1], "grad of a");
+        assertArrayEquals(gb[0], gb[1], "grad of b");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Elementwise.addRelu(Tensor.zeros(3, 4), Tensor.zeros(4)));
     }
 
     @Test

@@ -254,6 +254,11 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void addRelu(int len, float[] a, int aOffset, float[] b, int bOffset, float[] y, int yOffset) {
+        Elementwise.addRelu(pool, width, len, a, aOffset, b, bOffset, y, yOffset);
+    }
+
+    @Override
     public void reluBackward(int len, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset) {
         Elementwise.reluBackward(pool, width, len, x, xOffset, dy, dyOffset, dx, dxOffset);
     }

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  * Batch norm fused with a ReLU: {@code channelAffineRelu}, {@code channelMaskedSumsAndDots} and
  * {@code channelMaskedCombineAccumulate} of the CPU backend equal, bit for bit, the unfused kernels they
  * replace (affine then relu; reluBackward into a zeroed buffer then the plain kernel) for every vector
- * width and 1 and 2 threads, and agree with the scalar definitions in {@link ChannelRef}.
+ * width and 1 and 2 threads, and agree with the scalar definitions in {@link ChannelRef}; so does the
+ * residual add fused with its ReLU ({@code addRelu}).
  */
 class ChannelReluFusionTest extends SeededTest {
     /** (n, c, hw): a vector-width multiple, an odd plane with a tail, a plane smaller than any vector. */
@@ -109,6 +110,32 @@ class ChannelReluFusionTest extends SeededTest {
                         String what = "masked combine " + s[0] + "x" + s[1] + "x" + s[2] + " " + width + " threads " + threads;
                         assertArrayEquals(unfused, fused, what);
                         Arrays2.assertClose(what + " vs definition", ref, fused, 1e-6, 1e-6);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void addReluEqualsAddThenRelu() {
+        SplittableRandom rng = random();
+        for (int len : new int[] {1000, 37, 5}) {
+            float[] a = withSpecials(uniform(rng, len + 1));
+            float[] b = withSpecials(uniform(rng, len + 2));
+            float[] ref = new float[len];
+            org.rankfold.kernels.ref.ElementwiseRef.addRelu(len, a, 1, b, 2, ref, 0);
+            for (SimdWidth width : SimdWidth.values()) {
+                for (int threads : new int[] {1, 2}) {
+                    try (CpuBackend cpu = new CpuBackend(threads, width)) {
+                        float[] unfused = new float[len];
+                        for (int i = 0; i < len; i++) {
+                            unfused[i] = a[1 + i] + b[2 + i];
+                        }
+                        cpu.relu(len, unfused, 0, unfused, 0);
+                        float[] fused = new float[len];
+                        cpu.addRelu(len, a, 1, b, 2, fused, 0);
+                        assertArrayEquals(unfused, fused, "addRelu " + len + " " + width + " threads " + threads);
+                        assertArrayEquals(ref, fused, "addRelu vs definition " + len + " " + width);
                     }
                 }
             }
