@@ -3,7 +3,7 @@
 # only ./jre and the built jars, no network). Writes to $OUT (default ./gpu-out), at most 8 files:
 #   env.txt       GPU, driver, OpenCL loader and ICD found, how they were found
 #   devices.txt   `rankfold devices`          devices.json  `rankfold devices --json`
-#   smoke.json    OpenClSmoke: every OpenCL kernel vs the scalar references on the first GPU, then SGEMM
+#   smoke.json    OpenClSmoke (benchmarks): every OpenCL kernel vs the scalar references on the first GPU, then SGEMM
 #                 NN/NT/TN at SIZE^3 (default 4096) and every tiling that fits, GFLOP/s
 #   torch.json    PyTorch fp32 matmul at SIZE^3 on the same GPU with TF32 disabled (the anchor)
 #   train.json    `rankfold bench train --model resnet20 --device opencl`: images/s of device-resident steps
@@ -24,6 +24,9 @@ JAVA="${JAVA:-$ROOT/jre/bin/java}"
 TOOLS_JAR="$(ls tools/target/rankfold-tools-*.jar 2>/dev/null | grep -v -- '-tests' | head -n1)"
 [ -n "$TOOLS_JAR" ] || { echo "run-on-device: tools/target/rankfold-tools-*.jar missing (carry tools/target)"; exit 2; }
 CP="$TOOLS_JAR:tools/target/lib/*"
+BENCH_JAR="$(ls benchmarks/target/rankfold-benchmarks-*.jar 2>/dev/null | grep -v -- '-tests' | head -n1)"
+[ -n "$BENCH_JAR" ] || { echo "run-on-device: benchmarks/target/rankfold-benchmarks-*.jar missing (carry benchmarks/target)"; exit 2; }
+BENCH_CP="$BENCH_JAR:benchmarks/target/lib/*"
 
 # --- find an OpenCL loader and the NVIDIA ICD -------------------------------------------------------
 {
@@ -75,7 +78,7 @@ timeout 120 "$JAVA" "${JOPTS[@]}" -cp "$CP" org.rankfold.tools.Main devices --js
 cat "$OUT/devices.txt"
 
 # --- correctness of every kernel + SGEMM GFLOP/s (first GPU is the default device) ---------------------
-timeout 420 "$JAVA" "${JOPTS[@]}" -cp "$CP" org.rankfold.kernels.opencl.OpenClSmoke \
+timeout 420 "$JAVA" "${JOPTS[@]}" -cp "$BENCH_CP" org.rankfold.benchmarks.opencl.OpenClSmoke \
   --gemm-size "$SIZE" --reps "$REPS" --tilings all > "$OUT/smoke.json"
 echo "OpenClSmoke exit code: $? (0 all checks passed, 1 a check failed, 2 no OpenCL device)"
 

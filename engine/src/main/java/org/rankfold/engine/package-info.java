@@ -9,13 +9,16 @@
  * ({@code Autograd}), {@code GradMode}, and the step-memory recyclers {@code StepArena} and {@code GradPool}.</li>
  * <li>{@code ops}: op families with forward and backward side by side (elementwise, matmul, reductions,
  * views, cross-entropy, convolution, pooling, batch norm, dropout) and the per-thread {@code Workspace}.</li>
- * <li>{@code nn}: {@code Module} and the layers (including {@code FactorizedConv2d}), initialization,
+ * <li>{@code nn}: the sealed {@code Module} and its closed set of layers (including {@code FactorizedConv2d}
+ * and the export form {@code FoldedBasicBlock}; docs/architecture.md, "The closed layer set"), initialization,
  * {@code Overparameterization} (convert to factorized form and fold back), the non-finite guard.</li>
  * <li>{@code optim}: SGD, Adam, learning-rate schedules.</li>
- * <li>{@code regularize}: the orthogonality penalties SO, DSO, SRIP and the choice of weights they apply to
- * (docs/method.md, orthogonal regularization).</li>
- * <li>{@code train}: {@code Trainer}, {@code Evaluator}, listeners ({@code metrics.csv}), and the
- * {@code ComputeDevice} hook through which a device can run the steps.</li>
+ * <li>{@code regularize}: the orthogonality penalties SO, DSO, SRIP ({@code Orthogonality}) and the one
+ * regularization loss term over the weights they apply to ({@code OrthogonalRegularizer}; docs/method.md,
+ * orthogonal regularization).</li>
+ * <li>{@code train}: {@code TrainingRun} (the one place a trainer is built: SGD, schedule, guard, extra loss),
+ * {@code Trainer}, {@code Evaluator}, listeners ({@code metrics.csv}), and the {@code ComputeDevice} hook
+ * through which a device can run the steps.</li>
  * <li>{@code checkpoint}: checkpoint directories ({@code model.json}, weights and optimizer state as
  * safetensors, {@code state.json}; docs/file-formats.md), their bounded reader, and PyTorch state-dict import.</li>
  * <li>{@code export}: ONNX export and BatchNorm folding for inference.</li>

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 
 import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.engine.train.TrainingStoppedException;
 import org.rankfold.tools.commands.BenchCommand;
 import org.rankfold.tools.commands.CompressCommand;
 import org.rankfold.tools.commands.DecomposeCommand;
@@ -17,6 +18,7 @@ import org.rankfold.tools.commands.ReportCommand;
 import org.rankfold.tools.commands.TrainCommand;
 import org.rankfold.tools.commands.TuckerCommand;
 import org.rankfold.tools.commands.VbmfCommand;
+import org.rankfold.vbmf.pipeline.PhaseDivergedException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -74,6 +76,8 @@ public final class Main implements Runnable {
     private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         if (ex instanceof UserError
+                || ex instanceof PhaseDivergedException
+                || ex instanceof TrainingStoppedException
                 || ex instanceof MalformedFileException
                 || ex instanceof NoSuchFileException
                 || ex instanceof IllegalArgumentException) {

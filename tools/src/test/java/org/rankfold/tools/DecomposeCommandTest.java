@@ -130,6 +130,22 @@ class DecomposeCommandTest extends SeededTest {
         }
         CliRun.run("decompose", ck.toString(), "--finetune", "1", "--data", "sample", "--finetune-lr", "0", "--out",
                 dir.resolve("x").toString()).badInput("--finetune");
+        CliRun.run("decompose", ck.toString(), "--finetune", "1", "--data", "sample", "--momentum", "1.5", "--out",
+                dir.resolve("y").toString()).badInput("--momentum");
+    }
+
+    @Test
+    void aDivergingFinetuneIsOneLineNamingPhaseEpochBatchAndTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
+        InputShape in = new InputShape(1, 28, 28, 10);
+        Path ck = dir.resolve("fm");
+        CheckpointWriter.save(ck, in.createZooModel("lenet5", 2), "lenet5", in, TrainingState.initial(), null, null, null);
+        Path out = dir.resolve("out");
+        CliRun.Result r = CliRun.run("decompose", ck.toString(), "--selector", "ratio:0.5", "--finetune", "1", "--data",
+                "sample", "--finetune-lr", "1e9", "--limit-train", "128", "--limit-test", "64", "--batch", "32",
+                "--threads", "1", "--out", out.toString());
+        r.badInput("phase finetune: training diverged in epoch 1, batch ");
+        assertTrue(r.err().contains("last good checkpoint: " + ck), r.err());
+        assertTrue(!java.nio.file.Files.exists(out), "nothing written");
     }
 
     @Test

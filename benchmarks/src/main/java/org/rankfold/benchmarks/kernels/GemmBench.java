@@ -55,12 +55,12 @@ public class GemmBench {
         ta = variant.charAt(0) == 'T' ? Transpose.YES : Transpose.NO;
         tb = variant.charAt(1) == 'T' ? Transpose.YES : Transpose.NO;
         SplittableRandom rng = new SplittableRandom(42);
-        a = BenchData.uniform(rng, m * k);
-        b = BenchData.uniform(rng, k * n);
+        a = BenchSetup.uniform(rng, m * k);
+        b = BenchSetup.uniform(rng, k * n);
         c = new float[m * n];
         backend = new CpuBackend(threads);
         multiply();
-        BenchData.checkGemmRows(ta, tb, m, n, k, a, b, c);
+        BenchSetup.checkGemmRows(ta, tb, m, n, k, a, b, c);
     }
 
     @TearDown

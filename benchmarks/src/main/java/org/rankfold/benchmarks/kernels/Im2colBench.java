@@ -46,18 +46,18 @@ public class Im2colBench {
         g = Conv2dGeometry.square(Integer.parseInt(chw[0]), Integer.parseInt(chw[1]), Integer.parseInt(chw[2]),
                 Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), Integer.parseInt(parts[3]));
         SplittableRandom rng = new SplittableRandom(7);
-        x = BenchData.uniform(rng, g.inputSize());
+        x = BenchSetup.uniform(rng, g.inputSize());
         cols = new float[g.colRows() * g.colCols()];
         dx = new float[g.inputSize()];
         backend = new CpuBackend(threads);
         float[] expected = new float[cols.length];
         Im2colRef.im2col(g, x, 0, expected, 0);
         backend.im2col(g, x, 0, cols, 0);
-        BenchData.checkClose("im2col " + layer, expected, cols, 0);
+        BenchSetup.checkClose("im2col " + layer, expected, cols, 0);
         float[] dxExpected = new float[g.inputSize()];
         Im2colRef.col2im(g, cols, 0, dxExpected, 0);
         backend.col2im(g, cols, 0, dx, 0);
-        BenchData.checkClose("col2im " + layer, dxExpected, dx, 1e-5);
+        BenchSetup.checkClose("col2im " + layer, dxExpected, dx, 1e-5);
     }
 
     @TearDown

@@ -48,10 +48,10 @@ public class PoolBench {
                 Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), Integer.parseInt(parts[3]));
         SplittableRandom rng = new SplittableRandom(3);
         int out = g.channels() * g.outHeight() * g.outWidth();
-        x = BenchData.uniform(rng, g.inputSize());
+        x = BenchSetup.uniform(rng, g.inputSize());
         y = new float[out];
         argmax = new int[out];
-        dy = BenchData.uniform(rng, out);
+        dy = BenchSetup.uniform(rng, out);
         dx = new float[g.inputSize()];
         backend = new CpuBackend(threads);
 
@@ -59,10 +59,10 @@ public class PoolBench {
         int[] argRef = new int[out];
         PoolRef.maxPoolForward(g, x, 0, yRef, 0, argRef, 0);
         backend.maxPoolForward(g, x, 0, y, 0, argmax, 0);
-        BenchData.checkClose("maxpool " + layer, yRef, y, 0);
+        BenchSetup.checkClose("maxpool " + layer, yRef, y, 0);
         PoolRef.avgPoolForward(g, true, x, 0, yRef, 0);
         backend.avgPoolForward(g, true, x, 0, y, 0);
-        BenchData.checkClose("avgpool " + layer, yRef, y, 1e-6);
+        BenchSetup.checkClose("avgpool " + layer, yRef, y, 1e-6);
     }
 
     @TearDown

@@ -41,7 +41,7 @@ public class DecomposeResNet56Bench {
 
     @Setup
     public void setup() {
-        SplittableRandom rng = new SplittableRandom(BenchData.SEED);
+        SplittableRandom rng = new SplittableRandom(LowRankKernels.SEED);
         layers.add(layer(rng, 16, 3, 32, 32));
         int in = 16;
         int[] widths = {16, 32, 64};
@@ -66,7 +66,7 @@ public class DecomposeResNet56Bench {
     }
 
     private static Layer layer(SplittableRandom rng, int out, int in, int inSize, int outSize) {
-        DenseTensor w = BenchData.plantedKernel(rng, out, in, 3, Math.max(1, out / 4), Math.max(1, in / 4), 0.05);
+        DenseTensor w = LowRankKernels.plantedKernel(rng, out, in, 3, Math.max(1, out / 4), Math.max(1, in / 4), 0.05);
         return new Layer(w, new ConvCost(out, in, 3, 3, inSize, inSize, outSize, outSize, false));
     }
 

@@ -34,7 +34,7 @@ public class EvbmfBench {
 
     @Setup
     public void setup() {
-        DenseTensor w = BenchData.plantedKernel(64, 64, 3, 12, 12, 0.05);
+        DenseTensor w = LowRankKernels.plantedKernel(64, 64, 3, 12, 12, 0.05);
         matrix = Unfolding.unfold(w, 0);
         // validate before timing: the planted rank is found, and both paths agree
         VbmfResult a = Evbmf.run(matrix, Double.NaN, false);

@@ -40,7 +40,7 @@ public class Tucker2Bench {
 
     @Setup
     public void setup() {
-        kernel = BenchData.plantedKernel(64, 64, 3, 12, 12, 0.05);
+        kernel = LowRankKernels.plantedKernel(64, 64, 3, 12, 12, 0.05);
         String[] r = ranks.split(",");
         rankOut = Integer.parseInt(r[0]);
         rankIn = Integer.parseInt(r[1]);

@@ -10,7 +10,7 @@ public final class Views {
 
     /** The same data with a new shape (one entry may be -1); the gradient passes through unchanged. */
     public static Tensor reshape(Tensor a, int... shape) {
-        return Tensor.derived(a.data(), shape, "reshape", dout -> Elementwise.accumulate(a, dout, 1f), a);
+        return Tensor.derived(a.data(), shape, "reshape", dout -> ElementwiseOps.accumulate(a, dout, 1f), a);
     }
 
     /** {@code out[j, i] = a[i, j]} for a 2-D tensor (R, C); the gradient is transposed back. */

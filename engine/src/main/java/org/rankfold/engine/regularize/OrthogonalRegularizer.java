@@ -20,12 +20,18 @@ import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.nn.ReLU;
 import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.tensor.Tensor;
+import org.rankfold.engine.train.ExtraLoss;
 
 /**
- * The orthogonal regularization term {@code lambda * sum over weights of R(M)} (docs/method.md), R one of
- * {@link Orthogonality}'s penalties. Added to the cross-entropy before backward.
+ * The orthogonal regularization term of the training loss (Bansal et al. 2018; docs/method.md):
+ * {@code lambda(epoch) * sum over the target weights of R(M)}, R one of {@link Orthogonality}'s penalties,
+ * {@code lambda(epoch) = lambda * decay^epoch} (decay 1: constant). The targets ({@link #targets}) are the 1x1
+ * factors A and B of every factorized convolution (they play the role of Tucker factor matrices) and, with
+ * plain weights on, the weight of every other convolution and linear layer. The one regularizer of
+ * {@code train}, of the compression pipeline's training phases and of its fine-tuning; added to the
+ * cross-entropy before backward ({@link ExtraLoss}).
  */
-public final class OrthogonalRegularizer {
+public final class OrthogonalRegularizer implements ExtraLoss {
     /** Which penalty. */
     public enum Kind {
         SO, DSO, SRIP
@@ -40,18 +46,62 @@ public final class OrthogonalRegularizer {
 
     private final Kind kind;
     private final int sripIterations;
+    private final double lambda;
+    private final double decay;
+    private final boolean plainWeights;
 
+    /** Weight 1, no decay, factors and plain weights as targets. */
     public OrthogonalRegularizer(Kind kind, int sripIterations) {
+        this(kind, sripIterations, 1, 1, true);
+    }
+
+    private OrthogonalRegularizer(Kind kind, int sripIterations, double lambda, double decay, boolean plainWeights) {
         if (sripIterations < 1) {
             throw new IllegalArgumentException("SRIP iterations must be >= 1, got " + sripIterations);
         }
+        if (!(lambda >= 0) || Double.isInfinite(lambda) || !(decay > 0 && decay <= 1)) {
+            throw new IllegalArgumentException("ortho lambda must be a finite number >= 0 and decay in (0, 1], got "
+                    + lambda + ", " + decay);
+        }
         this.kind = kind;
         this.sripIterations = sripIterations;
+        this.lambda = lambda;
+        this.decay = decay;
+        this.plainWeights = plainWeights;
     }
 
     /** "so", "dso" or "srip" (case-insensitive), with the default SRIP iterations. */
     public static OrthogonalRegularizer parse(String name) {
         return new OrthogonalRegularizer(Kind.valueOf(name.trim().toUpperCase(Locale.ROOT)), DEFAULT_SRIP_ITERATIONS);
+    }
+
+    /** The same penalty with weight {@code lambda * decay^epoch} in epoch {@code epoch} (from 0). */
+    public OrthogonalRegularizer weighted(double lambda, double decay) {
+        return new OrthogonalRegularizer(kind, sripIterations, lambda, decay, plainWeights);
+    }
+
+    /** The same term over the factors only ({@code false}) or over the factors and the plain weights ({@code true}). */
+    public OrthogonalRegularizer plainWeights(boolean on) {
+        return new OrthogonalRegularizer(kind, sripIterations, lambda, decay, on);
+    }
+
+    /** Whether plain conv and linear weights are targets besides the factors. */
+    public boolean plainWeights() {
+        return plainWeights;
+    }
+
+    /**
+     * {@code lambda * decay^epoch * sum R(w)} over {@code model}'s targets; null (no term) when that weight is 0
+     * or the model has no target.
+     */
+    @Override
+    public Tensor term(Module model, int epoch, long step) {
+        double l = lambda * Math.pow(decay, epoch);
+        List<Tensor> weights = List.copyOf(targets(model, plainWeights).values());
+        if (l == 0 || weights.isEmpty()) {
+            return null;
+        }
+        return total(weights, l);
     }
 
     public Kind kind() {

@@ -3,7 +3,7 @@ package org.rankfold.engine.regularize;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-import org.rankfold.engine.ops.Elementwise;
+import org.rankfold.engine.ops.ElementwiseOps;
 import org.rankfold.engine.ops.MatMul;
 import org.rankfold.engine.tensor.Tensor;
 
@@ -62,10 +62,10 @@ public final class Orthogonality {
         Tensor v = Tensor.randn(new SplittableRandom(SRIP_START_SEED), n, 1);
         for (int it = 0; it < iterations; it++) {
             Tensor u = applyGramMinusIdentity(m, v);
-            v = u.mul(Elementwise.pow(u.mul(u).sum(), -0.5));
+            v = u.mul(ElementwiseOps.pow(u.mul(u).sum(), -0.5));
         }
         Tensor av = applyGramMinusIdentity(m, v);
-        return Elementwise.pow(av.mul(av).sum(), 0.5);
+        return ElementwiseOps.pow(av.mul(av).sum(), 0.5);
     }
 
     /** (M^T M - I) v = M^T (M v) - v for v (n, 1). */
@@ -87,5 +87,36 @@ public final class Orthogonality {
 
     private static Tensor squaredFrobenius(Tensor p) {
         return p.mul(p).sum();
+    }
+
+    /**
+     * How far w is from orthogonal, as a measurement (no autograd, float64): {@code ||P||_F} with
+     * {@code P = M M^T - I_m} for w as an m x n matrix M with m &lt;= n, else {@code M^T M - I_n}; the square root of
+     * the SO penalty.
+     */
+    public static double frobeniusDistance(Tensor w) {
+        int m = w.dim(0);
+        int n = w.size() / m;
+        float[] x = w.data();
+        boolean rows = m <= n; // Gram of the rows (m x m) when wide, of the columns (n x n) when tall
+        int k = rows ? m : n;
+        double sum = 0;
+        for (int i = 0; i < k; i++) {
+            for (int j = i; j < k; j++) {
+                double g = 0;
+                if (rows) {
+                    for (int t = 0; t < n; t++) {
+                        g += (double) x[i * n + t] * x[j * n + t];
+                    }
+                } else {
+                    for (int t = 0; t < m; t++) {
+                        g += (double) x[t * n + i] * x[t * n + j];
+                    }
+                }
+                double p = i == j ? g - 1 : g;
+                sum += i == j ? p * p : 2 * p * p;
+            }
+        }
+        return Math.sqrt(sum);
     }
 }

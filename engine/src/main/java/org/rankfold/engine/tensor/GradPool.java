@@ -1,9 +1,8 @@
 package org.rankfold.engine.tensor;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import org.rankfold.kernels.Backends;
 
 /**
@@ -19,7 +18,9 @@ import org.rankfold.kernels.Backends;
 final class GradPool {
     /** Buffers kept per distinct length. */
     static final int MAX_PER_SIZE = 16;
-    private static final ThreadLocal<Map<Integer, ArrayDeque<float[]>>> POOL = ThreadLocal.withInitial(HashMap::new);
+    /** Free buffers by length, per thread; int keys, so a lookup does not box. */
+    private static final ThreadLocal<Int2ObjectOpenHashMap<ArrayDeque<float[]>>> POOL =
+            ThreadLocal.withInitial(Int2ObjectOpenHashMap::new);
 
     private GradPool() {
     }
@@ -38,7 +39,12 @@ final class GradPool {
 
     /** Returns a buffer nobody references any more. */
     static void give(float[] buffer) {
-        ArrayDeque<float[]> free = POOL.get().computeIfAbsent(buffer.length, k -> new ArrayDeque<>());
+        Int2ObjectOpenHashMap<ArrayDeque<float[]>> pool = POOL.get();
+        ArrayDeque<float[]> free = pool.get(buffer.length);
+        if (free == null) {
+            free = new ArrayDeque<>();
+            pool.put(buffer.length, free);
+        }
         if (free.size() < MAX_PER_SIZE) {
             free.addFirst(buffer);
         }

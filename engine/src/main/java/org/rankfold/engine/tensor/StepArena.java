@@ -1,8 +1,9 @@
 package org.rankfold.engine.tensor;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
+
+import it.unimi.dsi.fastutil.ints.Int2ObjectMap;
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 
 /**
  * Recycles the data arrays of one step's activations: while a scope is open on a thread, ops take their
@@ -22,10 +23,11 @@ import java.util.Map;
 public final class StepArena {
     private static final ThreadLocal<StepArena> ARENA = ThreadLocal.withInitial(StepArena::new);
 
-    private Map<Integer, ArrayDeque<float[]>> freeFloats = new HashMap<>();
-    private Map<Integer, ArrayDeque<float[]>> usedFloats = new HashMap<>();
-    private Map<Integer, ArrayDeque<int[]>> freeInts = new HashMap<>();
-    private Map<Integer, ArrayDeque<int[]>> usedInts = new HashMap<>();
+    // keyed by array length without boxing: the lookups run for every op of every step
+    private Int2ObjectOpenHashMap<ArrayDeque<float[]>> freeFloats = new Int2ObjectOpenHashMap<>();
+    private Int2ObjectOpenHashMap<ArrayDeque<float[]>> usedFloats = new Int2ObjectOpenHashMap<>();
+    private Int2ObjectOpenHashMap<ArrayDeque<int[]>> freeInts = new Int2ObjectOpenHashMap<>();
+    private Int2ObjectOpenHashMap<ArrayDeque<int[]>> usedInts = new Int2ObjectOpenHashMap<>();
     private int depth;
 
     private StepArena() {
@@ -71,13 +73,18 @@ public final class StepArena {
         return b;
     }
 
-    private static <T> T take(Map<Integer, ArrayDeque<T>> free, int length) {
+    private static <T> T take(Int2ObjectMap<ArrayDeque<T>> free, int length) {
         ArrayDeque<T> q = free.get(length);
         return q == null ? null : q.pollFirst();
     }
 
-    private static <T> void keep(Map<Integer, ArrayDeque<T>> used, int length, T array) {
-        used.computeIfAbsent(length, k -> new ArrayDeque<>()).addFirst(array);
+    private static <T> void keep(Int2ObjectMap<ArrayDeque<T>> used, int length, T array) {
+        ArrayDeque<T> q = used.get(length);
+        if (q == null) {
+            q = new ArrayDeque<>();
+            used.put(length, q);
+        }
+        q.addFirst(array);
     }
 
     private void closeScope() {
@@ -89,11 +96,11 @@ public final class StepArena {
         }
         // what the step used becomes the free set; what it did not use is dropped (the deques are kept)
         freeFloats.values().forEach(ArrayDeque::clear);
-        Map<Integer, ArrayDeque<float[]>> f = freeFloats;
+        Int2ObjectOpenHashMap<ArrayDeque<float[]>> f = freeFloats;
         freeFloats = usedFloats;
         usedFloats = f;
         freeInts.values().forEach(ArrayDeque::clear);
-        Map<Integer, ArrayDeque<int[]>> i = freeInts;
+        Int2ObjectOpenHashMap<ArrayDeque<int[]>> i = freeInts;
         freeInts = usedInts;
         usedInts = i;
     }
@@ -102,8 +109,8 @@ public final class StepArena {
     public static long heldFloats() {
         StepArena a = ARENA.get();
         long n = 0;
-        for (Map.Entry<Integer, ArrayDeque<float[]>> e : a.freeFloats.entrySet()) {
-            n += (long) e.getKey() * e.getValue().size();
+        for (Int2ObjectMap.Entry<ArrayDeque<float[]>> e : a.freeFloats.int2ObjectEntrySet()) {
+            n += (long) e.getIntKey() * e.getValue().size();
         }
         return n;
     }

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 import org.rankfold.engine.ops.CrossEntropy;
-import org.rankfold.engine.ops.Elementwise;
+import org.rankfold.engine.ops.ElementwiseOps;
 import org.rankfold.engine.ops.MatMul;
 import org.rankfold.engine.ops.Reductions;
 import org.rankfold.engine.ops.Views;
@@ -305,26 +305,26 @@ public final class Tensor {
 
     /** Elementwise sum; {@code other} may be a trailing vector broadcast over the leading dimensions. */
     public Tensor add(Tensor other) {
-        return Elementwise.add(this, other);
+        return ElementwiseOps.add(this, other);
     }
 
     /** Elementwise difference; {@code other} may be a trailing vector broadcast over the leading dimensions. */
     public Tensor sub(Tensor other) {
-        return Elementwise.sub(this, other);
+        return ElementwiseOps.sub(this, other);
     }
 
     /** Elementwise product; {@code other} may be a trailing vector broadcast over the leading dimensions. */
     public Tensor mul(Tensor other) {
-        return Elementwise.mul(this, other);
+        return ElementwiseOps.mul(this, other);
     }
 
     /** {@code s * this}. */
     public Tensor scale(float s) {
-        return Elementwise.scale(this, s);
+        return ElementwiseOps.scale(this, s);
     }
 
     public Tensor relu() {
-        return Elementwise.relu(this);
+        return ElementwiseOps.relu(this);
     }
 
     /** 2-D matrix product {@code this (M x K) * other (K x N)}. */

@@ -195,10 +195,22 @@ public final class Trainer {
             session.syncToHost(); // evaluation, listeners and checkpoints read the host model
         }
         state = new TrainingState(state.epochsDone(), step, state.history());
-        EvalResult t = test == null ? new EvalResult(Double.NaN, Double.NaN, 0)
-                : Evaluator.evaluate(model, test, e + 1, epochs, p -> listeners.forEach(l -> l.onBatch(p)));
+        EvalResult t = test == null ? new EvalResult(Double.NaN, Double.NaN, 0) : evaluate(e);
         double secs = (System.nanoTime() - start) / 1e9;
         return new EpochResult(e + 1, lossSum / images, (double) correct / images, t.loss(), t.accuracy(), lr, secs);
+    }
+
+    /** The test pass of epoch {@code e} (from 0); a non-finite value met there stops training naming the test batch. */
+    private EvalResult evaluate(int e) {
+        int[] batchesDone = {0};
+        try {
+            return Evaluator.evaluate(model, test, e + 1, epochs, p -> {
+                batchesDone[0] = p.batch();
+                listeners.forEach(l -> l.onBatch(p));
+            });
+        } catch (NonFiniteException bad) {
+            throw TrainingStoppedException.inEvaluation(e + 1, batchesDone[0] + 1, bad);
+        }
     }
 
     private void report(int e, int batchNo, int batches, long images, double lossSum, long correct, long start) {

@@ -27,6 +27,22 @@ public final class TrainingStoppedException extends RuntimeException {
         this.batch = batch;
     }
 
+    private TrainingStoppedException(String message, int epoch, int batch, NonFiniteException cause) {
+        super(message, cause);
+        this.layer = cause.layer();
+        this.epoch = epoch;
+        this.batch = batch;
+    }
+
+    /**
+     * The test pass at the end of epoch {@code epoch} met a non-finite value in its batch {@code batch} (the weights
+     * the epoch's training left are not finite, or produce non-finite outputs).
+     */
+    public static TrainingStoppedException inEvaluation(int epoch, int batch, NonFiniteException cause) {
+        return new TrainingStoppedException("training diverged in epoch " + epoch + " (its evaluation, test batch "
+                + batch + "): " + cause.getMessage() + " (try a lower learning rate)", epoch, batch, cause);
+    }
+
     /** The layer or parameter named by the guard ("&lt;loss&gt;" when only the loss was non-finite). */
     public String layer() {
         return layer;

@@ -55,6 +55,31 @@ class TrainerTest extends SeededTest {
     }
 
     @Test
+    void aNonFiniteValueInTheEvaluationPassStopsTrainingNamingEpochAndTestBatch() throws IOException {
+        Dataset train = Synthetic.dataset("train", 64, SEED);
+        Dataset test = Synthetic.dataset("test", 96, SEED + 1);
+        Sequential model = Synthetic.model(SEED);
+        try (DataLoader tl = Synthetic.trainLoader(train, 32, 1); DataLoader el = Synthetic.testLoader(test, 64)) {
+            Trainer t = trainer(model, tl, el, 3, 0.05, null);
+            t.addListener(new TrainingListener() {
+                @Override
+                public void onBatch(BatchProgress p) {
+                    // after the last training step of epoch 2: weights no training step produced, seen only by evaluation
+                    if (p.phase() == BatchProgress.Phase.TRAIN && p.epoch() == 2 && p.batch() == p.batches()) {
+                        model.namedParameters().get("fc.weight").data()[0] = Float.NaN;
+                    }
+                }
+            });
+            TrainingStoppedException e = assertThrows(TrainingStoppedException.class, t::fit);
+            assertEquals(2, e.epoch());
+            assertEquals(1, e.batch());
+            assertTrue(e.getMessage().startsWith("training diverged in epoch 2 (its evaluation, test batch 1): "),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("layer 'fc'"), e.getMessage());
+        }
+    }
+
+    @Test
     void extraLossTermIsAddedBeforeBackward() throws IOException {
         Dataset train = Synthetic.dataset("train", 64, SEED);
         List<Long> steps = new ArrayList<>();

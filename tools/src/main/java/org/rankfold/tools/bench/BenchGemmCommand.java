@@ -10,7 +10,7 @@ import org.rankfold.kernels.Transpose;
 import org.rankfold.kernels.cpu.CpuBackend;
 import org.rankfold.kernels.ref.GemmRef;
 import org.rankfold.tools.UserError;
-import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.train.DeviceSelection;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,7 +88,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
         float[] c = new float[m * n];
         Timing timing;
         String kernel;
-        OptionalInt openCl = CpuSession.openClDevice(device);
+        OptionalInt openCl = DeviceSelection.openClDevice(device);
         boolean onDevice = openCl.isPresent();
         if (onDevice) {
             OpenClGemmRun.Result r = OpenClGemmRun.run(openCl.getAsInt(), ta, tb, m, n, k, a, lda, b, ldb, c, runs, warmup);

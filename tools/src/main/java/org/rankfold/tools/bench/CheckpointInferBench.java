@@ -64,7 +64,7 @@ final class CheckpointInferBench {
         double[] median = new double[subjects.size()];
         int[] reps = new int[subjects.size()];
         String backend;
-        try (CpuSession cpu = CpuSession.open("cpu", t)) {
+        try (CpuSession cpu = CpuSession.open(t)) {
             backend = cpu.describe();
             for (Subject s : subjects) {
                 s.model().eval();

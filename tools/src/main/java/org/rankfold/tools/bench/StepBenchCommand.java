@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import org.rankfold.tools.UserError;
-import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.train.ComputeSession;
 
 /**
  * What {@link BenchTrainCommand} and {@link BenchInferCommand} share: build the step, check it once
@@ -24,7 +24,7 @@ final class StepBenchCommand {
         Timing timing;
         String backend;
         int[] shape;
-        try (CpuSession cpu = CpuSession.open(device, t); StepBench step = new StepBench(model, batch)) {
+        try (ComputeSession cpu = ComputeSession.open(device, t); StepBench step = new StepBench(model, batch)) {
             backend = cpu.describe();
             shape = step.imageShape();
             float check = train ? step.trainStep() : step.inferStep();

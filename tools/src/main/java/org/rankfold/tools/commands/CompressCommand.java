@@ -16,7 +16,7 @@ import org.rankfold.tools.compress.RankOptions;
 import org.rankfold.tools.compress.VariantTable;
 import org.rankfold.tools.json.Json;
 import org.rankfold.tools.report.ReportBuilder;
-import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.train.ComputeSession;
 import org.rankfold.tools.train.RunData;
 import org.rankfold.vbmf.pipeline.CompressionConfig;
 import org.rankfold.vbmf.pipeline.CompressionPipeline;
@@ -153,7 +153,7 @@ public final class CompressCommand implements Callable<Integer> {
             progressOut.flush();
         }
         ObjectNode summary;
-        try (CpuSession _ = CpuSession.open(device, threads)) {
+        try (ComputeSession _ = ComputeSession.open(device, threads)) {
             summary = new CompressionPipeline(config, runData.split(), runData.normalization(), runData.augmentation(), run,
                     listener).reuseTraining(reuseTraining).run(resume);
         }

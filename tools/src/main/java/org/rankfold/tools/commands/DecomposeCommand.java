@@ -14,9 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.engine.checkpoint.Checkpoint;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
+import org.rankfold.engine.train.TrainingRun;
+import org.rankfold.engine.train.TrainingStoppedException;
 import org.rankfold.engine.train.TrainingState;
 import org.rankfold.tools.UserError;
-import org.rankfold.tools.compress.Decomposition;
 import org.rankfold.tools.compress.FineTuning;
 import org.rankfold.tools.compress.LayerTable;
 import org.rankfold.tools.compress.RankOptions;
@@ -24,7 +25,12 @@ import org.rankfold.tools.json.Json;
 import org.rankfold.tools.train.CpuSession;
 import org.rankfold.vbmf.audit.AuditJson;
 import org.rankfold.vbmf.audit.DecompositionAudit;
+import org.rankfold.kernels.Backends;
+import org.rankfold.vbmf.decompose.Decomposer;
 import org.rankfold.vbmf.decompose.DecompositionResult;
+import org.rankfold.vbmf.decompose.ForwardTimer;
+import org.rankfold.vbmf.decompose.RankPlanning;
+import org.rankfold.vbmf.decompose.SpeedCheck;
 import org.rankfold.vbmf.pipeline.LayerSummary;
 
 import picocli.CommandLine.Command;
@@ -73,6 +79,14 @@ public final class DecomposeCommand implements Callable<Integer> {
             description = "Initial fine-tuning learning rate, cosine-annealed to 0 (default: ${DEFAULT-VALUE}).")
     double finetuneLr;
 
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9",
+            description = "SGD momentum of --finetune (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "5e-4",
+            description = "L2 weight decay of --finetune (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
     @Option(names = "--data", paramLabel = "DATA",
             description = "Data for --finetune (default: full Fashion-MNIST if installed, else the bundled sample).")
     String data;
@@ -98,6 +112,10 @@ public final class DecomposeCommand implements Callable<Integer> {
         if (finetune < 0 || batch < 1 || (finetune > 0 && !(finetuneLr > 0))) {
             throw new UserError("--finetune needs epochs >= 0, --finetune-lr > 0 and --batch >= 1");
         }
+        if (!(momentum >= 0 && momentum < 1) || !(weightDecay >= 0)) {
+            throw new UserError("--momentum must be in [0, 1) and --weight-decay >= 0, got " + momentum + " and "
+                    + weightDecay);
+        }
         Path source = checkpoint.toAbsolutePath().normalize();
         Path target = (out != null ? out : source.resolveSibling(source.getFileName() + "-decomposed"))
                 .toAbsolutePath().normalize();
@@ -106,30 +124,42 @@ public final class DecomposeCommand implements Callable<Integer> {
         }
         Checkpoint ck = CheckpointReader.load(source);
         int[] input = ck.input().chw();
-        Decomposition d;
+        RankPlanning d;
+        DecompositionResult r;
         FineTuning tuned = null;
-        try (CpuSession _ = CpuSession.open("cpu", threads)) {
-            d = Decomposition.run(ck.model(), input, ranks, "decompose", batch);
+        try (CpuSession _ = CpuSession.open(threads)) {
+            SpeedCheck speed = ranks.speedAware ? new SpeedCheck(ForwardTimer.defaults(), batch,
+                    Backends.current().threads(), ranks.speedMargin) : null;
+            d = RankPlanning.plan(ck.model(), input, ranks.settings(), "decompose", speed);
+            r = Decomposer.apply(ck.model(), d.plan(), d.options());
             if (finetune > 0) {
-                tuned = FineTuning.run(ck.model(), ck.input(), finetune, finetuneLr, batch, data, limitTrain, limitTest, seed);
+                try {
+                    tuned = FineTuning.run(ck.model(), ck.input(),
+                            TrainingRun.cosine(finetune, finetuneLr, momentum, weightDecay), batch, data, limitTrain,
+                            limitTest, seed);
+                } catch (TrainingStoppedException e) {
+                    throw new UserError("phase finetune: " + e.getMessage() + "; nothing was written; last good"
+                            + " checkpoint: " + source + " (the model before decomposition)");
+                }
             }
         }
-        DecompositionResult r = d.result();
 
         ObjectNode config = Json.object();
         config.put("decomposed_from", source.toString());
-        config.put("selector", d.selector());
+        String selector = d.options().selector().describe();
+        ObjectNode targetRecord = d.targetRecord("decompose", null);
+        config.put("selector", selector);
         config.put("weakening", d.weakening());
         config.put("finetune_epochs", finetune);
         CheckpointWriter.save(target, ck.model(), ck.modelName(), ck.input(), TrainingState.initial(), null, null, config);
         Path audit = target.resolve("audit.jsonl");
         List<String> lines = new ArrayList<>();
-        if (d.targetRecord() != null) {
-            lines.add(d.targetRecord().toString());
+        if (targetRecord != null) {
+            lines.add(targetRecord.toString());
         }
         for (DecompositionAudit a : r.layers()) {
             ObjectNode rec = AuditJson.toJson(a);
-            rec.put("selector", d.selector());
+            rec.put("selector", selector);
             lines.add(rec.toString());
         }
         Files.write(audit, lines, StandardCharsets.UTF_8);
@@ -143,10 +173,10 @@ public final class DecomposeCommand implements Callable<Integer> {
             j.put("audit", audit.toString());
             j.put("model", ck.modelName());
             j.set("input_shape", Json.ints(input));
-            j.put("selector", d.selector());
+            j.put("selector", selector);
             j.put("weakening", d.weakening());
-            if (d.targetRecord() != null) {
-                j.put("target_met", d.targetRecord().get("met").asBoolean());
+            if (targetRecord != null) {
+                j.put("target_met", targetRecord.get("met").asBoolean());
             }
             j.put("decomposed_layers", r.decomposedCount());
             j.put("params_before", r.paramsBefore());
@@ -167,9 +197,9 @@ public final class DecomposeCommand implements Callable<Integer> {
             Json.print(o, j);
         } else {
             o.println("decomposed " + source + " (" + ck.modelName() + ", input " + java.util.Arrays.toString(input)
-                    + ") with " + d.selector());
-            if (d.targetRecord() != null) {
-                o.println((d.targetRecord().get("met").asBoolean() ? "target met" : "target NOT met even at the smallest ranks")
+                    + ") with " + selector);
+            if (targetRecord != null) {
+                o.println((targetRecord.get("met").asBoolean() ? "target met" : "target NOT met even at the smallest ranks")
                         + ": EVBMF strength t = " + d.weakening() + " (t <= 1: MUSCO weakening; t > 1: raised EVBMF threshold)");
             }
             LayerTable.print(o, layers);

@@ -16,7 +16,7 @@ import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.train.EvalResult;
 import org.rankfold.engine.train.Evaluator;
 import org.rankfold.tools.UserError;
-import org.rankfold.tools.train.CpuSession;
+import org.rankfold.tools.train.ComputeSession;
 import org.rankfold.tools.train.RunData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,7 +67,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         Path dir = resolve(checkpoint);
         PrintWriter stdout = spec.commandLine().getOut();
-        try (CpuSession _ = CpuSession.open(device, threads)) {
+        try (ComputeSession _ = ComputeSession.open(device, threads)) {
             Checkpoint c = CheckpointReader.load(dir);
             JsonNode cfg = c.config();
             String spec = data != null ? data : cfg != null && cfg.hasNonNull("data") ? cfg.get("data").asText() : "default";

@@ -21,15 +21,13 @@ import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.checkpoint.OptimizerState;
 import org.rankfold.engine.nn.Module;
-import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.MetricsCsvListener;
 import org.rankfold.engine.train.Trainer;
 import org.rankfold.engine.train.TrainingStoppedException;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.tools.UserError;
-import org.rankfold.tools.train.CpuSession;
-import org.rankfold.tools.train.OrthoTerm;
+import org.rankfold.tools.train.ComputeSession;
 import org.rankfold.tools.train.ProgressLine;
 import org.rankfold.tools.train.RunData;
 import org.rankfold.tools.train.TrainSettings;
@@ -131,7 +129,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
         }
         boolean talk = !json && !quiet;
-        try (CpuSession cpu = CpuSession.open(device, threads)) {
+        try (ComputeSession cpu = ComputeSession.open(device, threads)) {
             RunData rd = RunData.load(s.data(), s.limitTrain(), s.limitTest());
             InputShape input = rd.inputShape();
             Module net = resumed != null ? resumed.model() : input.createZooModel(s.model(), s.seed());
@@ -155,14 +153,12 @@ public final class TrainCommand implements Callable<Integer> {
                 stdout.flush();
             }
             Files.createDirectories(runDir);
-            Sgd sgd = Sgd.momentum(net.parameters(), s.lr(), s.momentum(), s.weightDecay());
-            if (resumed != null && resumed.optimizerType() != null) {
-                OptimizerState.restore(sgd, net, resumed.optimizerType(), resumed.optimizerTensors(), resume);
-            }
             ObjectNode config = s.toJson(savedThreads);
             try (DataLoader train = rd.trainLoader(s.batch(), s.seed()); DataLoader test = rd.testLoader(Math.max(s.batch(), 256))) {
-                Trainer trainer = new Trainer(net, sgd, s.lrSchedule(), train, test, s.epochs(), true,
-                        OrthoTerm.create(s.ortho(), s.orthoLambda(), net));
+                Trainer trainer = s.trainingRun(net).trainer(net, train, test);
+                if (resumed != null && resumed.optimizerType() != null) {
+                    OptimizerState.restore(trainer.optimizer(), net, resumed.optimizerType(), resumed.optimizerTensors(), resume);
+                }
                 if (resumed != null) {
                     trainer.restore(resumed.training());
                 }
@@ -179,7 +175,9 @@ public final class TrainCommand implements Callable<Integer> {
                 try {
                     history = trainer.fit();
                 } catch (TrainingStoppedException e) {
-                    throw new UserError(e.getMessage());
+                    Path last = runDir.resolve("checkpoint");
+                    throw new UserError("phase train: " + e.getMessage() + "; last good checkpoint: "
+                            + (CheckpointReader.isCheckpoint(last) ? last : "none yet (it diverged in its first epoch)"));
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 report(stdout, s, rd, runDir, history, trainer.state().bestTestAccuracy(), secs, cost);

@@ -6,18 +6,16 @@ import java.util.List;
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.nn.Module;
-import org.rankfold.engine.optim.LrSchedule;
-import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.Evaluator;
-import org.rankfold.engine.train.Trainer;
+import org.rankfold.engine.train.TrainingRun;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.train.RunData;
 
 /**
- * Fine-tuning of a decomposed model for {@code rankfold decompose --finetune}: SGD (momentum 0.9, weight
- * decay 5e-4, the pipeline's settings) with a cosine schedule from {@code lr} to 0, the NaN/Inf guard on;
- * test accuracy before and after.
+ * Fine-tuning of a decomposed model for {@code rankfold decompose --finetune}: the {@link TrainingRun} it is
+ * given (SGD with the command's momentum and weight decay, cosine from its learning rate to 0, the NaN/Inf
+ * guard on); test accuracy before and after.
  *
  * @param accuracyBefore test accuracy of the decomposed model before fine-tuning
  * @param accuracyAfter  test accuracy after
@@ -26,9 +24,9 @@ import org.rankfold.tools.train.RunData;
  */
 public record FineTuning(double accuracyBefore, double accuracyAfter, List<EpochResult> epochs, String data) {
 
-    public static FineTuning run(Module model, InputShape input, int epochs, double lr, int batch, String dataSpec,
+    public static FineTuning run(Module model, InputShape input, TrainingRun run, int batch, String dataSpec,
                                  int limitTrain, int limitTest, long seed) throws IOException {
-        if (epochs < 1 || !(lr > 0) || batch < 1) {
+        if (run.epochs() < 1 || !(run.lr() > 0) || batch < 1) {
             throw new UserError("--finetune needs epochs >= 1, --finetune-lr > 0 and --batch >= 1");
         }
         RunData data = RunData.load(dataSpec, limitTrain, limitTest);
@@ -40,9 +38,7 @@ public record FineTuning(double accuracyBefore, double accuracyAfter, List<Epoch
         }
         try (DataLoader train = data.trainLoader(batch, seed); DataLoader test = data.testLoader(batch)) {
             double before = Evaluator.evaluate(model, test).accuracy();
-            Trainer t = new Trainer(model, Sgd.momentum(model.parameters(), lr, 0.9, 5e-4), LrSchedule.cosine(lr, epochs, 0),
-                    train, test, epochs, true, null);
-            List<EpochResult> history = t.fit();
+            List<EpochResult> history = run.trainer(model, train, test).fit();
             double after = Evaluator.evaluate(model, test).accuracy();
             return new FineTuning(before, after, history, data.split().summary());
         }

@@ -58,6 +58,13 @@ public final class RankOptions {
         return maxRank == null ? Integer.MAX_VALUE : maxRank;
     }
 
+    /** The settings of rank planning these options give ({@link org.rankfold.vbmf.decompose.RankPlanning}). */
+    public org.rankfold.vbmf.decompose.RankSettings settings() {
+        return new org.rankfold.vbmf.decompose.RankSettings(selector, weakening, minRank, maxRankOrUnlimited(),
+                targetParamsRatio == null ? 0 : targetParamsRatio, targetMacsRatio == null ? 0 : targetMacsRatio,
+                pointwise, !noLinear, first, classifier);
+    }
+
     /** Checks the combination; UserError (exit 2) when it cannot work. */
     public void validate() {
         if (!(weakening >= 0 && weakening <= 1)) {

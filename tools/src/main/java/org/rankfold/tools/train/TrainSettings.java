@@ -5,7 +5,9 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.rankfold.engine.optim.LrSchedule;
+import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.regularize.OrthogonalRegularizer;
+import org.rankfold.engine.train.TrainingRun;
 import org.rankfold.tools.UserError;
 
 /**
@@ -13,7 +15,7 @@ import org.rankfold.tools.UserError;
  * {@code --resume} continues with exactly the same ones and {@code eval} knows the data and normalization.
  * The learning-rate schedule is per epoch: {@code cosine} (Loshchilov and Hutter 2017, from lr to 0 over
  * the run's epochs) or {@code constant}. {@code ortho} is so, dso, srip or none, with weight {@code orthoLambda}
- * (see {@link OrthoTerm}).
+ * over the factors and plain weights ({@link OrthogonalRegularizer}).
  */
 public record TrainSettings(String model, String data, int epochs, int batch, double lr, double momentum,
                             double weightDecay, String schedule, long seed, int limitTrain, int limitTest, String ortho,
@@ -32,11 +34,30 @@ public record TrainSettings(String model, String data, int epochs, int batch, do
         if (!schedule.equals("cosine") && !schedule.equals("constant")) {
             throw new UserError("--schedule must be cosine or constant, got '" + schedule + "'");
         }
-        ortho = ortho.toLowerCase(Locale.ROOT);
+        ortho = ortho.trim().toLowerCase(Locale.ROOT);
+        if (!ortho.equals("none") && !ortho.equals("so") && !ortho.equals("dso") && !ortho.equals("srip")) {
+            throw new UserError("--ortho must be so, dso, srip or none, got '" + ortho + "'");
+        }
+        if (!(orthoLambda >= 0) || Double.isInfinite(orthoLambda)) {
+            throw new UserError("--ortho-lambda must be a finite number >= 0, got " + orthoLambda);
+        }
     }
 
-    public LrSchedule lrSchedule() {
-        return schedule.equals("cosine") ? LrSchedule.cosine(lr, Math.max(1, epochs), 0) : LrSchedule.constant(lr);
+    /**
+     * The training run of these settings for {@code model}: SGD, the schedule and, unless {@code ortho} is none, the
+     * orthogonal regularizer over the model's factors and plain weights.
+     */
+    public TrainingRun trainingRun(Module model) {
+        OrthogonalRegularizer ortho = orthogonalRegularizer();
+        if (ortho != null && OrthogonalRegularizer.targets(model, true).isEmpty()) {
+            throw new UserError("--ortho: the model has no convolution or linear weights to regularize");
+        }
+        return new TrainingRun(epochs, lr, momentum, weightDecay, schedule.equals("cosine"), ortho);
+    }
+
+    /** The regularizer of {@code --ortho}/{@code --ortho-lambda}, or null for none. */
+    OrthogonalRegularizer orthogonalRegularizer() {
+        return ortho.equals("none") ? null : OrthogonalRegularizer.parse(ortho).weighted(orthoLambda, 1);
     }
 
     public TrainSettings withEpochs(int e) {

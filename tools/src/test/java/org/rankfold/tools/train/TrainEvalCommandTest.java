@@ -97,7 +97,8 @@ class TrainEvalCommandTest {
         JsonNode state = JSON.readTree(run.resolve("checkpoint/state.json").toFile());
         assertEquals("srip", state.get("config").get("ortho").asText());
         assertEquals(0.01, state.get("config").get("ortho_lambda").asDouble());
-        assertEquals(5, OrthoTerm.targets(org.rankfold.engine.checkpoint.InputShape.FASHION_MNIST.createZooModel("lenet5", 1)).size(),
+        assertEquals(5, org.rankfold.engine.regularize.OrthogonalRegularizer.targets(
+                org.rankfold.engine.checkpoint.InputShape.FASHION_MNIST.createZooModel("lenet5", 1), true).size(),
                 "lenet5: 2 convs + 3 linear layers");
         assertEquals(2, run(tiny(dir.resolve("bad"), "1", "--ortho", "l2")).code());
     }

@@ -112,9 +112,4 @@ public final class AuditJson {
         }
         return a;
     }
-
-    /** One-line JSON text of a node. */
-    public static String line(JsonNode node) {
-        return node.toString();
-    }
 }

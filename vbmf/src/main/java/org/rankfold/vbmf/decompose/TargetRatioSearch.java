@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.DoubleFunction;
 
 import org.rankfold.engine.nn.Module;
+import org.rankfold.vbmf.rank.EvbmfStrengthSelector;
 import org.rankfold.vbmf.rank.RankSelector;
 
 /**

@@ -167,4 +167,10 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
         }
         return o;
     }
+
+    /** The rank selection settings of the run ({@code V/ranks} plans with them, {@code V/tucker} applies the plan). */
+    public org.rankfold.vbmf.decompose.RankSettings rankSettings() {
+        return new org.rankfold.vbmf.decompose.RankSettings(selector, weakening, minRank, maxRank, targetParamsRatio,
+                targetMacsRatio, pointwise, linear, first, classifier);
+    }
 }

@@ -3,13 +3,13 @@ package org.rankfold.vbmf.pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.DataSplit;
 import org.rankfold.datasets.Dataset;
@@ -18,32 +18,30 @@ import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.datasets.loader.LoaderOptions;
 import org.rankfold.datasets.loader.Normalization;
 import org.rankfold.engine.accounting.CostProfiler;
-import org.rankfold.engine.accounting.CostReport;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
 import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.nn.Overparameterization;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
+import org.rankfold.engine.train.EvalResult;
 import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.ExtraLoss;
+import org.rankfold.engine.train.TrainingRun;
 import org.rankfold.engine.train.TrainingState;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.kernels.Backends;
 import org.rankfold.vbmf.audit.AuditJson;
 import org.rankfold.vbmf.audit.DecompositionAudit;
+import org.rankfold.vbmf.audit.LayerTiming;
 import org.rankfold.vbmf.decompose.DecomposerOptions;
 import org.rankfold.vbmf.decompose.Decomposer;
-import org.rankfold.vbmf.decompose.DecompositionPlan;
-import org.rankfold.vbmf.decompose.DecompositionPlanner;
 import org.rankfold.vbmf.decompose.DecompositionResult;
-import org.rankfold.vbmf.decompose.EvbmfStrengthSelector;
 import org.rankfold.vbmf.decompose.ForwardTimer;
 import org.rankfold.vbmf.decompose.LayerTimer;
-import org.rankfold.vbmf.decompose.SelectorSpec;
+import org.rankfold.vbmf.decompose.RankPlanning;
 import org.rankfold.vbmf.decompose.SpeedCheck;
 import org.rankfold.vbmf.decompose.TargetRatioSearch;
-import org.rankfold.vbmf.tucker.Tucker2Options;
 
 /**
  * The compression method end to end (docs/method.md; phases in docs/architecture.md), as phases that each end with their
@@ -51,17 +49,19 @@ import org.rankfold.vbmf.tucker.Tucker2Options;
  * <ol>
  * <li>{@code baseline}: training of the plain zoo model;</li>
  * <li>per variant ({@link Variant}): {@code V/train} (plain variant: the baseline itself), with
- * over-parameterization ({@link Overparameterization}: function-preserving factors) and/or orthogonal regularization ({@link OrthoLoss});</li>
+ * over-parameterization ({@link Overparameterization}: function-preserving factors) and/or orthogonal regularization ({@link OrthogonalRegularizer});</li>
  * <li>{@code V/fold}: every factorized conv folded to one kernel (exact);</li>
  * <li>{@code V/ranks}: the rank plan (EVBMF on the unfoldings; with a target ratio, bisection on the
  * weakening factor, {@link TargetRatioSearch});</li>
- * <li>{@code V/tucker}: Tucker-2 / SVD applied, one audit record per layer;</li>
+ * <li>{@code V/tucker}: the recorded plan of {@code V/ranks} applied (Tucker-2 / SVD), one audit record per layer;</li>
  * <li>{@code V/eval_before}: accuracy before fine-tuning;</li>
  * <li>{@code V/finetune}: fine-tuning with its own cosine schedule;</li>
  * <li>{@code V/eval}: final accuracy.</li>
  * </ol>
  * Every variant starts from the same seed and data order and gets the same epochs. Phases that change the
- * model save a checkpoint under {@code checkpoints/}. {@code summary.json} is written at the end.
+ * model save a checkpoint under {@code checkpoints/}. Each phase's result is a typed {@link PhaseResult};
+ * {@link Progress} records them, with the checkpoints' SHA-256, in {@code progress.json}. {@code summary.json} is
+ * written at the end. A divergence anywhere stops with a {@link PhaseDivergedException}.
  *
  * <p>Resume: a completed phase is skipped; a training phase killed in the middle continues after its last
  * completed epoch ({@link PhaseTraining}), bit-identical at the same thread count. {@link #reuseTraining}
@@ -81,7 +81,7 @@ public final class CompressionPipeline {
     private final InputShape input;
     private final Normalization normalization;
     private final Augmentation augmentation;
-    private ObjectNode completed;
+    private Progress progress;
     private boolean resuming;
     /** With --speed-aware: the timings of the run (shared by the variants, restored from progress.json on resume). */
     private SpeedCheck speed;
@@ -150,21 +150,20 @@ public final class CompressionPipeline {
         try (DataLoader train = new DataLoader(data.train(),
                 LoaderOptions.training(config.batchSize(), config.seed(), normalization).withAugmentation(augmentation));
              DataLoader test = new DataLoader(data.test(), LoaderOptions.evaluation(config.batchSize(), normalization))) {
+            currentCheckpoint = null;
             phase("baseline", () -> {
                 Module m = input.createZooModel(config.model(), config.seed());
                 PhaseTraining.Outcome s = train(m, "baseline", config.epochs(), config.learningRate(), train, test, null);
-                ObjectNode r = costs(m);
-                r.put("accuracy", Evaluator.evaluate(m, test).accuracy());
-                r.put("epochs", s.state().epochsDone());
-                s.record(r);
-                return save(r, "baseline", m);
+                PhaseResult.Costs c = costs(m);
+                return saved(new PhaseResult.Baseline(c, accuracy(m, test, "baseline"), s.state().epochsDone(),
+                        s.resumed()), "baseline", m);
             });
-            String baselineCheckpoint = completed.get("baseline").get("checkpoint").asText();
+            String baselineCheckpoint = progress.get("baseline").checkpoint();
             for (Variant v : config.variants()) {
                 runVariant(v, baselineCheckpoint, train, test);
             }
         }
-        ObjectNode summary = SummaryBuilder.build(config, data, completed);
+        ObjectNode summary = SummaryBuilder.build(config, data, progress);
         run.writeJson(run.summary(), summary);
         return summary;
     }
@@ -176,166 +175,116 @@ public final class CompressionPipeline {
         if (v != Variant.PLAIN) {
             phase(p + "train", () -> {
                 Module m = input.createZooModel(config.model(), config.seed());
-                ObjectNode r = MAPPER.createObjectNode();
+                PhaseResult.Overparam over = null;
                 if (v.overparameterized()) {
                     List<String> layers = Overparameterization.apply(m, new Overparameterization.Options(
                             config.overparam().engineMode(), config.expand(), config.pointwise(), config.first()),
                             new SplittableRandom(config.seed() + FACTOR_SEED_OFFSET));
-                    r.put("overparam", config.overparam().label());
-                    r.put("expand", config.overparam().factor(config.expand()));
-                    ArrayNode names = r.putArray("overparameterized_layers");
-                    layers.forEach(names::add);
+                    over = new PhaseResult.Overparam(config.overparam().label(), config.overparam().factor(config.expand()),
+                            layers);
                 }
-                ExtraLoss ortho = null;
+                OrthogonalRegularizer ortho = null;
+                PhaseResult.Ortho orthoRecord = null;
                 if (v.orthogonal()) {
                     boolean plainWeights = v == Variant.ORTHO || config.orthoPlain();
-                    ortho = new OrthoLoss(OrthogonalRegularizer.parse(config.ortho()), config.orthoLambda(),
-                            config.orthoDecay(), plainWeights);
-                    r.put("ortho", config.ortho());
-                    r.put("ortho_lambda", config.orthoLambda());
-                    r.put("ortho_decay", config.orthoDecay());
-                    r.put("ortho_plain_weights", plainWeights);
-                    r.put("ortho_weights", OrthoLoss.targets(m, plainWeights).size());
+                    ortho = regularizer().plainWeights(plainWeights);
+                    orthoRecord = new PhaseResult.Ortho(config.ortho(), config.orthoLambda(), config.orthoDecay(),
+                            plainWeights, OrthogonalRegularizer.targets(m, plainWeights).size());
                 }
                 PhaseTraining.Outcome s = train(m, p + "train", config.epochs(), config.learningRate(), train, test, ortho);
-                s.record(r);
-                r.setAll(costs(m));
-                r.put("accuracy", Evaluator.evaluate(m, test).accuracy());
-                return save(r, p + "train", m);
+                PhaseResult.Costs c = costs(m);
+                return saved(new PhaseResult.Trained(over, orthoRecord, s.resumed(), c, accuracy(m, test, p + "train")),
+                        p + "train", m);
             });
             phase(p + "fold", () -> {
                 Module m = model();
                 List<String> folded = Overparameterization.foldAll(m);
-                ObjectNode r = costs(m);
-                ArrayNode names = r.putArray("folded_layers");
-                folded.forEach(names::add);
-                return folded.isEmpty() ? r : save(r, p + "fold", m);
+                PhaseResult.Folded r = new PhaseResult.Folded(costs(m), folded);
+                return folded.isEmpty() ? new Done(r, null) : saved(r, p + "fold", m);
             });
         }
         phase(p + "ranks", () -> {
-            ObjectNode r = MAPPER.createObjectNode();
-            Module m = model();
-            double w = config.weakening();
-            DecompositionPlan plan;
-            TargetRatioSearch.Measure measure = config.targetParamsRatio() > 0 ? TargetRatioSearch.Measure.PARAMS
-                    : config.targetMacsRatio() > 0 ? TargetRatioSearch.Measure.MACS : null;
-            if (measure != null) {
-                TargetRatioSearch.Result t = TargetRatioSearch.search(m, input.chw(), decomposerOptions(v, w),
-                        x -> EvbmfStrengthSelector.at(x, config.minRank(), config.maxRank()), measure,
-                        measure == TargetRatioSearch.Measure.PARAMS ? config.targetParamsRatio() : config.targetMacsRatio(),
-                        EvbmfStrengthSelector.MAX_STRENGTH);
-                w = t.weakening();
-                plan = t.plan();
-                run.appendAudit(targetRecord(v, t));
-                r.put("target_met", t.met());
-            } else {
-                plan = DecompositionPlanner.plan(m, input.chw(), decomposerOptions(v, w));
+            RankPlanning planning = RankPlanning.plan(model(), input.chw(), config.rankSettings(), p + "tucker", speed);
+            ObjectNode target = planning.targetRecord(p + "ranks", v.label());
+            if (target != null) {
+                run.appendAudit(target);
             }
-            r.put("weakening", w);
-            if (speed != null) {
-                ObjectNode timings = r.putObject("speed_timings");
-                speed.known().forEach((k, t) -> timings.set(k, AuditJson.toJson(t)));
-            }
-            r.put("planned_params_ratio", plan.paramsRatio());
-            r.put("planned_macs_ratio", plan.macsRatio());
-            ArrayNode layers = r.putArray("ranks");
-            plan.layers().forEach(l -> {
-                ObjectNode o = layers.addObject();
-                o.put("name", l.name());
-                o.put("method", l.method().label());
-                o.set("ranks", AuditJson.ints(l.ranks()));
-                if (l.timing() != null) {
-                    o.set("speed", AuditJson.toJson(l.timing()));
-                }
-            });
-            return r;
+            Map<String, LayerTiming> timings = speed == null ? null : new LinkedHashMap<>(speed.known());
+            return new Done(new PhaseResult.RankPlan(planning.search() == null ? null : planning.search().met(),
+                    planning.weakening(), timings, planning.plan()), null);
         });
         phase(p + "tucker", () -> {
             Module m = model();
-            double w = completed.get(p + "ranks").get("weakening").asDouble();
-            DecomposerOptions o = decomposerOptions(v, w);
-            DecompositionResult d = Decomposer.decompose(m, input.chw(), o);
+            // the plan of the rank phase, as recorded: a resumed run applies the same decisions
+            PhaseResult.RankPlan plan = (PhaseResult.RankPlan) progress.get(p + "ranks").result();
+            DecomposerOptions o = config.rankSettings().options(plan.weakening(), p + "tucker", speed);
+            DecompositionResult d = Decomposer.apply(m, plan.plan(), o);
             for (DecompositionAudit a : d.layers()) {
                 ObjectNode rec = AuditJson.toJson(a);
                 rec.put("variant", v.label());
                 rec.put("selector", o.selector().describe());
                 run.appendAudit(rec);
             }
-            ObjectNode r = costs(m);
-            r.put("decomposed_layers", d.decomposedCount());
-            r.set("layers", LayerSummary.of(d.layers()));
-            return save(r, p + "tucker", m);
+            return saved(new PhaseResult.Decomposed(costs(m), d.decomposedCount(), LayerSummary.of(d.layers())),
+                    p + "tucker", m);
         });
-        phase(p + "eval_before", () -> {
-            ObjectNode r = MAPPER.createObjectNode();
-            r.put("accuracy", Evaluator.evaluate(model(), test).accuracy());
-            return r;
-        });
+        phase(p + "eval_before", () -> new Done(new PhaseResult.Accuracy(accuracy(model(), test, p + "eval_before")), null));
         phase(p + "finetune", () -> {
             Module m = model();
             // optionally keep the orthogonal penalty on the new factors (A = U1^T, B = U0 start orthonormal)
-            ExtraLoss ortho = v.orthogonal() && config.orthoFinetune() ? new OrthoLoss(
-                    OrthogonalRegularizer.parse(config.ortho()), config.orthoLambda(), config.orthoDecay(), false) : null;
+            OrthogonalRegularizer ortho = v.orthogonal() && config.orthoFinetune() ? regularizer().plainWeights(false) : null;
             PhaseTraining.Outcome s = train(m, p + "finetune", config.finetuneEpochs(), config.finetuneLr(), train, test,
                     ortho);
-            ObjectNode r = MAPPER.createObjectNode();
-            r.put("ortho_on_factors", ortho != null);
-            r.put("epochs", s.state().epochsDone());
-            s.record(r);
-            return save(r, p + "finetune", m);
+            return saved(new PhaseResult.FineTuned(ortho != null, s.state().epochsDone(), s.resumed()), p + "finetune", m);
         });
         phase(p + "eval", () -> {
             Module m = model();
-            ObjectNode r = costs(m);
-            r.put("accuracy", Evaluator.evaluate(m, test).accuracy());
-            return r;
+            PhaseResult.Costs c = costs(m);
+            return new Done(new PhaseResult.Evaluated(c, accuracy(m, test, p + "eval")), null);
         });
+    }
+
+    /** The run's orthogonal regularizer (kind, lambda, decay); the caller chooses its targets. */
+    private OrthogonalRegularizer regularizer() {
+        return OrthogonalRegularizer.parse(config.ortho()).weighted(config.orthoLambda(), config.orthoDecay());
     }
 
     private PhaseTraining.Outcome train(Module m, String phase, int epochs, double lr, DataLoader train, DataLoader test,
                                         ExtraLoss extra) throws IOException {
-        return PhaseTraining.train(m, phase, epochs, lr, config, input, train, test, extra, run, listener, resuming);
+        TrainingRun settings = TrainingRun.cosine(epochs, lr, config.momentum(), config.weightDecay()).withExtraLoss(extra);
+        return PhaseTraining.train(m, phase, settings, config, input, train, test, run, listener, resuming,
+                lastGoodCheckpoint());
     }
 
-    private DecomposerOptions decomposerOptions(Variant v, double weakening) {
-        // a target search may go beyond plain EVBMF (strength > 1, EvbmfStrengthSelector)
-        return new DecomposerOptions(SelectorSpec.isEvbmf(config.selector())
-                ? EvbmfStrengthSelector.at(weakening, config.minRank(), config.maxRank())
-                : SelectorSpec.parse(config.selector(), weakening, config.minRank(), config.maxRank()),
-                Tucker2Options.tensorly(), config.pointwise(), config.linear(), config.first(), config.classifier(), v.label() + "/tucker", speed);
+    /** The newest checkpoint the current variant's phases stand on (null before the baseline saved one). */
+    private Path lastGoodCheckpoint() {
+        return currentCheckpoint == null ? null : run.root().resolve(currentCheckpoint);
     }
 
     /**
-     * {@code s} with the timings the completed rank phases decided on (a resumed tucker phase must apply the same
-     * decisions; timing again could flip one).
+     * Test accuracy of {@code m}; a non-finite loss (NaN or infinite outputs) stops the phase naming the last good
+     * checkpoint.
+     */
+    private double accuracy(Module m, DataLoader test, String phase) {
+        EvalResult e = Evaluator.evaluate(m, test);
+        if (!Double.isFinite(e.loss())) {
+            throw new PhaseDivergedException(phase, "the evaluation on the test images gave a non-finite loss ("
+                    + e.loss() + ")", lastGoodCheckpoint(), null);
+        }
+        return e.accuracy();
+    }
+
+    /**
+     * {@code s} with the timings the completed rank phases decided on (a rank phase of a later variant, and the
+     * plan it records, must see the same timings as an uninterrupted run).
      */
     private SpeedCheck rememberedTimings(SpeedCheck s) {
-        for (Map.Entry<String, JsonNode> e : completed.properties()) {
-            JsonNode t = e.getValue().get("speed_timings");
-            if (e.getKey().endsWith("/ranks") && t != null) {
-                t.properties().forEach(k -> s.remember(k.getKey(), AuditJson.timing(k.getValue())));
+        for (CompletedPhase c : progress.completed().values()) {
+            if (c.result() instanceof PhaseResult.RankPlan r && r.speedTimings() != null) {
+                r.speedTimings().forEach(s::remember);
             }
         }
         return s;
-    }
-
-    private ObjectNode targetRecord(Variant v, TargetRatioSearch.Result t) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("phase", v.label() + "/ranks");
-        o.put("variant", v.label());
-        o.put("step", "target_search");
-        o.put("measure", t.measure().name().toLowerCase(java.util.Locale.ROOT));
-        o.put("target", t.target());
-        o.put("weakening", t.weakening());
-        o.put("met", t.met());
-        o.put("params_ratio", t.plan().paramsRatio());
-        o.put("macs_ratio", t.plan().macsRatio());
-        ArrayNode steps = o.putArray("steps");
-        for (TargetRatioSearch.Step s : t.steps()) {
-            steps.addObject().put("weakening", s.weakening()).put("params_ratio", s.paramsRatio())
-                    .put("macs_ratio", s.macsRatio());
-        }
-        return o;
     }
 
     /** The current variant's model: in memory, or loaded from the latest checkpoint (after a resume). */
@@ -346,35 +295,33 @@ public final class CompressionPipeline {
         return current;
     }
 
-    private ObjectNode costs(Module m) {
-        CostReport c = CostProfiler.profile(m, input.chw());
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("params", c.parameters());
-        o.put("macs", c.macs());
-        o.put("batchnorm_params", c.batchNormParameters());
-        return o;
+    private PhaseResult.Costs costs(Module m) {
+        return PhaseResult.Costs.of(CostProfiler.profile(m, input.chw()));
     }
 
-    private ObjectNode save(ObjectNode result, String phase, Module m) throws IOException {
+    /** A phase's result and the run-relative checkpoint it saved (null: none). */
+    private record Done(PhaseResult result, String checkpoint) {
+    }
+
+    private Done saved(PhaseResult result, String phase, Module m) throws IOException {
         CheckpointWriter.save(run.checkpoint(phase), m, config.model(), input, TrainingState.initial(), null, null,
                 config.toJson());
         String rel = run.root().relativize(run.checkpoint(phase)).toString();
-        result.put("checkpoint", rel);
         current = m;
         currentCheckpoint = rel;
-        return result;
+        return new Done(result, rel);
     }
 
     /**
      * The audit line of a finished phase: its result (accuracy, params, MACs, checkpoint, settings, wall time)
-     * without the per-layer lists, which have records of their own.
+     * without the per-layer lists, which have records of their own, and without the checkpoint digest.
      */
     private static ObjectNode phaseRecord(String name, ObjectNode result) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("phase", name);
         o.put("step", "phase_end");
         for (Map.Entry<String, JsonNode> e : result.properties()) {
-            if (!e.getKey().equals("layers") && !e.getKey().equals("ranks")) {
+            if (!CompletedPhase.NOT_IN_AUDIT.contains(e.getKey())) {
                 o.set(e.getKey(), e.getValue());
             }
         }
@@ -384,14 +331,18 @@ public final class CompressionPipeline {
     /** A phase body: returns the phase's result. */
     @FunctionalInterface
     private interface Body {
-        ObjectNode run() throws IOException;
+        Done run() throws IOException;
     }
 
+    /**
+     * Runs phase {@code name} unless it is recorded as completed. Its audit records are appended before its entry
+     * is recorded in progress.json ({@link Progress}: a resume cuts the audit back to the recorded phases).
+     */
     private void phase(String name, Body body) throws IOException {
-        JsonNode done = completed.get(name);
+        CompletedPhase done = progress.get(name);
         if (done != null) {
-            if (done.has("checkpoint")) {
-                currentCheckpoint = done.get("checkpoint").asText();
+            if (done.checkpoint() != null) {
+                currentCheckpoint = done.checkpoint();
                 current = null;
             }
             // a kill between writing progress.json and the discard below leaves the stale partial behind
@@ -401,15 +352,16 @@ public final class CompressionPipeline {
         }
         listener.phaseStarted(name);
         long t0 = System.nanoTime();
-        ObjectNode r = body.run();
-        r.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
-        completed.set(name, r);
-        run.appendAudit(phaseRecord(name, r));
-        ObjectNode progress = MAPPER.createObjectNode();
-        progress.set("completed", completed);
-        run.writeJson(run.progress(), progress);
+        Done d = body.run();
+        double wall = (System.nanoTime() - t0) * 1e-9;
+        String digest = d.checkpoint() == null ? null : RunIntegrity.checkpointDigest(run.root().resolve(d.checkpoint()));
+        CompletedPhase c = new CompletedPhase(name, d.result(), d.checkpoint(), digest, wall, null);
+        ObjectNode json = c.toJson();
+        run.appendAudit(phaseRecord(name, json));
+        progress.add(c);
+        progress.write(run);
         PhaseTraining.discard(run, name);
-        listener.phaseFinished(name, r);
+        listener.phaseFinished(name, json);
     }
 
     private void prepare(boolean resume) throws IOException {
@@ -422,7 +374,7 @@ public final class CompressionPipeline {
         if (reuseFrom != null) {
             cfg.put("reuse_training", reuseFrom.toString());
         }
-        completed = MAPPER.createObjectNode();
+        progress = null;
         if (resume && Files.exists(run.config())) {
             JsonNode old = RunDirectory.readJson(run.config());
             if (reuseFrom == null && old.has("reuse_training")) {
@@ -445,22 +397,18 @@ public final class CompressionPipeline {
                 throw new IllegalArgumentException("--resume: " + run.config() + " holds a different configuration: "
                         + String.join("; ", differ) + "; resume with the same options or use another --out");
             }
-            if (Files.exists(run.progress())) {
-                JsonNode p = RunDirectory.readJson(run.progress()).get("completed");
-                if (p instanceof ObjectNode o) {
-                    completed = o;
-                }
-            }
+            progress = Progress.resume(run, config.variants());
         } else if (!resume && Files.exists(run.progress())) {
             throw new IllegalArgumentException(run.root() + " already holds a run; pass --resume to continue it or "
                     + "choose another --out");
         }
+        if (progress == null) {
+            progress = Progress.fresh(run);
+        }
         run.writeJson(run.config(), cfg);
-        if (reuseFrom != null && completed.isEmpty()) {
-            run.appendAudit(TrainingReuse.copy(reuseFrom, cfg, config.variants(), run, completed));
-            ObjectNode progress = MAPPER.createObjectNode();
-            progress.set("completed", completed);
-            run.writeJson(run.progress(), progress);
+        if (reuseFrom != null && progress.isEmpty()) {
+            run.appendAudit(TrainingReuse.copy(reuseFrom, cfg, config.variants(), run, progress));
+            progress.write(run);
         }
     }
 }

@@ -13,21 +13,21 @@ import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.checkpoint.OptimizerState;
 import org.rankfold.engine.checkpoint.Weights;
 import org.rankfold.engine.nn.Module;
-import org.rankfold.engine.optim.LrSchedule;
-import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.train.BatchProgress;
 import org.rankfold.engine.train.EpochResult;
-import org.rankfold.engine.train.ExtraLoss;
 import org.rankfold.engine.train.Trainer;
 import org.rankfold.engine.train.TrainingListener;
+import org.rankfold.engine.train.TrainingRun;
 import org.rankfold.engine.train.TrainingState;
+import org.rankfold.engine.train.TrainingStoppedException;
 import org.rankfold.kernels.Backends;
 
 /**
- * One training phase of the pipeline: SGD with momentum and weight decay (PyTorch semantics), a cosine
- * schedule from {@code lr} to 0 over the phase's epochs (Loshchilov and Hutter 2017), the engine's
- * {@link Trainer} with its NaN/Inf guard, an optional extra loss (orthogonal regularization), every epoch
- * appended to the run's {@code metrics.csv} and {@code orthogonality.csv} under the phase's name.
+ * One training phase of the pipeline: the engine's {@link TrainingRun} (SGD with momentum and weight decay, a
+ * cosine schedule from the phase's learning rate to 0 over its epochs, the NaN/Inf guard, an optional
+ * orthogonal regularizer), every epoch appended to the run's {@code metrics.csv} and {@code orthogonality.csv}
+ * under the phase's name. A divergence stops the phase with a {@link PhaseDivergedException} naming the last
+ * good checkpoint.
  *
  * <p>Epoch-level resume: after every epoch the model, the SGD momentum buffers and the training state are
  * saved to {@link RunDirectory#inProgress} (the engine's {@link CheckpointListener#latest}, the same files
@@ -44,28 +44,30 @@ final class PhaseTraining {
     /**
      * Trains {@code model} (modified) for the phase.
      *
+     * @param startedFrom the checkpoint the phase's model came from (null: a fresh model), named when the phase
+     *                    diverges before its first epoch is saved
      * @param resume continue from the phase's in-progress checkpoint when there is one; without it, such a
      *               checkpoint (of an abandoned run) is overwritten
      * @return the training state at the end, and the epoch the phase resumed after (0: started afresh)
      */
-    static Outcome train(Module model, String phase, int epochs, double lr, CompressionConfig config, InputShape input,
-                         DataLoader train, DataLoader test, ExtraLoss extra, RunDirectory run,
-                         PipelineListener listener, boolean resume) throws IOException {
+    static Outcome train(Module model, String phase, TrainingRun settings, CompressionConfig config, InputShape input,
+                         DataLoader train, DataLoader test, RunDirectory run, PipelineListener listener, boolean resume,
+                         Path startedFrom) throws IOException {
         Path partial = run.inProgress(phase);
-        Sgd sgd = Sgd.momentum(model.parameters(), lr, config.momentum(), config.weightDecay());
+        int epochs = settings.epochs();
+        Trainer trainer = settings.trainer(model, train, test);
         TrainingState start = TrainingState.initial();
         int threadsThen = 0;
         if (resume && epochs > 0 && CheckpointReader.isCheckpoint(partial)) {
             Checkpoint ck = CheckpointReader.load(partial);
-            start = restore(ck, model, sgd, phase, epochs, partial);
+            start = restore(ck, model, trainer, phase, epochs, partial);
             threadsThen = ck.config().path("threads").asInt(0);
         }
         run.keepMetrics(phase, start.epochsDone());
-        OrthogonalityLog.keep(run, phase, start.epochsDone());
+        OrthogonalityCsv.keep(run, phase, start.epochsDone());
         if (epochs == 0) {
             return new Outcome(start, 0, 0);
         }
-        Trainer trainer = new Trainer(model, sgd, LrSchedule.cosine(lr, epochs, 0), train, test, epochs, true, extra);
         trainer.restore(start);
         trainer.addListener(new TrainingListener() {
             @Override
@@ -76,7 +78,7 @@ final class PhaseTraining {
             @Override
             public void onEpochEnd(Trainer t, EpochResult result, TrainingState state) throws IOException {
                 run.appendMetrics(phase, result);
-                OrthogonalityLog.append(run, phase, result.epoch(), model);
+                OrthogonalityCsv.append(run, phase, result.epoch(), model);
             }
         });
         // saved after the logs (see the class comment), before the display hears of the epoch
@@ -90,12 +92,17 @@ final class PhaseTraining {
                 listener.epochFinished(phase, result);
             }
         });
-        trainer.fit();
+        try {
+            trainer.fit();
+        } catch (TrainingStoppedException e) {
+            throw new PhaseDivergedException(phase, e.getMessage(),
+                    CheckpointReader.isCheckpoint(partial) ? partial : startedFrom, e);
+        }
         return new Outcome(trainer.state(), start.epochsDone(), threadsThen);
     }
 
-    /** Loads weights, momentum buffers and state of the in-progress checkpoint into {@code model} and {@code sgd}. */
-    private static TrainingState restore(Checkpoint ck, Module model, Sgd sgd, String phase, int epochs, Path partial)
+    /** Loads weights, momentum buffers and state of the in-progress checkpoint into {@code model} and the trainer's optimizer. */
+    private static TrainingState restore(Checkpoint ck, Module model, Trainer trainer, String phase, int epochs, Path partial)
             throws IOException {
         String saved = ck.config() == null ? "" : ck.config().path("phase").asText();
         if (!saved.equals(phase)) {
@@ -107,7 +114,7 @@ final class PhaseTraining {
         }
         Weights.load(model, Weights.stateDict(ck.model(), ck.training().step()), partial);
         if (ck.optimizerType() != null) {
-            OptimizerState.restore(sgd, model, ck.optimizerType(), ck.optimizerTensors(), partial);
+            OptimizerState.restore(trainer.optimizer(), model, ck.optimizerType(), ck.optimizerTensors(), partial);
         }
         return ck.training();
     }
@@ -127,12 +134,9 @@ final class PhaseTraining {
      */
     record Outcome(TrainingState state, int resumedAfter, int threadsThen) {
 
-        /** Records the resume in a phase result: {@code resumed_after_epoch}, and {@code resumed_from_threads} when resumed. */
-        void record(ObjectNode result) {
-            result.put("resumed_after_epoch", resumedAfter);
-            if (resumedAfter > 0) {
-                result.put("resumed_from_threads", threadsThen);
-            }
+        /** How the phase began, for its recorded result. */
+        PhaseResult.Resumed resumed() {
+            return new PhaseResult.Resumed(resumedAfter, threadsThen);
         }
     }
 }

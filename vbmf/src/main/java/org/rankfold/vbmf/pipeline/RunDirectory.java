@@ -21,7 +21,7 @@ import org.rankfold.engine.train.EpochResult;
 /**
  * The run directory of a compression run (docs/file-formats.md): {@code config.json}, {@code audit.jsonl}
  * (one JSON object per step), {@code metrics.csv} (one row per epoch of every training phase, with a
- * {@code phase} column), {@code orthogonality.csv} ({@link OrthogonalityLog}), {@code checkpoints/<phase>/} and
+ * {@code phase} column), {@code orthogonality.csv} ({@link OrthogonalityCsv}), {@code checkpoints/<phase>/} and
  * {@code summary.json}, plus {@code progress.json}
  * (the completed phases and their results, for {@code --resume}). JSON files are replaced atomically.
  */

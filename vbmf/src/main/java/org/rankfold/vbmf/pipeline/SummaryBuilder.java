@@ -27,7 +27,7 @@ final class SummaryBuilder {
     private SummaryBuilder() {
     }
 
-    static ObjectNode build(CompressionConfig config, DataSplit data, ObjectNode completed) {
+    static ObjectNode build(CompressionConfig config, DataSplit data, Progress progress) {
         ObjectNode s = MAPPER.createObjectNode();
         s.put("model", config.model());
         s.put("seed", config.seed());
@@ -45,15 +45,16 @@ final class SummaryBuilder {
         s.put("ortho", config.ortho());
         s.put("ortho_lambda", config.orthoLambda());
         s.put("selector", config.selector());
-        if (base(completed).has("reused_from")) {
-            s.put("training_reused_from", base(completed).get("reused_from").asText());
+        CompletedPhase baseline = progress.get("baseline");
+        PhaseResult.Baseline base = (PhaseResult.Baseline) baseline.result();
+        if (baseline.reusedFrom() != null) {
+            s.put("training_reused_from", baseline.reusedFrom());
         }
 
-        JsonNode base = base(completed);
         ObjectNode b = s.putObject("baseline");
-        b.put("accuracy", base.get("accuracy").asDouble());
-        b.put("params", base.get("params").asLong());
-        b.put("macs", base.get("macs").asLong());
+        b.put("accuracy", base.accuracy());
+        b.put("params", base.costs().params());
+        b.put("macs", base.costs().macs());
 
         ObjectNode ablation = s.putObject("ablation");
         Variant compressed = config.variants().contains(Variant.FULL) ? Variant.FULL
@@ -61,21 +62,23 @@ final class SummaryBuilder {
         for (Variant v : config.variants()) {
             String p = v.label() + "/";
             ObjectNode a = ablation.putObject(v.label());
-            JsonNode eval = completed.get(p + "eval");
-            a.put("accuracy", eval.get("accuracy").asDouble());
-            a.put("accuracy_before_finetune", completed.get(p + "eval_before").get("accuracy").asDouble());
-            a.put("trained_accuracy", v == Variant.PLAIN ? base.get("accuracy").asDouble()
-                    : completed.get(p + "train").get("accuracy").asDouble());
-            a.put("params", eval.get("params").asLong());
-            a.put("macs", eval.get("macs").asLong());
-            a.put("params_ratio", base.get("params").asDouble() / eval.get("params").asDouble());
-            a.put("macs_ratio", base.get("macs").asDouble() / eval.get("macs").asDouble());
-            a.put("weakening", completed.get(p + "ranks").get("weakening").asDouble());
-            if (completed.get(p + "ranks").has("target_met")) {
-                a.put("target_met", completed.get(p + "ranks").get("target_met").asBoolean());
+            PhaseResult.Evaluated eval = (PhaseResult.Evaluated) progress.get(p + "eval").result();
+            PhaseResult.RankPlan ranks = (PhaseResult.RankPlan) progress.get(p + "ranks").result();
+            CompletedPhase trained = progress.get(p + "train");
+            a.put("accuracy", eval.accuracy());
+            a.put("accuracy_before_finetune", ((PhaseResult.Accuracy) progress.get(p + "eval_before").result()).accuracy());
+            a.put("trained_accuracy", v == Variant.PLAIN ? base.accuracy()
+                    : ((PhaseResult.Trained) trained.result()).accuracy());
+            a.put("params", eval.costs().params());
+            a.put("macs", eval.costs().macs());
+            a.put("params_ratio", (double) base.costs().params() / (double) eval.costs().params());
+            a.put("macs_ratio", (double) base.costs().macs() / (double) eval.costs().macs());
+            a.put("weakening", ranks.weakening());
+            if (ranks.targetMet() != null) {
+                a.put("target_met", ranks.targetMet().booleanValue());
             }
-            if (completed.has(p + "train") && completed.get(p + "train").has("reused_from")) {
-                a.put("training_reused_from", completed.get(p + "train").get("reused_from").asText());
+            if (trained != null && trained.reusedFrom() != null) {
+                a.put("training_reused_from", trained.reusedFrom());
             }
         }
         ObjectNode c = s.putObject("compressed");
@@ -87,21 +90,17 @@ final class SummaryBuilder {
         c.put("macs", cv.get("macs").asLong());
         s.put("params_ratio", cv.get("params_ratio").asDouble());
         s.put("macs_ratio", cv.get("macs_ratio").asDouble());
-        s.set("layers", completed.get(compressed.label() + "/tucker").get("layers"));
+        s.set("layers", ((PhaseResult.Decomposed) progress.get(compressed.label() + "/tucker").result()).layers());
 
         if (config.targetParamsRatio() > 0 || config.targetMacsRatio() > 0) {
-            s.set("matched", matched(config, base, ablation));
+            s.set("matched", matched(config, b, ablation));
         }
 
         ObjectNode wall = s.putObject("wall_seconds");
-        for (Map.Entry<String, JsonNode> e : completed.properties()) {
-            wall.put(e.getKey(), e.getValue().get("wall_seconds").asDouble());
+        for (CompletedPhase e : progress.completed().values()) {
+            wall.put(e.name(), e.wallSeconds());
         }
         return s;
-    }
-
-    private static JsonNode base(ObjectNode completed) {
-        return completed.get("baseline");
     }
 
     /**

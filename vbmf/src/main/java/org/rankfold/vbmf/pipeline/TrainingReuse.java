@@ -44,7 +44,7 @@ final class TrainingReuse {
      *
      * @param config this run's config.json (with its data section)
      */
-    static ObjectNode copy(Path source, JsonNode config, List<Variant> variants, RunDirectory run, ObjectNode completed)
+    static ObjectNode copy(Path source, JsonNode config, List<Variant> variants, RunDirectory run, Progress progress)
             throws IOException {
         Path src = source.toAbsolutePath().normalize();
         if (src.equals(run.root())) {
@@ -68,7 +68,7 @@ final class TrainingReuse {
             throw new IllegalArgumentException("--reuse-training " + src + " was trained with other settings: "
                     + String.join("; ", differ));
         }
-        JsonNode done = RunDirectory.readJson(srcProgress).path("completed");
+        Progress done = Progress.ofOtherRun(new RunDirectory(src));
         List<String> phases = new ArrayList<>();
         phases.add("baseline");
         for (Variant v : variants) {
@@ -76,24 +76,26 @@ final class TrainingReuse {
                 phases.add(v.label() + "/train");
             }
         }
-        if (!done.has("baseline")) {
+        if (done.get("baseline") == null) {
             throw new IllegalArgumentException("--reuse-training " + src + " has no completed baseline yet");
         }
         ArrayNode copied = MAPPER.createArrayNode();
         ArrayNode missing = MAPPER.createArrayNode();
         for (String p : phases) {
-            JsonNode r = done.get(p);
-            if (r == null || !r.has("checkpoint")) {
+            CompletedPhase r = done.get(p);
+            if (r == null || r.checkpoint() == null) {
                 missing.add(p);
                 continue;
             }
-            copyTree(src.resolve(r.get("checkpoint").asText()), run.checkpoint(p));
-            ObjectNode entry = r.deepCopy();
-            entry.put("checkpoint", run.root().relativize(run.checkpoint(p)).toString());
-            entry.put("reused_from", src.toString());
-            completed.set(p, entry);
+            copyTree(src.resolve(r.checkpoint()), run.checkpoint(p));
+            CompletedPhase entry = r.reused(run.root().relativize(run.checkpoint(p)).toString(), src.toString());
+            if (!RunIntegrity.checkpointDigest(run.checkpoint(p)).equals(entry.checkpointSha256())) {
+                throw new IllegalArgumentException("--reuse-training: the copy of " + src.resolve(r.checkpoint())
+                        + " does not have the SHA-256 recorded for it (was it changed while being copied?)");
+            }
+            progress.add(entry);
             copyRows(src.resolve("metrics.csv"), run.metrics(), RunDirectory.METRICS_HEADER, p);
-            copyRows(src.resolve("orthogonality.csv"), OrthogonalityLog.file(run), OrthogonalityLog.HEADER, p);
+            copyRows(src.resolve("orthogonality.csv"), OrthogonalityCsv.file(run), OrthogonalityCsv.HEADER, p);
             copied.add(p);
         }
         ObjectNode rec = MAPPER.createObjectNode();

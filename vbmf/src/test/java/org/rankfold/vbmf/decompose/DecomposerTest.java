@@ -217,7 +217,7 @@ class DecomposerTest extends SeededTest {
         ObjectMapper json = new ObjectMapper();
         int checked = 0;
         for (DecompositionAudit a : r.layers()) {
-            JsonNode rec = json.readTree(AuditJson.line(AuditJson.toJson(a)));
+            JsonNode rec = json.readTree(AuditJson.toJson(a).toString());
             for (JsonNode u : rec.get("unfoldings")) {
                 assertEquals(EvbmfRecompute.rank(u), u.get("proposed_rank").asInt(), rec.get("layer") + " mode " + u.get("mode"));
                 checked++;

@@ -9,6 +9,7 @@ import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.kernels.testing.SeededTest;
 import org.rankfold.vbmf.rank.EvbmfSelector;
+import org.rankfold.vbmf.rank.EvbmfStrengthSelector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -65,6 +65,20 @@ class CompressionPipelineTest extends SeededTest {
     private static final class Phases implements PipelineListener {
         final List<String> ran = new ArrayList<>();
         final List<String> skipped = new ArrayList<>();
+        /** progress.json as it was when each phase had finished (what a run killed right then leaves). */
+        final java.util.Map<String, byte[]> progressAfter = new java.util.HashMap<>();
+        RunDirectory run;
+
+        @Override
+        public void phaseFinished(String phase, JsonNode result) {
+            if (run != null) {
+                try {
+                    progressAfter.put(phase, Files.readAllBytes(run.progress()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
 
         @Override
         public void phaseStarted(String phase) {
@@ -81,6 +95,7 @@ class CompressionPipelineTest extends SeededTest {
     void runsEveryPhaseWritesTheRunDirectoryAndResumes(@TempDir Path dir) throws IOException {
         RunDirectory run = new RunDirectory(dir);
         Phases phases = new Phases();
+        phases.run = run;
         ObjectNode summary = new CompressionPipeline(config(), data(), run, phases).run(false);
         assertEquals(List.of("baseline", "plain/ranks", "plain/tucker", "plain/eval_before", "plain/finetune", "plain/eval",
                 "full/train", "full/fold", "full/ranks", "full/tucker", "full/eval_before", "full/finetune", "full/eval"),
@@ -136,22 +151,27 @@ class CompressionPipelineTest extends SeededTest {
         assertTrue(ortho.stream().anyMatch(l -> l.startsWith("baseline,1,conv2.weight,")), "plain rows of the baseline");
         assertTrue(s.at("/machine/cores").asInt() >= 1);
 
-        // a run that died after full/tucker: resume runs only the rest and reproduces the result exactly
-        ObjectNode progress = (ObjectNode) new ObjectMapper().readTree(run.progress().toFile());
-        ObjectNode completed = (ObjectNode) progress.get("completed");
-        completed.remove(List.of("full/eval_before", "full/finetune", "full/eval"));
-        run.writeJson(run.progress(), progress);
+        // a run that died after full/tucker: resume runs only the rest and reproduces the result exactly, audit included
+        List<String> audit = Files.readAllLines(run.audit(), StandardCharsets.UTF_8);
+        Files.write(run.progress(), phases.progressAfter.get("full/tucker"));
         Phases again = new Phases();
         ObjectNode resumed = new CompressionPipeline(config(), data(), run, again).run(true);
         assertEquals(List.of("full/eval_before", "full/finetune", "full/eval"), again.ran);
         assertEquals(10, again.skipped.size());
         assertEquals(s.at("/compressed/accuracy"), resumed.at("/compressed/accuracy"));
         assertEquals(s.at("/compressed/accuracy_before_finetune"), resumed.at("/compressed/accuracy_before_finetune"));
+        assertEquals(withoutTimes(audit), withoutTimes(Files.readAllLines(run.audit(), StandardCharsets.UTF_8)),
+                "the resumed run's audit has every record once, as the uninterrupted run's");
 
         // a fresh run into a used directory, or a resume with other settings, is refused
         assertThrows(IllegalArgumentException.class, () -> new CompressionPipeline(config(), data(), run, again).run(false));
         CompressionConfig other = new ConfigBuilder(config()).seed(12).build();
         assertThrows(IllegalArgumentException.class, () -> new CompressionPipeline(other, data(), run, again).run(true));
+    }
+
+    /** Audit lines without their wall times (the only fields that differ between two runs). */
+    static List<String> withoutTimes(List<String> lines) {
+        return lines.stream().map(l -> l.replaceAll("\"wall_seconds\":[^,}]*", "")).toList();
     }
 
     /** The EVBMF threshold (docs/method.md) from the record's sigma2 and shape; the rank counts singular values above it. */

@@ -1,4 +1,4 @@
-package org.rankfold.vbmf.decompose;
+package org.rankfold.vbmf.rank;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,9 +7,6 @@ import java.util.Locale;
 import org.ejml.data.DMatrixRMaj;
 import org.rankfold.vbmf.evbmf.Evbmf;
 import org.rankfold.vbmf.evbmf.VbmfResult;
-import org.rankfold.vbmf.rank.EvbmfSelector;
-import org.rankfold.vbmf.rank.RankChoice;
-import org.rankfold.vbmf.rank.RankSelector;
 
 /**
  * EVBMF ranks on one continuous, monotone scale of aggressiveness {@code t in [0, 2]}, for the target

@@ -8,10 +8,10 @@ import org.rankfold.vbmf.tensor.DenseTensor;
 import org.rankfold.vbmf.tensor.ModeProduct;
 
 /** Seeded inputs of the vbmf benchmarks: low-rank signal plus Gaussian noise, like a trained kernel. */
-final class BenchData {
+final class LowRankKernels {
     static final long SEED = 20240829L;
 
-    private BenchData() {
+    private LowRankKernels() {
     }
 
     static double normal(SplittableRandom rng) {

@@ -6,8 +6,8 @@ import org.rankfold.kernels.Transpose;
 import org.rankfold.kernels.ref.GemmRef;
 
 /** Seeded inputs and the reference checks every benchmark runs in its setup before timing. */
-final class BenchData {
-    private BenchData() {
+final class BenchSetup {
+    private BenchSetup() {
     }
 
     static float[] uniform(SplittableRandom rng, int len) {

@@ -1,4 +1,4 @@
-package org.rankfold.kernels.opencl;
+package org.rankfold.benchmarks.opencl;
 
 import java.util.Locale;
 

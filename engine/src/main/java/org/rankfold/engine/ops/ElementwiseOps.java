@@ -15,8 +15,8 @@ import org.rankfold.kernels.Backends;
  * {@code a} is read as (outer, inner) with {@code inner = b.size()} and {@code b} repeats over outer.
  * The output has {@code a}'s shape; the gradient of a broadcast {@code b} is summed over outer.
  */
-public final class Elementwise {
-    private Elementwise() {
+public final class ElementwiseOps {
+    private ElementwiseOps() {
     }
 
     /** {@code a + b}. */

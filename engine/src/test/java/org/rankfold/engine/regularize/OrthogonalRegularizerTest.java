@@ -1,4 +1,4 @@
-package org.rankfold.vbmf.pipeline;
+package org.rankfold.engine.regularize;
 
 import java.util.SplittableRandom;
 
@@ -9,7 +9,6 @@ import org.rankfold.engine.nn.Conv2d;
 import org.rankfold.engine.nn.Overparameterization;
 import org.rankfold.engine.nn.ReLU;
 import org.rankfold.engine.nn.Sequential;
-import org.rankfold.engine.regularize.OrthogonalRegularizer;
 import org.rankfold.engine.tensor.GradMode;
 import org.rankfold.kernels.testing.SeededTest;
 
@@ -17,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class OrthoLossTest extends SeededTest {
+/** The regularizer as a loss term: its targets, its weight per epoch, and the float64 distance the run logs. */
+class OrthogonalRegularizerTest extends SeededTest {
 
     private Sequential model(SplittableRandom rng) {
         return new Sequential().add("conv1", new Conv2d(1, 8, 3, 1, 1, false, rng)).add("bn1", new BatchNorm2d(8))
@@ -28,12 +28,12 @@ class OrthoLossTest extends SeededTest {
     void factorsOfTheOverParameterizedModelStartOrthogonal() {
         SplittableRandom rng = random();
         Sequential net = model(rng);
-        Overparameterization.apply(net, new Overparameterization.Options(OverparamMode.FACTORIZED.engineMode(), 1, false,
+        Overparameterization.apply(net, new Overparameterization.Options(Overparameterization.Mode.FACTORIZED, 1, false,
                 false), rng);
-        assertEquals(4, OrthoLoss.targets(net, false).size(), "A and B of block.conv1 and block.conv2");
-        assertEquals(4 + 2, OrthoLoss.targets(net, true).size(), "plus the first conv and the 1x1 shortcut");
+        assertEquals(4, OrthogonalRegularizer.targets(net, false).size(), "A and B of block.conv1 and block.conv2");
+        assertEquals(4 + 2, OrthogonalRegularizer.targets(net, true).size(), "plus the first conv and the 1x1 shortcut");
         try (GradMode.Scope _ = GradMode.noGrad()) {
-            float so = new OrthoLoss(OrthogonalRegularizer.parse("so"), 1, 1, false).term(net, 0, 0).item();
+            float so = OrthogonalRegularizer.parse("so").plainWeights(false).term(net, 0, 0).item();
             assertTrue(so < 1e-8, "SO of orthonormal factors: " + so);
         }
     }
@@ -41,16 +41,25 @@ class OrthoLossTest extends SeededTest {
     @Test
     void lambdaDecaysPerEpochAndZeroMeansNoTerm() {
         Sequential net = model(random());
-        OrthoLoss dso = new OrthoLoss(OrthogonalRegularizer.parse("dso"), 0.1, 0.5, true);
+        OrthogonalRegularizer dso = OrthogonalRegularizer.parse("dso").weighted(0.1, 0.5);
         try (GradMode.Scope _ = GradMode.noGrad()) {
             double t0 = dso.term(net, 0, 0).item();
             double t2 = dso.term(net, 2, 0).item();
             assertTrue(t0 > 0);
             assertEquals(t0 * 0.25, t2, 1e-6 * t0);
-            assertNull(new OrthoLoss(OrthogonalRegularizer.parse("so"), 0, 1, true).term(net, 0, 0));
-            assertNull(new OrthoLoss(OrthogonalRegularizer.parse("so"), 1, 1, false).term(net, 0, 0),
+            assertNull(OrthogonalRegularizer.parse("so").weighted(0, 1).term(net, 0, 0));
+            assertNull(OrthogonalRegularizer.parse("so").plainWeights(false).term(net, 0, 0),
                     "no factorized layer and plain weights not asked: nothing to regularize");
         }
+    }
+
+    @Test
+    void anInfiniteOrNegativeWeightIsRefused() {
+        OrthogonalRegularizer so = OrthogonalRegularizer.parse("so");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> so.weighted(Double.POSITIVE_INFINITY, 1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> so.weighted(-1, 1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> so.weighted(1, 0));
     }
 
     @Test
@@ -60,9 +69,9 @@ class OrthoLossTest extends SeededTest {
             org.rankfold.engine.tensor.Tensor w = org.rankfold.engine.tensor.Tensor.uniform(rng, -1, 1, shape);
             double so;
             try (GradMode.Scope _ = GradMode.noGrad()) {
-                so = org.rankfold.engine.regularize.Orthogonality.so(w).item();
+                so = Orthogonality.so(w).item();
             }
-            assertEquals(Math.sqrt(so), OrthogonalityLog.frobenius(w), 1e-5 * Math.sqrt(so), java.util.Arrays.toString(shape));
+            assertEquals(Math.sqrt(so), Orthogonality.frobeniusDistance(w), 1e-5 * Math.sqrt(so), java.util.Arrays.toString(shape));
         }
     }
 }

@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 import org.rankfold.kernels.cpu.gemm.MicroKernel;
 
 /**
- * Experiment, not used by {@link org.rankfold.kernels.cpu.gemm.GemmConfig}: 28 accumulators leave C2 too few of
+ * Experiment (test code), not used by {@link org.rankfold.kernels.cpu.gemm.GemmConfig}: 28 accumulators leave C2 too few of
  * the 32 vector registers (likely spills): 0.5-0.9x MicroKernel12x32 at 1024^3 on Zen 5, noisy machine. Kept so the
  * result can be re-checked on other CPUs (it passes the micro-kernel contract).
  *

@@ -5,7 +5,8 @@ import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * A fixed rank, lowered to the full rank of the unfolding when larger.
+ * A fixed rank, lowered to the full rank of the unfolding when larger: a test fixture that makes a
+ * decomposition use a chosen rank (the command line offers EVBMF, energy and ratio selectors).
  *
  * @param rank &gt;= 1
  */

@@ -10,20 +10,20 @@ import java.util.Map;
 
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
+import org.rankfold.engine.regularize.Orthogonality;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
  * {@code orthogonality.csv} of a run directory ({@code phase,epoch,weight,frobenius}): after every training
  * epoch, for every weight orthogonal regularization can target (the factors A, B of factorized convs and the
- * plain conv/linear weights, {@link OrthogonalRegularizer#targets}), {@code ||P||_F} with
- * {@code P = M M^T - I_m} for the weight as an m x n matrix M with m &lt;= n, else {@code M^T M - I_n}
- * (docs/method.md; the square root of the SO penalty), computed in float64. It shows how far from orthogonal
+ * plain conv/linear weights, {@link OrthogonalRegularizer#targets}), {@link Orthogonality#frobeniusDistance}
+ * (docs/method.md; the square root of the SO penalty, computed in float64). It shows how far from orthogonal
  * each variant's weights are, whether or not they were regularized.
  */
-final class OrthogonalityLog {
+final class OrthogonalityCsv {
     static final String HEADER = "phase,epoch,weight,frobenius";
 
-    private OrthogonalityLog() {
+    private OrthogonalityCsv() {
     }
 
     static Path file(RunDirectory run) {
@@ -39,36 +39,9 @@ final class OrthogonalityLog {
     static void append(RunDirectory run, String phase, int epoch, Module model) throws IOException {
         StringBuilder b = new StringBuilder();
         for (Map.Entry<String, Tensor> e : OrthogonalRegularizer.targets(model, true).entrySet()) {
-            b.append(String.format(Locale.ROOT, "%s,%d,%s,%.6g%n", phase, epoch, e.getKey(), frobenius(e.getValue())));
+            b.append(String.format(Locale.ROOT, "%s,%d,%s,%.6g%n", phase, epoch, e.getKey(), Orthogonality.frobeniusDistance(e.getValue())));
         }
         Files.writeString(file(run), b.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    }
-
-    /** {@code ||P||_F} of the weight viewed as (shape[0], rest). */
-    static double frobenius(Tensor w) {
-        int m = w.dim(0);
-        int n = w.size() / m;
-        float[] x = w.data();
-        boolean rows = m <= n; // Gram of the rows (m x m) when wide, of the columns (n x n) when tall
-        int k = rows ? m : n;
-        double sum = 0;
-        for (int i = 0; i < k; i++) {
-            for (int j = i; j < k; j++) {
-                double g = 0;
-                if (rows) {
-                    for (int t = 0; t < n; t++) {
-                        g += (double) x[i * n + t] * x[j * n + t];
-                    }
-                } else {
-                    for (int t = 0; t < m; t++) {
-                        g += (double) x[t * n + i] * x[t * n + j];
-                    }
-                }
-                double p = i == j ? g - 1 : g;
-                sum += i == j ? p * p : 2 * p * p;
-            }
-        }
-        return Math.sqrt(sum);
     }
 }

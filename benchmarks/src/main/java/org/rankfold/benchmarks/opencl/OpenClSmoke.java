@@ -1,4 +1,4 @@
-package org.rankfold.kernels.opencl;
+package org.rankfold.benchmarks.opencl;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,12 @@ import java.util.SplittableRandom;
 
 import org.rankfold.kernels.Conv2dGeometry;
 import org.rankfold.kernels.Transpose;
-import org.rankfold.kernels.ref.GemmRef;
+import org.rankfold.kernels.opencl.ClGemm;
+import org.rankfold.kernels.opencl.DeviceBuffer;
+import org.rankfold.kernels.opencl.DeviceInfo;
+import org.rankfold.kernels.opencl.GemmTiling;
+import org.rankfold.kernels.opencl.OpenClBackend;
+import org.rankfold.kernels.opencl.OpenClRuntime;
 import org.rankfold.kernels.ref.ReferenceBackend;
 import org.rankfold.kernels.ref.SgdRef;
 import org.rankfold.kernels.opencl.bindings.OpenClUnavailableException;
@@ -17,8 +22,11 @@ import org.rankfold.kernels.opencl.bindings.OpenClUnavailableException;
  * JSON object on stdout (progress on stderr). Exit code 0 when every check passes, 1 when one fails, 2
  * when there is no OpenCL device.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp rankfold-kernels.jar org.rankfold.kernels.opencl.OpenClSmoke
- *      [--device N] [--gemm-size 4096] [--reps 10] [--tilings default|all]</pre>
+ * <pre>java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector \
+ *      -cp 'benchmarks/target/rankfold-benchmarks-0.1.0-SNAPSHOT.jar:benchmarks/target/lib/*' \
+ *      org.rankfold.benchmarks.opencl.OpenClSmoke [--device N] [--gemm-size 4096] [--reps 10] [--tilings default|all]</pre>
+ *
+ * (after {@code mvn package -pl benchmarks -am}; {@code tools/gpu/run-on-device.sh} runs it this way).
  *
  * Tolerances: GEMM {@code 8 * ulp(1) * K * |alpha| * max|A| * max|B|} (as the tests' {@code gemmAbs});
  * element-wise, pooling, im2col 1e-6 absolute plus 1e-6 relative (most are exact); reductions in double
