@@ -221,15 +221,20 @@ public final class ConvGemm {
                     kernel.multiply(kc, pa, aPanel, pb, bPanel, 1f, beta, c, cAt, y.ld());
                 } else {
                     kernel.multiply(kc, pa, aPanel, pb, bPanel, 1f, 0f, ws.tile, 0, nr);
-                    for (int i = 0; i < rows; i++) {
-                        int r = row0 + ir + i;
-                        for (int j = 0; j < cols; j++) {
-                            int cj = col + j;
-                            int bj = cj / block;
-                            int at = y.offset() + bj * y.blockStride() + r * y.ld() + cj - bj * block;
-                            float acc = ws.tile[i * nr + j];
-                            c[at] = beta == 0f ? acc : Math.fma(acc, 1f, beta * c[at]);
+                    // the tile's columns in runs that lie inside one block each
+                    for (int j = 0; j < cols; ) {
+                        int bj = (col + j) / block;
+                        int ej = col + j - bj * block;
+                        int run = Math.min(cols - j, block - ej);
+                        for (int i = 0; i < rows; i++) {
+                            int at = y.offset() + bj * y.blockStride() + (row0 + ir + i) * y.ld() + ej;
+                            int t = i * nr + j;
+                            for (int u = 0; u < run; u++) {
+                                float acc = ws.tile[t + u];
+                                c[at + u] = beta == 0f ? acc : Math.fma(acc, 1f, beta * c[at + u]);
+                            }
                         }
+                        j += run;
                     }
                 }
             }
