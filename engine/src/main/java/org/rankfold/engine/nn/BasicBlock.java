@@ -2,7 +2,7 @@ package org.rankfold.engine.nn;
 
 import java.util.SplittableRandom;
 
-import org.rankfold.engine.ops.Elementwise;
+import org.rankfold.engine.ops.ElementwiseOps;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
@@ -49,7 +49,7 @@ public final class BasicBlock extends Module {
         h = child("bn2").forward(child("conv2").forward(h));
         Tensor s = projects ? child("shortcut").forward(x) : x;
         // the residual add and the final ReLU as one op (one pass each way)
-        return Elementwise.addRelu(h, s);
+        return ElementwiseOps.addRelu(h, s);
     }
 
     /** True when the shortcut is a 1x1 projection. */

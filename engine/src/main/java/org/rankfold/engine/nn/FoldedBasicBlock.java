@@ -1,6 +1,6 @@
 package org.rankfold.engine.nn;
 
-import org.rankfold.engine.ops.Elementwise;
+import org.rankfold.engine.ops.ElementwiseOps;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
@@ -27,7 +27,7 @@ public final class FoldedBasicBlock extends Module {
         Tensor h = conv2.forward(conv1.forward(x).relu());
         Tensor s = shortcut == null ? x : shortcut.forward(x);
         // the residual add and the final ReLU as one op (one pass each way)
-        return Elementwise.addRelu(h, s);
+        return ElementwiseOps.addRelu(h, s);
     }
 
     public Module conv1() {

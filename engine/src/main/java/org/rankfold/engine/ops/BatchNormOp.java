@@ -125,6 +125,17 @@ public final class BatchNormOp {
 
     /** Evaluation-mode forward with the running statistics (not modified). */
     public static Tensor eval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps) {
+        return eval(x, gamma, beta, runningMean, runningVar, eps, false);
+    }
+
+    /** {@link #eval} followed by a ReLU, the forward in one pass; bit for bit {@code eval(...).relu()}. */
+    public static Tensor evalRelu(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                  double eps) {
+        return eval(x, gamma, beta, runningMean, runningVar, eps, true);
+    }
+
+    private static Tensor eval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps,
+                               boolean relu) {
         check(x, gamma, beta);
         int n = x.dim(0);
         int c = x.dim(1);
@@ -139,10 +150,21 @@ public final class BatchNormOp {
         }
         Backend be = Backends.current();
         float[] out = StepArena.floats(x.size());
-        be.channelAffine(n, c, hw, x.data(), 0, scale, shift, out, 0);
+        if (relu) {
+            be.channelAffineRelu(n, c, hw, x.data(), 0, scale, shift, out, 0);
+        } else {
+            be.channelAffine(n, c, hw, x.data(), 0, scale, shift, out, 0);
+        }
         float[] mean = runningMean.data().clone();
-        return Tensor.derived(out, x.shape(), "batchNormEval", dout -> {
+        return Tensor.derived(out, x.shape(), relu ? "batchNormEvalRelu" : "batchNormEval", gradOut -> {
             Backend bk = Backends.current();
+            float[] dout = gradOut;
+            if (relu) {
+                // the ReLU's backward first (rare: gradients through an evaluation-mode layer)
+                dout = StepArena.floats(x.size());
+                bk.fill(dout.length, 0f, dout, 0);
+                bk.reluBackward(dout.length, out, 0, gradOut, 0, dout, 0);
+            }
             double[] dbeta = new double[c];
             bk.channelSums(n, c, hw, dout, 0, dbeta);
             if (gamma.requiresGrad()) {

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@code BasicBlock} through {@link BatchNorm2d#forwardRelu}): output, running statistics and the gradients
  * of x, gamma and beta equal {@code train(...).relu()} bit for bit; with an observer attached the layer runs
  * unfused so the observer sees the output before the ReLU. The residual add fused with its ReLU
- * ({@link Elementwise#addRelu}) equals {@code add(...).relu()} the same way.
+ * ({@link ElementwiseOps#addRelu}) equals {@code add(...).relu()} the same way.
  */
 class BatchNormReluFusionTest extends SeededTest {
 
@@ -55,6 +55,35 @@ class BatchNormReluFusionTest extends SeededTest {
     }
 
     @Test
+    void evalFusedEqualsUnfusedBitForBit() {
+        SplittableRandom rng = random();
+        Tensor x0 = Tensor.randn(rng, 3, 4, 5, 5);
+        Tensor gamma0 = Tensor.uniform(rng, 0.5f, 1.5f, 4);
+        Tensor beta0 = Tensor.uniform(rng, -0.5f, 0.5f, 4);
+        Tensor rm = Tensor.uniform(rng, -0.2f, 0.2f, 4);
+        Tensor rv = Tensor.uniform(rng, 0.5f, 2f, 4);
+        float[] dout = Tensor.randn(rng, 3, 4, 5, 5).data();
+        float[][] outs = new float[2][];
+        float[][] grads = new float[6][];
+        for (int fused = 0; fused < 2; fused++) {
+            Tensor x = x0.copy().requiresGrad(true);
+            Tensor gamma = gamma0.copy().requiresGrad(true);
+            Tensor beta = beta0.copy().requiresGrad(true);
+            Tensor y = fused == 1 ? BatchNormOp.evalRelu(x, gamma, beta, rm, rv, 1e-5)
+                    : BatchNormOp.eval(x, gamma, beta, rm, rv, 1e-5).relu();
+            y.backward(dout.clone());
+            outs[fused] = y.data().clone();
+            grads[3 * fused] = x.grad().clone();
+            grads[3 * fused + 1] = gamma.grad().clone();
+            grads[3 * fused + 2] = beta.grad().clone();
+        }
+        assertArrayEquals(outs[0], outs[1], "output");
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(grads[i], grads[3 + i], "gradient " + i);
+        }
+    }
+
+    @Test
     void addReluEqualsAddThenReluWithGradients() {
         SplittableRandom rng = random();
         Tensor a0 = Tensor.randn(rng, 3, 4, 5);
@@ -66,7 +95,7 @@ class BatchNormReluFusionTest extends SeededTest {
         for (int fused = 0; fused < 2; fused++) {
             Tensor a = a0.copy().requiresGrad(true);
             Tensor b = b0.copy().requiresGrad(true);
-            Tensor y = fused == 1 ? Elementwise.addRelu(a, b) : a.add(b).relu();
+            Tensor y = fused == 1 ? ElementwiseOps.addRelu(a, b) : a.add(b).relu();
             y.backward(dout.clone());
             results[fused] = y.data().clone();
             ga[fused] = a.grad().clone();
@@ -76,7 +105,7 @@ class BatchNormReluFusionTest extends SeededTest {
         assertArrayEquals(ga[0], ga[1], "grad of a");
         assertArrayEquals(gb[0], gb[1], "grad of b");
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> Elementwise.addRelu(Tensor.zeros(3, 4), Tensor.zeros(4)));
+                () -> ElementwiseOps.addRelu(Tensor.zeros(3, 4), Tensor.zeros(4)));
     }
 
     @Test
