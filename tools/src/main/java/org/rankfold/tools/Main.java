@@ -12,12 +12,14 @@ import org.rankfold.tools.commands.DevicesCommand;
 import org.rankfold.tools.commands.EvalCommand;
 import org.rankfold.tools.commands.ExportCommand;
 import org.rankfold.tools.commands.ImportCommand;
+import org.rankfold.tools.commands.PredictCommand;
 import org.rankfold.tools.commands.InspectCommand;
 import org.rankfold.tools.commands.RanksCommand;
 import org.rankfold.tools.commands.ReportCommand;
 import org.rankfold.tools.commands.TrainCommand;
 import org.rankfold.tools.commands.TuckerCommand;
 import org.rankfold.tools.commands.VbmfCommand;
+import org.rankfold.tools.commands.VerifyCommand;
 import org.rankfold.vbmf.pipeline.PhaseDivergedException;
 
 import picocli.CommandLine;
@@ -34,8 +36,9 @@ import picocli.CommandLine.Command;
                 CompressCommand.class, TrainCommand.class, EvalCommand.class, DecomposeCommand.class,
                 VbmfCommand.class, RanksCommand.class, TuckerCommand.class, InspectCommand.class,
                 BenchCommand.class, DevicesCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class,
-                CommandLine.HelpCommand.class},
-        footer = {"", "Run 'rankfold COMMAND --help' for the options of a command."})
+                PredictCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'rankfold COMMAND --help' for the options of a command.",
+            "In a source checkout, './rankfold dist --out DIR [--jlink]' makes a release archive that runs offline."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -65,7 +68,14 @@ public final class Main implements Runnable {
             err.println("Run 'rankfold " + commandPath(ex.getCommandLine()) + " --help' for usage.");
             return EXIT_BAD_INPUT;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Estimates refuse the known cases up front; this is the last line for the rest (heap left: a few MB at most).
+            err.println("rankfold" + (args.length > 0 ? " " + args[0] : "") + ": " + EnvironmentErrors.outOfMemory());
+            err.flush();
+            return EXIT_BAD_INPUT;
+        }
     }
 
     private static String commandPath(CommandLine cl) {
@@ -85,6 +95,11 @@ public final class Main implements Runnable {
             err.println("rankfold " + cl.getCommandName() + ": " + msg);
             return EXIT_BAD_INPUT;
         }
+        String environment = EnvironmentErrors.describe(ex);
+        if (environment != null) {
+            err.println("rankfold " + cl.getCommandName() + ": " + environment);
+            return EXIT_BAD_INPUT;
+        }
         err.println("rankfold " + cl.getCommandName() + ": internal error: " + ex);
         ex.printStackTrace(err);
         return EXIT_INTERNAL;
@@ -94,9 +109,9 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"rankfold " + (v == null ? "(development build)" : v),
-                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+            BuildInfo b = BuildInfo.current();
+            return new String[] {"rankfold " + b.version() + " (commit " + b.commit() + ")",
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ") at " + System.getProperty("java.home")};
         }
     }
 }

@@ -21,11 +21,12 @@ import org.rankfold.engine.accounting.CostProfiler;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
 import org.rankfold.engine.checkpoint.InputShape;
+import org.rankfold.engine.checkpoint.Preprocessing;
+import org.rankfold.engine.infer.PlanEvaluator;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.nn.Overparameterization;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
 import org.rankfold.engine.train.EvalResult;
-import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.ExtraLoss;
 import org.rankfold.engine.train.TrainingRun;
 import org.rankfold.engine.train.TrainingState;
@@ -266,7 +267,7 @@ public final class CompressionPipeline {
      * checkpoint.
      */
     private double accuracy(Module m, DataLoader test, String phase) {
-        EvalResult e = Evaluator.evaluate(m, test);
+        EvalResult e = PlanEvaluator.evaluate(m, test);
         if (!Double.isFinite(e.loss())) {
             throw new PhaseDivergedException(phase, "the evaluation on the test images gave a non-finite loss ("
                     + e.loss() + ")", lastGoodCheckpoint(), null);
@@ -305,7 +306,7 @@ public final class CompressionPipeline {
 
     private Done saved(PhaseResult result, String phase, Module m) throws IOException {
         CheckpointWriter.save(run.checkpoint(phase), m, config.model(), input, TrainingState.initial(), null, null,
-                config.toJson());
+                config.toJson(), new Preprocessing(normalization.mean(), normalization.std(), data.train().classNames()));
         String rel = run.root().relativize(run.checkpoint(phase)).toString();
         current = m;
         currentCheckpoint = rel;

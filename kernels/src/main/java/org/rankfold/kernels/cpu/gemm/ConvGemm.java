@@ -25,9 +25,11 @@ public final class ConvGemm {
 
     private final GemmConfig wide;
     private final GemmConfig narrow;
+    private final GemmConfig small;
     private final WorkerPool pool;
     private final ThreadLocal<Space> wideSpace;
     private final ThreadLocal<Space> narrowSpace;
+    private final ThreadLocal<Space> smallSpace;
 
     /** One thread's buffers: the GEMM's packing buffers and one row segment of a virtual operand. */
     private static final class Space {
@@ -40,13 +42,19 @@ public final class ConvGemm {
         }
     }
 
-    /** The same configurations as the {@link Gemm} of the backend. */
-    public ConvGemm(GemmConfig wide, GemmConfig narrow, WorkerPool pool) {
+    /**
+     * The same configurations as the {@link Gemm} of the backend, chosen by the same rules: {@code small} for
+     * M no larger than its MR (a decomposed layer's rank-1..4 core), {@code narrow} when the wide MR would
+     * pad many rows (M = 32, 64), else {@code wide}.
+     */
+    public ConvGemm(GemmConfig wide, GemmConfig narrow, GemmConfig small, WorkerPool pool) {
         this.wide = wide;
         this.narrow = narrow;
+        this.small = small;
         this.pool = pool;
         this.wideSpace = ThreadLocal.withInitial(() -> new Space(wide));
         this.narrowSpace = ThreadLocal.withInitial(() -> new Space(narrow));
+        this.smallSpace = small == narrow ? narrowSpace : ThreadLocal.withInitial(() -> new Space(small));
     }
 
     /** y (images, OC, OH*OW) at yOffset = W (OC x C*KH*KW) * im2col(x); y is overwritten. */
@@ -251,8 +259,9 @@ public final class ConvGemm {
             throw new IllegalArgumentException("convolution GEMM with K = 0");
         }
         boolean useNarrow = wide != narrow && Gemm.prefersNarrow(m, wide, narrow);
-        ThreadLocal<Space> spaces = useNarrow ? narrowSpace : wideSpace;
-        int nr = (useNarrow ? narrow : wide).nr();
+        boolean useSmall = small != narrow && m <= small.mr() && small.mr() < Math.min(wide.mr(), narrow.mr());
+        ThreadLocal<Space> spaces = useSmall ? smallSpace : useNarrow ? narrowSpace : wideSpace;
+        int nr = wide.nr();
         int colTiles = (n + nr - 1) / nr;
         long macs = (long) m * n * k;
         int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1 : Math.min(pool.threads(), colTiles);
