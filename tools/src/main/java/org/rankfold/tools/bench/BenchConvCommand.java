@@ -12,7 +12,11 @@ import org.rankfold.kernels.ref.GemmRef;
 import org.rankfold.kernels.ref.Im2colRef;
 import org.rankfold.tools.UserError;
 
+import org.rankfold.tools.options.DeviceOption;
+import org.rankfold.tools.options.JsonOption;
+import org.rankfold.tools.options.ThreadsOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,9 +56,6 @@ public final class BenchConvCommand implements Callable<Integer> {
     @Option(names = "--padding", description = "zero padding", defaultValue = "1")
     int padding;
 
-    @Option(names = "--threads", description = "worker threads (default: available processors)")
-    Integer threads;
-
     @Option(names = "--runs", description = "timed runs", defaultValue = "9")
     int runs;
 
@@ -64,8 +65,11 @@ public final class BenchConvCommand implements Callable<Integer> {
     @Option(names = "--no-peak", description = "skip measuring the FMA peak")
     boolean noPeak;
 
-    @Option(names = "--json", description = "print one JSON object instead of text")
-    boolean json;
+    @Mixin
+    ThreadsOption threadsOption;
+
+    @Mixin
+    JsonOption jsonOption;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -85,7 +89,7 @@ public final class BenchConvCommand implements Callable<Integer> {
         if (Math.max(xLen, Math.max(colsLen, yLen)) > Integer.MAX_VALUE - 8) {
             throw new UserError("the layer's buffers exceed 2^31 elements; lower --batch");
         }
-        int t = BenchOptions.threads(threads);
+        int t = BenchOptions.threads(BenchOptions.threadsOrNull(threadsOption));
         BenchOptions.checkRuns(runs, warmup);
         SplittableRandom rng = new SplittableRandom(2);
         float[] x = BenchOptions.uniform(rng, (int) xLen);
@@ -109,7 +113,7 @@ public final class BenchConvCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String shape = String.format(Locale.ROOT, "N=%d C=%d OC=%d %dx%d k=%d s=%d p=%d -> %dx%d", batch, inChannels,
                 outChannels, size, size, kernel, stride, padding, g.outHeight(), g.outWidth());
-        if (json) {
+        if (jsonOption.json()) {
             out.println(new JsonLine().put("benchmark", "conv").put("backend", "cpu").put("batch", batch)
                     .put("in_channels", inChannels).put("out_channels", outChannels).put("size", size)
                     .put("kernel", kernel).put("stride", stride).put("padding", padding).put("threads", t)

@@ -12,7 +12,11 @@ import org.rankfold.kernels.ref.GemmRef;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.train.DeviceSelection;
 
+import org.rankfold.tools.options.DeviceOption;
+import org.rankfold.tools.options.JsonOption;
+import org.rankfold.tools.options.ThreadsOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,9 +47,6 @@ public final class BenchGemmCommand implements Callable<Integer> {
             defaultValue = "NN")
     String variant;
 
-    @Option(names = "--threads", description = "worker threads (default: available processors)")
-    Integer threads;
-
     @Option(names = "--runs", description = "timed runs", defaultValue = "15")
     int runs;
 
@@ -55,12 +56,14 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--no-peak", description = "skip measuring the FMA peak")
     boolean noPeak;
 
-    @Option(names = "--json", description = "print one JSON object instead of text")
-    boolean json;
+    @Mixin
+    ThreadsOption threadsOption;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl or opencl:N; "
-            + "on OpenCL the operands stay on the device and the FMA peak is not measured")
-    String device;
+    @Mixin
+    JsonOption jsonOption;
+
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -75,7 +78,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
         if (!v.matches("[NT][NT]")) {
             throw new UserError("--variant must be NN, NT, TN or TT, got '" + variant + "'");
         }
-        int t = BenchOptions.threads(threads);
+        int t = BenchOptions.threads(BenchOptions.threadsOrNull(threadsOption));
         BenchOptions.checkRuns(runs, warmup);
         Transpose ta = v.charAt(0) == 'T' ? Transpose.YES : Transpose.NO;
         Transpose tb = v.charAt(1) == 'T' ? Transpose.YES : Transpose.NO;
@@ -88,7 +91,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
         float[] c = new float[m * n];
         Timing timing;
         String kernel;
-        OptionalInt openCl = DeviceSelection.openClDevice(device);
+        OptionalInt openCl = DeviceSelection.openClDevice(deviceOption.device());
         boolean onDevice = openCl.isPresent();
         if (onDevice) {
             OpenClGemmRun.Result r = OpenClGemmRun.run(openCl.getAsInt(), ta, tb, m, n, k, a, lda, b, ldb, c, runs, warmup);
@@ -109,7 +112,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
         double gflops = flop / timing.median() / 1e9;
         double peak = noPeak ? Double.NaN : FmaPeak.measure(t, 3, 0.3);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.json()) {
             out.println(new JsonLine().put("benchmark", "gemm").put("backend", onDevice ? "opencl" : "cpu").put("variant", v)
                     .put("m", m).put("n", n).put("k", k).put("threads", t)
                     .put("gflops", gflops).put("gflops_min", flop / timing.max() / 1e9)

@@ -6,6 +6,9 @@ import java.util.concurrent.Callable;
 
 import org.rankfold.tools.UserError;
 
+import org.rankfold.tools.options.DeviceOption;
+import org.rankfold.tools.options.JsonOption;
+import org.rankfold.tools.options.ThreadsOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,6 +32,15 @@ public final class BenchInferCommand implements Callable<Integer> {
 
     @Mixin
     StepBenchOptions options;
+
+    @Mixin
+    ThreadsOption threadsOption;
+
+    @Mixin
+    JsonOption jsonOption;
+
+    @Mixin
+    DeviceOption deviceOption;
 
     @Option(names = "--checkpoint", paramLabel = "DIR",
             description = "Time the model saved in checkpoint DIR (e.g. a run's checkpoints/full-finetune) instead of a fresh zoo model; its input shape comes from the checkpoint.")
@@ -60,10 +72,10 @@ public final class BenchInferCommand implements Callable<Integer> {
             if (compare != null) {
                 throw new UserError("--compare needs --checkpoint");
             }
-            return StepBenchCommand.run(spec.commandLine().getOut(), "infer", options.model, options.batch, options.threads,
-                    options.runs, options.warmup, options.json, options.device, usePlan, perLayer);
+            return StepBenchCommand.run(spec.commandLine().getOut(), "infer", options.model, options.batch, BenchOptions.threadsOrNull(threadsOption),
+                    options.runs, options.warmup, jsonOption.json(), deviceOption.device(), usePlan, perLayer);
         }
-        return CheckpointInferBench.run(spec.commandLine().getOut(), checkpoint, compare, options.batch, options.threads,
-                options.runs, options.warmup, options.json, usePlan, perLayer);
+        return CheckpointInferBench.run(spec.commandLine().getOut(), checkpoint, compare, options.batch, BenchOptions.threadsOrNull(threadsOption),
+                options.runs, options.warmup, jsonOption.json(), usePlan, perLayer);
     }
 }

@@ -9,6 +9,11 @@ final class BenchOptions {
     private BenchOptions() {
     }
 
+    /** The shared --threads as this package takes it: null for 0 (the default). */
+    static Integer threadsOrNull(org.rankfold.tools.options.ThreadsOption o) {
+        return o.threads() == 0 ? null : o.threads();
+    }
+
     /** --threads, or the available processors when absent; must be >= 1. */
     static int threads(Integer threads) {
         if (threads == null) {

@@ -2,6 +2,9 @@ package org.rankfold.tools.bench;
 
 import java.util.concurrent.Callable;
 
+import org.rankfold.tools.options.DeviceOption;
+import org.rankfold.tools.options.JsonOption;
+import org.rankfold.tools.options.ThreadsOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,8 +25,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Mixin
     StepBenchOptions options;
 
+    @Mixin
+    ThreadsOption threadsOption;
+
+    @Mixin
+    JsonOption jsonOption;
+
+    @Mixin
+    DeviceOption deviceOption;
+
     @Override
     public Integer call() {
-        return options.run(spec.commandLine().getOut(), "train");
+        return options.run(spec.commandLine().getOut(), "train", BenchOptions.threadsOrNull(threadsOption), jsonOption.json(),
+                deviceOption.device());
     }
 }

@@ -136,8 +136,11 @@ class SharedOptionsTest {
         Map<String, String> seen = new HashMap<>();
         Map<String, String> where = new HashMap<>();
         for (String cmd : List.of("train", "compress", "decompose", "eval", "predict", "export", "import", "inspect",
-                "report", "ranks", "tucker", "vbmf", "devices")) {
-            CommandLine cl = new CommandLine(new Main()).getSubcommands().get(cmd);
+                "report", "ranks", "tucker", "vbmf", "devices", "verify", "bench gemm", "bench conv", "bench train", "bench infer")) {
+            CommandLine cl = new CommandLine(new Main());
+            for (String part : cmd.split(" ")) {
+                cl = cl.getSubcommands().get(part);
+            }
             for (String name : shared) {
                 OptionSpec o = cl.getCommandSpec().findOption(name);
                 if (o == null) {
