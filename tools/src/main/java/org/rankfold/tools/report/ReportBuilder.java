@@ -53,6 +53,7 @@ public final class ReportBuilder {
         ModelSection.write(page, run, others, notRecorded);
         CurvesSection.write(page, run, notRecorded);
         LayerSection.write(page, run, notRecorded);
+        PlainVersusFullSection.write(page, run);
         OverviewSection.configuration(page, run);
         page.heading(2, "not-recorded", "Not recorded by this run");
         if (notRecorded.isEmpty()) {

@@ -209,4 +209,37 @@ class ReportBuilderTest extends SeededTest {
         ReportDom d = new ReportDom(Files.readString(ReportBuilder.write(dir, List.of(other))));
         assertEquals(10, d.withClass(d.figures("tradeoff").get(0), "circle", "marker").size());
     }
+
+    @Test
+    void contentsPlainAgainstFullAndLargeErrorWarnings() throws Exception {
+        SyntheticRun.write(dir, random(), false);
+        // Raise the full variant's fc1 error past the warning threshold.
+        Path audit = dir.resolve("audit.jsonl");
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> lines = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(audit)) {
+            com.fasterxml.jackson.databind.node.ObjectNode r = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(line);
+            if ("fc1".equals(r.path("layer").asText()) && "full".equals(r.path("variant").asText())) {
+                r.put("relative_error", 0.7);
+            }
+            lines.add(r.toString());
+        }
+        Files.write(audit, lines);
+        String html = Files.readString(ReportBuilder.write(dir, List.of()));
+        ReportDom d = new ReportDom(html);
+
+        List<Element> links = d.all(d.all(null, "nav").get(0), "a");
+        List<Element> sections = d.all(null, "h2").stream().filter(h -> !h.getAttribute("id").isEmpty()).toList();
+        assertEquals(sections.size(), links.size(), "one contents entry per section");
+        for (int i = 0; i < links.size(); i++) {
+            assertEquals("#" + sections.get(i).getAttribute("id"), links.get(i).getAttribute("href"));
+        }
+        assertTrue(html.contains("id=\"plain-vs-full\""), "the side-by-side section");
+        List<Element> compared = d.figures("spectra-compared");
+        assertEquals(1, compared.size(), "fc1's one unfolding in both variants (conv1 is skipped, conv2 named differently)");
+        assertEquals(2, d.withClass(d.all(compared.get(0), "svg").get(0), "path", "series-line").size(), "plain and full overlaid");
+        List<Element> warnings = d.withClass(null, "p", "warning");
+        assertEquals(1, warnings.size(), "one layer above 0.5");
+        assertTrue(warnings.get(0).getTextContent().contains("relative reconstruction error 0.7"), warnings.get(0).getTextContent());
+    }
 }
