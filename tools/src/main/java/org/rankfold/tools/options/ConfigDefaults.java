@@ -59,18 +59,25 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
                 out = args[i].substring("--out=".length());
             }
         }
+        CommandLine cmd = root.getSubcommands().get(args[0]);
         // compress --resume RUN continues with RUN's settings: its config.json gives the defaults, as a train
-        // run's saved settings do for train --resume.
+        // run's saved settings do for train --resume. Only a regular file (no link) that reads as settings is
+        // taken; anything else is left to the resume's own checks, which name the defect.
         if (file == null && resume != null && args[0].equals("compress")) {
             String run = resume.isEmpty() ? out : resume;
-            if (run != null && Files.isRegularFile(Path.of(run, "config.json"))) {
-                file = Path.of(run, "config.json").toString();
+            Path saved = run == null ? null : Path.of(run, "config.json");
+            if (saved != null && Files.isRegularFile(saved, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    cmd.setDefaultValueProvider(read(saved, cmd.getCommandSpec()));
+                } catch (UserError ignored) {
+                    // not a configuration we can use: the pipeline's reader reports it
+                }
             }
+            return;
         }
         if (file == null) {
             return;
         }
-        CommandLine cmd = root.getSubcommands().get(args[0]);
         cmd.setDefaultValueProvider(read(Path.of(file), cmd.getCommandSpec()));
     }
 
