@@ -127,7 +127,7 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--ortho-decay", paramLabel = "D", description = "Lambda is multiplied by D after every epoch (1: constant).")
     Double orthoDecay;
 
-    @Option(names = "--ortho-plain", description = "The full variant also regularizes plain conv/linear weights.")
+    @Option(names = "--ortho-plain", description = "The ortho and full variants also regularize plain conv/linear weights.")
     boolean orthoPlain;
 
     @Option(names = "--ortho-finetune", description = "Keep the orthogonal penalty on the new factors while fine-tuning (ortho/full variants).")

@@ -21,8 +21,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param ortho             {@code so}, {@code dso}, {@code srip} or {@code none} for the ortho/full variants
  * @param orthoLambda       lambda of the orthogonal penalty
  * @param orthoDecay        lambda is multiplied by this each epoch (1: constant)
- * @param orthoPlain        the full variant also regularizes plain conv/linear weights (the ortho variant always does:
- *                          it has no factors)
+ * @param orthoPlain        the ortho and full variants also regularize plain conv/linear weights (without it both
+ *                          regularize the factors A and B only)
  * @param orthoFinetune     the ortho/full variants keep the penalty on the Tucker factors while fine-tuning
  * @param selector          {@code evbmf}, {@code energy:F} or {@code ratio:R}
  * @param weakening         MUSCO weakening factor of the EVBMF selector, [0, 1]
