@@ -24,6 +24,7 @@ import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.checkpoint.OptimizerState;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.train.EpochResult;
+import org.rankfold.engine.train.EvalResult;
 import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.MetricsCsvListener;
 import org.rankfold.engine.train.Trainer;
@@ -204,16 +205,17 @@ public final class TrainCommand implements Callable<Integer> {
                             + (CheckpointReader.isCheckpoint(last) ? last : "none yet (it diverged in its first epoch)"));
                 }
                 // the test set once, on the final model (without a split the last epoch's evaluation was on it)
-                double testAcc = !validating ? Double.NaN : Evaluator.evaluate(net, test).accuracy();
+                EvalResult tested = validating ? Evaluator.evaluate(net, test) : null;
                 double secs = (System.nanoTime() - t0) / 1e9;
-                report(stdout, s, rd, runDir, history, trainer.state().bestTestAccuracy(), secs, cost, validating, testAcc);
+                report(stdout, s, rd, runDir, history, trainer.state().bestTestAccuracy(), secs, cost, tested);
             }
         }
         return 0;
     }
 
     private void report(PrintWriter stdout, TrainSettings s, RunData rd, Path runDir, List<EpochResult> history, double best,
-                        double secs, CostReport cost, boolean validating, double testAcc) {
+                        double secs, CostReport cost, EvalResult tested) {
+        boolean validating = tested != null;
         EpochResult last = history.isEmpty() ? null : history.getLast();
         if (json) {
             ObjectNode o = MAPPER.createObjectNode();
@@ -228,7 +230,8 @@ public final class TrainCommand implements Callable<Integer> {
                 if (validating) {
                     o.put("val_loss", last.testLoss());
                     o.put("val_acc", last.testAccuracy());
-                    o.put("test_acc", testAcc);
+                    o.put("test_loss", tested.loss());
+                    o.put("test_acc", tested.accuracy());
                 } else {
                     o.put("test_loss", last.testLoss());
                     o.put("test_acc", last.testAccuracy());
@@ -246,10 +249,9 @@ public final class TrainCommand implements Callable<Integer> {
             stdout.println(o.toString());
         } else if (last == null) {
             stdout.println("nothing to train: the run already has " + s.epochs() + " epochs; results in " + runDir);
-        } else {
         } else if (validating) {
             stdout.printf(Locale.ROOT, "test accuracy %.2f%% after %d epoch%s (validation %.2f%%, best %.2f%%), %.1f s; metrics.csv, checkpoint/ and best/ in %s%n",
-                    100 * testAcc, history.size(), history.size() == 1 ? "" : "s", 100 * last.testAccuracy(), 100 * best, secs, runDir);
+                    100 * tested.accuracy(), history.size(), history.size() == 1 ? "" : "s", 100 * last.testAccuracy(), 100 * best, secs, runDir);
         } else {
             stdout.printf(Locale.ROOT, "test accuracy %.2f%% after %d epoch%s (best %.2f%%), %.1f s; metrics.csv, checkpoint/ and best/ in %s%n",
                     100 * last.testAccuracy(), history.size(), history.size() == 1 ? "" : "s", 100 * best, secs, runDir);
