@@ -3,6 +3,7 @@ package org.rankfold.kernels;
 import java.util.Arrays;
 
 import org.rankfold.kernels.ref.ChannelRef;
+import org.rankfold.kernels.ref.GemmEpilogueRef;
 import org.rankfold.kernels.ref.Im2colRef;
 import org.rankfold.kernels.ref.LayoutRef;
 
@@ -51,6 +52,19 @@ public interface Backend {
               float alpha, float[] a, int aOffset, int lda,
               float[] b, int bOffset, int ldb,
               float beta, float[] c, int cOffset, int ldc);
+
+    /**
+     * SGEMM with an output stage: {@code C = epilogue(op(A) * op(B))}, see {@link GemmEpilogue} (bias,
+     * scale, residual add and ReLU of an inference convolution applied as C is stored). C is overwritten
+     * and must not overlap the residual. The default runs {@link #gemm} and then the reference epilogue.
+     */
+    default void gemmEpilogue(Transpose transA, Transpose transB, int m, int n, int k,
+                              float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                              float[] c, int cOffset, int ldc, GemmEpilogue epilogue) {
+        epilogue.check(m, n);
+        gemm(transA, transB, m, n, k, 1f, a, aOffset, lda, b, bOffset, ldb, 0f, c, cOffset, ldc);
+        GemmEpilogueRef.apply(m, n, epilogue, c, cOffset, ldc);
+    }
 
     /**
      * im2col of one image: x is (C, H, W) at xOffset; cols (C*KH*KW, OH*OW) at colsOffset is overwritten,

@@ -12,6 +12,7 @@ import org.rankfold.tools.commands.DevicesCommand;
 import org.rankfold.tools.commands.EvalCommand;
 import org.rankfold.tools.commands.ExportCommand;
 import org.rankfold.tools.commands.ImportCommand;
+import org.rankfold.tools.commands.PredictCommand;
 import org.rankfold.tools.commands.InspectCommand;
 import org.rankfold.tools.commands.RanksCommand;
 import org.rankfold.tools.commands.ReportCommand;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
                 VbmfCommand.class, RanksCommand.class, TuckerCommand.class, InspectCommand.class,
                 BenchCommand.class, DevicesCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class,
                 SweepCommand.class,
+                PredictCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run 'rankfold COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
@@ -67,7 +69,14 @@ public final class Main implements Runnable {
             err.println("Run 'rankfold " + commandPath(ex.getCommandLine()) + " --help' for usage.");
             return EXIT_BAD_INPUT;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Estimates refuse the known cases up front; this is the last line for the rest (heap left: a few MB at most).
+            err.println("rankfold" + (args.length > 0 ? " " + args[0] : "") + ": " + EnvironmentErrors.outOfMemory());
+            err.flush();
+            return EXIT_BAD_INPUT;
+        }
     }
 
     private static String commandPath(CommandLine cl) {
@@ -85,6 +94,11 @@ public final class Main implements Runnable {
                 || ex instanceof IllegalArgumentException) {
             String msg = ex instanceof NoSuchFileException n ? "no such file: " + n.getFile() : ex.getMessage();
             err.println("rankfold " + cl.getCommandName() + ": " + msg);
+            return EXIT_BAD_INPUT;
+        }
+        String environment = EnvironmentErrors.describe(ex);
+        if (environment != null) {
+            err.println("rankfold " + cl.getCommandName() + ": " + environment);
             return EXIT_BAD_INPUT;
         }
         err.println("rankfold " + cl.getCommandName() + ": internal error: " + ex);

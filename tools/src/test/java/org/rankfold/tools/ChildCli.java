@@ -16,6 +16,11 @@ public final class ChildCli {
      * dropped) and class path; stdout and stderr go to {@code log}.
      */
     public static Process start(List<String> args, Path log) throws IOException {
+        return start(List.of(), args, log);
+    }
+
+    /** As {@link #start(List, Path)}, with {@code jvmFlags} (e.g. a smaller -Xmx) after this JVM's own flags. */
+    public static Process start(List<String> jvmFlags, List<String> args, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -23,6 +28,7 @@ public final class ChildCli {
                 cmd.add(a);
             }
         }
+        cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());

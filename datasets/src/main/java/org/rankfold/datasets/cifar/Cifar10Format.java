@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.rankfold.datasets.Dataset;
 import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.datasets.io.RegularFiles;
 
 /**
  * The CIFAR-10 binary version (Krizhevsky 2009, "binary version" on the CIFAR page): each record is 1 label
@@ -41,9 +42,9 @@ public final class Cifar10Format {
 
     /** Reads one batch file. */
     public static Records read(Path file) throws IOException {
-        long size = Files.size(file);
+        long size = RegularFiles.requireRegular(file, RegularFiles.Links.FOLLOW).size();
         checkLength(size, file.toString());
-        return parse(Files.readAllBytes(file), file.toString());
+        return parse(RegularFiles.readBounded(file, size, RegularFiles.Links.FOLLOW), file.toString());
     }
 
     /** Parses the bytes of one batch file; {@code name} is used in errors. */

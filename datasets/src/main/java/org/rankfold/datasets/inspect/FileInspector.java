@@ -16,6 +16,7 @@ import org.rankfold.datasets.cifar.Cifar10Format;
 import org.rankfold.datasets.idx.IdxArray;
 import org.rankfold.datasets.idx.IdxDatasets;
 import org.rankfold.datasets.idx.IdxFormat;
+import org.rankfold.datasets.io.RegularFiles;
 import org.rankfold.datasets.npy.NpyArray;
 import org.rankfold.datasets.npy.NpyFormat;
 import org.rankfold.datasets.npy.Npz;
@@ -37,6 +38,8 @@ public final class FileInspector {
     public enum Format { NPY, NPZ, SAFETENSORS, IDX, CIFAR10 }
 
     public static FileReport inspect(Path file) throws IOException {
+        // A FIFO or device is refused before anything opens it (opening a FIFO blocks until a writer comes).
+        RegularFiles.requireRegular(file, RegularFiles.Links.FOLLOW);
         return switch (detect(file)) {
             case NPY -> npy(file);
             case NPZ -> npz(file);
@@ -65,7 +68,7 @@ public final class FileInspector {
             return Format.CIFAR10;
         }
         byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = RegularFiles.newInputStream(file, RegularFiles.Links.FOLLOW)) {
             head = in.readNBytes(9);
         }
         long size = Files.size(file);
@@ -195,7 +198,7 @@ public final class FileInspector {
     }
 
     private static boolean isGzip(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = RegularFiles.newInputStream(file, RegularFiles.Links.FOLLOW)) {
             return in.read() == 0x1f && in.read() == 0x8b;
         }
     }

@@ -6,12 +6,15 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+
+import org.rankfold.datasets.MalformedFileException;
 
 /**
  * Writes a file so that a crash never leaves it half-written (docs/file-formats.md, atomic writes): the content goes to
@@ -42,6 +45,11 @@ public final class AtomicFiles {
                 content.writeTo(out);
                 out.flush();
                 ch.force(true);
+            } catch (FileSystemException | MalformedFileException e) {
+                throw e;
+            } catch (IOException e) {
+                // A full disk or an I/O error names no file in the JDK's message; the previous file is untouched.
+                throw new FileSystemException(file.toString(), null, e.getMessage());
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -40,8 +40,8 @@ public final class BoundedInput implements AutoCloseable {
 
     /** Opens a file, raw or gzip-compressed. */
     public static BoundedInput open(Path file) throws IOException {
-        long size = Files.size(file);
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        long size = RegularFiles.requireRegular(file, RegularFiles.Links.FOLLOW).size();
+        InputStream raw = new BufferedInputStream(RegularFiles.newInputStream(file, RegularFiles.Links.FOLLOW), 1 << 16);
         try {
             return wrap(raw, size, file.toString());
         } catch (IOException | RuntimeException e) {

@@ -57,7 +57,8 @@ public final class DataLoader implements AutoCloseable {
     public int batchesPerEpoch() {
         int n = data.size();
         int b = options.batchSize();
-        return options.dropLast() ? n / b : (n + b - 1) / b;
+        // In long arithmetic: with a batch near Integer.MAX_VALUE, n + b - 1 overflowed to zero batches.
+        return options.dropLast() ? n / b : (int) (((long) n + b - 1) / b);
     }
 
     /** The order in which epoch {@code epoch} visits the images (identity when shuffling is off). */

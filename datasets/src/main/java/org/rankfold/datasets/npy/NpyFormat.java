@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.datasets.io.RegularFiles;
 
 /**
  * NumPy's {@code .npy} format (versions 1.0, 2.0, 3.0): magic {@code \x93NUMPY}, version, header
@@ -35,11 +36,7 @@ public final class NpyFormat {
 
     /** Reads one .npy file. Files larger than {@code Integer.MAX_VALUE - 64} bytes are refused. */
     public static NpyArray read(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 64) {
-            throw new MalformedFileException(file.toString(), -1, "a .npy file under 2 GiB, found " + size + " bytes");
-        }
-        return parse(Files.readAllBytes(file), file.toString());
+        return parse(RegularFiles.readBounded(file, Integer.MAX_VALUE - 64, RegularFiles.Links.FOLLOW), file.toString());
     }
 
     /** Parses .npy bytes; {@code name} is used in error messages. */

@@ -15,6 +15,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.datasets.io.RegularFiles;
 import org.rankfold.datasets.io.AtomicFiles;
 import org.rankfold.datasets.io.BoundedInput;
 
@@ -35,9 +36,7 @@ public final class Npz {
     /** Reads every array of an .npz file, keyed by entry name without ".npy", in archive order. */
     public static Map<String, NpyArray> read(Path file) throws IOException {
         String name = file.toString();
-        if (!Files.isRegularFile(file)) {
-            throw new MalformedFileException(name, -1, "an existing .npz file");
-        }
+        RegularFiles.requireRegular(file, RegularFiles.Links.FOLLOW);
         Map<String, NpyArray> out = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
             if (zip.size() > MAX_ENTRIES) {

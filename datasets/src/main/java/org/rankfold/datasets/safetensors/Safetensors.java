@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.datasets.io.RegularFiles;
 import org.rankfold.datasets.npy.NpyArray;
 import org.rankfold.datasets.npy.NpyDtype;
 
@@ -34,7 +35,7 @@ public final class Safetensors {
 
     /** Reads and validates only the header (cheap even for large files). */
     public static SafetensorsHeader readHeader(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = RegularFiles.open(file, RegularFiles.Links.FOLLOW)) {
             return readHeader(ch, file.toString());
         }
     }
@@ -42,7 +43,7 @@ public final class Safetensors {
     /** Reads a file: header and every tensor (F32, F64, I64, I32 or U8). */
     public static Contents read(Path file) throws IOException {
         String name = file.toString();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = RegularFiles.open(file, RegularFiles.Links.FOLLOW)) {
             SafetensorsHeader h = readHeader(ch, name);
             Map<String, NpyArray> out = new LinkedHashMap<>();
             for (TensorInfo t : h.tensors()) {

@@ -44,6 +44,18 @@ class DataLoaderTest extends SeededTest {
     }
 
     @Test
+    void aBatchLargerThanTheDataIsOneBatchOfAllImages() {
+        // Before: --batch 2147483647 overflowed (n + b - 1) and evaluated 0 images ("test accuracy NaN%").
+        Dataset d = dataset(10, 1, 2, 2);
+        LoaderOptions o = new LoaderOptions(Integer.MAX_VALUE, false, false, 1, Normalization.identity(1), Augmentation.NONE, false);
+        try (DataLoader keep = new DataLoader(d, o); DataLoader drop = new DataLoader(d, o.withDropLast(true))) {
+            assertEquals(1, keep.batchesPerEpoch());
+            assertEquals(List.of(10), all(keep, 0, 0).stream().map(Batch::size).toList());
+            assertEquals(0, drop.batchesPerEpoch());
+        }
+    }
+
+    @Test
     void batchingKeepsOrDropsThePartialBatch() {
         Dataset d = dataset(10, 1, 2, 2);
         LoaderOptions o = new LoaderOptions(4, false, false, 1, Normalization.identity(1), Augmentation.NONE, false);

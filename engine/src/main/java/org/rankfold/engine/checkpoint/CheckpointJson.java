@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.datasets.io.RegularFiles;
 
 /**
  * JSON of {@code model.json} and {@code state.json}: the file size is checked before reading
@@ -100,13 +101,12 @@ final class CheckpointJson {
         }
     }
 
-    /** The bytes of {@code file}, refusing files over {@code cap} bytes before reading them. */
+    /**
+     * The bytes of {@code file}, a file inside a checkpoint directory: a regular file (a symbolic link, FIFO
+     * or device is refused before it is read), of at most {@code cap} bytes counted as they are read.
+     */
     static byte[] readBounded(Path file, long cap) throws IOException {
-        long size = Files.size(file);
-        if (size > cap) {
-            throw new MalformedFileException(file.toString(), -1, "file of " + size + " bytes exceeds the limit of " + cap);
-        }
-        return Files.readAllBytes(file);
+        return RegularFiles.readBounded(file, cap, RegularFiles.Links.REFUSE);
     }
 
     // ---- typed field access with errors naming file and field ---------------------------------------

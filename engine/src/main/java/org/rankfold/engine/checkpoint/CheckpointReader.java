@@ -3,6 +3,7 @@ package org.rankfold.engine.checkpoint;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -108,7 +109,7 @@ public final class CheckpointReader {
         Path d = resolve(dir);
         Path modelFile = d.resolve(CheckpointFiles.MODEL);
         Path weightsFile = d.resolve(CheckpointFiles.WEIGHTS);
-        long budget = Files.isRegularFile(weightsFile) ? Files.size(weightsFile) / 4 : 0;
+        long budget = Files.isRegularFile(weightsFile, LinkOption.NOFOLLOW_LINKS) ? Files.size(weightsFile) / 4 : 0;
         ModelAndInput mi = parseModel(CheckpointJson.readBounded(modelFile, CheckpointJson.MAX_FILE_BYTES), modelFile, budget);
         return new Checkpoint(mi.model, mi.name, mi.input, TrainingState.initial(), null, Map.of(), 0, null);
     }

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -19,6 +21,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rankfold.datasets.io.RegularFiles;
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.datasets.safetensors.SafetensorsWriter;
 import org.rankfold.engine.nn.Dropout;
@@ -38,6 +41,11 @@ import org.rankfold.engine.train.TrainingState;
  * A crash leaves either the previous or the new checkpoint complete; in the window between the two
  * renames only the ".old" one exists, and {@link CheckpointReader#resolve} finds it. Leftovers of killed
  * saves of the same checkpoint are deleted once a new one is in place.
+ *
+ * <p>Only a checkpoint is ever replaced: an existing target that is not an empty directory or a directory
+ * holding our {@code state.json} (format tag {@code rankfold-state}) is refused before anything is renamed
+ * or deleted. Temporary and ".old" directories carry the writing process's PID in their names, and
+ * {@link #removeLeftovers} deletes one only once that process is gone.
  */
 public final class CheckpointWriter {
     private CheckpointWriter() {
@@ -52,11 +60,22 @@ public final class CheckpointWriter {
      */
     public static void save(Path dir, Module model, String modelName, InputShape input, TrainingState state,
                             Optimizer optimizer, DataLoader train, JsonNode config) throws IOException {
+        save(dir, model, modelName, input, state, optimizer, train, config, train == null ? null : Preprocessing.of(train));
+    }
+
+    /**
+     * As above, with the input preprocessing to record (normalization and class names, see
+     * {@link Preprocessing}; null for none): compressed and decomposed checkpoints carry their source's.
+     */
+    public static void save(Path dir, Module model, String modelName, InputShape input, TrainingState state,
+                            Optimizer optimizer, DataLoader train, JsonNode config, Preprocessing preprocessing)
+            throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
+        requireReplaceable(target);
         Files.createDirectories(parent);
         String base = target.getFileName().toString();
-        Path tmp = Files.createTempDirectory(parent, "." + base + ".tmp-");
+        Path tmp = Files.createTempDirectory(parent, "." + base + ".tmp-" + OWN_PID + "-");
         try {
             Map<String, String> sums = new LinkedHashMap<>();
             sums.put(CheckpointFiles.MODEL, writeSynced(tmp.resolve(CheckpointFiles.MODEL),
@@ -71,11 +90,11 @@ public final class CheckpointWriter {
                         SafetensorsWriter.toBytes(OptimizerState.tensors(optimizer, model), meta)));
             }
             writeSynced(tmp.resolve(CheckpointFiles.STATE), CheckpointJson.bytes(
-                    stateJson(state, optimizer, train, model, config, sums)));
+                    stateJson(state, optimizer, train, model, config, sums, preprocessing)));
             force(tmp);
             Path old = null;
             if (Files.exists(target)) {
-                old = parent.resolve("." + base + ".old-" + Long.toUnsignedString(System.nanoTime(), 36));
+                old = parent.resolve("." + base + ".old-" + OWN_PID + "-" + Long.toUnsignedString(System.nanoTime(), 36));
                 move(target, old);
             }
             move(tmp, target);
@@ -116,7 +135,67 @@ public final class CheckpointWriter {
             s.forEach(stale::add);
         }
         for (Path p : stale) {
-            deleteTree(p);
+            if (!ownerAlive(p.getFileName().toString(), base)) {
+                deleteTree(p);
+            }
+        }
+    }
+
+    private static final long OWN_PID = ProcessHandle.current().pid();
+
+    /**
+     * Whether the leftover named {@code name} (".BASE.tmp-PID-..." or ".BASE.old-PID-...") belongs to a
+     * process that is still running (this one included: its own save may be in flight on another thread).
+     * Names without a PID come from older builds and are treated as abandoned.
+     */
+    static boolean ownerAlive(String name, String base) {
+        String rest = name.substring(base.length() + 6); // "." + base + ".tmp-" or ".old-"
+        int dash = rest.indexOf('-');
+        if (dash <= 0) {
+            return false;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return pid == OWN_PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /**
+     * Refuses a target that exists and is not one of our checkpoints (nor an empty directory): a save never
+     * renames or deletes what it did not write.
+     */
+    static void requireReplaceable(Path target) throws IOException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileSystemException(target.toString(), null, "exists and is not a checkpoint directory (a file or"
+                    + " link); refusing to replace it: choose another output path");
+        }
+        try (Stream<Path> s = Files.list(target)) {
+            if (s.findAny().isEmpty()) {
+                return;
+            }
+        }
+        if (!isOurCheckpoint(target)) {
+            throw new FileSystemException(target.toString(), null, "is not empty and is not a rankfold checkpoint (no "
+                    + CheckpointFiles.STATE + " of format " + CheckpointFiles.STATE_FORMAT + "); refusing to replace it:"
+                    + " choose a new or empty directory");
+        }
+    }
+
+    /** A directory holding a regular state.json that carries our format tag (read bounded, links not followed). */
+    public static boolean isOurCheckpoint(Path dir) {
+        try {
+            byte[] state = RegularFiles.readBounded(dir.resolve(CheckpointFiles.STATE), CheckpointJson.MAX_FILE_BYTES,
+                    RegularFiles.Links.REFUSE);
+            return new String(state, java.nio.charset.StandardCharsets.UTF_8).contains("\"" + CheckpointFiles.STATE_FORMAT + "\"")
+                    && Files.isRegularFile(dir.resolve(CheckpointFiles.MODEL), LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -135,7 +214,7 @@ public final class CheckpointWriter {
     }
 
     private static ObjectNode stateJson(TrainingState state, Optimizer optimizer, DataLoader train, Module model,
-                                        JsonNode config, Map<String, String> sums) {
+                                        JsonNode config, Map<String, String> sums, Preprocessing preprocessing) {
         ObjectNode s = CheckpointJson.object();
         s.put("format", CheckpointFiles.STATE_FORMAT);
         s.put("version", CheckpointFiles.VERSION);
@@ -176,6 +255,9 @@ public final class CheckpointWriter {
         if (config != null) {
             s.set("config", config.deepCopy());
         }
+        if (preprocessing != null) {
+            s.set("preprocessing", preprocessing.toJson());
+        }
         ObjectNode files = s.putObject("files");
         sums.forEach((k, v) -> files.putObject(k).put("sha256", v));
         return s;
@@ -189,6 +271,11 @@ public final class CheckpointWriter {
                 ch.write(buf);
             }
             ch.force(true);
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // A full disk or an I/O error: name the file (the JDK's message does not); the previous checkpoint is untouched.
+            throw new FileSystemException(file.toString(), null, e.getMessage());
         }
         return Sha256.hex(bytes);
     }

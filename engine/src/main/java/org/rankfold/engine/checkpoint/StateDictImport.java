@@ -229,6 +229,9 @@ public final class StateDictImport {
                         + Arrays.toString(e.getValue()) + " in the model");
             } else {
                 String bad = firstNonFinite(a);
+                if (bad == null && e.getKey().endsWith("running_var")) {
+                    bad = firstNegative(a);
+                }
                 if (bad != null) {
                     mismatched.add("'" + e.getKey() + "' holds " + bad);
                 }
@@ -262,6 +265,17 @@ public final class StateDictImport {
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
                 return "a non-finite value (" + v[i] + ") at flat index " + i;
+            }
+        }
+        return null;
+    }
+
+    /** A variance is never negative: BatchNorm would take the square root of a negative number. */
+    private static String firstNegative(NpyArray a) {
+        float[] v = a.asFloats();
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] < 0) {
+                return "a negative variance (" + v[i] + ") at flat index " + i;
             }
         }
         return null;

@@ -2,9 +2,11 @@ package org.rankfold.kernels.cpu;
 
 import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Conv2dGeometry;
+import org.rankfold.kernels.GemmEpilogue;
 import org.rankfold.kernels.Transpose;
 import org.rankfold.kernels.cpu.gemm.Gemm;
 import org.rankfold.kernels.cpu.gemm.GemmConfig;
+import org.rankfold.kernels.cpu.gemm.MicroKernel4x32;
 import org.rankfold.kernels.cpu.gemm.MicroKernel8x32;
 import org.rankfold.kernels.ref.SoftmaxCrossEntropyRef;
 
@@ -40,7 +42,9 @@ public final class CpuBackend implements Backend, AutoCloseable {
         GemmConfig wide = GemmConfig.forWidth(width);
         GemmConfig narrow = width == SimdWidth.BITS_512
                 ? wide.withKernel(new MicroKernel8x32()) : wide;
-        this.gemm = new Gemm(wide, narrow, pool);
+        GemmConfig small = width == SimdWidth.BITS_512
+                ? wide.withKernel(new MicroKernel4x32()) : narrow;
+        this.gemm = new Gemm(wide, narrow, small, pool);
     }
 
     /** {@code -Drankfold.threads} when set (must be >= 1), else the number of available processors. */
@@ -91,6 +95,13 @@ public final class CpuBackend implements Backend, AutoCloseable {
                      float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
         gemm.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    @Override
+    public void gemmEpilogue(Transpose transA, Transpose transB, int m, int n, int k,
+                             float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                             float[] c, int cOffset, int ldc, GemmEpilogue epilogue) {
+        gemm.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, epilogue);
     }
 
     @Override

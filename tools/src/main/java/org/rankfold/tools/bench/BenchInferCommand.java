@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "infer", mixinStandardHelpOptions = true,
         description = "Images/s of inference steps (forward in evaluation mode, no gradients).",
         footer = {"", "Examples:", "  ./rankfold bench infer --model resnet20 --batch 128 --threads 1 --json",
-            "  ./rankfold bench infer --checkpoint runs/demo/checkpoints/full-finetune --compare runs/demo/checkpoints/baseline --threads 2"})
+            "  ./rankfold bench infer --checkpoint runs/demo/checkpoints/full-finetune --compare runs/demo/checkpoints/baseline --threads 2",
+            "  ./rankfold bench infer --checkpoint runs/demo/checkpoints/full-finetune --batch 1 --threads 1 --per-layer"})
 public final class BenchInferCommand implements Callable<Integer> {
 
     @Spec
@@ -36,15 +37,32 @@ public final class BenchInferCommand implements Callable<Integer> {
             description = "With --checkpoint: also time checkpoint DIR2 (e.g. checkpoints/baseline) in alternating runs at the same batch and threads, and print the speed ratio next to the MACs and params ratios.")
     Path compare;
 
+    @Option(names = "--engine", defaultValue = "plan", paramLabel = "plan|autograd",
+            description = "plan: the compiled inference plan (fused, what eval and predict run); autograd: the modules' own forward pass, for comparison (default ${DEFAULT-VALUE})")
+    String engine;
+
+    @Option(names = "--per-layer",
+            description = "After the timing, print each plan step's share of the time, ms per batch and GMAC/s (of --checkpoint, or of the zoo model)")
+    boolean perLayer;
+
     @Override
     public Integer call() throws IOException {
+        boolean usePlan = switch (engine) {
+            case "plan" -> true;
+            case "autograd" -> false;
+            default -> throw new UserError("--engine must be plan or autograd, got '" + engine + "'");
+        };
+        if (perLayer && !usePlan) {
+            throw new UserError("--per-layer times the plan's steps; it does not apply with --engine autograd");
+        }
         if (checkpoint == null) {
             if (compare != null) {
                 throw new UserError("--compare needs --checkpoint");
             }
-            return options.run(spec.commandLine().getOut(), "infer");
+            return StepBenchCommand.run(spec.commandLine().getOut(), "infer", options.model, options.batch, options.threads,
+                    options.runs, options.warmup, options.json, options.device, usePlan, perLayer);
         }
         return CheckpointInferBench.run(spec.commandLine().getOut(), checkpoint, compare, options.batch, options.threads,
-                options.runs, options.warmup, options.json);
+                options.runs, options.warmup, options.json, usePlan, perLayer);
     }
 }

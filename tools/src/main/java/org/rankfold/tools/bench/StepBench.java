@@ -1,10 +1,12 @@
 package org.rankfold.tools.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 import org.rankfold.datasets.loader.Batch;
+import org.rankfold.engine.infer.InferencePlan;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.optim.Sgd;
 import org.rankfold.engine.tensor.GradMode;
@@ -33,6 +35,7 @@ final class StepBench implements AutoCloseable {
     private final Batch batchOnDevice;
     private final DeviceSession trainSession;
     private final DeviceSession inferSession;
+    private InferencePlan plan;
 
     StepBench(String name, int batch) {
         if (batch < 1) {
@@ -84,10 +87,29 @@ final class StepBench implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@link #inferStep} run the compiled inference plan (on the CPU; a device session keeps its own
+     * path), compiled from the model's current weights.
+     */
+    void usePlan() {
+        plan = InferencePlan.compile(model, x.dim(1), x.dim(2), x.dim(3));
+    }
+
+    /** The plan's per-step time table over {@code reps} runs (after {@link #usePlan}). */
+    List<String> perLayer(int reps) {
+        if (plan == null) {
+            throw new UserError("--per-layer times the plan's steps; it needs --engine plan on the CPU");
+        }
+        return PerLayer.table(plan, x, reps);
+    }
+
     /** One inference step; returns the first logit. */
     float inferStep() {
         if (inferSession != null) {
             return (float) inferSession.evalStep(batchOnDevice).loss();
+        }
+        if (plan != null) {
+            return plan.run(x.data(), 0, batch)[0];
         }
         model.eval();
         try (GradMode.Scope _ = GradMode.noGrad(); StepArena.Scope _ = StepArena.open()) {

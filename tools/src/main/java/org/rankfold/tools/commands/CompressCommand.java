@@ -9,14 +9,19 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rankfold.engine.nn.Module;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.compress.CompressProgress;
 import org.rankfold.tools.compress.LayerTable;
 import org.rankfold.tools.compress.RankOptions;
 import org.rankfold.tools.compress.VariantTable;
 import org.rankfold.tools.json.Json;
+import org.rankfold.tools.output.OutputGuard;
+import org.rankfold.tools.output.RunLock;
+import org.rankfold.tools.output.RunMarker;
 import org.rankfold.tools.report.ReportBuilder;
 import org.rankfold.tools.train.ComputeSession;
+import org.rankfold.tools.train.MemoryEstimate;
 import org.rankfold.tools.train.RunData;
 import org.rankfold.vbmf.pipeline.CompressionConfig;
 import org.rankfold.vbmf.pipeline.CompressionPipeline;
@@ -73,6 +78,9 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/MODEL-PRESET).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace the run already in --out (only a run rankfold created).")
+    boolean overwrite;
 
     @Option(names = "--resume", description = "Continue the run in --out: completed phases are skipped; a training phase (baseline, V/train, V/finetune) continues after its last completed epoch, bit-identical to an uninterrupted run at the same --threads.")
     boolean resume;
@@ -148,8 +156,6 @@ public final class CompressCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RunData runData = RunData.load(data, 0, 0);
-        PrintWriter o = spec.commandLine().getOut();
-        PrintWriter progressOut = json ? spec.commandLine().getErr() : o;
         String why = null;
         if (preset == null) {
             boolean full = isFullFashionMnist(runData);
@@ -159,9 +165,45 @@ public final class CompressCommand implements Callable<Integer> {
         }
         CompressionConfig config = config();
         if (why != null && !quiet) {
+            PrintWriter progressOut = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
             progressOut.println("preset: " + preset + " (" + why + ")");
+            progressOut.flush();
         }
         Path dir = out != null ? out : Path.of("runs", config.model() + "-" + preset.toLowerCase(Locale.ROOT));
+        checkMemory(config, runData);
+        if (resume && java.nio.file.Files.isDirectory(dir) && !RunMarker.present(dir)
+                && !java.nio.file.Files.exists(dir.resolve("config.json"))) {
+            throw new UserError("--resume: " + dir + " is not a compress run directory (no config.json); nothing to continue");
+        }
+        // One writer per run directory, for the whole command (report included); a new run replaces only a run
+        // of ours, and only with --overwrite.
+        try (RunLock _ = resume && java.nio.file.Files.exists(dir) ? OutputGuard.existingRun(dir, "compress --resume", RUN_ENTRIES)
+                : OutputGuard.newRun(dir, overwrite, "--out", "compress", null)) {
+            return compress(config, runData, dir);
+        }
+    }
+
+    /**
+     * Refuses up front what cannot fit in the heap or in an array: a batch larger than the training data (an
+     * epoch would train nothing), a batch whose activations exceed the heap, an expansion factor whose
+     * over-parameterized model cannot be held.
+     */
+    private static void checkMemory(CompressionConfig config, RunData runData) {
+        int images = limit(config.limitTrain(), runData.split().train().size());
+        if (config.batchSize() > images) {
+            throw new UserError("--batch " + config.batchSize() + " is larger than the " + images + " training images: an"
+                    + " epoch would train no batch; use --batch " + images + " or less");
+        }
+        Module m = runData.inputShape().createZooModel(config.model(), config.seed());
+        MemoryEstimate.checkBatch(m, runData.inputShape().chw(), config.batchSize(), "--batch");
+        if (config.overparam() == OverparamMode.EXPAND && config.variants().stream().anyMatch(Variant::overparameterized)) {
+            MemoryEstimate.checkExpansion(m, config.expand(), config.pointwise(), config.first(), "--expand");
+        }
+    }
+
+    private Integer compress(CompressionConfig config, RunData runData, Path dir) throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter progressOut = json ? spec.commandLine().getErr() : o;
         RunDirectory run = new RunDirectory(dir);
         PipelineListener listener = quiet ? new PipelineListener() { } : new CompressProgress(progressOut,
                 !json && System.console() != null);
@@ -199,7 +241,6 @@ public final class CompressCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The full Fashion-MNIST (not the bundled sample, not another set): what the standard preset is made for. */
     /** {@code --val-split}: auto, or a whole number of images >= 0. */
     static int parseValSplit(String s) {
         if (s.trim().equalsIgnoreCase("auto")) {
@@ -216,10 +257,15 @@ public final class CompressCommand implements Callable<Integer> {
         throw new UserError("--val-split must be auto or a whole number of images >= 0, got '" + s + "'");
     }
 
+    /** The full Fashion-MNIST (not the bundled sample, not another set): what the standard preset is made for. */
     private static boolean isFullFashionMnist(RunData d) {
         return d.split().origin().startsWith("fashion-mnist") && d.split().train().size() >= 60000
                 && d.split().train().channels() == 1 && d.split().train().height() == 28;
     }
+
+    /** What a compress run directory holds (and a resume reads, appends to or replaces). */
+    private static final List<String> RUN_ENTRIES = List.of(RunMarker.FILE, "config.json", "progress.json", "audit.jsonl",
+            "metrics.csv", "orthogonality.csv", "summary.json", "report.html", "checkpoints", "predictions");
 
     private static int limit(int limit, int size) {
         return limit > 0 ? Math.min(limit, size) : size;

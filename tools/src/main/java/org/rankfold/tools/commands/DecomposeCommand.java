@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.engine.checkpoint.Checkpoint;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
+import org.rankfold.engine.checkpoint.Preprocessing;
 import org.rankfold.engine.train.TrainingRun;
 import org.rankfold.engine.train.TrainingStoppedException;
 import org.rankfold.engine.train.TrainingState;
@@ -21,6 +22,8 @@ import org.rankfold.tools.UserError;
 import org.rankfold.tools.compress.FineTuning;
 import org.rankfold.tools.compress.LayerTable;
 import org.rankfold.tools.compress.RankOptions;
+import org.rankfold.tools.output.OutputGuard;
+import org.rankfold.tools.output.RunLock;
 import org.rankfold.tools.json.Json;
 import org.rankfold.tools.train.CpuSession;
 import org.rankfold.vbmf.audit.AuditJson;
@@ -67,6 +70,9 @@ public final class DecomposeCommand implements Callable<Integer> {
 
     @Mixin
     RankOptions ranks;
+
+    @Option(names = "--overwrite", description = "Replace the checkpoint already in --out (only a checkpoint rankfold wrote).")
+    boolean overwrite;
 
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
@@ -122,6 +128,13 @@ public final class DecomposeCommand implements Callable<Integer> {
         if (target.equals(source)) {
             throw new UserError("--out must differ from the checkpoint being decomposed: " + source);
         }
+        OutputGuard.checkCheckpointTarget(target, overwrite, "--out");
+        try (RunLock _ = OutputGuard.lockParentRun(target, "decompose")) {
+            return decompose(source, target);
+        }
+    }
+
+    private Integer decompose(Path source, Path target) throws IOException {
         Checkpoint ck = CheckpointReader.load(source);
         int[] input = ck.input().chw();
         RankPlanning d;
@@ -151,7 +164,8 @@ public final class DecomposeCommand implements Callable<Integer> {
         config.put("selector", selector);
         config.put("weakening", d.weakening());
         config.put("finetune_epochs", finetune);
-        CheckpointWriter.save(target, ck.model(), ck.modelName(), ck.input(), TrainingState.initial(), null, null, config);
+        CheckpointWriter.save(target, ck.model(), ck.modelName(), ck.input(), TrainingState.initial(), null, null, config,
+                Preprocessing.read(source).orElse(null));
         Path audit = target.resolve("audit.jsonl");
         List<String> lines = new ArrayList<>();
         if (targetRecord != null) {

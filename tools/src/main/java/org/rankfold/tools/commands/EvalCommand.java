@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -13,9 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.engine.checkpoint.Checkpoint;
 import org.rankfold.engine.checkpoint.CheckpointReader;
+import org.rankfold.engine.infer.PlanEvaluator;
 import org.rankfold.engine.train.EvalResult;
-import org.rankfold.engine.train.Evaluator;
 import org.rankfold.tools.UserError;
+import org.rankfold.tools.inspect.CheckpointInspector;
 import org.rankfold.tools.train.ComputeSession;
 import org.rankfold.tools.train.RunData;
 import picocli.CommandLine.Command;
@@ -76,10 +78,17 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new UserError("the model in " + dir + " takes " + describe(c.input()) + " but " + rd.split().summary()
                         + " gives " + describe(rd.inputShape()));
             }
+            // A diverged run's checkpoint loads and evaluates, but its accuracy means nothing: say which tensor is broken.
+            List<String> warnings = CheckpointInspector.nonFinite(c.model());
+            PrintWriter stderr = this.spec.commandLine().getErr();
+            for (String w : warnings) {
+                stderr.println("warning: " + w + " (the model's outputs are not meaningful)");
+            }
+            stderr.flush();
             long t0 = System.nanoTime();
             EvalResult r;
             try (DataLoader test = rd.testLoader(batch)) {
-                r = Evaluator.evaluate(c.model(), test);
+                r = PlanEvaluator.evaluate(c.model(), test);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             if (json) {
@@ -92,6 +101,7 @@ public final class EvalCommand implements Callable<Integer> {
                 o.put("test_acc", r.accuracy());
                 o.put("seconds", secs);
                 o.put("images_per_s", r.images() / secs);
+                warnings.forEach(o.putArray("warnings")::add);
                 stdout.println(o.toString());
             } else {
                 stdout.printf(Locale.ROOT, "%s (%s): test accuracy %.2f%%, loss %.4f on %d images of %s (%.1f s, %.0f images/s)%n",

@@ -23,6 +23,7 @@ import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.tensor.GradMode;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.tools.UserError;
+import org.rankfold.tools.output.OutputGuard;
 import org.rankfold.tools.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,8 +63,11 @@ public final class ExportCommand implements Callable<Integer> {
             description = "${COMPLETION-CANDIDATES}.")
     Format format;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (replaced if it exists).")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (a new file, or with --overwrite an existing one).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace --out (and --reference) when they exist.")
+    boolean overwrite;
 
     @Option(names = "--fold-bn", description = "Fold each BatchNorm into the convolution before it (inference only).")
     boolean foldBn;
@@ -148,10 +152,11 @@ public final class ExportCommand implements Callable<Integer> {
         return arrays;
     }
 
-    private static void checkWritable(Path file, String option) {
+    private void checkWritable(Path file, String option) {
         if (Files.isDirectory(file)) {
             throw new UserError(option + " " + file + " is a directory; give a file name");
         }
+        OutputGuard.checkFileTarget(file, overwrite, option);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UserError(option + ": directory " + parent + " does not exist");

@@ -26,6 +26,8 @@ import org.rankfold.engine.train.TrainingState;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.tools.UserError;
 import org.rankfold.tools.json.Json;
+import org.rankfold.tools.output.OutputGuard;
+import org.rankfold.tools.output.RunLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,8 +75,12 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--classes", paramLabel = "K", description = "Number of classes (default: from the file).")
     Integer classes;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Checkpoint directory to write (replaced if it exists).")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Checkpoint directory to write: new or empty, or with --overwrite a checkpoint rankfold wrote.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace the checkpoint already in --out (only a checkpoint rankfold wrote).")
+    boolean overwrite;
 
     @Option(names = "--reference", paramLabel = "REF.npz", description = "Check the logits on REF's 'input' against its 'logits'.")
     Path reference;
@@ -99,6 +105,13 @@ public final class ImportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new UserError("no such file: " + file);
         }
+        OutputGuard.checkCheckpointTarget(out, overwrite, "--out");
+        try (RunLock _ = OutputGuard.lockParentRun(out, "import")) {
+            return importInto(name);
+        }
+    }
+
+    private Integer importInto(String name) throws IOException {
         String format = file.getFileName().toString().endsWith(".npz") ? "npz" : "safetensors";
         Map<String, NpyArray> tensors = format.equals("npz") ? Npz.read(file) : Safetensors.read(file).tensors();
         InputShape input = input(name, tensors);

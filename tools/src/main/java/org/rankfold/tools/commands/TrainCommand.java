@@ -3,6 +3,7 @@ package org.rankfold.tools.commands;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.ValidationSplit;
@@ -31,12 +33,17 @@ import org.rankfold.engine.train.Trainer;
 import org.rankfold.engine.train.TrainingStoppedException;
 import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.tools.UserError;
+import org.rankfold.tools.output.OutputGuard;
+import org.rankfold.tools.output.RunLock;
+import org.rankfold.tools.output.RunMarker;
 import org.rankfold.tools.train.ComputeSession;
+import org.rankfold.tools.train.MemoryEstimate;
 import org.rankfold.tools.train.ProgressLine;
 import org.rankfold.tools.train.RunData;
 import org.rankfold.tools.train.TrainSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -97,6 +104,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory. Default: runs/train-MODEL-TIMESTAMP.")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace the run already in --out (only a run rankfold created).")
+    boolean overwrite;
+
     @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN (or from the checkpoint directory RUN).")
     Path resume;
 
@@ -127,20 +137,94 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter stdout = spec.commandLine().getOut();
-        Checkpoint resumed = resume == null ? null : CheckpointReader.load(checkpointOf(resume));
-        TrainSettings s;
-        Path runDir;
-        if (resumed != null) {
-            TrainSettings saved = TrainSettings.fromJson(resumed.config(), resume.toString());
-            s = epochs == null ? saved : saved.withEpochs(epochs);
-            runDir = out != null ? out : runDirOf(resume);
-        } else {
-            s = new TrainSettings(model, data, epochs == null ? 10 : epochs, batch, lr, momentum, weightDecay, schedule, seed,
-                    limitTrain, limitTest, ortho, orthoLambda, CompressCommand.parseValSplit(valSplit));
-            runDir = out != null ? out : Path.of("runs", "train-" + s.model() + "-"
+        if (resume == null) {
+            TrainSettings s = new TrainSettings(model, data, epochs == null ? 10 : epochs, batch, lr, momentum, weightDecay,
+                    schedule, seed, limitTrain, limitTest, ortho, orthoLambda, CompressCommand.parseValSplit(valSplit));
+            Path runDir = out != null ? out : Path.of("runs", "train-" + s.model() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+            // The settings go into the marker too: a run killed before its first checkpoint resumes from them.
+            boolean created = !Files.exists(runDir);
+            try (RunLock _ = OutputGuard.newRun(runDir, overwrite, "--out", "train", s.toJson(threads))) {
+                try {
+                    return train(s, null, runDir);
+                } catch (IOException | RuntimeException e) {
+                    OutputGuard.discardIfUnused(runDir, created); // refused before training: nothing to resume
+                    throw e;
+                }
+            }
         }
+        Path runDir = out != null ? out : runDirOf(resume);
+        if (!RunMarker.present(runDirOf(resume)) && !hasCheckpoint(checkpointOf(resume))) {
+            CheckpointReader.load(checkpointOf(resume)); // not a run: the reader's one-line error, nothing created there
+        }
+        try (RunLock _ = out != null && !sameFile(out, runDirOf(resume))
+                ? OutputGuard.newRun(out, overwrite, "--out", "train", null) : OutputGuard.existingRun(runDir, "train --resume", RUN_ENTRIES)) {
+            Checkpoint resumed = null;
+            TrainSettings saved;
+            if (hasCheckpoint(checkpointOf(resume))) {
+                resumed = CheckpointReader.load(checkpointOf(resume));
+                saved = TrainSettings.fromJson(resumed.config(), resume.toString());
+            } else {
+                // Killed before its first checkpoint: the marker holds the settings; training starts again at epoch 0.
+                JsonNode marker = RunMarker.read(runDirOf(resume));
+                if (marker == null || !marker.has("config")) {
+                    CheckpointReader.load(checkpointOf(resume)); // the usual one-line error: no checkpoint there
+                }
+                saved = TrainSettings.fromJson(marker.get("config"), runDirOf(resume).resolve(RunMarker.FILE).toString());
+            }
+            refuseChangedSettings(saved);
+            return train(epochs == null ? saved : saved.withEpochs(epochs), resumed, runDir);
+        }
+    }
+
+    /** What a train run directory holds (and a resume reads or replaces). */
+    private static final List<String> RUN_ENTRIES = List.of(RunMarker.FILE, "metrics.csv", "checkpoint", "best");
+
+    private static boolean sameFile(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    private static boolean hasCheckpoint(Path dir) throws IOException {
+        try {
+            CheckpointReader.resolve(dir);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** The training options a resume may not change, with their field in the saved settings. */
+    private static final String[][] FIXED = {{"--model", "model"}, {"--data", "data"}, {"--batch", "batch"}, {"--lr", "lr"},
+            {"--momentum", "momentum"}, {"--weight-decay", "weight_decay"}, {"--schedule", "schedule"}, {"--seed", "seed"},
+            {"--limit-train", "limit_train"}, {"--limit-test", "limit_test"}, {"--ortho", "ortho"}, {"--ortho-lambda", "ortho_lambda"},
+            {"--val-split", "val_split"}};
+
+    /**
+     * A resume continues with the run's saved settings: a training option given with --resume must equal the
+     * saved one (as compress --resume refuses a changed configuration), else one line names it.
+     */
+    private void refuseChangedSettings(TrainSettings saved) {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        ObjectNode was = saved.toJson(0);
+        ObjectNode given = null;
+        for (String[] f : FIXED) {
+            if (!parsed.hasMatchedOption(f[0])) {
+                continue;
+            }
+            if (given == null) {
+                given = new TrainSettings(model, data, saved.epochs(), batch, lr, momentum, weightDecay, schedule, seed,
+                        limitTrain, limitTest, ortho, orthoLambda, CompressCommand.parseValSplit(valSplit)).toJson(0);
+            }
+            if (!given.get(f[1]).equals(was.get(f[1]))) {
+                throw new UserError(f[0] + " " + given.get(f[1]).asText() + " differs from the run's saved setting ("
+                        + was.get(f[1]).asText() + "): --resume continues with the saved settings; start a new run"
+                        + " (--out) to change them");
+            }
+        }
+    }
+
+    private Integer train(TrainSettings s, Checkpoint resumed, Path runDir) throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
         boolean talk = !json && !quiet;
         try (ComputeSession cpu = ComputeSession.open(device, threads)) {
             RunData rd = RunData.load(s.data(), s.limitTrain(), s.limitTest());
@@ -149,6 +233,11 @@ public final class TrainCommand implements Callable<Integer> {
             if (resumed != null && !resumed.input().equals(input)) {
                 throw new UserError("the checkpoint's model takes " + resumed.input() + " but the data gives " + input);
             }
+            if (s.batch() > rd.split().train().size()) {
+                throw new UserError("--batch " + s.batch() + " is larger than the " + rd.split().train().size()
+                        + " training images: an epoch would train no batch; use --batch " + rd.split().train().size() + " or less");
+            }
+            MemoryEstimate.checkBatch(net, input.chw(), s.batch(), "--batch");
             CostReport cost = CostProfiler.profile(net, input.chw());
             int savedThreads = resumed == null ? cpu.threads() : resumed.config().path("threads").asInt(cpu.threads());
             if (talk) {
@@ -165,7 +254,6 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 stdout.flush();
             }
-            Files.createDirectories(runDir);
             ObjectNode config = s.toJson(savedThreads);
             ValidationSplit held = ValidationSplit.of(rd.split().train(), s.validation() < 0
                     ? ValidationSplit.defaultSize(rd.split().train().size()) : s.validation(), s.seed());

@@ -5,11 +5,12 @@ import java.util.List;
 
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.engine.checkpoint.InputShape;
+import org.rankfold.engine.infer.PlanEvaluator;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.train.EpochResult;
-import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.TrainingRun;
 import org.rankfold.tools.UserError;
+import org.rankfold.tools.train.MemoryEstimate;
 import org.rankfold.tools.train.RunData;
 
 /**
@@ -36,10 +37,16 @@ public record FineTuning(double accuracyBefore, double accuracyAfter, List<Epoch
             throw new UserError("the checkpoint was built for " + input + " but the data " + data.split().summary()
                     + " has other image sizes or classes");
         }
+        int images = data.split().train().size();
+        if (batch > images) {
+            throw new UserError("--batch " + batch + " is larger than the " + images + " training images: an epoch would"
+                    + " train no batch; use --batch " + images + " or less");
+        }
+        MemoryEstimate.checkBatch(model, input.chw(), batch, "--batch");
         try (DataLoader train = data.trainLoader(batch, seed); DataLoader test = data.testLoader(batch)) {
-            double before = Evaluator.evaluate(model, test).accuracy();
+            double before = PlanEvaluator.evaluate(model, test).accuracy();
             List<EpochResult> history = run.trainer(model, train, test).fit();
-            double after = Evaluator.evaluate(model, test).accuracy();
+            double after = PlanEvaluator.evaluate(model, test).accuracy();
             return new FineTuning(before, after, history, data.split().summary());
         }
     }

@@ -82,7 +82,7 @@ public final class CheckpointInspector {
     }
 
     /** One warning per parameter or buffer holding NaN or infinite values (a diverged run's checkpoint loads, and says so). */
-    private static List<String> nonFinite(Module model) {
+    public static List<String> nonFinite(Module model) {
         Map<String, Tensor> all = new java.util.LinkedHashMap<>(model.namedParameters());
         all.putAll(model.namedBuffers());
         List<String> warnings = new ArrayList<>();

@@ -2,7 +2,6 @@ package org.rankfold.tools.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.datasets.io.RegularFiles;
 
 /**
  * A comma-separated file as the run directory writes it ({@code metrics.csv}, {@code orthogonality.csv}):
@@ -31,7 +31,9 @@ final class CsvTable {
 
     /** Reads {@code file}; every name in {@code required} must be a column. */
     static CsvTable read(Path file, List<String> required) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        // A run's CSV files hold one row per epoch: 64 MB is far beyond any real run, and bounds a hostile one.
+        List<String> lines = new String(RegularFiles.readBounded(file, 64L << 20, RegularFiles.Links.REFUSE),
+                StandardCharsets.UTF_8).lines().toList();
         if (lines.isEmpty()) {
             throw new MalformedFileException(file.toString(), 0, "expected a header line, the file is empty");
         }

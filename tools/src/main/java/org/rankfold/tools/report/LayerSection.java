@@ -35,6 +35,10 @@ final class LayerSection {
             String v = r.hasNonNull("variant") ? r.get("variant").asText() : r.path("phase").asText("?");
             byVariant.computeIfAbsent(v, k -> new ArrayList<>()).add(r);
         }
+        if (run.omittedLayers() > 0) {
+            page.note(run.omittedLayers() + " further decomposition records of audit.jsonl are not drawn: the page shows at most "
+                    + AuditReader.MAX_LAYERS + " layers.");
+        }
         for (Map.Entry<String, List<JsonNode>> v : byVariant.entrySet()) {
             page.heading(3, null, "Variant " + v.getKey() + " (" + v.getValue().size() + " layers)");
             for (JsonNode r : v.getValue()) {
@@ -116,14 +120,16 @@ final class LayerSection {
     }
 
     private static SvgChart spectrum(String layer, JsonNode u, double[] sv) {
-        int rank = Math.min(u.path("rank").asInt(0), sv.length);
+        int total = u.path(AuditReader.TOTAL).asInt(sv.length);
+        int rank = Math.min(u.path("rank").asInt(0), total);
         int mode = u.path("mode").asInt(-1);
-        double[] x = Series.oneToN(sv.length);
+        // A long spectrum was down-sampled when read (AuditReader): its values sit at their original components.
+        double[] x = u.has(AuditReader.INDEX) ? doubles(u.get(AuditReader.INDEX)) : Series.oneToN(sv.length);
         double[] kept = new double[sv.length];
         double[] dropped = new double[sv.length];
         for (int i = 0; i < sv.length; i++) {
-            kept[i] = i < rank ? sv[i] : Double.NaN;
-            dropped[i] = i < rank ? Double.NaN : sv[i];
+            kept[i] = x[i] <= rank ? sv[i] : Double.NaN;
+            dropped[i] = x[i] <= rank ? Double.NaN : sv[i];
         }
         String modeName = mode == 0 ? "R0" : mode == 1 ? "R1" : "R";
         SvgChart c = new SvgChart(layer + ": mode-" + mode + " unfolding " + u.path("shape"), "component h",
@@ -135,7 +141,7 @@ final class LayerSection {
         if (Double.isFinite(threshold) && threshold > 0) {
             c.add(Guide.horizontal(threshold, "EVBMF threshold " + Html.number(threshold), THRESHOLD));
         }
-        if (rank > 0 && rank < sv.length) {
+        if (rank > 0 && rank < total) {
             c.add(Guide.vertical(rank + 0.5, "rank " + rank, KEPT));
         }
         return c;
@@ -144,8 +150,10 @@ final class LayerSection {
     private static String spectrumCaption(JsonNode u, double[] sv) {
         long nonPositive = java.util.Arrays.stream(sv).filter(v -> !(v > 0)).count();
         double threshold = u.path("threshold").asDouble(Double.NaN);
-        long above = java.util.Arrays.stream(sv).filter(v -> v > threshold).count();
-        return sv.length + " singular values" + (Double.isFinite(threshold) ? ", " + above + " above the EVBMF threshold" : "")
+        long above = u.has(AuditReader.ABOVE) ? u.get(AuditReader.ABOVE).asLong()
+                : java.util.Arrays.stream(sv).filter(v -> v > threshold).count();
+        int total = u.path(AuditReader.TOTAL).asInt(sv.length);
+        return total + " singular values" + (total > sv.length ? " (" + sv.length + " of them drawn)" : "") + (Double.isFinite(threshold) ? ", " + above + " above the EVBMF threshold" : "")
                 + ", sigma^2 = " + Html.number(u.path("sigma2").asDouble(Double.NaN))
                 + ", proposed rank " + u.path("proposed_rank").asText("?") + ", used " + u.path("rank").asText("?")
                 + (nonPositive > 0 ? "; " + nonPositive + " values <= 0 (or null) cannot be drawn on the log scale" : "");

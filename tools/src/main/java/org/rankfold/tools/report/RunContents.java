@@ -10,6 +10,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.rankfold.datasets.MalformedFileException;
+import org.rankfold.datasets.io.RegularFiles;
 import org.rankfold.tools.UserError;
 import org.rankfold.vbmf.pipeline.RunDirectory;
 
@@ -26,9 +27,10 @@ import org.rankfold.vbmf.pipeline.RunDirectory;
  * @param audit         the records of {@code audit.jsonl}, in file order (empty when absent)
  * @param metrics       the rows of {@code metrics.csv} (empty when absent)
  * @param orthogonality the rows of {@code orthogonality.csv}, or null when the file is absent
+ * @param omittedLayers decomposition records of {@code audit.jsonl} beyond what the page shows ({@link AuditReader})
  */
 record RunContents(Path root, JsonNode config, JsonNode summary, JsonNode progress, List<JsonNode> audit,
-                          List<MetricRow> metrics, List<OrthogonalityRow> orthogonality) {
+                          List<MetricRow> metrics, List<OrthogonalityRow> orthogonality, long omittedLayers) {
 
     public RunContents {
         audit = List.copyOf(audit);
@@ -55,13 +57,13 @@ record RunContents(Path root, JsonNode config, JsonNode summary, JsonNode progre
         JsonNode cfg = object(config);
         JsonNode summary = Files.isRegularFile(root.resolve("summary.json")) ? object(root.resolve("summary.json")) : null;
         JsonNode progress = Files.isRegularFile(root.resolve("progress.json")) ? object(root.resolve("progress.json")) : null;
-        List<JsonNode> audit = Files.isRegularFile(root.resolve("audit.jsonl")) ? auditLines(root.resolve("audit.jsonl"))
-                : List.of();
+        AuditReader.Kept audit = Files.isRegularFile(root.resolve("audit.jsonl")) ? AuditReader.read(root.resolve("audit.jsonl"))
+                : new AuditReader.Kept(List.of(), 0);
         List<MetricRow> metrics = Files.isRegularFile(root.resolve("metrics.csv")) ? MetricRow.read(root.resolve("metrics.csv"))
                 : List.of();
         Path ortho = root.resolve("orthogonality.csv");
         List<OrthogonalityRow> orthogonality = Files.isRegularFile(ortho) ? OrthogonalityRow.read(ortho) : null;
-        return new RunContents(root, cfg, summary, progress, audit, metrics, orthogonality);
+        return new RunContents(root, cfg, summary, progress, audit.records(), metrics, orthogonality, audit.omittedLayers());
     }
 
     /** The decomposition records of {@code audit.jsonl} (those with {@code unfoldings}), in file order. */
@@ -109,32 +111,18 @@ record RunContents(Path root, JsonNode config, JsonNode summary, JsonNode progre
     }
 
     private static JsonNode object(Path file) throws IOException {
-        JsonNode n = RunDirectory.readJson(file);
+        // Read as a regular file inside the run (a FIFO, device or link is refused), bounded like the pipeline's reader.
+        byte[] bytes = RegularFiles.readBounded(file, 64L << 20, RegularFiles.Links.REFUSE);
+        JsonNode n;
+        try {
+            n = RunDirectory.parse(new String(bytes, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new MalformedFileException(file.toString(), e.getLocation() == null ? -1 : e.getLocation().getCharOffset(),
+                    "not valid JSON: " + e.getOriginalMessage());
+        }
         if (n == null || !n.isObject()) {
             throw new MalformedFileException(file.toString(), 0, "expected a JSON object");
         }
         return n;
-    }
-
-    private static List<JsonNode> auditLines(Path file) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            JsonNode n;
-            try {
-                n = RunDirectory.parse(lines.get(i));
-            } catch (JsonProcessingException e) {
-                throw new MalformedFileException(file + " line " + (i + 1), -1, "expected one JSON object per line: "
-                        + e.getOriginalMessage());
-            }
-            if (n == null || !n.isObject()) {
-                throw new MalformedFileException(file + " line " + (i + 1), -1, "expected one JSON object per line");
-            }
-            out.add(n);
-        }
-        return out;
     }
 }

@@ -69,9 +69,9 @@ class InteropFilesTest extends SeededTest {
                         StringWriter err = new StringWriter();
                         int code = Main.run(fold
                                 ? new String[] {"export", ck.toString(), "--format", format, "--out", out.toString(), "--fold-bn",
-                                        "--reference", DIR.resolve(stem + ".ref.npz").toString()}
+                                        "--overwrite", "--reference", DIR.resolve(stem + ".ref.npz").toString()}
                                 : new String[] {"export", ck.toString(), "--format", format, "--out", out.toString(),
-                                        "--reference", DIR.resolve(stem + ".ref.npz").toString()},
+                                        "--overwrite", "--reference", DIR.resolve(stem + ".ref.npz").toString()},
                                 new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
                         assertEquals(0, code, err.toString());
                     }

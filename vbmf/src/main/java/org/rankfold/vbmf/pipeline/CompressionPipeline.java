@@ -22,6 +22,7 @@ import org.rankfold.engine.accounting.CostProfiler;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
 import org.rankfold.engine.checkpoint.InputShape;
+import org.rankfold.engine.checkpoint.Preprocessing;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.nn.Overparameterization;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
@@ -352,7 +353,7 @@ public final class CompressionPipeline {
 
     private Done saved(PhaseResult result, String phase, Module m) throws IOException {
         CheckpointWriter.save(run.checkpoint(phase), m, config.model(), input, TrainingState.initial(), null, null,
-                config.toJson());
+                config.toJson(), new Preprocessing(normalization.mean(), normalization.std(), data.train().classNames()));
         String rel = run.root().relativize(run.checkpoint(phase)).toString();
         current = m;
         currentCheckpoint = rel;

@@ -3,6 +3,7 @@ package org.rankfold.vbmf.pipeline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.rankfold.datasets.MalformedFileException;
 import org.rankfold.datasets.io.AtomicFiles;
+import org.rankfold.datasets.io.RegularFiles;
 import org.rankfold.engine.train.EpochResult;
 
 /**
@@ -125,8 +127,9 @@ public final class RunDirectory {
 
     /** Appends one record to {@code audit.jsonl} as a line. */
     public void appendAudit(JsonNode record) throws IOException {
+        // A link in place of audit.jsonl is refused, never followed: the records of a run stay inside it.
         Files.writeString(audit(), record.toString() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Drops the rows of {@code phase} from {@code metrics.csv} (a phase that is run again starts clean). */
@@ -150,7 +153,7 @@ public final class RunDirectory {
         List<String> keep = new ArrayList<>();
         keep.add(header);
         if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            for (String line : readCsvLines(file)) {
                 if (!line.equals(header) && !line.isEmpty() && !(line.startsWith(phase + ",") && epochOf(line, phase) > epochs)) {
                     keep.add(line);
                 }
@@ -158,6 +161,18 @@ public final class RunDirectory {
         }
         byte[] bytes = (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    /** The largest metrics CSV a run may hold: about a million rows, far beyond any real run. */
+    static final long CSV_CAP = 64L << 20;
+
+    /**
+     * The lines of a CSV file of the run: a regular file inside the run (a link or special file is refused), read
+     * up to {@link #CSV_CAP} bytes.
+     */
+    static List<String> readCsvLines(Path file) throws IOException {
+        byte[] bytes = RegularFiles.readBounded(file, CSV_CAP, RegularFiles.Links.REFUSE);
+        return new String(bytes, StandardCharsets.UTF_8).lines().toList();
     }
 
     /** The epoch column (second) of a row of {@code phase}; a row that cannot be read counts as after every epoch. */

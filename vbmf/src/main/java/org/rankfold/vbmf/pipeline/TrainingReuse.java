@@ -116,7 +116,7 @@ final class TrainingReuse {
             return;
         }
         StringBuilder b = new StringBuilder();
-        for (String line : Files.readAllLines(from, StandardCharsets.UTF_8)) {
+        for (String line : RunDirectory.readCsvLines(from)) {
             if (line.startsWith(phase + ",")) {
                 b.append(line).append('\n');
             }

@@ -1,6 +1,7 @@
 package org.rankfold.kernels.cpu.gemm;
 
 import org.rankfold.kernels.GemmArguments;
+import org.rankfold.kernels.GemmEpilogue;
 import org.rankfold.kernels.Transpose;
 import org.rankfold.kernels.cpu.WorkerPool;
 
@@ -18,6 +19,10 @@ import org.rankfold.kernels.cpu.WorkerPool;
  * Threads split C into stripes of whole register tiles (columns when there are enough, else rows) and each
  * runs the loops on its stripe with its own buffers; the K reduction is never split, so every element is
  * the same fused multiply-add chain for any thread count: results are bit-identical for 1 and N threads.
+ *
+ * <p>With a {@link GemmEpilogue} (the inference output stage: bias, scale, residual, ReLU), the last
+ * k-block applies it to each register tile just after storing it, so the product never makes a second
+ * pass over C; every element ends as the epilogue of the same product as without it.
  */
 public final class Gemm {
     /** Below this many multiply-adds a call runs on one thread (waking workers costs more). */
@@ -25,9 +30,11 @@ public final class Gemm {
 
     private final GemmConfig wide;
     private final GemmConfig narrow;
+    private final GemmConfig small;
     private final WorkerPool pool;
     private final ThreadLocal<GemmWorkspace> wideSpace;
     private final ThreadLocal<GemmWorkspace> narrowSpace;
+    private final ThreadLocal<GemmWorkspace> smallSpace;
 
     /**
      * @param wide   the configuration for general shapes
@@ -35,14 +42,24 @@ public final class Gemm {
      *               im2col shapes, M = 32 or 64); may equal wide
      */
     public Gemm(GemmConfig wide, GemmConfig narrow, WorkerPool pool) {
-        if (wide.nr() != narrow.nr()) {
-            throw new IllegalArgumentException("both configurations must share NR");
+        this(wide, narrow, narrow, pool);
+    }
+
+    /**
+     * @param small a configuration for M no larger than its MR (ranks 1-4 of a compressed layer's 1x1
+     *              factors), where the wider tiles would compute mostly padding; may equal narrow
+     */
+    public Gemm(GemmConfig wide, GemmConfig narrow, GemmConfig small, WorkerPool pool) {
+        if (wide.nr() != narrow.nr() || wide.nr() != small.nr()) {
+            throw new IllegalArgumentException("all configurations must share NR");
         }
         this.wide = wide;
         this.narrow = narrow;
+        this.small = small;
         this.pool = pool;
         this.wideSpace = ThreadLocal.withInitial(() -> new GemmWorkspace(wide));
         this.narrowSpace = ThreadLocal.withInitial(() -> new GemmWorkspace(narrow));
+        this.smallSpace = small == narrow ? narrowSpace : ThreadLocal.withInitial(() -> new GemmWorkspace(small));
     }
 
     public GemmConfig config() {
@@ -54,21 +71,49 @@ public final class Gemm {
                      float alpha, float[] a, int aOffset, int lda,
                      float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
+        run(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null);
+    }
+
+    /**
+     * {@code C = epilogue(op(A) * op(B))} (alpha 1, beta 0, then the output stage per element, see
+     * {@link GemmEpilogue}); C is overwritten and must not overlap the epilogue's residual.
+     */
+    public void gemm(Transpose transA, Transpose transB, int m, int n, int k,
+                     float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                     float[] c, int cOffset, int ldc, GemmEpilogue epilogue) {
+        epilogue.check(m, n);
+        run(transA, transB, m, n, k, 1f, a, aOffset, lda, b, bOffset, ldb, 0f, c, cOffset, ldc,
+                epilogue.isIdentity() ? null : epilogue);
+    }
+
+    private void run(Transpose transA, Transpose transB, int m, int n, int k,
+                     float alpha, float[] a, int aOffset, int lda,
+                     float[] b, int bOffset, int ldb,
+                     float beta, float[] c, int cOffset, int ldc, GemmEpilogue ep) {
         GemmArguments.check(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
         if (m == 0 || n == 0) {
             return;
         }
         if (k == 0) {
             scaleC(m, n, beta, c, cOffset, ldc);
+            if (ep != null) {
+                wideSpace.get().epilogue.apply(ep, m, n, c, cOffset, ldc, 0, 0);
+            }
             return;
         }
         boolean ta = transA.transposed();
         boolean tb = transB.transposed();
+        if (n <= NarrowN.MAX_N) {
+            narrowN(ta, tb, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, ep);
+            return;
+        }
         // the narrow tile wins when the wide one would pad more than 1/16 of the rows (M = 32, 64)
         boolean useNarrow = wide != narrow && waste(m, narrow.mr()) < waste(m, wide.mr())
                 && 16L * waste(m, wide.mr()) > m;
-        GemmConfig cfg = useNarrow ? narrow : wide;
-        ThreadLocal<GemmWorkspace> spaces = useNarrow ? narrowSpace : wideSpace;
+        // the small tile wins outright when all of M fits it (ranks 1-4): every other tile is mostly padding
+        boolean useSmall = small != narrow && m <= small.mr() && small.mr() < Math.min(wide.mr(), narrow.mr());
+        GemmConfig cfg = useSmall ? small : useNarrow ? narrow : wide;
+        ThreadLocal<GemmWorkspace> spaces = useSmall ? smallSpace : useNarrow ? narrowSpace : wideSpace;
         int mr = cfg.mr();
         int nr = cfg.nr();
         int colTiles = (n + nr - 1) / nr;
@@ -78,7 +123,7 @@ public final class Gemm {
         int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1
                 : Math.min(pool.threads(), Math.max(colTiles, rowTiles));
         if (parts == 1) {
-            stripe(spaces.get(), ta, tb, 0, m, 0, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            stripe(spaces.get(), ta, tb, 0, m, 0, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, ep);
             return;
         }
         // split columns when every thread gets at least two tiles, else rows: both keep tile boundaries fixed
@@ -94,17 +139,48 @@ public final class Gemm {
             }
             GemmWorkspace ws = spaces.get();
             if (byColumns) {
-                stripe(ws, ta, tb, 0, m, from, to, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+                stripe(ws, ta, tb, 0, m, from, to, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, ep);
             } else {
-                stripe(ws, ta, tb, from, to, 0, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+                stripe(ws, ta, tb, from, to, 0, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, ep);
             }
         });
     }
 
-    /** Rows [m0, m1) x columns [n0, n1) of C on the calling thread. */
+    /**
+     * N of 1-4 ({@link NarrowN}): vectors along M, K cut into the same k-blocks as the blocked path, so every
+     * element is the value the blocked path would give; threads take whole panels of rows.
+     */
+    private void narrowN(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                         float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc, GemmEpilogue ep) {
+        int bits = wide.kernel().vectorBits();
+        // threads take whole groups of panels (the unit NarrowN packs and computes together)
+        int panelRows = NarrowN.groupRows(bits);
+        int blocks = (k + wide.kc() - 1) / wide.kc();
+        int kcStep = (k + blocks - 1) / blocks;
+        int panels = (m + panelRows - 1) / panelRows;
+        long macs = (long) m * n * k;
+        int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1 : Math.min(pool.threads(), panels);
+        if (parts == 1) {
+            GemmWorkspace ws = wideSpace.get();
+            NarrowN.multiply(bits, kcStep, ws.packA, ws.tile, ta, tb, 0, m, n, k, alpha, a, aOffset, lda, b, bOffset,
+                    ldb, beta, c, cOffset, ldc, ep);
+            return;
+        }
+        pool.run(parts, t -> {
+            int from = Math.min(m, (int) ((long) panels * t / parts) * panelRows);
+            int to = Math.min(m, (int) ((long) panels * (t + 1) / parts) * panelRows);
+            if (from < to) {
+                GemmWorkspace ws = wideSpace.get();
+                NarrowN.multiply(bits, kcStep, ws.packA, ws.tile, ta, tb, from, to, n, k, alpha, a, aOffset, lda, b,
+                        bOffset, ldb, beta, c, cOffset, ldc, ep);
+            }
+        });
+    }
+
+    /** Rows [m0, m1) x columns [n0, n1) of C on the calling thread; ep (or null) on the last k-block. */
     private static void stripe(GemmWorkspace ws, boolean ta, boolean tb, int m0, int m1, int n0, int n1, int k,
                                float alpha, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
-                               float beta, float[] c, int cOffset, int ldc) {
+                               float beta, float[] c, int cOffset, int ldc, GemmEpilogue ep) {
         GemmConfig cfg = ws.config;
         int mr = cfg.mr();
         int blocks = (k + cfg.kc() - 1) / cfg.kc();
@@ -114,11 +190,12 @@ public final class Gemm {
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 float betaHere = pc == 0 ? beta : 1f;
+                GemmEpilogue epHere = pc + kc == k ? ep : null;
                 PackA.pack(ta, mr, a, aOffset, lda, m0, m1 - m0, pc, kc, ws.packA);
                 for (int jc = n0; jc < n1; jc += cfg.ncSmallM()) {
                     int nc = Math.min(cfg.ncSmallM(), n1 - jc);
                     PackB.pack(cfg.kernel(), tb, b, bOffset, ldb, pc, kc, jc, nc, ws.packB);
-                    MacroKernel.multiply(ws, m1 - m0, nc, kc, alpha, betaHere, c, cOffset, ldc, m0, jc);
+                    MacroKernel.multiply(ws, m1 - m0, nc, kc, alpha, betaHere, c, cOffset, ldc, m0, jc, epHere);
                 }
             }
             return;
@@ -130,12 +207,13 @@ public final class Gemm {
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 float betaHere = pc == 0 ? beta : 1f;
+                GemmEpilogue epHere = pc + kc == k ? ep : null;
                 PackB.pack(cfg.kernel(), tb, b, bOffset, ldb, pc, kc, jc, nc, ws.packB);
                 // ic: one A block of MC rows, packed into MR-row micro-panels
                 for (int ic = m0; ic < m1; ic += cfg.mc()) {
                     int mc = Math.min(cfg.mc(), m1 - ic);
                     PackA.pack(ta, mr, a, aOffset, lda, ic, mc, pc, kc, ws.packA);
-                    MacroKernel.multiply(ws, mc, nc, kc, alpha, betaHere, c, cOffset, ldc, ic, jc);
+                    MacroKernel.multiply(ws, mc, nc, kc, alpha, betaHere, c, cOffset, ldc, ic, jc, epHere);
                 }
             }
         }

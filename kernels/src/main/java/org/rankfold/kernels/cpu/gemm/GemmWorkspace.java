@@ -12,11 +12,14 @@ final class GemmWorkspace {
     final float[] packB;
     /** Edge tile: MR x NR, row-major. */
     final float[] tile;
+    /** The output stage at the micro-kernel's width. */
+    final EpilogueStage epilogue;
 
     GemmWorkspace(GemmConfig config) {
         this.config = config;
         this.packA = new float[config.mc() * config.kc()];
         this.packB = new float[config.kc() * config.nc()];
         this.tile = new float[config.mr() * config.nr()];
+        this.epilogue = new EpilogueStage(config.kernel().vectorBits());
     }
 }

@@ -1,11 +1,14 @@
 package org.rankfold.kernels.cpu.gemm;
 
+import org.rankfold.kernels.GemmEpilogue;
+
 /**
  * Multiplies one packed A block (mc x kc) by one packed B block (kc x nc) into C: loops jr over NR-column
  * micro-panels, ir over MR-row micro-panels, and calls the micro-kernel.
  * Full tiles go straight to C; edge tiles are computed into a scratch tile and copied with the
  * micro-kernel's formulas ({@code fma(acc, alpha, beta*C)}, or {@code acc*alpha} when beta == 0), so an
- * element's value never depends on which path computed it.
+ * element's value never depends on which path computed it. With an epilogue (the last k-block of a GEMM
+ * with an output stage), each tile gets it right after its store, while the tile is in L1.
  */
 final class MacroKernel {
     private MacroKernel() {
@@ -16,6 +19,12 @@ final class MacroKernel {
      */
     static void multiply(GemmWorkspace ws, int mc, int nc, int kc,
                          float alpha, float beta, float[] c, int cOffset, int ldc, int row0, int col0) {
+        multiply(ws, mc, nc, kc, alpha, beta, c, cOffset, ldc, row0, col0, null);
+    }
+
+    /** As above, then {@code epilogue} (null: none) on every tile; row0/col0 count from C's (0, 0). */
+    static void multiply(GemmWorkspace ws, int mc, int nc, int kc, float alpha, float beta, float[] c,
+                         int cOffset, int ldc, int row0, int col0, GemmEpilogue epilogue) {
         MicroKernel kernel = ws.config.kernel();
         int mr = kernel.mr();
         int nr = kernel.nr();
@@ -35,6 +44,9 @@ final class MacroKernel {
                 } else {
                     kernel.multiply(kc, pa, aPanel, pb, bPanel, 1f, 0f, ws.tile, 0, nr);
                     storeEdge(ws.tile, nr, rows, cols, alpha, beta, c, cAt, ldc);
+                }
+                if (epilogue != null) {
+                    ws.epilogue.apply(epilogue, rows, cols, c, cAt, ldc, row0 + ir, col0 + jr);
                 }
             }
         }

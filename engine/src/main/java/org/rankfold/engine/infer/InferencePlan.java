@@ -1,0 +1,202 @@
+package org.rankfold.engine.infer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.tensor.Tensor;
+import org.rankfold.kernels.Backend;
+import org.rankfold.kernels.Backends;
+
+/**
+ * A model compiled for inference on images of one shape: a flat list of steps (see the package comment)
+ * over buffers assigned from the activations' lifetimes, so a deep network needs a few activation buffers,
+ * not one per layer. Its logits equal the model's evaluation-mode forward pass up to float rounding (batch
+ * norm is folded into the weights); they are bit-identical for every thread count.
+ *
+ * <p>The plan copies the weights at compile time: recompile after training. One plan runs one batch at a
+ * time (its buffers are reused between runs); the backend is {@link Backends#current()} at each run.
+ */
+public final class InferencePlan {
+    private final Shape input;
+    private final int classes;
+    private final List<Step> steps;
+    private final List<Shape> values;
+    /** Buffer slot of each value (-1 for none), and each slot's floats per image. */
+    private final int[] slotOf;
+    private final int[] slotSize;
+    private float[][] slots = new float[0][];
+    private int capacity;
+
+    InferencePlan(Shape input, int classes, List<Step> steps, List<Shape> values) {
+        this.input = input;
+        this.classes = classes;
+        this.steps = steps;
+        this.values = values;
+        this.slotOf = new int[values.size()];
+        Arrays.fill(slotOf, -1);
+        List<Integer> sizes = new ArrayList<>();
+        assignSlots(sizes);
+        this.slotSize = sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Compiles {@code model} for images of {@code channels} x {@code height} x {@code width}, in evaluation
+     * semantics whatever the model's mode. Throws {@link UnsupportedModuleException} for a module it cannot
+     * lower, IllegalArgumentException when the shapes do not chain.
+     */
+    public static InferencePlan compile(Module model, int channels, int height, int width) {
+        return PlanCompiler.compile(model, new Shape(channels, height, width));
+    }
+
+    /**
+     * Greedy interval allocation: walking the steps in order, a value's slot is freed after its last reader,
+     * and each output takes a free slot (growing it when needed) or a new one. A step's inputs are still live
+     * while it runs, so no step writes a buffer it reads.
+     */
+    private void assignSlots(List<Integer> sizes) {
+        int[] lastUse = new int[values.size()];
+        Arrays.fill(lastUse, -1);
+        for (int i = 0; i < steps.size(); i++) {
+            for (int v : steps.get(i).inputs()) {
+                lastUse[v] = i;
+            }
+        }
+        List<Integer> free = new ArrayList<>();
+        List<Integer> live = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            for (int j = live.size() - 1; j >= 0; j--) {
+                int v = live.get(j);
+                if (lastUse[v] < i) {
+                    free.add(slotOf[v]);
+                    live.remove(j);
+                }
+            }
+            int out = steps.get(i).output();
+            if (out < 0) {
+                continue;
+            }
+            int need = values.get(out).size();
+            int slot;
+            if (free.isEmpty()) {
+                slot = sizes.size();
+                sizes.add(need);
+            } else {
+                // the free slot closest in size: reuses big buffers for big activations
+                int best = 0;
+                for (int j = 1; j < free.size(); j++) {
+                    if (Math.abs(sizes.get(free.get(j)) - need) < Math.abs(sizes.get(free.get(best)) - need)) {
+                        best = j;
+                    }
+                }
+                slot = free.remove(best);
+                sizes.set(slot, Math.max(sizes.get(slot), need));
+            }
+            slotOf[out] = slot;
+            live.add(out);
+        }
+    }
+
+    public int channels() {
+        return input.channels();
+    }
+
+    public int height() {
+        return input.height();
+    }
+
+    public int width() {
+        return input.width();
+    }
+
+    /** Floats per input image. */
+    public int imageSize() {
+        return input.size();
+    }
+
+    /** Outputs per image. */
+    public int classes() {
+        return classes;
+    }
+
+    /** One line per step, in execution order (what {@link #run(float[], int, int, long[])} times). */
+    public List<String> stepDescriptions() {
+        return steps.stream().map(Step::describe).toList();
+    }
+
+    /** Multiply-adds per image of each step, in execution order. */
+    public long[] stepMacs() {
+        return steps.stream().mapToLong(Step::macsPerImage).toArray();
+    }
+
+    /** Activation buffers the plan uses (each holds batch x its largest value). */
+    public int bufferCount() {
+        return slotSize.length;
+    }
+
+    /** The logits (batch, classes) of {@code batch} images (B, C, H, W) at {@code offset}. */
+    public float[] run(float[] images, int offset, int batch) {
+        return run(images, offset, batch, null);
+    }
+
+    /**
+     * As {@link #run(float[], int, int)}, adding each step's wall time in nanoseconds to
+     * {@code stepNanos[i]} when it is not null (length: the number of steps).
+     */
+    public float[] run(float[] images, int offset, int batch, long[] stepNanos) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        if (offset < 0 || (long) offset + (long) batch * input.size() > images.length) {
+            throw new IllegalArgumentException("images: " + batch + " x " + input + " at offset " + offset
+                    + " need " + ((long) offset + (long) batch * input.size()) + " floats, the array has " + images.length);
+        }
+        if (stepNanos != null && stepNanos.length != steps.size()) {
+            throw new IllegalArgumentException("stepNanos needs " + steps.size() + " entries, got " + stepNanos.length);
+        }
+        float[][] buffers = buffers(batch);
+        float[] logits = new float[batch * classes];
+        Backend be = Backends.current();
+        PlanRun run = new PlanRun(batch, be, buffers, images, offset, logits);
+        for (int i = 0; i < steps.size(); i++) {
+            long t0 = stepNanos == null ? 0 : System.nanoTime();
+            steps.get(i).run(run);
+            if (stepNanos != null) {
+                stepNanos[i] += System.nanoTime() - t0;
+            }
+        }
+        return logits;
+    }
+
+    /** The logits of x (N, C, H, W) as a tensor (N, classes), without autograd. */
+    public Tensor forward(Tensor x) {
+        if (x.rank() != 4 || x.dim(1) != input.channels() || x.dim(2) != input.height() || x.dim(3) != input.width()) {
+            throw new IllegalArgumentException("this plan takes (N, " + input.channels() + ", " + input.height() + ", "
+                    + input.width() + ") images, got " + Arrays.toString(x.shape()));
+        }
+        return Tensor.wrap(run(x.data(), 0, x.dim(0)), x.dim(0), classes);
+    }
+
+    /** Each value's buffer for a batch: slot arrays grown to the largest batch seen. */
+    private float[][] buffers(int batch) {
+        if (batch > capacity) {
+            slots = new float[slotSize.length][];
+            for (int s = 0; s < slotSize.length; s++) {
+                slots[s] = new float[Math.multiplyExact(slotSize[s], batch)];
+            }
+            capacity = batch;
+        }
+        float[][] byValue = new float[values.size()][];
+        for (int v = 0; v < byValue.length; v++) {
+            byValue[v] = slotOf[v] < 0 ? null : slots[slotOf[v]];
+        }
+        return byValue;
+    }
+
+    @Override
+    public String toString() {
+        return "InferencePlan(" + input + " -> " + classes + ", " + steps.size() + " steps, " + slotSize.length
+                + " buffers)";
+    }
+}

@@ -1,0 +1,23 @@
+package org.rankfold.engine.infer;
+
+/**
+ * One step of an {@link InferencePlan}: reads the activations named by {@link #inputs()} and writes
+ * {@link #output()}, each a value index of the plan (buffers are assigned by the plan from the values'
+ * lifetimes). Steps hold no per-batch state: everything a run needs comes in the {@link PlanRun}.
+ */
+interface Step {
+
+    /** Value indices read. */
+    int[] inputs();
+
+    /** Value index written. */
+    int output();
+
+    /** A short description for per-layer timings ("conv 3x3 16->16 +bias+res+relu @ layer1.0.conv2"). */
+    String describe();
+
+    /** Multiply-adds per image (0 for data movement). */
+    long macsPerImage();
+
+    void run(PlanRun run);
+}
