@@ -35,6 +35,9 @@ public record SweepSpec(List<String> models, List<String> variants, List<String>
                         List<Double> lambdas, List<Double> expands, String preset, String data, List<String> args,
                         int threads, int cpus, String memory, String time, String partition, String heap) {
 
+    /** A spec is a few lines; anything larger is not one (and is not read into memory). */
+    static final long MAX_SPEC_BYTES = 1 << 20;
+
     public SweepSpec {
         models = List.copyOf(models);
         variants = List.copyOf(variants);
@@ -79,6 +82,9 @@ public record SweepSpec(List<String> models, List<String> variants, List<String>
     /** Reads a spec file (JSON, fields as in docs/sweeps.md); one error line naming the file and field. */
     public static SweepSpec read(Path file) throws IOException {
         JsonNode j;
+        if (Files.isRegularFile(file) && Files.size(file) > MAX_SPEC_BYTES) {
+            throw new UserError(file + ": a sweep spec is at most " + MAX_SPEC_BYTES + " bytes, this one has " + Files.size(file));
+        }
         try {
             j = new ObjectMapper().readTree(Files.readString(file));
         } catch (IOException e) {

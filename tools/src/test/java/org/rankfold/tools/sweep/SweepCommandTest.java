@@ -24,8 +24,8 @@ import org.rankfold.tools.Main;
 class SweepCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Tiny cells: the bundled sample, 1 epoch on 200 images, 100 test images. */
-    static final String TINY = "--compress-args=--epochs 1 --finetune-epochs 1 --limit-train 200 --limit-test 100 --batch 50";
+    /** Tiny cells: the bundled sample, 1 epoch on 120 images (12 held out), 60 test images. */
+    static final String TINY = "--compress-args=--epochs 1 --finetune-epochs 1 --limit-train 120 --limit-test 60 --batch 36";
 
     record Out(int code, String out, String err) {
     }
@@ -78,7 +78,7 @@ class SweepCommandTest {
         assertEquals((a1 - p1 + a2 - p2) / 2, vs.get("difference").asDouble(), 1e-12, "paired difference from the predictions");
         assertTrue(vs.get("ci95_low").asDouble() <= vs.get("difference").asDouble()
                 && vs.get("difference").asDouble() <= vs.get("ci95_high").asDouble(), vs.toString());
-        assertEquals(200, vs.get("images").asInt() * 2, "100 test images per seed");
+        assertEquals(60, vs.get("images").asInt(), "60 test images per seed");
         assertTrue(full.has("vs_baseline_matched"), full.toString());
         assertTrue(full.get("ranks").size() > 0);
         assertTrue(full.at("/params_ratio/mean").asDouble() >= 2 * 0.999, full.toString());
