@@ -85,6 +85,10 @@ final class SweepCollector {
             r.set("accuracy_before_finetune", stat(summaries, at + "/accuracy_before_finetune"));
             r.set("params_ratio", stat(summaries, at + "/params_ratio"));
             r.set("macs_ratio", stat(summaries, at + "/macs_ratio"));
+            ObjectNode val = validation(g, sweep, v + "/finetune");
+            if (val != null) {
+                r.set("validation_accuracy", val);
+            }
             boolean[][] mine = correctness(g, sweep, v + "-eval");
             if (!v.equals("plain")) {
                 r.set("vs_plain", comparison(PairedStatistics.compare(mine, plain, PairedStatistics.DEFAULT_RESAMPLES,
@@ -131,6 +135,47 @@ final class SweepCollector {
         o.put("mcnemar_p", c.mcnemarP());
         o.put("seeds", c.seeds());
         o.put("images", c.images());
+        return o;
+    }
+
+    /**
+     * Mean and std over the seeds of the last fine-tuning epoch's validation accuracy (metrics.csv): what a choice
+     * between lambdas, expansions or targets should read; null when a cell has no validation rows for the phase.
+     */
+    private static ObjectNode validation(List<SweepCell> g, Path sweep, String phase) throws IOException {
+        double[] v = new double[g.size()];
+        for (int s = 0; s < g.size(); s++) {
+            Path csv = g.get(s).dir(sweep).resolve("metrics.csv");
+            if (!Files.isRegularFile(csv)) {
+                return null;
+            }
+            List<String> lines = Files.readAllLines(csv);
+            List<String> header = List.of(lines.getFirst().split(","));
+            int acc = header.indexOf("test_acc");
+            int on = header.indexOf("evaluated_on");
+            String last = null;
+            for (String line : lines) {
+                if (line.startsWith(phase + ",")) {
+                    last = line;
+                }
+            }
+            if (last == null || acc < 0 || on < 0) {
+                return null;
+            }
+            String[] f = last.split(",", -1);
+            if (f.length <= Math.max(acc, on) || !f[on].equals("validation") || f[acc].isEmpty()) {
+                return null;
+            }
+            v[s] = Double.parseDouble(f[acc]);
+        }
+        double[] ms = PairedStatistics.meanStd(v);
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("mean", ms[0]);
+        o.put("std", ms[1]);
+        ArrayNode a = o.putArray("values");
+        for (double x : v) {
+            a.add(x);
+        }
         return o;
     }
 

@@ -80,6 +80,8 @@ class SweepCommandTest {
                 && vs.get("difference").asDouble() <= vs.get("ci95_high").asDouble(), vs.toString());
         assertEquals(60, vs.get("images").asInt(), "60 test images per seed");
         assertTrue(full.has("vs_baseline_matched"), full.toString());
+        // the validation accuracy of the last fine-tuning epoch, for choices between cells
+        assertEquals(2, full.at("/validation_accuracy/values").size(), full.toString());
         assertTrue(full.get("ranks").size() > 0);
         assertTrue(full.at("/params_ratio/mean").asDouble() >= 2 * 0.999, full.toString());
         // the page is one well-formed document with the accuracy-vs-MACs chart
