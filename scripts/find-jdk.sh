@@ -35,3 +35,9 @@ rankfold_find_mvn() {
   echo "rankfold: Apache Maven (mvn) is needed to build; install it (e.g. sudo apt-get install maven)." >&2
   exit 2
 }
+rankfold_commit() { # the commit of the checkout at $1 for `rankfold --version` ("-dirty" with uncommitted changes), or "unknown"
+  local c
+  c=$(git -C "$1" rev-parse --short=12 HEAD 2>/dev/null) || { echo unknown; return 0; }
+  if ! git -C "$1" diff --quiet HEAD -- 2>/dev/null; then c="$c-dirty"; fi
+  echo "$c"
+}

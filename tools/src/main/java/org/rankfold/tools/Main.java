@@ -20,6 +20,7 @@ import org.rankfold.tools.commands.TrainCommand;
 import org.rankfold.tools.commands.SweepCommand;
 import org.rankfold.tools.commands.TuckerCommand;
 import org.rankfold.tools.commands.VbmfCommand;
+import org.rankfold.tools.commands.VerifyCommand;
 import org.rankfold.vbmf.pipeline.PhaseDivergedException;
 
 import picocli.CommandLine;
@@ -36,10 +37,9 @@ import picocli.CommandLine.Command;
                 CompressCommand.class, TrainCommand.class, EvalCommand.class, DecomposeCommand.class,
                 VbmfCommand.class, RanksCommand.class, TuckerCommand.class, InspectCommand.class,
                 BenchCommand.class, DevicesCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class,
-                SweepCommand.class,
-                PredictCommand.class,
-                CommandLine.HelpCommand.class},
-        footer = {"", "Run 'rankfold COMMAND --help' for the options of a command."})
+                SweepCommand.class, PredictCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'rankfold COMMAND --help' for the options of a command.",
+            "In a source checkout, './rankfold dist --out DIR [--jlink]' makes a release archive that runs offline."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -110,9 +110,9 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"rankfold " + (v == null ? "(development build)" : v),
-                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+            BuildInfo b = BuildInfo.current();
+            return new String[] {"rankfold " + b.version() + " (commit " + b.commit() + ")",
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ") at " + System.getProperty("java.home")};
         }
     }
 }

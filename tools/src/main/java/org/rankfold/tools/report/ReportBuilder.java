@@ -37,7 +37,8 @@ public final class ReportBuilder {
         for (Path p : compare) {
             others.add(RunContents.read(p));
         }
-        byte[] html = html(main, others).getBytes(StandardCharsets.UTF_8);
+        // the stamp names the files the page was built from (rankfold verify checks it)
+        byte[] html = ReportStamp.stamp(html(main, others), main.root(), others.size()).getBytes(StandardCharsets.UTF_8);
         Path out = main.root().resolve(FILE_NAME);
         AtomicFiles.write(out, o -> o.write(html));
         return out;

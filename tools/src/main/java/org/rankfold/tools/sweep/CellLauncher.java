@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The command that runs one cell in a process of its own: the {@code rankfold} launcher when this JVM was started
- * by it (it sets {@code rankfold.launcher}), else this JVM's java and class path (tests, an IDE). Local workers
+ * by it (it exports {@code RANKFOLD_LAUNCHER}; the system property {@code rankfold.launcher} also names one), else
+ * this JVM's java and class path (tests, an IDE, a release archive). Local workers
  * and Slurm array tasks run the same command, {@code ... sweep SPEC --out SWEEP --run-cell I}.
  */
 final class CellLauncher {
@@ -20,7 +21,7 @@ final class CellLauncher {
     }
 
     private static List<String> prefix(String heap) {
-        String launcher = System.getProperty("rankfold.launcher");
+        String launcher = System.getProperty("rankfold.launcher", System.getenv("RANKFOLD_LAUNCHER"));
         if (launcher != null && !launcher.isBlank()) {
             return List.of(launcher);
         }
