@@ -100,6 +100,54 @@ public interface Backend {
     }
 
     /**
+     * A convolution's forward product over a batch of images: y (images, OC, OH*OW) at yOffset =
+     * W (OC x C*KH*KW) * im2col(x), x (images, C, H, W); y is overwritten. Equal to {@link #im2colBatch},
+     * {@link #gemm} and {@link #transposeBlocks} in turn, which is the default; a backend may read the
+     * images through the im2col index map and store C into y's layout instead (no cols matrix, no
+     * transpose). The definition is {@link org.rankfold.kernels.ref.ConvGemmRef#forward}.
+     */
+    default void convForward(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
+                             float[] y, int yOffset) {
+        int cols = images * g.colCols();
+        float[] colsBuf = new float[g.colRows() * cols];
+        im2colBatch(g, images, x, xOffset, colsBuf, 0);
+        float[] yt = new float[oc * cols];
+        gemm(Transpose.NO, Transpose.NO, oc, cols, g.colRows(), 1f, w, wOffset, g.colRows(), colsBuf, 0, cols,
+                0f, yt, 0, cols);
+        transposeBlocks(oc, images, g.colCols(), yt, 0, y, yOffset);
+    }
+
+    /**
+     * A convolution's weight gradient over a batch of images: dw (OC x C*KH*KW) at dwOffset =
+     * beta*dw + dy^T * im2col(x)^T, dy (images, OC, OH*OW) seen as (OC, images*OH*OW). The default
+     * materializes the transposed dy and the cols matrix; see {@link #convForward}.
+     */
+    default void convWeightGrad(Conv2dGeometry g, int images, int oc, float[] dy, int dyOffset, float[] x,
+                                int xOffset, float beta, float[] dw, int dwOffset) {
+        int cols = images * g.colCols();
+        float[] dyt = new float[oc * cols];
+        transposeBlocks(images, oc, g.colCols(), dy, dyOffset, dyt, 0);
+        float[] colsBuf = new float[g.colRows() * cols];
+        im2colBatch(g, images, x, xOffset, colsBuf, 0);
+        gemm(Transpose.NO, Transpose.YES, oc, g.colRows(), cols, 1f, dyt, 0, cols, colsBuf, 0, cols,
+                beta, dw, dwOffset, g.colRows());
+    }
+
+    /**
+     * The data-gradient columns of a convolution over a batch of images: cols (C*KH*KW, images*OH*OW) at
+     * colsOffset = W^T * dy^T, dy (images, OC, OH*OW); cols is overwritten (then {@link #col2imBatch} gives
+     * dx). The default materializes the transposed dy; see {@link #convForward}.
+     */
+    default void convDataCols(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy, int dyOffset,
+                              float[] cols, int colsOffset) {
+        int n = images * g.colCols();
+        float[] dyt = new float[oc * n];
+        transposeBlocks(images, oc, g.colCols(), dy, dyOffset, dyt, 0);
+        gemm(Transpose.YES, Transpose.NO, g.colRows(), n, oc, 1f, w, wOffset, g.colRows(), dyt, 0, n,
+                0f, cols, colsOffset, n);
+    }
+
+    /**
      * Swaps the two outer axes of blocks: x (rows, cols, block) -> y (cols, rows, block),
      * {@code y[c][r][e] = x[r][c][e]}; y is overwritten and must not overlap x. Converts between a batched
      * GEMM's (OC, N*OH*OW) and the activations' (N, OC, OH*OW).
@@ -183,6 +231,42 @@ public interface Backend {
     }
 
     /**
+     * Batch norm's affine map and a ReLU in one pass: {@code y = max(0, x*scale[ch] + shift[ch])}, bit for bit
+     * {@link #channelAffine} followed by {@link #relu} (the default). scale and shift are required; y is
+     * overwritten and may be x at the same offset. Definition: {@link ChannelRef#channelAffineRelu}.
+     */
+    default void channelAffineRelu(int n, int c, int hw, float[] x, int xOffset, float[] scale, float[] shift,
+                                   float[] y, int yOffset) {
+        channelAffine(n, c, hw, x, xOffset, scale, shift, y, yOffset);
+        relu(n * c * hw, y, yOffset, y, yOffset);
+    }
+
+    /**
+     * {@link #channelSumsAndDots} of a' and b where a' is a ReLU's backward of a: a where mask &gt; 0 (the
+     * ReLU's output), else 0. Bit for bit {@link #reluBackward} into a zeroed buffer followed by
+     * channelSumsAndDots (the default, which allocates that buffer); an implementation need not write a'.
+     */
+    default void channelMaskedSumsAndDots(int n, int c, int hw, float[] a, int aOffset, float[] mask, int maskOffset,
+                                          float[] b, int bOffset, double[] sums, double[] dots) {
+        float[] masked = new float[n * c * hw];
+        reluBackward(masked.length, mask, maskOffset, a, aOffset, masked, 0);
+        channelSumsAndDots(n, c, hw, masked, 0, b, bOffset, sums, dots);
+    }
+
+    /**
+     * {@link #channelCombineAccumulate} with a replaced by its ReLU-masked a' as in
+     * {@link #channelMaskedSumsAndDots}: batch norm's input gradient behind a ReLU in one pass. y is
+     * accumulated into.
+     */
+    default void channelMaskedCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] mask,
+                                                int maskOffset, float[] sa, float[] b, int bOffset, float[] sb,
+                                                float[] shift, float[] y, int yOffset) {
+        float[] masked = new float[n * c * hw];
+        reluBackward(masked.length, mask, maskOffset, a, aOffset, masked, 0);
+        channelCombineAccumulate(n, c, hw, masked, 0, sa, b, bOffset, sb, shift, y, yOffset);
+    }
+
+    /**
      * Fused bias (+ ReLU): x, y are (rows, cols), {@code y[r][c] = x[r][c] + bias[r]} (one bias per row, i.e.
      * per channel in a (C, H*W) layout), then {@code max(0, .)} if relu. bias null means 0. y is overwritten
      * and may be x at the same offset.
@@ -210,6 +294,17 @@ public interface Backend {
 
     /** {@code y = max(0, x)}; y is overwritten. */
     void relu(int len, float[] x, int xOffset, float[] y, int yOffset);
+
+    /**
+     * {@code y = max(0, a + b)}: a residual add and its ReLU in one pass, bit for bit the float add followed by
+     * {@link #relu} (the default). y is overwritten and may alias a or b at the same offset.
+     */
+    default void addRelu(int len, float[] a, int aOffset, float[] b, int bOffset, float[] y, int yOffset) {
+        for (int i = 0; i < len; i++) {
+            y[yOffset + i] = a[aOffset + i] + b[bOffset + i];
+        }
+        relu(len, y, yOffset, y, yOffset);
+    }
 
     /** {@code dx += (x > 0 ? dy : 0)}, x the ReLU's input (gradient 0 at x == 0); dx is accumulated into. */
     void reluBackward(int len, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset);

@@ -2,6 +2,7 @@ package org.rankfold.engine.nn;
 
 import java.util.SplittableRandom;
 
+import org.rankfold.engine.ops.ElementwiseOps;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
@@ -43,10 +44,12 @@ public final class BasicBlock extends Module {
     @Override
     protected Tensor compute(Tensor x) {
         // children are looked up by name so that a decomposer can replace conv1/conv2 (Module.replaceModule)
-        Tensor h = child("bn1").forward(child("conv1").forward(x)).relu();
+        Tensor c1 = child("conv1").forward(x);
+        Tensor h = child("bn1") instanceof BatchNorm2d bn1 ? bn1.forwardRelu(c1) : child("bn1").forward(c1).relu();
         h = child("bn2").forward(child("conv2").forward(h));
         Tensor s = projects ? child("shortcut").forward(x) : x;
-        return h.add(s).relu();
+        // the residual add and the final ReLU as one op (one pass each way)
+        return ElementwiseOps.addRelu(h, s);
     }
 
     /** True when the shortcut is a 1x1 projection. */

@@ -1,5 +1,6 @@
 package org.rankfold.engine.nn;
 
+import org.rankfold.engine.ops.ElementwiseOps;
 import org.rankfold.engine.tensor.Tensor;
 
 /**
@@ -25,7 +26,8 @@ public final class FoldedBasicBlock extends Module {
     protected Tensor compute(Tensor x) {
         Tensor h = conv2.forward(conv1.forward(x).relu());
         Tensor s = shortcut == null ? x : shortcut.forward(x);
-        return h.add(s).relu();
+        // the residual add and the final ReLU as one op (one pass each way)
+        return ElementwiseOps.addRelu(h, s);
     }
 
     public Module conv1() {

@@ -39,7 +39,15 @@ public final class Sequential extends Module {
     @Override
     protected Tensor compute(Tensor x) {
         Tensor y = x;
-        for (Module m : layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
+            // BatchNorm2d then an unobserved ReLU: one fused op (see BatchNorm2d.forwardRelu)
+            if (m instanceof BatchNorm2d bn && i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU relu
+                    && relu.observer() == null) {
+                y = bn.forwardRelu(y);
+                i++;
+                continue;
+            }
             y = m.forward(y);
         }
         return y;

@@ -32,6 +32,22 @@ public final class BatchNormOp {
      */
     public static Tensor train(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                double momentum, double eps) {
+        return train(x, gamma, beta, runningMean, runningVar, momentum, eps, false);
+    }
+
+    /**
+     * {@link #train} followed by a ReLU, in one pass over the activations each way: forward writes
+     * max(0, y) directly; backward masks the incoming gradient with the output (the ReLU's backward) inside
+     * batch norm's own reductions and input-gradient pass, so the ReLU's gradient is never materialized.
+     * The values are bit for bit those of {@code train(...).relu()}.
+     */
+    public static Tensor trainRelu(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                   double momentum, double eps) {
+        return train(x, gamma, beta, runningMean, runningVar, momentum, eps, true);
+    }
+
+    private static Tensor train(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                double momentum, double eps, boolean relu) {
         check(x, gamma, beta);
         int n = x.dim(0);
         int c = x.dim(1);
@@ -66,13 +82,21 @@ public final class BatchNormOp {
             rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * var * m / (m - 1));
         }
         float[] out = StepArena.floats(x.size());
-        be.channelAffine(n, c, hw, xc, 0, outScale, beta.data(), out, 0);
-        return Tensor.derived(out, x.shape(), "batchNorm", dout -> {
+        if (relu) {
+            be.channelAffineRelu(n, c, hw, xc, 0, outScale, beta.data(), out, 0);
+        } else {
+            be.channelAffine(n, c, hw, xc, 0, outScale, beta.data(), out, 0);
+        }
+        return Tensor.derived(out, x.shape(), relu ? "batchNormRelu" : "batchNorm", dout -> {
             Backend bk = Backends.current();
             double[] dbeta = new double[c];
             double[] dgamma = new double[c];
-            // dgamma = sum dy * xhat = invstd * sum dy * xc
-            bk.channelSumsAndDots(n, c, hw, dout, 0, xc, 0, dbeta, dgamma);
+            // dgamma = sum dy * xhat = invstd * sum dy * xc (dy masked by the ReLU's output when fused)
+            if (relu) {
+                bk.channelMaskedSumsAndDots(n, c, hw, dout, 0, out, 0, xc, 0, dbeta, dgamma);
+            } else {
+                bk.channelSumsAndDots(n, c, hw, dout, 0, xc, 0, dbeta, dgamma);
+            }
             for (int ch = 0; ch < c; ch++) {
                 dgamma[ch] *= invStd[ch];
             }
@@ -87,7 +111,12 @@ public final class BatchNormOp {
                     sb[ch] = (float) (-k * invStd[ch] * dgamma[ch] / m);
                     shift[ch] = (float) (-k * dbeta[ch] / m);
                 }
-                bk.channelCombineAccumulate(n, c, hw, dout, 0, sa, xc, 0, sb, shift, x.gradForAccumulation(), 0);
+                if (relu) {
+                    bk.channelMaskedCombineAccumulate(n, c, hw, dout, 0, out, 0, sa, xc, 0, sb, shift,
+                            x.gradForAccumulation(), 0);
+                } else {
+                    bk.channelCombineAccumulate(n, c, hw, dout, 0, sa, xc, 0, sb, shift, x.gradForAccumulation(), 0);
+                }
             }
             addInto(gamma, dgamma);
             addInto(beta, dbeta);
@@ -96,6 +125,17 @@ public final class BatchNormOp {
 
     /** Evaluation-mode forward with the running statistics (not modified). */
     public static Tensor eval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps) {
+        return eval(x, gamma, beta, runningMean, runningVar, eps, false);
+    }
+
+    /** {@link #eval} followed by a ReLU, the forward in one pass; bit for bit {@code eval(...).relu()}. */
+    public static Tensor evalRelu(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                  double eps) {
+        return eval(x, gamma, beta, runningMean, runningVar, eps, true);
+    }
+
+    private static Tensor eval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps,
+                               boolean relu) {
         check(x, gamma, beta);
         int n = x.dim(0);
         int c = x.dim(1);
@@ -110,10 +150,21 @@ public final class BatchNormOp {
         }
         Backend be = Backends.current();
         float[] out = StepArena.floats(x.size());
-        be.channelAffine(n, c, hw, x.data(), 0, scale, shift, out, 0);
+        if (relu) {
+            be.channelAffineRelu(n, c, hw, x.data(), 0, scale, shift, out, 0);
+        } else {
+            be.channelAffine(n, c, hw, x.data(), 0, scale, shift, out, 0);
+        }
         float[] mean = runningMean.data().clone();
-        return Tensor.derived(out, x.shape(), "batchNormEval", dout -> {
+        return Tensor.derived(out, x.shape(), relu ? "batchNormEvalRelu" : "batchNormEval", gradOut -> {
             Backend bk = Backends.current();
+            float[] dout = gradOut;
+            if (relu) {
+                // the ReLU's backward first (rare: gradients through an evaluation-mode layer)
+                dout = StepArena.floats(x.size());
+                bk.fill(dout.length, 0f, dout, 0);
+                bk.reluBackward(dout.length, out, 0, gradOut, 0, dout, 0);
+            }
             double[] dbeta = new double[c];
             bk.channelSums(n, c, hw, dout, 0, dbeta);
             if (gamma.requiresGrad()) {

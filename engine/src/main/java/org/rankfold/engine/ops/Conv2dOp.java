@@ -17,11 +17,15 @@ import org.rankfold.kernels.Transpose;
  * taken in chunks of B (see {@link #chunkImages}); for a chunk, cols = im2col of its B images side by
  * side, (C*KH*KW, B*OH*OW), and dY^T is the chunk's output gradient as (OC, B*OH*OW):
  * <pre>
- *   forward:         Y^T  = W (OC x C*KH*KW) * cols, then (OC, B, OH*OW) -> (B, OC, OH*OW), + bias
+ *   forward:         Y^T  = W (OC x C*KH*KW) * cols, stored as (B, OC, OH*OW), + bias
  *   backward data:   dx  += col2im(W^T * dY^T)                  (GEMM TN, then the adjoint of im2col)
  *   backward weight: dW  += dY^T * cols^T                       (GEMM NT with K = B*OH*OW, beta = 1)
  *   backward bias:   db  += sum over n, pixels of dy
  * </pre>
+ * The backend's convolution products ({@link Backend#convForward}, {@link Backend#convWeightGrad},
+ * {@link Backend#convDataCols}) take x, y and dy in their (N, C, H, W) layout: the CPU backend reads cols
+ * through the im2col index map while packing the GEMM's operand and reads/writes the (OC, B*OH*OW) view of
+ * the activations in place, so neither cols (except for col2im) nor a transposed copy is ever written.
  * One GEMM per chunk instead of one per image: at ResNet-20's 8x8 and 16x16 maps a single image gives
  * only 64-256 columns, too few to amortize packing W. B is chosen from the layer's shape only (never the
  * thread count), so results stay bit-identical for every thread count. Threads take whole chunks
@@ -42,7 +46,6 @@ public final class Conv2dOp {
     static final int CHUNK_FLOATS = 1 << 19;
 
     private static final ThreadLocal<Workspace> COLS = ThreadLocal.withInitial(Workspace::new);
-    private static final ThreadLocal<Workspace> ROWS = ThreadLocal.withInitial(Workspace::new);
     /** The weight-gradient partial sums of one backward, on the autograd thread. */
     private static final ThreadLocal<Workspace> PARTIALS = ThreadLocal.withInitial(Workspace::new);
 
@@ -101,16 +104,7 @@ public final class Conv2dOp {
                     be.gemm(Transpose.NO, Transpose.NO, oc, ohw, c, 1f, wd, 0, c, xd, i0 * inSize, ohw, 0f, out, yOff, ohw);
                     continue;
                 }
-                int cols = nb * ohw;
-                float[] colsBuf = COLS.get().floats(ckk * cols);
-                be.im2colBatch(g, nb, xd, i0 * inSize, colsBuf, 0);
-                if (nb == 1) {
-                    be.gemm(Transpose.NO, Transpose.NO, oc, cols, ckk, 1f, wd, 0, ckk, colsBuf, 0, cols, 0f, out, yOff, cols);
-                } else {
-                    float[] yt = ROWS.get().floats(oc * cols);
-                    be.gemm(Transpose.NO, Transpose.NO, oc, cols, ckk, 1f, wd, 0, ckk, colsBuf, 0, cols, 0f, yt, 0, cols);
-                    be.transposeBlocks(oc, nb, ohw, yt, 0, out, yOff);
-                }
+                be.convForward(g, nb, oc, wd, 0, xd, i0 * inSize, out, yOff);
             }
         });
         if (bias != null) {
@@ -180,23 +174,12 @@ public final class Conv2dOp {
             }
             return;
         }
-        int cols = nb * ohw;
-        float[] dyt = dout;
-        int dytOff = dyOff;
-        if (nb > 1) {
-            dyt = ROWS.get().floats(oc * cols);
-            dytOff = 0;
-            bk.transposeBlocks(nb, oc, ohw, dout, dyOff, dyt, 0);
-        }
-        float[] colsBuf = COLS.get().floats(ckk * cols);
         if (dw != null) {
-            bk.im2colBatch(g, nb, xd, xOff, colsBuf, 0);
-            bk.gemm(Transpose.NO, Transpose.YES, oc, ckk, cols, 1f, dyt, dytOff, cols, colsBuf, 0, cols,
-                    dwBeta, dw, dwOff, ckk);
+            bk.convWeightGrad(g, nb, oc, dout, dyOff, xd, xOff, dwBeta, dw, dwOff);
         }
         if (dx != null) {
-            bk.gemm(Transpose.YES, Transpose.NO, ckk, cols, oc, 1f, wd, 0, ckk, dyt, dytOff, cols,
-                    0f, colsBuf, 0, cols);
+            float[] colsBuf = COLS.get().floats(ckk * nb * ohw);
+            bk.convDataCols(g, nb, oc, wd, 0, dout, dyOff, colsBuf, 0);
             bk.col2imBatch(g, nb, colsBuf, 0, dx, xOff);
         }
     }

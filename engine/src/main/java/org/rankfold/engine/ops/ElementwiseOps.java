@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
+import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Backends;
 
 /**
@@ -108,6 +109,31 @@ public final class ElementwiseOps {
                 Backends.current().reluBackward(x.length, x, 0, dout, 0, a.gradForAccumulation(), 0);
             }
         }, a);
+    }
+
+    /**
+     * {@code max(0, a + b)} for a and b of the same shape (a residual block's output) as one op: one pass
+     * forward, and backward passes dout masked by the output straight into both inputs' gradients, without
+     * the ReLU's own gradient buffer. Equal to {@code add(a, b).relu()} (bit for bit while the gradients it
+     * accumulates into hold no -0).
+     */
+    public static Tensor addRelu(Tensor a, Tensor b) {
+        if (!a.sameShape(b)) {
+            throw new IllegalArgumentException("addRelu needs equal shapes, got " + Arrays.toString(a.shape())
+                    + " and " + Arrays.toString(b.shape()));
+        }
+        int len = a.size();
+        float[] out = StepArena.floats(len);
+        Backends.current().addRelu(len, a.data(), 0, b.data(), 0, out, 0);
+        return Tensor.derived(out, a.shape(), "addRelu", dout -> {
+            Backend bk = Backends.current();
+            if (a.requiresGrad()) {
+                bk.reluBackward(len, out, 0, dout, 0, a.gradForAccumulation(), 0);
+            }
+            if (b.requiresGrad()) {
+                bk.reluBackward(len, out, 0, dout, 0, b.gradForAccumulation(), 0);
+            }
+        }, a, b);
     }
 
     /** {@code a^p} elementwise; d a = dout * p * a^(p-1). For p < 1 the input must be positive. */

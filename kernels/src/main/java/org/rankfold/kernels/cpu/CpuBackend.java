@@ -4,6 +4,7 @@ import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Conv2dGeometry;
 import org.rankfold.kernels.GemmEpilogue;
 import org.rankfold.kernels.Transpose;
+import org.rankfold.kernels.cpu.gemm.ConvGemm;
 import org.rankfold.kernels.cpu.gemm.Gemm;
 import org.rankfold.kernels.cpu.gemm.GemmConfig;
 import org.rankfold.kernels.cpu.gemm.MicroKernel4x32;
@@ -25,6 +26,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     private final SimdWidth width;
     private final WorkerPool pool;
     private final Gemm gemm;
+    private final ConvGemm convGemm;
 
     /** Threads and width from the system properties (or their defaults). */
     public CpuBackend() {
@@ -45,6 +47,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
         GemmConfig small = width == SimdWidth.BITS_512
                 ? wide.withKernel(new MicroKernel4x32()) : narrow;
         this.gemm = new Gemm(wide, narrow, small, pool);
+        this.convGemm = new ConvGemm(wide, narrow, small, pool);
     }
 
     /** {@code -Drankfold.threads} when set (must be >= 1), else the number of available processors. */
@@ -130,6 +133,24 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void convForward(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
+                            float[] y, int yOffset) {
+        convGemm.forward(g, images, oc, w, wOffset, x, xOffset, y, yOffset);
+    }
+
+    @Override
+    public void convWeightGrad(Conv2dGeometry g, int images, int oc, float[] dy, int dyOffset, float[] x,
+                               int xOffset, float beta, float[] dw, int dwOffset) {
+        convGemm.weightGrad(g, images, oc, dy, dyOffset, x, xOffset, beta, dw, dwOffset);
+    }
+
+    @Override
+    public void convDataCols(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy, int dyOffset,
+                             float[] cols, int colsOffset) {
+        convGemm.dataCols(g, images, oc, w, wOffset, dy, dyOffset, cols, colsOffset);
+    }
+
+    @Override
     public void transposeBlocks(int rows, int cols, int block, float[] x, int xOffset, float[] y, int yOffset) {
         Layout.transposeBlocks(pool, rows, cols, block, x, xOffset, y, yOffset);
     }
@@ -193,6 +214,26 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void channelAffineRelu(int n, int c, int hw, float[] x, int xOffset, float[] scale, float[] shift,
+                                  float[] y, int yOffset) {
+        ChannelOps.channelAffineRelu(pool, width, n, c, hw, x, xOffset, scale, shift, y, yOffset);
+    }
+
+    @Override
+    public void channelMaskedSumsAndDots(int n, int c, int hw, float[] a, int aOffset, float[] mask, int maskOffset,
+                                         float[] b, int bOffset, double[] sums, double[] dots) {
+        ChannelOps.channelMaskedSumsAndDots(pool, width, n, c, hw, a, aOffset, mask, maskOffset, b, bOffset, sums, dots);
+    }
+
+    @Override
+    public void channelMaskedCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] mask,
+                                               int maskOffset, float[] sa, float[] b, int bOffset, float[] sb,
+                                               float[] shift, float[] y, int yOffset) {
+        ChannelOps.channelMaskedCombineAccumulate(pool, width, n, c, hw, a, aOffset, mask, maskOffset, sa, b, bOffset,
+                sb, shift, y, yOffset);
+    }
+
+    @Override
     public void biasRelu(int rows, int cols, float[] x, int xOffset, float[] bias, float[] y, int yOffset,
                          boolean relu) {
         ChannelOps.biasRelu(pool, rows, cols, x, xOffset, bias, y, yOffset, relu);
@@ -221,6 +262,11 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void relu(int len, float[] x, int xOffset, float[] y, int yOffset) {
         Elementwise.relu(pool, width, len, x, xOffset, y, yOffset);
+    }
+
+    @Override
+    public void addRelu(int len, float[] a, int aOffset, float[] b, int bOffset, float[] y, int yOffset) {
+        Elementwise.addRelu(pool, width, len, a, aOffset, b, bOffset, y, yOffset);
     }
 
     @Override

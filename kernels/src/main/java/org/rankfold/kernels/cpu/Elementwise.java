@@ -68,6 +68,26 @@ public final class Elementwise {
         });
     }
 
+    /** y = max(0, a + b): bit for bit {@link #addInPlace}-style a + b followed by {@link #relu}; y is overwritten. */
+    public static void addRelu(WorkerPool pool, SimdWidth width, int len, float[] a, int aOffset, float[] b,
+                               int bOffset, float[] y, int yOffset) {
+        pool.split(len, MIN_PER_THREAD, (from, to) -> {
+            int i = from;
+            if (width != SimdWidth.SCALAR) {
+                VectorSpecies<Float> sp = width.floatSpecies();
+                FloatVector zero = FloatVector.zero(sp);
+                for (int upper = from + sp.loopBound(to - from); i < upper; i += sp.length()) {
+                    FloatVector v = FloatVector.fromArray(sp, a, aOffset + i).add(FloatVector.fromArray(sp, b, bOffset + i));
+                    zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yOffset + i);
+                }
+            }
+            for (; i < to; i++) {
+                float v = a[aOffset + i] + b[bOffset + i];
+                y[yOffset + i] = v > 0f ? v : 0f;
+            }
+        });
+    }
+
     public static void reluBackward(WorkerPool pool, SimdWidth width, int len, float[] x, int xOffset, float[] dy,
                                     int dyOffset, float[] dx, int dxOffset) {
         pool.split(len, MIN_PER_THREAD, (from, to) -> {

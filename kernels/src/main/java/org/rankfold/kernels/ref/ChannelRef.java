@@ -75,6 +75,57 @@ public final class ChannelRef {
         }
     }
 
+    /** {@code y = max(0, x*scale[ch] + shift[ch])}: batch norm's affine map and a ReLU; y is overwritten. */
+    public static void channelAffineRelu(int n, int c, int hw, float[] x, int xOffset, float[] scale, float[] shift,
+                                         float[] y, int yOffset) {
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = (i * c + ch) * hw;
+                for (int j = 0; j < hw; j++) {
+                    float v = x[xOffset + base + j] * scale[ch] + shift[ch];
+                    y[yOffset + base + j] = v > 0f ? v : 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Per-channel sums of a' and of a'*b, a' = (mask > 0 ? a : 0) (a ReLU's backward), in double; sums and
+     * dots are overwritten.
+     */
+    public static void channelMaskedSumsAndDots(int n, int c, int hw, float[] a, int aOffset, float[] mask,
+                                                int maskOffset, float[] b, int bOffset, double[] sums, double[] dots) {
+        for (int ch = 0; ch < c; ch++) {
+            double s = 0;
+            double d = 0;
+            for (int i = 0; i < n; i++) {
+                int base = (i * c + ch) * hw;
+                for (int j = 0; j < hw; j++) {
+                    float av = mask[maskOffset + base + j] > 0f ? a[aOffset + base + j] : 0f;
+                    s += av;
+                    d += (double) av * b[bOffset + base + j];
+                }
+            }
+            sums[ch] = s;
+            dots[ch] = d;
+        }
+    }
+
+    /** {@link #channelCombineAccumulate} of a' = (mask > 0 ? a : 0): {@code y += (sa*a' + sb*b) + shift}. */
+    public static void channelMaskedCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] mask,
+                                                      int maskOffset, float[] sa, float[] b, int bOffset, float[] sb,
+                                                      float[] shift, float[] y, int yOffset) {
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = (i * c + ch) * hw;
+                for (int j = 0; j < hw; j++) {
+                    float av = mask[maskOffset + base + j] > 0f ? a[aOffset + base + j] : 0f;
+                    y[yOffset + base + j] += (sa[ch] * av + sb[ch] * b[bOffset + base + j]) + shift[ch];
+                }
+            }
+        }
+    }
+
     /**
      * Fused bias and ReLU: x and y are (rows, cols), {@code y[r][c] = x[r][c] + bias[r]}, then
      * {@code max(0, .)} when relu is set. bias null means 0. y is overwritten and may be x (same offset).

@@ -37,6 +37,14 @@ public final class ElementwiseRef {
         }
     }
 
+    /** {@code y[i] = max(0, a[i] + b[i])} (a residual add and its ReLU); y is overwritten. */
+    public static void addRelu(int len, float[] a, int aOffset, float[] b, int bOffset, float[] y, int yOffset) {
+        for (int i = 0; i < len; i++) {
+            float v = a[aOffset + i] + b[bOffset + i];
+            y[yOffset + i] = v > 0f ? v : 0f;
+        }
+    }
+
     /**
      * {@code dx[i] += x[i] > 0 ? dy[i] : 0}, x being the ReLU's input; the gradient at exactly 0 is 0
      * (PyTorch's convention). dx is accumulated into.

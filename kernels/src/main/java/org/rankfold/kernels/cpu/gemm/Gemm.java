@@ -219,6 +219,14 @@ public final class Gemm {
         }
     }
 
+    /**
+     * The rule of {@link #gemm} for M rows: the narrow tile wins when the wide one would pad more than 1/16
+     * of the rows (M = 32, 64). {@link ConvGemm} applies the same rule, so it packs the same panels.
+     */
+    static boolean prefersNarrow(int m, GemmConfig wide, GemmConfig narrow) {
+        return waste(m, narrow.mr()) < waste(m, wide.mr()) && 16L * waste(m, wide.mr()) > m;
+    }
+
     private static int waste(int m, int mr) {
         return (m + mr - 1) / mr * mr - m;
     }

@@ -1,0 +1,315 @@
+package org.rankfold.kernels.cpu.gemm;
+
+import org.rankfold.kernels.Conv2dGeometry;
+import org.rankfold.kernels.cpu.WorkerPool;
+
+/**
+ * The three GEMMs of a convolution over a chunk of images, with operands read where they lie: the im2col
+ * matrix through {@link Im2colRows} (never materialized) and the (OC, images*OH*OW) view of activations
+ * (images, OC, OH*OW) through {@link BlockedRows}, so neither im2col nor a layout transpose makes a pass
+ * over memory. With x (images, C, H, W), W (OC, C*KH*KW), y and dy (images, OC, OH*OW):
+ * <pre>
+ *   forward:       y       = W * im2col(x)                 (C stored into y's blocks)
+ *   weight grad:   dW      = beta dW + dy^T * im2col(x)^T
+ *   data cols:     cols    = W^T * dy^T                    (then col2im, by the caller)
+ * </pre>
+ * The loops are {@link Gemm}'s (same k-blocks, same packed panel layout, same micro-kernels and edge-tile
+ * formulas), so every element is the same fused multiply-add chain as the explicit im2col + GEMM +
+ * transpose would compute: bit for bit the same results, for every thread count and vector width. Threads
+ * split the columns of C in whole register tiles when the call is not already inside a caller's parallel
+ * range.
+ */
+public final class ConvGemm {
+    /** Below this many multiply-adds a call runs on one thread (as {@link Gemm}). */
+    private static final long PARALLEL_MIN_MACS = 1L << 18;
+
+    private final GemmConfig wide;
+    private final GemmConfig narrow;
+    private final GemmConfig small;
+    private final WorkerPool pool;
+    private final ThreadLocal<Space> wideSpace;
+    private final ThreadLocal<Space> narrowSpace;
+    private final ThreadLocal<Space> smallSpace;
+
+    /** One thread's buffers: the GEMM's packing buffers and one row segment of a virtual operand. */
+    private static final class Space {
+        final GemmWorkspace ws;
+        final float[] row;
+
+        Space(GemmConfig cfg) {
+            ws = new GemmWorkspace(cfg);
+            row = new float[Math.max(cfg.nc(), cfg.kc())];
+        }
+    }
+
+    /**
+     * The same configurations as the {@link Gemm} of the backend, chosen by the same rules: {@code small} for
+     * M no larger than its MR (a decomposed layer's rank-1..4 core), {@code narrow} when the wide MR would
+     * pad many rows (M = 32, 64), else {@code wide}.
+     */
+    public ConvGemm(GemmConfig wide, GemmConfig narrow, GemmConfig small, WorkerPool pool) {
+        this.wide = wide;
+        this.narrow = narrow;
+        this.small = small;
+        this.pool = pool;
+        this.wideSpace = ThreadLocal.withInitial(() -> new Space(wide));
+        this.narrowSpace = ThreadLocal.withInitial(() -> new Space(narrow));
+        this.smallSpace = small == narrow ? narrowSpace : ThreadLocal.withInitial(() -> new Space(small));
+    }
+
+    /** y (images, OC, OH*OW) at yOffset = W (OC x C*KH*KW) * im2col(x); y is overwritten. */
+    public void forward(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
+                        float[] y, int yOffset) {
+        int ohw = g.colCols();
+        check(g, images, oc, "w", w, wOffset, (long) oc * g.colRows(), "x", x, xOffset, "y", y, yOffset);
+        run(oc, images * ohw, g.colRows(), new Dense(w, wOffset, g.colRows(), false),
+                new Virtual(new Im2colRows(g, x, xOffset), false), 0f,
+                new BlockedRows(y, yOffset, ohw, oc * ohw, ohw));
+    }
+
+    /** dw (OC x C*KH*KW) at dwOffset = beta*dw + dy^T * im2col(x)^T, dy (images, OC, OH*OW). */
+    public void weightGrad(Conv2dGeometry g, int images, int oc, float[] dy, int dyOffset, float[] x, int xOffset,
+                           float beta, float[] dw, int dwOffset) {
+        int ohw = g.colCols();
+        check(g, images, oc, "dw", dw, dwOffset, (long) oc * g.colRows(), "x", x, xOffset, "dy", dy, dyOffset);
+        run(oc, g.colRows(), images * ohw, new Virtual(new BlockedRows(dy, dyOffset, ohw, oc * ohw, ohw), false),
+                new Virtual(new Im2colRows(g, x, xOffset), true), beta,
+                new Dense(dw, dwOffset, g.colRows(), false));
+    }
+
+    /** cols (C*KH*KW, images*OH*OW) at colsOffset = W^T * dy^T, dy (images, OC, OH*OW); cols is overwritten. */
+    public void dataCols(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy, int dyOffset,
+                         float[] cols, int colsOffset) {
+        int ohw = g.colCols();
+        int n = images * ohw;
+        check(g, images, oc, "w", w, wOffset, (long) oc * g.colRows(), "cols", cols, colsOffset, "dy", dy, dyOffset);
+        if (colsOffset > cols.length - (long) g.colRows() * n) {
+            throw new IllegalArgumentException("cols: " + g.colRows() + " x " + n + " at " + colsOffset
+                    + " exceeds the array of " + cols.length);
+        }
+        run(g.colRows(), n, oc, new Dense(w, wOffset, g.colRows(), true),
+                new Virtual(new BlockedRows(dy, dyOffset, ohw, oc * ohw, ohw), false), 0f,
+                new Dense(cols, colsOffset, n, false));
+    }
+
+    /**
+     * Rejects offsets and sizes outside the arrays before any work: a weight-like array of wLen floats, an
+     * image batch (x, or cols whose size the caller checks) and an output batch (images, OC, OH*OW).
+     */
+    private static void check(Conv2dGeometry g, int images, int oc, String wName, float[] w, int wOffset, long wLen,
+                              String xName, float[] x, int xOffset, String yName, float[] y, int yOffset) {
+        if (images < 0 || oc < 1) {
+            throw new IllegalArgumentException("convolution GEMM needs images >= 0 and OC >= 1, got " + images + ", " + oc);
+        }
+        range(wName, w, wOffset, wLen);
+        range(xName, x, xOffset, xName.equals("cols") ? 0 : (long) images * g.inputSize());
+        range(yName, y, yOffset, (long) images * oc * g.colCols());
+    }
+
+    private static void range(String name, float[] a, int offset, long len) {
+        if (offset < 0 || offset > a.length - len) {
+            throw new IllegalArgumentException(name + ": " + len + " floats at offset " + offset
+                    + " exceed the array of " + a.length);
+        }
+    }
+
+    // ---- operands ----
+
+    /** A stored row-major matrix (transposed: op(M)(i, p) = data[offset + p*ld + i]). */
+    private record Dense(float[] data, int offset, int ld, boolean transposed) {
+    }
+
+    /** A virtual matrix S; transposed: op(M)(i, p) = S(p, i). */
+    private record Virtual(RowSource rows, boolean transposed) {
+    }
+
+    private static void packA(Object a, int mr, int row0, int mc, int p0, int kc, float[] dst, float[] row) {
+        switch (a) {
+            case Dense d -> PackA.pack(d.transposed(), mr, d.data(), d.offset(), d.ld(), row0, mc, p0, kc, dst);
+            case Virtual v when !v.transposed() -> {
+                int panels = (mc + mr - 1) / mr;
+                for (int t = 0; t < panels; t++) {
+                    int rows = Math.min(mr, mc - t * mr);
+                    int base = t * mr * kc;
+                    for (int i = 0; i < rows; i++) {
+                        v.rows().row(row0 + t * mr + i, p0, kc, row, 0);
+                        for (int p = 0; p < kc; p++) {
+                            dst[base + p * mr + i] = row[p];
+                        }
+                    }
+                    for (int i = rows; i < mr; i++) {
+                        for (int p = 0; p < kc; p++) {
+                            dst[base + p * mr + i] = 0f;
+                        }
+                    }
+                }
+            }
+            default -> throw new IllegalStateException("no packing of A for " + a);
+        }
+    }
+
+    private static void packB(Object b, MicroKernel kernel, int p0, int kc, int col0, int nc, float[] dst,
+                              float[] row) {
+        int nr = kernel.nr();
+        int fullPanels = nc / nr;
+        int tail = nc - fullPanels * nr;
+        int panelSize = kc * nr;
+        switch (b) {
+            case Dense d -> PackB.pack(kernel, d.transposed(), d.data(), d.offset(), d.ld(), p0, kc, col0, nc, dst);
+            case Virtual v when !v.transposed() -> {
+                // row p of op(B): built in L1, then scattered over the panels like PackB's rows
+                for (int p = 0; p < kc; p++) {
+                    v.rows().row(p0 + p, col0, nc, row, 0);
+                    kernel.packRow(fullPanels, row, 0, dst, p * nr, panelSize);
+                    if (tail > 0) {
+                        int at = fullPanels * panelSize + p * nr;
+                        System.arraycopy(row, fullPanels * nr, dst, at, tail);
+                        for (int j = tail; j < nr; j++) {
+                            dst[at + j] = 0f;
+                        }
+                    }
+                }
+            }
+            case Virtual v -> {
+                // column j of op(B) is a row segment of S: written with stride NR
+                for (int j = 0; j < nc; j++) {
+                    v.rows().row(col0 + j, p0, kc, row, 0);
+                    int d = (j / nr) * panelSize + j % nr;
+                    for (int p = 0; p < kc; p++) {
+                        dst[d + p * nr] = row[p];
+                    }
+                }
+                if (tail > 0) {
+                    int d = fullPanels * panelSize;
+                    for (int p = 0; p < kc; p++) {
+                        for (int j = tail; j < nr; j++) {
+                            dst[d + p * nr + j] = 0f;
+                        }
+                    }
+                }
+            }
+            default -> throw new IllegalStateException("no packing of B for " + b);
+        }
+    }
+
+    /** Multiplies the packed blocks into C (a {@link Dense} or a {@link BlockedRows}). */
+    private static void multiply(Object c, GemmWorkspace ws, int mc, int nc, int kc, float beta, int row0, int col0) {
+        switch (c) {
+            case Dense d -> MacroKernel.multiply(ws, mc, nc, kc, 1f, beta, d.data(), d.offset(), d.ld(), row0, col0);
+            case BlockedRows y -> multiplyBlocked(ws, mc, nc, kc, beta, y, row0, col0);
+            default -> throw new IllegalStateException("no store into " + c);
+        }
+    }
+
+    /**
+     * {@link MacroKernel#multiply} into a blocked C: a full tile inside one block is stored by the micro-kernel
+     * with the block's leading dimension; a tile that straddles blocks (or an edge tile) goes through the
+     * scratch tile with the micro-kernel's formulas, so the values do not depend on the path.
+     */
+    private static void multiplyBlocked(GemmWorkspace ws, int mc, int nc, int kc, float beta, BlockedRows y,
+                                        int row0, int col0) {
+        MicroKernel kernel = ws.config.kernel();
+        int mr = kernel.mr();
+        int nr = kernel.nr();
+        float[] pa = ws.packA;
+        float[] pb = ws.packB;
+        float[] c = y.data();
+        int block = y.block();
+        for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr);
+            int bPanel = (jr / nr) * kc * nr;
+            int col = col0 + jr;
+            int blk = col / block;
+            int e = col - blk * block;
+            for (int ir = 0; ir < mc; ir += mr) {
+                int rows = Math.min(mr, mc - ir);
+                int aPanel = ir * kc;
+                if (rows == mr && cols == nr && e + nr <= block) {
+                    int cAt = y.offset() + blk * y.blockStride() + (row0 + ir) * y.ld() + e;
+                    kernel.multiply(kc, pa, aPanel, pb, bPanel, 1f, beta, c, cAt, y.ld());
+                } else {
+                    kernel.multiply(kc, pa, aPanel, pb, bPanel, 1f, 0f, ws.tile, 0, nr);
+                    // the tile's columns in runs that lie inside one block each
+                    for (int j = 0; j < cols; ) {
+                        int bj = (col + j) / block;
+                        int ej = col + j - bj * block;
+                        int run = Math.min(cols - j, block - ej);
+                        for (int i = 0; i < rows; i++) {
+                            int at = y.offset() + bj * y.blockStride() + (row0 + ir + i) * y.ld() + ej;
+                            int t = i * nr + j;
+                            for (int u = 0; u < run; u++) {
+                                float acc = ws.tile[t + u];
+                                c[at + u] = beta == 0f ? acc : Math.fma(acc, 1f, beta * c[at + u]);
+                            }
+                        }
+                        j += run;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- the loops of Gemm ----
+
+    private void run(int m, int n, int k, Object a, Object b, float beta, Object c) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            throw new IllegalArgumentException("convolution GEMM with K = 0");
+        }
+        boolean useNarrow = wide != narrow && Gemm.prefersNarrow(m, wide, narrow);
+        boolean useSmall = small != narrow && m <= small.mr() && small.mr() < Math.min(wide.mr(), narrow.mr());
+        ThreadLocal<Space> spaces = useSmall ? smallSpace : useNarrow ? narrowSpace : wideSpace;
+        int nr = wide.nr();
+        int colTiles = (n + nr - 1) / nr;
+        long macs = (long) m * n * k;
+        int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1 : Math.min(pool.threads(), colTiles);
+        if (parts == 1) {
+            stripe(spaces.get(), m, 0, n, k, a, b, beta, c);
+            return;
+        }
+        pool.run(parts, t -> {
+            int from = Math.min(n, (int) ((long) colTiles * t / parts) * nr);
+            int to = Math.min(n, (int) ((long) colTiles * (t + 1) / parts) * nr);
+            if (from < to) {
+                stripe(spaces.get(), m, from, to, k, a, b, beta, c);
+            }
+        });
+    }
+
+    /** All rows x columns [n0, n1) of C on the calling thread: {@link Gemm}'s stripe with these operands. */
+    private static void stripe(Space space, int m, int n0, int n1, int k, Object a, Object b, float beta, Object c) {
+        GemmWorkspace ws = space.ws;
+        GemmConfig cfg = ws.config;
+        int mr = cfg.mr();
+        int blocks = (k + cfg.kc() - 1) / cfg.kc();
+        int kcStep = (k + blocks - 1) / blocks;
+        if (m <= cfg.mc()) {
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                float betaHere = pc == 0 ? beta : 1f;
+                packA(a, mr, 0, m, pc, kc, ws.packA, space.row);
+                for (int jc = n0; jc < n1; jc += cfg.ncSmallM()) {
+                    int nc = Math.min(cfg.ncSmallM(), n1 - jc);
+                    packB(b, cfg.kernel(), pc, kc, jc, nc, ws.packB, space.row);
+                    multiply(c, ws, m, nc, kc, betaHere, 0, jc);
+                }
+            }
+            return;
+        }
+        for (int jc = n0; jc < n1; jc += cfg.nc()) {
+            int nc = Math.min(cfg.nc(), n1 - jc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                float betaHere = pc == 0 ? beta : 1f;
+                packB(b, cfg.kernel(), pc, kc, jc, nc, ws.packB, space.row);
+                for (int ic = 0; ic < m; ic += cfg.mc()) {
+                    int mc = Math.min(cfg.mc(), m - ic);
+                    packA(a, mr, ic, mc, pc, kc, ws.packA, space.row);
+                    multiply(c, ws, mc, nc, kc, betaHere, ic, jc);
+                }
+            }
+        }
+    }
+}
