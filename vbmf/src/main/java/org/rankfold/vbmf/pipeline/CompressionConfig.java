@@ -114,7 +114,7 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
 
     /**
      * {@code --preset quick}: a demo and CI smoke test that finishes in under 10 minutes on 2 cores on the
-     * bundled sample: the first 2000 training and 500 test images, batch 64, 2 training epochs per model at
+     * bundled sample: the first 2000 training images (200 of them held out for validation) and 500 test images, batch 64, 2 training epochs per model at
      * lr 0.05, 1 fine-tuning epoch at lr 0.01, only the plain and full variants ({@code --overparam
      * factorized}, {@code --ortho so}, lambda 1e-2), EVBMF ranks.
      */
