@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * verbatim through the real launcher in a folder that looks like the repository (testdata/ and datasets/
  * linked), after a quick stand-in for the README's main job has written {@code runs/fashionnet-quick} (the
  * same preset, cut by limits to a few seconds). Examples under a heading that says "not run by the tests"
- * (hours-long full-preset runs, the user's own photos) are the only ones left out, and the test checks that
+ * (hours-long full-preset runs and sweeps, the user's own photos) are the only ones left out, and the test checks that
  * they are of that kind; so is {@code ./rankfold dist} of the README (it packages the build into release archives,
  * checked by scripts/test-offline.sh).
  */
@@ -31,7 +31,7 @@ class ExamplesRunTest {
     /** Commands in an order where each example finds what an earlier one wrote (export before import). */
     private static final List<String> ORDER = List.of("compress", "train", "eval", "decompose", "export", "import",
             "inspect", "predict", "vbmf", "ranks", "tucker", "bench gemm", "bench conv", "bench train", "bench infer",
-            "bench", "devices", "report", "verify");
+            "bench", "devices", "report", "verify", "sweep");
 
     @Test
     void everyHelpExampleAndReadmeCommandRunsVerbatim(@TempDir Path work) throws Exception {
@@ -70,7 +70,8 @@ class ExamplesRunTest {
         }
         assertTrue(run.size() >= 25, "examples run: " + run.size());
         for (String s : skipped) {
-            assertTrue(s.contains("--preset full") || s.contains("--data fashion-mnist") || s.contains(".png"),
+            assertTrue(s.contains("--preset full") || s.contains("--data fashion-mnist") || s.contains(".png")
+                            || s.startsWith("./rankfold sweep "),
                     "only long runs and the user's own files are left out: " + s);
         }
     }
