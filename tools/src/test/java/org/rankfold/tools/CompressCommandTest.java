@@ -89,7 +89,7 @@ class CompressCommandTest extends SeededTest {
 
     @Test
     void withoutAPresetTheSampleRunsQuickAndSaysWhy(@TempDir Path dir) {
-        CliRun.Result r = CliRun.run("compress", "--data", "sample", "--epochs", "0", "--finetune-epochs", "0",
+        CliRun.Result r = CliRun.run("compress", "--data", "sample", "--epochs", "1", "--finetune-epochs", "0",
                 "--limit-train", "100", "--limit-test", "50", "--variants", "plain", "--val-split", "0",
                 "--out", dir.resolve("run").toString());
         assertEquals(0, r.code(), r.err());

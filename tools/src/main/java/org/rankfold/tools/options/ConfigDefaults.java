@@ -113,7 +113,9 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
             if (o == null || v.isObject() || v.isNull()) {
                 continue;
             }
-            if (key.equals("linear")) {
+            if (key.equals("val_split") && v.isNumber() && v.asLong() < 0) {
+                map.put(option, "auto"); // saved as -1
+            } else if (key.equals("linear")) {
                 map.put(option, Boolean.toString(!v.asBoolean()));
             } else if (v.isArray()) {
                 List<String> items = new java.util.ArrayList<>();

@@ -21,14 +21,17 @@ record MetricRow(String phase, int epoch, double trainLoss, double trainAccuracy
 
     /**
      * As {@link #read(Path)}; with {@code phaseOfAll} not null the file may lack the phase column (a train run's
-     * {@code metrics.csv}) and every row gets that phase.
+     * {@code metrics.csv}) and every row gets that phase; its evaluation columns may be {@code val_loss} and
+     * {@code val_acc} (a validation split) instead of the test ones.
      */
     static List<MetricRow> read(Path file, String phaseOfAll) throws IOException {
-        CsvTable t = CsvTable.read(file, phaseOfAll == null ? REQUIRED : REQUIRED.subList(1, REQUIRED.size()));
+        // A train run evaluates its epochs on held-out training images (val_*) unless --val-split 0 (test_*).
+        CsvTable t = CsvTable.read(file, phaseOfAll == null ? REQUIRED : List.of("epoch", "train_loss", "train_acc", "lr"));
+        String held = phaseOfAll != null && !t.has("test_acc") && t.has("val_acc") ? "val" : "test";
         List<MetricRow> rows = new ArrayList<>();
         for (int i = 0; i < t.size(); i++) {
             rows.add(new MetricRow(phaseOfAll != null && !t.has("phase") ? phaseOfAll : t.text(i, "phase"), t.integer(i, "epoch"), t.number(i, "train_loss"),
-                    t.number(i, "train_acc"), t.number(i, "test_loss"), t.number(i, "test_acc"), t.number(i, "lr"),
+                    t.number(i, "train_acc"), t.number(i, held + "_loss"), t.number(i, held + "_acc"), t.number(i, "lr"),
                     t.number(i, "seconds")));
         }
         return rows;
