@@ -17,6 +17,7 @@ import org.rankfold.tools.commands.InspectCommand;
 import org.rankfold.tools.commands.RanksCommand;
 import org.rankfold.tools.commands.ReportCommand;
 import org.rankfold.tools.commands.TrainCommand;
+import org.rankfold.tools.commands.SweepCommand;
 import org.rankfold.tools.commands.TuckerCommand;
 import org.rankfold.tools.commands.VbmfCommand;
 import org.rankfold.tools.commands.VerifyCommand;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Command;
                 CompressCommand.class, TrainCommand.class, EvalCommand.class, DecomposeCommand.class,
                 VbmfCommand.class, RanksCommand.class, TuckerCommand.class, InspectCommand.class,
                 BenchCommand.class, DevicesCommand.class, ReportCommand.class, ExportCommand.class, ImportCommand.class,
-                PredictCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+                SweepCommand.class, PredictCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'rankfold COMMAND --help' for the options of a command.",
             "In a source checkout, './rankfold dist --out DIR [--jlink]' makes a release archive that runs offline."})
 public final class Main implements Runnable {

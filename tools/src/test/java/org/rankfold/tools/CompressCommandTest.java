@@ -44,7 +44,8 @@ class CompressCommandTest extends SeededTest {
                 "/data/test_images", "/seed", "/wall_seconds/baseline")) {
             assertFalse(s.at(path).isMissingNode(), "summary.json has " + path);
         }
-        assertEquals(160, s.at("/data/train_images").asInt());
+        // 16 of the 160 images (a tenth) are held out for validation
+        assertEquals(144, s.at("/data/train_images").asInt());
         assertTrue(s.at("/data/dataset").asText().contains("sample"), s.at("/data/dataset").asText());
         for (JsonNode l : s.get("layers")) {
             for (String f : List.of("name", "shape", "r0", "r1", "sigma2_mode0", "sigma2_mode1", "relative_error")) {
@@ -82,6 +83,17 @@ class CompressCommandTest extends SeededTest {
         CliRun.run("compress", "--variants", "plain,plain", "--out", dir.toString()).badInput("variants");
         CliRun.run("compress", "--selector", "energy:0.9", "--target-params-ratio", "3", "--out", dir.toString())
                 .badInput("--selector evbmf");
+        CliRun.run("compress", "--data", "sample", "--val-split", "-3", "--out", dir.toString()).badInput("--val-split");
+        CliRun.run("compress", "--data", "sample", "--val-split", "lots", "--out", dir.toString()).badInput("--val-split");
+    }
+
+    @Test
+    void withoutAPresetTheSampleRunsQuickAndSaysWhy(@TempDir Path dir) {
+        CliRun.Result r = CliRun.run("compress", "--data", "sample", "--epochs", "0", "--finetune-epochs", "0",
+                "--limit-train", "100", "--limit-test", "50", "--variants", "plain", "--val-split", "0",
+                "--out", dir.resolve("run").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("preset: quick (only 6000 training images (not the full Fashion-MNIST)"), r.out());
     }
 
     /** The EVBMF rank from an audit record alone (docs/method.md): singular values above the threshold. */

@@ -12,14 +12,22 @@ import org.rankfold.datasets.io.AtomicFiles;
  * {@code epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds} and one row per finished epoch of the
  * whole run (a resumed run rewrites the rows of the epochs before the checkpoint from the checkpoint's
  * history). Accuracies are fractions in [0, 1]; a missing test set leaves its columns empty. The file is
- * replaced atomically, so a reader never sees half a row.
+ * replaced atomically, so a reader never sees half a row. With a validation set as the per-epoch evaluation the
+ * columns are named {@code val_loss,val_acc} instead ({@link #MetricsCsvListener(Path, String)}).
  */
 public final class MetricsCsvListener implements TrainingListener {
     public static final String HEADER = "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds";
     private final Path file;
+    private final String header;
 
     public MetricsCsvListener(Path file) {
+        this(file, "test");
+    }
+
+    /** @param evaluated the per-epoch evaluation set's column prefix: {@code test} or {@code val} */
+    public MetricsCsvListener(Path file, String evaluated) {
         this.file = file;
+        this.header = HEADER.replace("test_", evaluated + "_");
     }
 
     @Override
@@ -33,7 +41,7 @@ public final class MetricsCsvListener implements TrainingListener {
     }
 
     private void write(TrainingState state) throws IOException {
-        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        StringBuilder sb = new StringBuilder(header).append('\n');
         for (EpochResult r : state.history()) {
             sb.append(row(r)).append('\n');
         }

@@ -45,8 +45,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "The whole method: baseline training, over-parameterized training with orthogonal regularization, fold, EVBMF ranks, Tucker-2, fine-tuning, evaluation, ablation, audit and report.",
         footer = {"", "Presets:",
-            "  quick  first 2000 train / 500 test images, 2 epochs per model, 1 fine-tuning epoch, variants plain and full",
-            "  full   all images, 15 epochs per model, 5 fine-tuning epochs, variants plain, ortho, overparam and full",
+            "  quick     first 2000 train / 500 test images, 2 epochs per model, 1 fine-tuning epoch, variants plain and full",
+            "            (the default when only the bundled sample is available)",
+            "  standard  all of Fashion-MNIST (55,000 train, 5,000 validation), 3 epochs per model, 2 fine-tuning epochs,",
+            "            variants plain and full, budget-matched baseline (the default when the full set is installed)",
+            "  full      all images, 15 epochs per model, 5 fine-tuning epochs, variants plain, ortho, overparam and full",
             "", "Example:", "  ./rankfold compress --preset quick --out runs/demo",
             "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 3 --out runs/fm3x",
             "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 8 --reuse-training runs/fm3x --out runs/fm8x"})
@@ -62,8 +65,16 @@ public final class CompressCommand implements Callable<Integer> {
             description = "fashion-mnist, mnist, cifar10, sample, KIND:DIR or DIR (default: full Fashion-MNIST if installed, else the bundled sample).")
     String data;
 
-    @Option(names = "--preset", paramLabel = "P", defaultValue = "quick", description = "quick or full (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", paramLabel = "P",
+            description = "quick, standard or full (default: standard when the full Fashion-MNIST is the data, else quick).")
     String preset;
+
+    @Option(names = "--val-split", paramLabel = "N",
+            description = "Training images held out for validation (per-epoch evaluation; the test set is evaluated once per final model): auto (5000, at most a tenth), N, or 0 for none (the behaviour before the split). Default: auto.")
+    String valSplit;
+
+    @Option(names = "--no-matched-baseline", description = "Skip the budget-matched baseline (the dense model fine-tuned like the variants: baseline/finetune, baseline/eval).")
+    boolean noMatchedBaseline;
 
     @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/MODEL-PRESET).")
     Path out;
@@ -124,7 +135,7 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--ortho-decay", paramLabel = "D", description = "Lambda is multiplied by D after every epoch (1: constant).")
     Double orthoDecay;
 
-    @Option(names = "--ortho-plain", description = "The full variant also regularizes plain conv/linear weights.")
+    @Option(names = "--ortho-plain", description = "The ortho and full variants also regularize plain conv/linear weights.")
     boolean orthoPlain;
 
     @Option(names = "--ortho-finetune", description = "Keep the orthogonal penalty on the new factors while fine-tuning (ortho/full variants).")
@@ -144,8 +155,20 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CompressionConfig config = config();
         RunData runData = RunData.load(data, 0, 0);
+        String why = null;
+        if (preset == null) {
+            boolean full = isFullFashionMnist(runData);
+            preset = full ? "standard" : "quick";
+            why = full ? "the full Fashion-MNIST is the data; --preset quick for a smoke test"
+                    : "only " + runData.split().train().size() + " training images (not the full Fashion-MNIST); --preset standard or full for a result";
+        }
+        CompressionConfig config = config();
+        if (why != null && !quiet) {
+            PrintWriter progressOut = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+            progressOut.println("preset: " + preset + " (" + why + ")");
+            progressOut.flush();
+        }
         Path dir = out != null ? out : Path.of("runs", config.model() + "-" + preset.toLowerCase(Locale.ROOT));
         checkMemory(config, runData);
         if (resume && java.nio.file.Files.isDirectory(dir) && !RunMarker.present(dir)
@@ -218,9 +241,31 @@ public final class CompressCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code --val-split}: auto, or a whole number of images >= 0. */
+    static int parseValSplit(String s) {
+        if (s.trim().equalsIgnoreCase("auto")) {
+            return CompressionConfig.AUTO_VALIDATION;
+        }
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UserError("--val-split must be auto or a whole number of images >= 0, got '" + s + "'");
+    }
+
+    /** The full Fashion-MNIST (not the bundled sample, not another set): what the standard preset is made for. */
+    private static boolean isFullFashionMnist(RunData d) {
+        return d.split().origin().startsWith("fashion-mnist") && d.split().train().size() >= 60000
+                && d.split().train().channels() == 1 && d.split().train().height() == 28;
+    }
+
     /** What a compress run directory holds (and a resume reads, appends to or replaces). */
     private static final List<String> RUN_ENTRIES = List.of(RunMarker.FILE, "config.json", "progress.json", "audit.jsonl",
-            "metrics.csv", "orthogonality.csv", "summary.json", "report.html", "checkpoints");
+            "metrics.csv", "orthogonality.csv", "summary.json", "report.html", "checkpoints", "predictions");
 
     private static int limit(int limit, int size) {
         return limit > 0 ? Math.min(limit, size) : size;
@@ -230,8 +275,9 @@ public final class CompressCommand implements Callable<Integer> {
         ranks.validate();
         CompressionConfig base = switch (preset.toLowerCase(Locale.ROOT)) {
             case "quick" -> CompressionConfig.quick(model, seed);
+            case "standard" -> CompressionConfig.standard(model, seed);
             case "full" -> CompressionConfig.full(model, seed);
-            default -> throw new UserError("--preset must be quick or full, got '" + preset + "'");
+            default -> throw new UserError("--preset must be quick, standard or full, got '" + preset + "'");
         };
         ConfigBuilder b = new ConfigBuilder(base);
         if (epochs != null) {
@@ -280,6 +326,12 @@ public final class CompressCommand implements Callable<Integer> {
         }
         if (limitTest != null) {
             b.limitTest(limitTest);
+        }
+        if (valSplit != null) {
+            b.validation(parseValSplit(valSplit));
+        }
+        if (noMatchedBaseline) {
+            b.matchedBaseline(false);
         }
         b.selector(ranks.selector).weakening(ranks.weakening).minRank(ranks.minRank).maxRank(ranks.maxRankOrUnlimited())
                 .targetParamsRatio(ranks.targetParamsRatio == null ? 0 : ranks.targetParamsRatio)

@@ -14,7 +14,9 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rankfold.datasets.ValidationSplit;
 import org.rankfold.datasets.loader.DataLoader;
+import org.rankfold.datasets.loader.LoaderOptions;
 import org.rankfold.engine.accounting.CostProfiler;
 import org.rankfold.engine.accounting.CostReport;
 import org.rankfold.engine.checkpoint.Checkpoint;
@@ -24,6 +26,8 @@ import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.checkpoint.OptimizerState;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.train.EpochResult;
+import org.rankfold.engine.train.EvalResult;
+import org.rankfold.engine.train.Evaluator;
 import org.rankfold.engine.train.MetricsCsvListener;
 import org.rankfold.engine.train.Trainer;
 import org.rankfold.engine.train.TrainingStoppedException;
@@ -46,11 +50,13 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * `rankfold train`: trains one zoo model with SGD (momentum, weight decay, PyTorch semantics) and writes a
  * run directory: {@code metrics.csv}, {@code checkpoint/} (the latest epoch, what {@code --resume}
- * continues from) and {@code best/} (the best test accuracy).
+ * continues from) and {@code best/} (the best validation accuracy; with {@code --val-split 0}, test accuracy). The
+ * test set is evaluated once, on the final model.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train one model.",
-        footer = {"", "The run directory gets metrics.csv, checkpoint/ (latest epoch) and best/ (best test accuracy).",
+        footer = {"", "The run directory gets metrics.csv, checkpoint/ (latest epoch) and best/ (best validation accuracy).",
+                "Epochs are evaluated on held-out training images (--val-split); the test set once, on the final model.",
                 "--resume RUN continues an interrupted run with the settings saved in it, bit-identically at the same --threads.",
                 "", "Example:", "  ./rankfold train --model fashionnet --data fashion-mnist --epochs 10 --seed 1"})
 public final class TrainCommand implements Callable<Integer> {
@@ -116,17 +122,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ortho-lambda", defaultValue = "1e-4", description = "Weight of the orthogonality term. Default: ${DEFAULT-VALUE}.")
     double orthoLambda;
 
+    @Option(names = "--val-split", paramLabel = "N", defaultValue = "auto",
+            description = "Training images held out for per-epoch evaluation and best/: auto (5000, at most a tenth), N, or 0 (none: epochs are evaluated on the test set, the behaviour before the split). Default: ${DEFAULT-VALUE}; --resume keeps the run's.")
+    String valSplit;
+
     @Option(names = "--json", description = "Print one JSON object with the result instead of text.")
     boolean json;
 
     @Option(names = "--quiet", description = "No progress output; only the result.")
     boolean quiet;
 
+    /** Training images held out as the validation set of this run. */
+    private int heldOut;
+
     @Override
     public Integer call() throws IOException {
         if (resume == null) {
             TrainSettings s = new TrainSettings(model, data, epochs == null ? 10 : epochs, batch, lr, momentum, weightDecay,
-                    schedule, seed, limitTrain, limitTest, ortho, orthoLambda);
+                    schedule, seed, limitTrain, limitTest, ortho, orthoLambda, CompressCommand.parseValSplit(valSplit));
             Path runDir = out != null ? out : Path.of("runs", "train-" + s.model() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
             // The settings go into the marker too: a run killed before its first checkpoint resumes from them.
@@ -183,7 +196,8 @@ public final class TrainCommand implements Callable<Integer> {
     /** The training options a resume may not change, with their field in the saved settings. */
     private static final String[][] FIXED = {{"--model", "model"}, {"--data", "data"}, {"--batch", "batch"}, {"--lr", "lr"},
             {"--momentum", "momentum"}, {"--weight-decay", "weight_decay"}, {"--schedule", "schedule"}, {"--seed", "seed"},
-            {"--limit-train", "limit_train"}, {"--limit-test", "limit_test"}, {"--ortho", "ortho"}, {"--ortho-lambda", "ortho_lambda"}};
+            {"--limit-train", "limit_train"}, {"--limit-test", "limit_test"}, {"--ortho", "ortho"}, {"--ortho-lambda", "ortho_lambda"},
+            {"--val-split", "val_split"}};
 
     /**
      * A resume continues with the run's saved settings: a training option given with --resume must equal the
@@ -199,7 +213,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (given == null) {
                 given = new TrainSettings(model, data, saved.epochs(), batch, lr, momentum, weightDecay, schedule, seed,
-                        limitTrain, limitTest, ortho, orthoLambda).toJson(0);
+                        limitTrain, limitTest, ortho, orthoLambda, CompressCommand.parseValSplit(valSplit)).toJson(0);
             }
             if (!given.get(f[1]).equals(was.get(f[1]))) {
                 throw new UserError(f[0] + " " + given.get(f[1]).asText() + " differs from the run's saved setting ("
@@ -241,8 +255,20 @@ public final class TrainCommand implements Callable<Integer> {
                 stdout.flush();
             }
             ObjectNode config = s.toJson(savedThreads);
-            try (DataLoader train = rd.trainLoader(s.batch(), s.seed()); DataLoader test = rd.testLoader(Math.max(s.batch(), 256))) {
-                Trainer trainer = s.trainingRun(net).trainer(net, train, test);
+            ValidationSplit held = ValidationSplit.of(rd.split().train(), s.validation() < 0
+                    ? ValidationSplit.defaultSize(rd.split().train().size()) : s.validation(), s.seed());
+            boolean validating = held.validation().size() > 0;
+            heldOut = held.validation().size();
+            if (talk && validating) {
+                stdout.println("validation: " + held.validation().size() + " training images held out (seed " + s.seed()
+                        + "); epochs and best/ are judged on them, the test set once at the end");
+            }
+            try (DataLoader train = new DataLoader(held.train(), LoaderOptions.training(s.batch(), s.seed(), rd.normalization())
+                         .withAugmentation(rd.augmentation()));
+                 DataLoader test = rd.testLoader(Math.max(s.batch(), 256));
+                 DataLoader val = validating ? new DataLoader(held.validation(),
+                         LoaderOptions.evaluation(Math.max(s.batch(), 256), rd.normalization())) : null) {
+                Trainer trainer = s.trainingRun(net).trainer(net, train, validating ? val : test);
                 if (resumed != null && resumed.optimizerType() != null) {
                     OptimizerState.restore(trainer.optimizer(), net, resumed.optimizerType(), resumed.optimizerTensors(), resume);
                 }
@@ -251,7 +277,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 // The latest checkpoint is saved last: once it holds epoch e, metrics and best/ hold it too, so a
                 // run killed at any point and resumed from checkpoint/ never misses a best epoch.
-                trainer.addListener(new MetricsCsvListener(runDir.resolve("metrics.csv")))
+                trainer.addListener(new MetricsCsvListener(runDir.resolve("metrics.csv"), validating ? "val" : "test"))
                         .addListener(CheckpointListener.best(runDir.resolve("best"), s.model(), input, config))
                         .addListener(CheckpointListener.latest(runDir.resolve("checkpoint"), s.model(), input, config));
                 if (talk) {
@@ -266,15 +292,18 @@ public final class TrainCommand implements Callable<Integer> {
                     throw new UserError("phase train: " + e.getMessage() + "; last good checkpoint: "
                             + (CheckpointReader.isCheckpoint(last) ? last : "none yet (it diverged in its first epoch)"));
                 }
+                // the test set once, on the final model (without a split the last epoch's evaluation was on it)
+                EvalResult tested = validating ? Evaluator.evaluate(net, test) : null;
                 double secs = (System.nanoTime() - t0) / 1e9;
-                report(stdout, s, rd, runDir, history, trainer.state().bestTestAccuracy(), secs, cost);
+                report(stdout, s, rd, runDir, history, trainer.state().bestTestAccuracy(), secs, cost, tested);
             }
         }
         return 0;
     }
 
     private void report(PrintWriter stdout, TrainSettings s, RunData rd, Path runDir, List<EpochResult> history, double best,
-                        double secs, CostReport cost) {
+                        double secs, CostReport cost, EvalResult tested) {
+        boolean validating = tested != null;
         EpochResult last = history.isEmpty() ? null : history.getLast();
         if (json) {
             ObjectNode o = MAPPER.createObjectNode();
@@ -286,10 +315,20 @@ public final class TrainCommand implements Callable<Integer> {
             if (last != null) {
                 o.put("train_loss", last.trainLoss());
                 o.put("train_acc", last.trainAccuracy());
-                o.put("test_loss", last.testLoss());
-                o.put("test_acc", last.testAccuracy());
+                if (validating) {
+                    o.put("val_loss", last.testLoss());
+                    o.put("val_acc", last.testAccuracy());
+                    o.put("test_loss", tested.loss());
+                    o.put("test_acc", tested.accuracy());
+                } else {
+                    o.put("test_loss", last.testLoss());
+                    o.put("test_acc", last.testAccuracy());
+                }
             }
-            o.put("best_test_acc", Double.isNaN(best) ? null : best);
+            o.put(validating ? "best_val_acc" : "best_test_acc", Double.isNaN(best) ? null : best);
+            if (validating) {
+                o.put("validation_images", heldOut);
+            }
             o.put("seconds", secs);
             o.put("out", runDir.toString());
             o.put("metrics", runDir.resolve("metrics.csv").toString());
@@ -298,6 +337,9 @@ public final class TrainCommand implements Callable<Integer> {
             stdout.println(o.toString());
         } else if (last == null) {
             stdout.println("nothing to train: the run already has " + s.epochs() + " epochs; results in " + runDir);
+        } else if (validating) {
+            stdout.printf(Locale.ROOT, "test accuracy %.2f%% after %d epoch%s (validation %.2f%%, best %.2f%%), %.1f s; metrics.csv, checkpoint/ and best/ in %s%n",
+                    100 * tested.accuracy(), history.size(), history.size() == 1 ? "" : "s", 100 * last.testAccuracy(), 100 * best, secs, runDir);
         } else {
             stdout.printf(Locale.ROOT, "test accuracy %.2f%% after %d epoch%s (best %.2f%%), %.1f s; metrics.csv, checkpoint/ and best/ in %s%n",
                     100 * last.testAccuracy(), history.size(), history.size() == 1 ? "" : "s", 100 * best, secs, runDir);

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The final table of {@code rankfold compress}: the baseline, then per variant its params, MACs (per image),
- * both compression ratios (original / compressed) and the accuracy before and after fine-tuning.
+ * both compression ratios (original / compressed) and the accuracy before and after fine-tuning; with the
+ * budget-matched baseline, its row ({@code baseline+ft}) after the baseline's.
  */
 public final class VariantTable {
     private static final String ROW = "%-10s %10s %12s %9s %9s %12s %12s%n";
@@ -21,6 +22,12 @@ public final class VariantTable {
         out.printf(Locale.ROOT, ROW, "variant", "params", "MACs", "params x", "MACs x", "acc before", "acc after");
         out.printf(Locale.ROOT, ROW, "baseline", base.get("params").asLong(), base.get("macs").asLong(), "1.00", "1.00",
                 "-", pct(base.get("accuracy")));
+        JsonNode matched = summary.get("baseline_matched");
+        if (matched != null) {
+            // the dense model with the variants' fine-tuning too: the budget-matched reference
+            out.printf(Locale.ROOT, ROW, "baseline+ft", base.get("params").asLong(), base.get("macs").asLong(), "1.00", "1.00",
+                    "-", pct(matched.get("accuracy")));
+        }
         for (Map.Entry<String, JsonNode> e : summary.get("ablation").properties()) {
             JsonNode v = e.getValue();
             out.printf(Locale.ROOT, ROW, e.getKey(), v.get("params").asLong(), v.get("macs").asLong(),
@@ -28,7 +35,9 @@ public final class VariantTable {
                     String.format(Locale.ROOT, "%.2f", v.get("macs_ratio").asDouble()),
                     pct(v.get("accuracy_before_finetune")), pct(v.get("accuracy")));
         }
-        out.println("(acc before/after = test accuracy before/after fine-tuning; MACs per image, FLOPs = 2 x MACs)");
+        out.println("(acc before/after = test accuracy before/after fine-tuning; MACs per image, FLOPs = 2 x MACs"
+                + (matched != null ? "; baseline+ft = the baseline fine-tuned like the variants, the budget-matched reference)"
+                : ")"));
         printMatched(out, summary);
     }
 

@@ -7,9 +7,9 @@ import java.util.List;
  * Content-Security-Policy that allows no script and no network fetch, and helpers that escape every text
  * argument. Methods taking {@code markup} insert it as it is (it comes from this package's writers).
  */
-final class HtmlPage {
+public final class HtmlPage {
     /** Colours of successive series (colour-blind-safe Tableau 10 order). */
-    static final List<String> PALETTE = List.of("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+    public static final List<String> PALETTE = List.of("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
             "#e377c2", "#7f7f7f", "#bcbd22", "#17becf");
 
     private static final String CSS = String.join("\n",
@@ -26,7 +26,7 @@ final class HtmlPage {
 
     private final StringBuilder b = new StringBuilder(1 << 16);
 
-    HtmlPage(String title) {
+    public HtmlPage(String title) {
         b.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n")
                 .append("<meta charset=\"utf-8\"/>\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"/>\n")
@@ -34,18 +34,18 @@ final class HtmlPage {
                 .append("<title>").append(Html.escape(title)).append("</title>\n<style>\n").append(CSS).append("\n</style>\n</head>\n<body>\n");
     }
 
-    HtmlPage heading(int level, String id, String text) {
+    public HtmlPage heading(int level, String id, String text) {
         b.append("<h").append(level).append(id == null ? "" : " id=\"" + Html.escape(id) + "\"").append('>')
                 .append(Html.escape(text)).append("</h").append(level).append(">\n");
         return this;
     }
 
-    HtmlPage paragraph(String text) {
+    public HtmlPage paragraph(String text) {
         b.append("<p>").append(Html.escape(text)).append("</p>\n");
         return this;
     }
 
-    HtmlPage note(String text) {
+    public HtmlPage note(String text) {
         b.append("<p class=\"note\">").append(Html.escape(text)).append("</p>\n");
         return this;
     }
@@ -60,7 +60,7 @@ final class HtmlPage {
      * A table; cells are escaped. A cell that starts with {@link #NUMERIC} is right-aligned (the marker is
      * dropped).
      */
-    HtmlPage table(String cssClass, List<String> header, List<List<String>> rows) {
+    public HtmlPage table(String cssClass, List<String> header, List<List<String>> rows) {
         b.append("<table").append(cssClass == null ? "" : " class=\"" + Html.escape(cssClass) + "\"").append(">\n<tr>");
         for (String h : header) {
             b.append("<th>").append(Html.escape(h)).append("</th>");
@@ -103,7 +103,7 @@ final class HtmlPage {
      * A chart in a figure: {@code data-kind} names what it shows (the tests count them), {@code data-key}
      * identifies it (layer and unfolding, phase), the caption is escaped.
      */
-    HtmlPage figure(String kind, String key, SvgChart chart, String caption) {
+    public HtmlPage figure(String kind, String key, SvgChart chart, String caption) {
         b.append("<figure class=\"plot\" data-kind=\"").append(Html.escape(kind)).append("\" data-key=\"")
                 .append(Html.escape(key)).append("\">").append(chart.toSvg());
         if (caption != null && !caption.isEmpty()) {
@@ -113,7 +113,7 @@ final class HtmlPage {
         return this;
     }
 
-    String finish() {
+    public String finish() {
         b.append("</body>\n</html>\n");
         return b.toString();
     }

@@ -15,11 +15,13 @@ import org.rankfold.tools.UserError;
  * {@code --resume} continues with exactly the same ones and {@code eval} knows the data and normalization.
  * The learning-rate schedule is per epoch: {@code cosine} (Loshchilov and Hutter 2017, from lr to 0 over
  * the run's epochs) or {@code constant}. {@code ortho} is so, dso, srip or none, with weight {@code orthoLambda}
- * over the factors and plain weights ({@link OrthogonalRegularizer}).
+ * over the factors and plain weights ({@link OrthogonalRegularizer}). {@code validation} is the number of training
+ * images held out as the per-epoch evaluation set ({@link org.rankfold.datasets.ValidationSplit}; -1: the default
+ * size, 0: none, the per-epoch evaluation then runs on the test set as before the split).
  */
 public record TrainSettings(String model, String data, int epochs, int batch, double lr, double momentum,
                             double weightDecay, String schedule, long seed, int limitTrain, int limitTest, String ortho,
-                            double orthoLambda) {
+                            double orthoLambda, int validation) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public TrainSettings {
@@ -37,6 +39,9 @@ public record TrainSettings(String model, String data, int epochs, int batch, do
         ortho = ortho.trim().toLowerCase(Locale.ROOT);
         if (!ortho.equals("none") && !ortho.equals("so") && !ortho.equals("dso") && !ortho.equals("srip")) {
             throw new UserError("--ortho must be so, dso, srip or none, got '" + ortho + "'");
+        }
+        if (validation < -1) {
+            throw new UserError("--val-split must be auto or a whole number of images >= 0, got " + validation);
         }
         if (!(orthoLambda >= 0) || Double.isInfinite(orthoLambda)) {
             throw new UserError("--ortho-lambda must be a finite number >= 0, got " + orthoLambda);
@@ -62,7 +67,7 @@ public record TrainSettings(String model, String data, int epochs, int batch, do
 
     public TrainSettings withEpochs(int e) {
         return new TrainSettings(model, data, e, batch, lr, momentum, weightDecay, schedule, seed, limitTrain, limitTest, ortho,
-                orthoLambda);
+                orthoLambda, validation);
     }
 
     public ObjectNode toJson(int threads) {
@@ -82,10 +87,14 @@ public record TrainSettings(String model, String data, int epochs, int batch, do
         n.put("limit_test", limitTest);
         n.put("ortho", ortho);
         n.put("ortho_lambda", orthoLambda);
+        n.put("val_split", validation);
         return n;
     }
 
-    /** The settings saved by {@link #toJson}; UserError naming the field when one is missing. */
+    /**
+     * The settings saved by {@link #toJson}; UserError naming the field when one is missing. A checkpoint from before
+     * the validation split has no {@code val_split} and resumes without one.
+     */
     public static TrainSettings fromJson(JsonNode n, String where) {
         if (n == null || !n.isObject() || !"train".equals(n.path("command").asText())) {
             throw new UserError(where + " holds no training settings (it was not written by 'rankfold train')");
@@ -99,6 +108,6 @@ public record TrainSettings(String model, String data, int epochs, int batch, do
         return new TrainSettings(n.get("model").asText(), n.get("data").asText(), n.get("epochs").asInt(), n.get("batch").asInt(),
                 n.get("lr").asDouble(), n.get("momentum").asDouble(), n.get("weight_decay").asDouble(), n.get("schedule").asText(),
                 n.get("seed").asLong(), n.get("limit_train").asInt(), n.get("limit_test").asInt(), n.path("ortho").asText("none"),
-                n.path("ortho_lambda").asDouble(0));
+                n.path("ortho_lambda").asDouble(0), n.path("val_split").asInt(0));
     }
 }

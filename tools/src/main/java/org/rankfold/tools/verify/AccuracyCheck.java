@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.rankfold.datasets.Dataset;
+import org.rankfold.datasets.ValidationSplit;
 import org.rankfold.datasets.loader.DataLoader;
+import org.rankfold.datasets.loader.LoaderOptions;
 import org.rankfold.engine.checkpoint.Checkpoint;
 import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.train.EpochResult;
@@ -176,31 +179,41 @@ final class AccuracyCheck {
                 continue; // no accuracy recorded with the data it was measured on (e.g. a decompose output)
             }
             String spec = dataOverride != null ? dataOverride : cfg.path("data").isNull() ? null : cfg.path("data").asText(null);
+            // with a validation split (train --val-split), the epochs were evaluated on the held-out training images
+            int valSplit = cfg.path("val_split").asInt(0);
             RunData rd;
             try {
-                rd = RunData.load(spec, 0, cfg.path("limit_test").asInt(0));
+                rd = RunData.load(spec, valSplit != 0 ? cfg.path("limit_train").asInt(0) : 0, cfg.path("limit_test").asInt(0));
             } catch (IllegalArgumentException | UserError e) {
                 problems.add("the data of " + (name.isEmpty() ? "the checkpoint" : name) + " cannot be loaded (" + e.getMessage()
                         + "); pass --data");
                 continue;
             }
-            int n = rd.split().test().size();
+            Dataset evaluated = rd.split().test();
+            if (valSplit != 0) {
+                Dataset train = rd.split().train();
+                evaluated = ValidationSplit.of(train, valSplit < 0 ? ValidationSplit.defaultSize(train.size()) : valSplit,
+                        cfg.path("seed").asLong()).validation();
+            }
+            String set = valSplit != 0 ? "validation" : "test";
+            int n = evaluated.size();
             double acc;
-            try (DataLoader test = rd.testLoader(Math.max(cfg.path("batch").asInt(128), 256))) {
+            try (DataLoader test = new DataLoader(evaluated, LoaderOptions.evaluation(Math.max(cfg.path("batch").asInt(128), 256),
+                    rd.normalization()))) {
                 acc = Evaluator.evaluate(c.model(), test).accuracy();
             }
             EpochResult last = h.get(h.size() - 1);
             if (!(Math.abs(last.testAccuracy() - acc) <= 1.0 / n + 1e-12)) {
-                problems.add(String.format(Locale.ROOT, "%s/state.json: epoch %d test accuracy %.6f recorded, evaluated again %.6f on %d images",
-                        name.isEmpty() ? "." : name, last.epoch(), last.testAccuracy(), acc, n));
+                problems.add(String.format(Locale.ROOT, "%s/state.json: epoch %d %s accuracy %.6f recorded, evaluated again %.6f on %d images",
+                        name.isEmpty() ? "." : name, last.epoch(), set, last.testAccuracy(), acc, n));
             }
-            done.add((name.isEmpty() ? "the checkpoint" : name) + " (" + n + " test images)");
+            done.add((name.isEmpty() ? "the checkpoint" : name) + " (" + n + " " + set + " images)");
         }
         if (done.isEmpty() && problems.isEmpty()) {
             return Check.skipped(NAME, damaged.isEmpty() ? "no test accuracy recorded with the data it was measured on"
                     : "the checkpoints failed the files check");
         }
-        return Check.of(NAME, "the recorded test accuracy of " + String.join(", ", done)
+        return Check.of(NAME, "the recorded epoch accuracy of " + String.join(", ", done)
                 + " matches an evaluation again (tolerance 1 image)", problems);
     }
 }

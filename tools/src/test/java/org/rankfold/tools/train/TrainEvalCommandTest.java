@@ -54,7 +54,10 @@ class TrainEvalCommandTest {
         assertEquals(467_626, o.get("params").asLong());
         List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
         assertEquals(2, csv.size());
-        assertTrue(csv.get(0).startsWith("epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds"), csv.get(0));
+        // epochs are evaluated on the 9 held-out training images (a tenth of 96); the test set once at the end
+        assertEquals("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds", csv.get(0));
+        assertEquals(9, o.get("validation_images").asInt());
+        assertEquals(o.get("val_acc").asDouble(), o.get("best_val_acc").asDouble());
         assertTrue(CheckpointReader.isCheckpoint(run.resolve("checkpoint")));
         assertTrue(CheckpointReader.isCheckpoint(run.resolve("best")));
 
@@ -68,6 +71,19 @@ class TrainEvalCommandTest {
         Result text = run("eval", run.resolve("checkpoint").toString(), "--limit-test", "64", "--threads", "1");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("test accuracy"), text.out());
+    }
+
+    /** --val-split 0: the behaviour before the split (epochs and best/ on the test set), still available. */
+    @Test
+    void valSplitZeroEvaluatesEpochsOnTheTestSet(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        Result r = run(tiny("fashionnet", run, "1", "--json", "--val-split", "0"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = JSON.readTree(r.out());
+        assertEquals("epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds", Files.readAllLines(run.resolve("metrics.csv")).get(0));
+        assertEquals(o.get("test_acc").asDouble(), o.get("best_test_acc").asDouble());
+        assertTrue(o.get("val_acc") == null && o.get("validation_images") == null, o.toString());
+        assertEquals(2, run("train", "--val-split", "-1", "--out", dir.resolve("bad").toString()).code());
     }
 
     /** 2 epochs straight versus 1 epoch then --resume to 2: the saved weights are the same bytes. */

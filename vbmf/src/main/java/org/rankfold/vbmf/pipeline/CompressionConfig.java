@@ -21,8 +21,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param ortho             {@code so}, {@code dso}, {@code srip} or {@code none} for the ortho/full variants
  * @param orthoLambda       lambda of the orthogonal penalty
  * @param orthoDecay        lambda is multiplied by this each epoch (1: constant)
- * @param orthoPlain        the full variant also regularizes plain conv/linear weights (the ortho variant always does:
- *                          it has no factors)
+ * @param orthoPlain        the ortho and full variants also regularize plain conv/linear weights (without it both
+ *                          regularize the factors A and B only)
  * @param orthoFinetune     the ortho/full variants keep the penalty on the Tucker factors while fine-tuning
  * @param selector          {@code evbmf}, {@code energy:F} or {@code ratio:R}
  * @param weakening         MUSCO weakening factor of the EVBMF selector, [0, 1]
@@ -41,6 +41,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param limitTest         use only the first N test images (0: all)
  * @param speedAware        a layer is decomposed only if also measured faster ({@code --speed-aware}, docs/method.md)
  * @param speedMargin       the fraction the decomposed layer must be faster by, in [0, 1)
+ * @param validation        training images held out as the validation set ({@link ValidationSplit}): 0 none (every
+ *                          per-epoch evaluation on the test set, as before the option), {@link #AUTO_VALIDATION} the
+ *                          default (5,000, at most a tenth of the training images), else that many
+ * @param matchedBaseline   the dense baseline is also fine-tuned with the fine-tuning schedule
+ *                          ({@code baseline/finetune}, {@code baseline/eval}), the budget-matched comparison
  */
 public record CompressionConfig(String model, long seed, int batchSize, int epochs, double learningRate, double momentum,
                                 double weightDecay, OverparamMode overparam, double expand, String ortho,
@@ -49,10 +54,13 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
                                 double weakening, int minRank, int maxRank, double targetParamsRatio,
                                 double targetMacsRatio, boolean pointwise, boolean linear, boolean first, boolean classifier,
                                 int finetuneEpochs, double finetuneLr, List<Variant> variants, int limitTrain,
-                                int limitTest, boolean speedAware, double speedMargin) {
+                                int limitTest, boolean speedAware, double speedMargin, int validation,
+                                boolean matchedBaseline) {
 
     /** The decomposed layer must be 5% faster than the original with {@code --speed-aware}. */
     public static final double DEFAULT_SPEED_MARGIN = 0.05;
+    /** {@code validation}: the default hold-out, {@link ValidationSplit#defaultSize}. */
+    public static final int AUTO_VALIDATION = -1;
 
     public CompressionConfig {
         variants = List.copyOf(variants);
@@ -88,6 +96,9 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
         if (!(speedMargin >= 0 && speedMargin < 1)) {
             throw new IllegalArgumentException("--speed-margin must be in [0, 1), got " + speedMargin);
         }
+        if (validation < AUTO_VALIDATION) {
+            throw new IllegalArgumentException("--val-split must be >= 0 images (or auto), got " + validation);
+        }
         if (variants.isEmpty() || variants.stream().distinct().count() != variants.size()) {
             throw new IllegalArgumentException("variants must be a non-empty list without repeats, got " + variants);
         }
@@ -103,14 +114,28 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
 
     /**
      * {@code --preset quick}: a demo and CI smoke test that finishes in under 10 minutes on 2 cores on the
-     * bundled sample: the first 2000 training and 500 test images, batch 64, 2 training epochs per model at
+     * bundled sample: the first 2000 training images (200 of them held out for validation) and 500 test images, batch 64, 2 training epochs per model at
      * lr 0.05, 1 fine-tuning epoch at lr 0.01, only the plain and full variants ({@code --overparam
      * factorized}, {@code --ortho so}, lambda 1e-2), EVBMF ranks.
      */
     public static CompressionConfig quick(String model, long seed) {
         return new CompressionConfig(model, seed, 64, 2, 0.05, 0.9, 5e-4, OverparamMode.FACTORIZED, 2, "so", 1e-2, 1.0,
                 false, false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, false, 1, 0.01,
-                List.of(Variant.PLAIN, Variant.FULL), 2000, 500, false, DEFAULT_SPEED_MARGIN);
+                List.of(Variant.PLAIN, Variant.FULL), 2000, 500, false, DEFAULT_SPEED_MARGIN, AUTO_VALIDATION, true);
+    }
+
+    /**
+     * {@code --preset standard}, the default on the full Fashion-MNIST: a result worth reporting within about 15
+     * minutes on 2 cores. All training images less the 5,000 of the validation split, all 10,000 test images, batch
+     * 128, 3 training epochs per model at lr 0.05 (a 3-epoch fashionnet reached 92.4%, docs/compression-evidence.md),
+     * 2 fine-tuning epochs at lr 0.01, the plain and full variants at the EVBMF ranks (about 3.7x params on
+     * fashionnet), and the budget-matched baseline. The time is an estimate from the measured training speeds
+     * (docs/benchmarks.md), to be measured on an idle machine.
+     */
+    public static CompressionConfig standard(String model, long seed) {
+        return new CompressionConfig(model, seed, 128, 3, 0.05, 0.9, 5e-4, OverparamMode.FACTORIZED, 2, "so", 1e-2, 1.0,
+                false, false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, false, 2, 0.01,
+                List.of(Variant.PLAIN, Variant.FULL), 0, 0, false, DEFAULT_SPEED_MARGIN, AUTO_VALIDATION, true);
     }
 
     /**
@@ -121,7 +146,8 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
     public static CompressionConfig full(String model, long seed) {
         return new CompressionConfig(model, seed, 128, 15, 0.05, 0.9, 5e-4, OverparamMode.FACTORIZED, 2, "so", 1e-2, 1.0,
                 false, false, "evbmf", 1.0, 1, Integer.MAX_VALUE, 0, 0, false, true, false, false, 5, 0.01,
-                List.of(Variant.PLAIN, Variant.ORTHO, Variant.OVERPARAM, Variant.FULL), 0, 0, false, DEFAULT_SPEED_MARGIN);
+                List.of(Variant.PLAIN, Variant.ORTHO, Variant.OVERPARAM, Variant.FULL), 0, 0, false, DEFAULT_SPEED_MARGIN,
+                AUTO_VALIDATION, true);
     }
 
     /** The JSON of {@code config.json}. */
@@ -164,6 +190,10 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
             // written only when on, so config.json of runs from before the option still matches on --resume
             o.put("speed_aware", true);
             o.put("speed_margin", speedMargin);
+        }
+        if (!matchedBaseline) {
+            // written only when off, so config.json of runs from before the option still matches on --resume
+            o.put("matched_baseline", false);
         }
         return o;
     }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.DataSplit;
 import org.rankfold.datasets.Dataset;
+import org.rankfold.datasets.ValidationSplit;
 import org.rankfold.datasets.loader.Augmentation;
 import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.datasets.loader.LoaderOptions;
@@ -22,11 +23,9 @@ import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.checkpoint.CheckpointWriter;
 import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.checkpoint.Preprocessing;
-import org.rankfold.engine.infer.PlanEvaluator;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.nn.Overparameterization;
 import org.rankfold.engine.regularize.OrthogonalRegularizer;
-import org.rankfold.engine.train.EvalResult;
 import org.rankfold.engine.train.ExtraLoss;
 import org.rankfold.engine.train.TrainingRun;
 import org.rankfold.engine.train.TrainingState;
@@ -77,6 +76,8 @@ public final class CompressionPipeline {
 
     private final CompressionConfig config;
     private final DataSplit data;
+    /** The held-out training images (empty: none; per-epoch evaluation is then on the test set). */
+    private final Dataset validation;
     private final RunDirectory run;
     private final PipelineListener listener;
     private final InputShape input;
@@ -89,6 +90,8 @@ public final class CompressionPipeline {
     private Path reuseFrom;
     private LayerTimer timer = ForwardTimer.defaults();
     private Module current;
+    /** The per-epoch evaluation set of training phases: the validation loader, or the test loader without one. */
+    private DataLoader perEpoch;
     private String currentCheckpoint;
 
     /**
@@ -115,7 +118,11 @@ public final class CompressionPipeline {
                 ? data.train().head(config.limitTrain()) : data.train();
         Dataset test = config.limitTest() > 0 && config.limitTest() < data.test().size()
                 ? data.test().head(config.limitTest()) : data.test();
-        this.data = new DataSplit(train, test, data.origin());
+        int held = config.validation() == CompressionConfig.AUTO_VALIDATION
+                ? ValidationSplit.defaultSize(train.size()) : config.validation();
+        ValidationSplit split = ValidationSplit.of(train, held, config.seed());
+        this.validation = split.validation();
+        this.data = new DataSplit(split.train(), test, data.origin());
         this.run = run;
         this.listener = listener;
         this.input = new InputShape(train.channels(), train.height(), train.width(), train.classCount());
@@ -150,7 +157,11 @@ public final class CompressionPipeline {
                 Backends.current().threads(), config.speedMargin())) : null;
         try (DataLoader train = new DataLoader(data.train(),
                 LoaderOptions.training(config.batchSize(), config.seed(), normalization).withAugmentation(augmentation));
-             DataLoader test = new DataLoader(data.test(), LoaderOptions.evaluation(config.batchSize(), normalization))) {
+             DataLoader test = new DataLoader(data.test(), LoaderOptions.evaluation(config.batchSize(), normalization));
+             DataLoader val = validation.size() == 0 ? null
+                     : new DataLoader(validation, LoaderOptions.evaluation(config.batchSize(), normalization))) {
+            perEpoch = val != null ? val : test;
+            TestEvaluation.writeNpy(run.root().resolve("predictions").resolve("labels.npy"), data.test().labels());
             currentCheckpoint = null;
             phase("baseline", () -> {
                 Module m = input.createZooModel(config.model(), config.seed());
@@ -163,10 +174,37 @@ public final class CompressionPipeline {
             for (Variant v : config.variants()) {
                 runVariant(v, baselineCheckpoint, train, test);
             }
+            if (matchedBaseline(config)) {
+                runMatchedBaseline(baselineCheckpoint, train, test);
+            }
         }
         ObjectNode summary = SummaryBuilder.build(config, data, progress);
         run.writeJson(run.summary(), summary);
         return summary;
+    }
+
+    /** Whether the run has the budget-matched baseline phases ({@code baseline/finetune}, {@code baseline/eval}). */
+    static boolean matchedBaseline(CompressionConfig config) {
+        return config.matchedBaseline() && config.finetuneEpochs() > 0;
+    }
+
+    /**
+     * The budget-matched baseline: the dense baseline fine-tuned with exactly the fine-tuning of the variants (same
+     * epochs, learning rate, cosine schedule, data order), so a variant's difference to it is not extra training.
+     */
+    private void runMatchedBaseline(String baselineCheckpoint, DataLoader train, DataLoader test) throws IOException {
+        current = null;
+        currentCheckpoint = baselineCheckpoint;
+        phase("baseline/finetune", () -> {
+            Module m = model();
+            PhaseTraining.Outcome s = train(m, "baseline/finetune", config.finetuneEpochs(), config.finetuneLr(), train,
+                    test, null);
+            return saved(new PhaseResult.FineTuned(false, s.state().epochsDone(), s.resumed()), "baseline/finetune", m);
+        });
+        phase("baseline/eval", () -> {
+            Module m = model();
+            return new Done(new PhaseResult.Evaluated(costs(m), accuracy(m, test, "baseline/eval")), null);
+        });
     }
 
     private void runVariant(Variant v, String baselineCheckpoint, DataLoader train, DataLoader test) throws IOException {
@@ -177,7 +215,14 @@ public final class CompressionPipeline {
             phase(p + "train", () -> {
                 Module m = input.createZooModel(config.model(), config.seed());
                 PhaseResult.Overparam over = null;
-                if (v.overparameterized()) {
+                if (v == Variant.ORTHO) {
+                    // the same factor matrices as full, regularized alike, without the expansion: the factorized form
+                    // at full rank (R_in = C, R_out = S), function-preserving from the same initial weights
+                    List<String> layers = Overparameterization.apply(m, new Overparameterization.Options(
+                            OverparamMode.FACTORIZED.engineMode(), 1, config.pointwise(), config.first()),
+                            new SplittableRandom(config.seed() + FACTOR_SEED_OFFSET));
+                    over = new PhaseResult.Overparam(OverparamMode.FACTORIZED.label(), 1, layers);
+                } else if (v.overparameterized()) {
                     List<String> layers = Overparameterization.apply(m, new Overparameterization.Options(
                             config.overparam().engineMode(), config.expand(), config.pointwise(), config.first()),
                             new SplittableRandom(config.seed() + FACTOR_SEED_OFFSET));
@@ -187,7 +232,7 @@ public final class CompressionPipeline {
                 OrthogonalRegularizer ortho = null;
                 PhaseResult.Ortho orthoRecord = null;
                 if (v.orthogonal()) {
-                    boolean plainWeights = v == Variant.ORTHO || config.orthoPlain();
+                    boolean plainWeights = config.orthoPlain();
                     ortho = regularizer().plainWeights(plainWeights);
                     orthoRecord = new PhaseResult.Ortho(config.ortho(), config.orthoLambda(), config.orthoDecay(),
                             plainWeights, OrthogonalRegularizer.targets(m, plainWeights).size());
@@ -253,8 +298,8 @@ public final class CompressionPipeline {
     private PhaseTraining.Outcome train(Module m, String phase, int epochs, double lr, DataLoader train, DataLoader test,
                                         ExtraLoss extra) throws IOException {
         TrainingRun settings = TrainingRun.cosine(epochs, lr, config.momentum(), config.weightDecay()).withExtraLoss(extra);
-        return PhaseTraining.train(m, phase, settings, config, input, train, test, run, listener, resuming,
-                lastGoodCheckpoint());
+        return PhaseTraining.train(m, phase, settings, config, input, train, perEpoch,
+                perEpoch == test ? "test" : "validation", run, listener, resuming, lastGoodCheckpoint());
     }
 
     /** The newest checkpoint the current variant's phases stand on (null before the baseline saved one). */
@@ -263,15 +308,17 @@ public final class CompressionPipeline {
     }
 
     /**
-     * Test accuracy of {@code m}; a non-finite loss (NaN or infinite outputs) stops the phase naming the last good
-     * checkpoint.
+     * Test accuracy of {@code m}, its final model's one evaluation on the test set; the predicted class of every
+     * test image goes to {@code predictions/PHASE.npy} (for the sweep's paired statistics). A non-finite loss (NaN
+     * or infinite outputs) stops the phase naming the last good checkpoint.
      */
-    private double accuracy(Module m, DataLoader test, String phase) {
-        EvalResult e = PlanEvaluator.evaluate(m, test);
+    private double accuracy(Module m, DataLoader test, String phase) throws IOException {
+        TestEvaluation e = TestEvaluation.evaluate(m, test);
         if (!Double.isFinite(e.loss())) {
             throw new PhaseDivergedException(phase, "the evaluation on the test images gave a non-finite loss ("
                     + e.loss() + ")", lastGoodCheckpoint(), null);
         }
+        TestEvaluation.writeNpy(run.predictions(phase), e.predictions());
         return e.accuracy();
     }
 
@@ -372,6 +419,13 @@ public final class CompressionPipeline {
         d.put("dataset", data.origin());
         d.put("train_images", data.train().size());
         d.put("test_images", data.test().size());
+        if (validation.size() > 0) {
+            // written only with a split, so config.json of runs from before it still matches with --val-split 0
+            ObjectNode val = cfg.putObject("validation");
+            val.put("images", validation.size());
+            val.put("seed", config.seed());
+            val.put("method", "the first images of a Fisher-Yates shuffle of the training set by SplittableRandom(seed)");
+        }
         if (reuseFrom != null) {
             cfg.put("reuse_training", reuseFrom.toString());
         }
@@ -398,7 +452,7 @@ public final class CompressionPipeline {
                 throw new IllegalArgumentException("--resume: " + run.config() + " holds a different configuration: "
                         + String.join("; ", differ) + "; resume with the same options or use another --out");
             }
-            progress = Progress.resume(run, config.variants());
+            progress = Progress.resume(run, config.variants(), matchedBaseline(config));
         } else if (!resume && Files.exists(run.progress())) {
             throw new IllegalArgumentException(run.root() + " already holds a run; pass --resume to continue it or "
                     + "choose another --out");

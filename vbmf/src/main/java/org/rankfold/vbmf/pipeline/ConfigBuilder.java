@@ -38,6 +38,8 @@ public final class ConfigBuilder {
     private int limitTest;
     private boolean speedAware;
     private double speedMargin;
+    private int validation;
+    private boolean matchedBaseline;
 
     public ConfigBuilder(CompressionConfig c) {
         model = c.model();
@@ -71,13 +73,15 @@ public final class ConfigBuilder {
         limitTest = c.limitTest();
         speedAware = c.speedAware();
         speedMargin = c.speedMargin();
+        validation = c.validation();
+        matchedBaseline = c.matchedBaseline();
     }
 
     public CompressionConfig build() {
         return new CompressionConfig(model, seed, batchSize, epochs, learningRate, momentum, weightDecay, overparam, expand,
                 ortho, orthoLambda, orthoDecay, orthoPlain, orthoFinetune, selector, weakening, minRank, maxRank, targetParamsRatio,
                 targetMacsRatio, pointwise, linear, first, classifier, finetuneEpochs, finetuneLr, variants, limitTrain, limitTest,
-                speedAware, speedMargin);
+                speedAware, speedMargin, validation, matchedBaseline);
     }
 
     public ConfigBuilder model(String v) { model = v; return this; }
@@ -111,4 +115,6 @@ public final class ConfigBuilder {
     public ConfigBuilder limitTest(int v) { limitTest = v; return this; }
     public ConfigBuilder speedAware(boolean v) { speedAware = v; return this; }
     public ConfigBuilder speedMargin(double v) { speedMargin = v; return this; }
+    public ConfigBuilder validation(int v) { validation = v; return this; }
+    public ConfigBuilder matchedBaseline(boolean v) { matchedBaseline = v; return this; }
 }

@@ -13,6 +13,8 @@ import org.rankfold.engine.checkpoint.InputShape;
 import org.rankfold.engine.checkpoint.OptimizerState;
 import org.rankfold.engine.checkpoint.Weights;
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.tensor.GradMode;
+import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.engine.train.BatchProgress;
 import org.rankfold.engine.train.EpochResult;
 import org.rankfold.engine.train.Trainer;
@@ -46,13 +48,14 @@ final class PhaseTraining {
      *
      * @param startedFrom the checkpoint the phase's model came from (null: a fresh model), named when the phase
      *                    diverges before its first epoch is saved
+     * @param test        the per-epoch evaluation set, named by {@code evaluatedOn} ({@code validation} or {@code test})
      * @param resume continue from the phase's in-progress checkpoint when there is one; without it, such a
      *               checkpoint (of an abandoned run) is overwritten
      * @return the training state at the end, and the epoch the phase resumed after (0: started afresh)
      */
     static Outcome train(Module model, String phase, TrainingRun settings, CompressionConfig config, InputShape input,
-                         DataLoader train, DataLoader test, RunDirectory run, PipelineListener listener, boolean resume,
-                         Path startedFrom) throws IOException {
+                         DataLoader train, DataLoader test, String evaluatedOn, RunDirectory run, PipelineListener listener,
+                         boolean resume, Path startedFrom) throws IOException {
         Path partial = run.inProgress(phase);
         int epochs = settings.epochs();
         Trainer trainer = settings.trainer(model, train, test);
@@ -77,7 +80,7 @@ final class PhaseTraining {
 
             @Override
             public void onEpochEnd(Trainer t, EpochResult result, TrainingState state) throws IOException {
-                run.appendMetrics(phase, result);
+                run.appendMetrics(phase, result, penalty(settings, model, result.epoch() - 1, state.step()), evaluatedOn);
                 OrthogonalityCsv.append(run, phase, result.epoch(), model);
             }
         });
@@ -99,6 +102,21 @@ final class PhaseTraining {
                     CheckpointReader.isCheckpoint(partial) ? partial : startedFrom, e);
         }
         return new Outcome(trainer.state(), start.epochsDone(), threadsThen);
+    }
+
+    /**
+     * The weighted extra term (lambda(epoch) times the orthogonality penalty) of the model as it is at the end of
+     * epoch {@code epoch} (0-based), the value the next step would add to the cross-entropy: its share of the loss,
+     * logged per epoch in {@code metrics.csv}. NaN without an extra term.
+     */
+    private static double penalty(TrainingRun settings, Module model, int epoch, long step) {
+        if (settings.extraLoss() == null) {
+            return Double.NaN;
+        }
+        try (GradMode.Scope _ = GradMode.noGrad()) {
+            Tensor t = settings.extraLoss().term(model, epoch, step);
+            return t == null ? 0 : t.item();
+        }
     }
 
     /** Loads weights, momentum buffers and state of the in-progress checkpoint into {@code model} and the trainer's optimizer. */

@@ -56,8 +56,8 @@ final class Progress {
         completed.put(c.name(), c);
     }
 
-    /** The phases of a run of {@code variants}, in the order they run. */
-    static List<String> phaseOrder(List<Variant> variants) {
+    /** The phases of a run of {@code variants} (and, with {@code matchedBaseline}, the budget-matched baseline's), in the order they run. */
+    static List<String> phaseOrder(List<Variant> variants, boolean matchedBaseline) {
         List<String> order = new ArrayList<>();
         order.add("baseline");
         for (Variant v : variants) {
@@ -69,6 +69,11 @@ final class Progress {
             for (String k : List.of("ranks", "tucker", "eval_before", "finetune", "eval")) {
                 order.add(p + k);
             }
+        }
+        if (matchedBaseline) {
+            // last, so that runs from before these phases resume into them
+            order.add("baseline/finetune");
+            order.add("baseline/eval");
         }
         return order;
     }
@@ -95,11 +100,11 @@ final class Progress {
      * Reads and verifies {@code progress.json} of {@code run} (see the class comment), then cuts {@code audit.jsonl}
      * back to the bytes it records. Without a progress.json, the audit is emptied (no phase completed).
      */
-    static Progress resume(RunDirectory run, List<Variant> variants) throws IOException {
+    static Progress resume(RunDirectory run, List<Variant> variants, boolean matchedBaseline) throws IOException {
         if (!Files.exists(run.progress(), LinkOption.NOFOLLOW_LINKS)) {
             return fresh(run);
         }
-        return read(run, phaseOrder(variants), true);
+        return read(run, phaseOrder(variants, matchedBaseline), true);
     }
 
     /** No phase completed: the audit of an earlier start that completed none is emptied. */
@@ -113,7 +118,7 @@ final class Progress {
      * other variants; its audit is left as it is.
      */
     static Progress ofOtherRun(RunDirectory source) throws IOException {
-        return read(source, phaseOrder(List.of(Variant.values())), false);
+        return read(source, phaseOrder(List.of(Variant.values()), true), false);
     }
 
     private static Progress read(RunDirectory run, List<String> order, boolean own) throws IOException {

@@ -29,7 +29,8 @@ import org.rankfold.engine.train.EpochResult;
  */
 public final class RunDirectory {
     /** Header of {@code metrics.csv}; accuracies are fractions in [0, 1]. */
-    public static final String METRICS_HEADER = "phase,epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds";
+    public static final String METRICS_HEADER =
+            "phase,epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds,penalty,evaluated_on";
     private static final ObjectMapper READER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final ObjectMapper WRITER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -60,6 +61,14 @@ public final class RunDirectory {
 
     public Path metrics() {
         return root.resolve("metrics.csv");
+    }
+
+    /**
+     * The predicted class of every test image by the model a phase evaluated ({@code predictions/PHASE.npy}, uint8,
+     * test-set order; {@code /} in the phase written as {@code -}); {@code predictions/labels.npy} holds the labels.
+     */
+    public Path predictions(String phase) {
+        return root.resolve("predictions").resolve(phase.replace('/', '-') + ".npy");
     }
 
     public Path summary() {
@@ -179,11 +188,21 @@ public final class RunDirectory {
 
     /** Appends one epoch of {@code phase} to {@code metrics.csv}. */
     public void appendMetrics(String phase, EpochResult r) throws IOException {
+        appendMetrics(phase, r, Double.NaN, "test");
+    }
+
+    /**
+     * A row of {@code metrics.csv}: the epoch's results; {@code penalty}, the weighted orthogonality term at the
+     * end of the epoch (NaN: no regularizer, an empty cell); {@code evaluatedOn}, the set the epoch's
+     * {@code test_loss}/{@code test_acc} were measured on ({@code validation} or {@code test}).
+     */
+    public void appendMetrics(String phase, EpochResult r, double penalty, String evaluatedOn) throws IOException {
         if (!Files.exists(metrics())) {
             clearMetrics(phase);
         }
-        String row = String.format(Locale.ROOT, "%s,%d,%s,%s,%s,%s,%s,%.3f%n", phase, r.epoch(), num(r.trainLoss()),
-                num(r.trainAccuracy()), num(r.testLoss()), num(r.testAccuracy()), num(r.learningRate()), r.seconds());
+        String row = String.format(Locale.ROOT, "%s,%d,%s,%s,%s,%s,%s,%.3f,%s,%s%n", phase, r.epoch(), num(r.trainLoss()),
+                num(r.trainAccuracy()), num(r.testLoss()), num(r.testAccuracy()), num(r.learningRate()), r.seconds(),
+                num(penalty), evaluatedOn);
         Files.writeString(metrics(), row, StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 

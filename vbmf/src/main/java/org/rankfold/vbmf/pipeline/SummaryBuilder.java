@@ -55,6 +55,17 @@ final class SummaryBuilder {
         b.put("accuracy", base.accuracy());
         b.put("params", base.costs().params());
         b.put("macs", base.costs().macs());
+        CompletedPhase matchedEval = progress.get("baseline/eval");
+        Double matchedAccuracy = null;
+        if (matchedEval != null) {
+            // the dense model with the variants' fine-tuning budget too: the fair comparison
+            matchedAccuracy = ((PhaseResult.Evaluated) matchedEval.result()).accuracy();
+            ObjectNode bm = s.putObject("baseline_matched");
+            bm.put("accuracy", matchedAccuracy);
+            bm.put("epochs", config.epochs() + config.finetuneEpochs());
+            bm.put("params", base.costs().params());
+            bm.put("macs", base.costs().macs());
+        }
 
         ObjectNode ablation = s.putObject("ablation");
         Variant compressed = config.variants().contains(Variant.FULL) ? Variant.FULL
@@ -73,6 +84,9 @@ final class SummaryBuilder {
             a.put("macs", eval.costs().macs());
             a.put("params_ratio", (double) base.costs().params() / (double) eval.costs().params());
             a.put("macs_ratio", (double) base.costs().macs() / (double) eval.costs().macs());
+            if (matchedAccuracy != null) {
+                a.put("delta_vs_matched_baseline", eval.accuracy() - matchedAccuracy);
+            }
             a.put("weakening", ranks.weakening());
             if (ranks.targetMet() != null) {
                 a.put("target_met", ranks.targetMet().booleanValue());

@@ -8,7 +8,9 @@ import java.util.Locale;
  * <ul>
  * <li>{@link #PLAIN}: the plain trained model + EVBMF + Tucker-2 + fine-tuning (Kim et al., ICLR 2016);
  * it decomposes the baseline itself;</li>
- * <li>{@link #ORTHO}: plain model trained with orthogonal regularization on its conv/linear weights;</li>
+ * <li>{@link #ORTHO}: orthogonal regularization on the same factor matrices as {@link #FULL}, without the
+ * expansion: the eligible convolutions in factorized form at full rank ({@code R_in = C}, {@code R_out = S}), built
+ * from the same initial weights and factor seed (docs/method.md);</li>
  * <li>{@link #OVERPARAM}: over-parameterized training, no regularization;</li>
  * <li>{@link #FULL}: both, the full method.</li>
  * </ul>

@@ -19,6 +19,7 @@ import org.rankfold.engine.checkpoint.CheckpointReader;
 import org.rankfold.engine.nn.FactorizedConv2d;
 import org.rankfold.kernels.testing.SeededTest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -98,8 +99,8 @@ class CompressionPipelineTest extends SeededTest {
         phases.run = run;
         ObjectNode summary = new CompressionPipeline(config(), data(), run, phases).run(false);
         assertEquals(List.of("baseline", "plain/ranks", "plain/tucker", "plain/eval_before", "plain/finetune", "plain/eval",
-                "full/train", "full/fold", "full/ranks", "full/tucker", "full/eval_before", "full/finetune", "full/eval"),
-                phases.ran);
+                "full/train", "full/fold", "full/ranks", "full/tucker", "full/eval_before", "full/finetune", "full/eval",
+                "baseline/finetune", "baseline/eval"), phases.ran);
 
         JsonNode s = new ObjectMapper().readTree(run.summary().toFile());
         for (String path : List.of("/baseline/accuracy", "/baseline/params", "/baseline/macs", "/compressed/accuracy",
@@ -111,7 +112,21 @@ class CompressionPipelineTest extends SeededTest {
             assertFalse(s.at(path.replace("/full/tucker", "/full~1tucker")).isMissingNode(), "summary has " + path);
         }
         assertEquals(summary.toString(), s.toString());
-        assertEquals(192, s.at("/data/train_images").asInt());
+        // the default validation split holds out a tenth of the 192 training images, seeded, recorded in config.json
+        assertEquals(192 - 19, s.at("/data/train_images").asInt());
+        JsonNode cfg = RunDirectory.readJson(run.config());
+        assertEquals(19, cfg.at("/validation/images").asInt());
+        assertEquals(11, cfg.at("/validation/seed").asInt());
+        // the budget-matched baseline: the dense model fine-tuned like the variants, compared in the summary
+        assertTrue(s.at("/baseline_matched/accuracy").isNumber());
+        assertEquals(s.at("/ablation/full/accuracy").asDouble() - s.at("/baseline_matched/accuracy").asDouble(),
+                s.at("/ablation/full/delta_vs_matched_baseline").asDouble(), 1e-12);
+        // every final model's predictions, one class per test image, beside the labels
+        int tests = s.at("/data/test_images").asInt();
+        for (String p : List.of("labels", "baseline", "plain-eval", "full-eval", "full-eval_before", "baseline-eval")) {
+            org.rankfold.datasets.npy.NpyArray a = org.rankfold.datasets.npy.NpyFormat.read(dir.resolve("predictions/" + p + ".npy"));
+            assertArrayEquals(new int[] {tests}, a.shape(), p);
+        }
         assertTrue(s.get("params_ratio").asDouble() > 1, "the compressed model is smaller: " + s.get("params_ratio"));
         boolean someTucker = false;
         for (JsonNode l : s.get("layers")) {
@@ -142,8 +157,13 @@ class CompressionPipelineTest extends SeededTest {
 
         List<String> metrics = Files.readAllLines(run.metrics(), StandardCharsets.UTF_8);
         assertEquals(RunDirectory.METRICS_HEADER, metrics.get(0));
-        assertEquals(List.of("baseline", "plain/finetune", "full/train", "full/finetune"),
+        assertEquals(List.of("baseline", "plain/finetune", "full/train", "full/finetune", "baseline/finetune"),
                 metrics.stream().skip(1).map(l -> l.substring(0, l.indexOf(','))).toList());
+        // per-epoch evaluation on the validation images; the penalty's value logged where a regularizer trains
+        assertTrue(metrics.stream().skip(1).allMatch(l -> l.endsWith(",validation")), metrics.toString());
+        String fullTrain = metrics.stream().filter(l -> l.startsWith("full/train,")).findFirst().orElseThrow();
+        assertTrue(Double.parseDouble(fullTrain.split(",")[8]) > 0, fullTrain);
+        assertEquals("", metrics.stream().filter(l -> l.startsWith("baseline,")).findFirst().orElseThrow().split(",")[8]);
 
         List<String> ortho = Files.readAllLines(dir.resolve("orthogonality.csv"), StandardCharsets.UTF_8);
         assertEquals("phase,epoch,weight,frobenius", ortho.get(0));
@@ -156,7 +176,8 @@ class CompressionPipelineTest extends SeededTest {
         Files.write(run.progress(), phases.progressAfter.get("full/tucker"));
         Phases again = new Phases();
         ObjectNode resumed = new CompressionPipeline(config(), data(), run, again).run(true);
-        assertEquals(List.of("full/eval_before", "full/finetune", "full/eval"), again.ran);
+        assertEquals(List.of("full/eval_before", "full/finetune", "full/eval", "baseline/finetune", "baseline/eval"),
+                again.ran);
         assertEquals(10, again.skipped.size());
         assertEquals(s.at("/compressed/accuracy"), resumed.at("/compressed/accuracy"));
         assertEquals(s.at("/compressed/accuracy_before_finetune"), resumed.at("/compressed/accuracy_before_finetune"));

@@ -1,0 +1,199 @@
+package org.rankfold.tools.sweep;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rankfold.datasets.io.AtomicFiles;
+import org.rankfold.tools.Main;
+import org.rankfold.tools.UserError;
+
+/**
+ * A sweep directory (docs/sweeps.md): {@code spec.json} (the effective spec: every later call, worker and Slurm
+ * task reads it), one compress run directory per cell ({@link SweepCell}), {@code logs/}, {@code slurm/}, and
+ * after {@code --collect} {@code sweep.json} and {@code sweep.html}.
+ */
+public final class Sweep {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The grid given as flags (each null when not given). */
+    public record Flags(List<String> models, List<String> variants, List<String> targets, List<Long> seeds,
+                        List<Double> lambdas, List<Double> expands, String preset, String data, List<String> args) {
+        boolean any() {
+            return models != null || variants != null || targets != null || seeds != null || lambdas != null
+                    || expands != null || preset != null || data != null || args != null;
+        }
+    }
+
+    private final Path dir;
+    private final Path specPath;
+    private final SweepSpec spec;
+    private final List<SweepCell> cells;
+
+    private Sweep(Path dir, SweepSpec spec) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.specPath = this.dir.resolve("spec.json");
+        this.spec = spec;
+        this.cells = SweepCell.grid(spec);
+    }
+
+    /**
+     * The sweep in {@code dir}: from {@code specFile}, else from the flags, else from the {@code spec.json} a
+     * previous call left there. With {@code start}, the effective spec is written to {@code spec.json}; a sweep
+     * started with another spec is refused (its cells would be mislabelled).
+     */
+    public static Sweep open(Path dir, Path specFile, Flags flags, boolean start) throws IOException {
+        Path saved = dir.resolve("spec.json");
+        SweepSpec given;
+        if (specFile != null) {
+            if (flags.any()) {
+                throw new UserError("give a SPEC file or grid flags (--models, --targets, ...), not both");
+            }
+            given = SweepSpec.read(specFile);
+        } else if (flags.any()) {
+            given = fromFlags(flags);
+        } else if (Files.isRegularFile(saved)) {
+            given = SweepSpec.read(saved);
+        } else {
+            throw new UserError(dir + " holds no sweep (no spec.json); give a SPEC file or grid flags to start one");
+        }
+        if (Files.isRegularFile(saved)) {
+            SweepSpec before = SweepSpec.read(saved);
+            if (!before.equals(given)) {
+                throw new UserError(saved + " holds another spec: this sweep was started with other settings; use another --out");
+            }
+        } else if (start) {
+            Files.createDirectories(dir);
+            byte[] b = JSON.writeValueAsBytes(toJson(given));
+            AtomicFiles.write(saved, o -> o.write(b));
+        }
+        return new Sweep(dir, given);
+    }
+
+    private static SweepSpec fromFlags(Flags f) {
+        return new SweepSpec(f.models() != null ? f.models() : List.of("fashionnet"),
+                f.variants() != null ? f.variants() : List.of("plain", "ortho", "overparam", "full"),
+                f.targets() != null ? f.targets() : List.of("evbmf"), f.seeds() != null ? f.seeds() : List.of(1L),
+                f.lambdas() != null ? f.lambdas() : List.of(), f.expands() != null ? f.expands() : List.of(),
+                f.preset() != null ? f.preset() : "standard", f.data(),
+                f.args() != null ? f.args().stream().filter(a -> !a.isBlank()).toList() : List.of(), 0, 2, "8G", null, null,
+                "4g");
+    }
+
+    static ObjectNode toJson(SweepSpec s) {
+        ObjectNode o = JSON.createObjectNode();
+        s.models().forEach(o.putArray("models")::add);
+        s.variants().forEach(o.putArray("variants")::add);
+        s.targets().forEach(o.putArray("targets")::add);
+        s.seeds().forEach(o.putArray("seeds")::add);
+        s.lambdas().forEach(o.putArray("lambdas")::add);
+        s.expands().forEach(o.putArray("expands")::add);
+        o.put("preset", s.preset());
+        if (s.data() != null) {
+            o.put("data", s.data());
+        }
+        s.args().forEach(o.putArray("args")::add);
+        o.put("threads", s.threads());
+        o.put("cpus", s.cpus());
+        o.put("memory", s.memory());
+        if (s.time() != null) {
+            o.put("time", s.time());
+        }
+        if (s.partition() != null) {
+            o.put("partition", s.partition());
+        }
+        o.put("heap", s.heap());
+        return o;
+    }
+
+    public List<SweepCell> cells() {
+        return cells;
+    }
+
+    /** Threads of one cell: the spec's, else the given count, else the cores split between {@code jobs} cells. */
+    private int threads(int given, int jobs) {
+        if (spec.threads() > 0) {
+            return spec.threads();
+        }
+        if (given > 0) {
+            return given;
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, jobs));
+    }
+
+    /** Runs cell {@code index} in this process: compress with the cell's arguments as they stand now. */
+    public int runCell(int index, int threads, int jobs, PrintWriter out, PrintWriter err) {
+        if (index < 0 || index >= cells.size()) {
+            throw new UserError("--run-cell " + index + ": the sweep has cells 0.." + (cells.size() - 1));
+        }
+        SweepCell c = cells.get(index);
+        if (c.complete(dir)) {
+            out.println("sweep: " + c.name() + " is complete");
+            out.flush();
+            return 0;
+        }
+        if (c.source() != null && !c.source().complete(dir) && !c.started(dir)) {
+            throw new UserError("cell " + c.name() + " reuses the training of " + c.source().name()
+                    + ", which has not finished (failed?); see its log");
+        }
+        List<String> args = new ArrayList<>(List.of("compress"));
+        args.addAll(c.compressArgs(spec, dir, threads(threads, jobs)));
+        out.println("sweep: " + c.name() + ": rankfold " + String.join(" ", args));
+        out.flush();
+        return Main.run(args.toArray(String[]::new), out, err);
+    }
+
+    public void describe(PrintWriter out, int jobs) {
+        for (int i = 0; i < cells.size(); i++) {
+            SweepCell c = cells.get(i);
+            String state = c.complete(dir) ? "complete" : c.started(dir) ? "started" : "not started";
+            out.println(i + " " + c.name() + " [" + state + "]: rankfold compress "
+                    + String.join(" ", c.compressArgs(spec, dir, threads(0, jobs))));
+        }
+        out.flush();
+    }
+
+    public int runLocal(int jobs, PrintWriter out) throws IOException, InterruptedException {
+        if (jobs < 1) {
+            throw new UserError("--jobs must be >= 1, got " + jobs);
+        }
+        List<String> failed = LocalExecutor.run(cells, specPath, dir, jobs, spec.heap(), out);
+        collect();
+        out.println("sweep: " + (cells.size() - failed.size()) + " of " + cells.size() + " cells complete; sweep.json and "
+                + dir.resolve("sweep.html") + " written" + (failed.isEmpty() ? "" : "; failed: " + String.join(", ", failed)));
+        out.flush();
+        return failed.isEmpty() ? 0 : 1;
+    }
+
+    public int submitSlurm(PrintWriter out) throws IOException, InterruptedException {
+        List<String> ids = SlurmExecutor.submit(cells, spec, specPath, dir);
+        if (ids.isEmpty()) {
+            out.println("sweep: every cell is complete; nothing submitted");
+        } else {
+            out.println("sweep: submitted Slurm job" + (ids.size() > 1 ? "s " : " ") + String.join(", ", ids)
+                    + " (scripts in " + dir.resolve("slurm") + "); when they have finished: rankfold sweep --out " + dir
+                    + " --collect");
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Writes sweep.json and sweep.html from the finished cells; returns the page. */
+    public Path collect() throws IOException {
+        ObjectNode s = SweepCollector.collect(cells, spec, dir);
+        byte[] b = JSON.writeValueAsBytes(s);
+        AtomicFiles.write(dir.resolve("sweep.json"), o -> o.write(b));
+        byte[] page = SweepPage.render(s).getBytes(StandardCharsets.UTF_8);
+        Path html = dir.resolve("sweep.html");
+        AtomicFiles.write(html, o -> o.write(page));
+        return html;
+    }
+
+}
