@@ -31,14 +31,21 @@ public final class ConvGemm {
     private final ThreadLocal<Space> narrowSpace;
     private final ThreadLocal<Space> smallSpace;
 
-    /** One thread's buffers: the GEMM's packing buffers and one row segment of a virtual operand. */
+    /**
+     * One thread's buffers: the GEMM's packing buffers, one row segment of a virtual operand, and the NR row
+     * segments (with the gather indices) of {@link TransposedPanels}.
+     */
     private static final class Space {
         final GemmWorkspace ws;
         final float[] row;
+        final float[] rows;
+        final int[] index;
 
         Space(GemmConfig cfg) {
             ws = new GemmWorkspace(cfg);
             row = new float[Math.max(cfg.nc(), cfg.kc())];
+            rows = new float[TransposedPanels.bufferSize(cfg)];
+            index = new int[16];
         }
     }
 
@@ -149,7 +156,8 @@ public final class ConvGemm {
     }
 
     private static void packB(Object b, MicroKernel kernel, int p0, int kc, int col0, int nc, float[] dst,
-                              float[] row) {
+                              Space space) {
+        float[] row = space.row;
         int nr = kernel.nr();
         int fullPanels = nc / nr;
         int tail = nc - fullPanels * nr;
@@ -170,24 +178,8 @@ public final class ConvGemm {
                     }
                 }
             }
-            case Virtual v -> {
-                // column j of op(B) is a row segment of S: written with stride NR
-                for (int j = 0; j < nc; j++) {
-                    v.rows().row(col0 + j, p0, kc, row, 0);
-                    int d = (j / nr) * panelSize + j % nr;
-                    for (int p = 0; p < kc; p++) {
-                        dst[d + p * nr] = row[p];
-                    }
-                }
-                if (tail > 0) {
-                    int d = fullPanels * panelSize;
-                    for (int p = 0; p < kc; p++) {
-                        for (int j = tail; j < nr; j++) {
-                            dst[d + p * nr + j] = 0f;
-                        }
-                    }
-                }
-            }
+            // column j of op(B) is a row segment of S: NR of them transposed into a panel at a time
+            case Virtual v -> TransposedPanels.pack(v.rows(), kernel, p0, kc, col0, nc, dst, space.rows, space.index);
             default -> throw new IllegalStateException("no packing of B for " + b);
         }
     }
@@ -292,7 +284,7 @@ public final class ConvGemm {
                 packA(a, mr, 0, m, pc, kc, ws.packA, space.row);
                 for (int jc = n0; jc < n1; jc += cfg.ncSmallM()) {
                     int nc = Math.min(cfg.ncSmallM(), n1 - jc);
-                    packB(b, cfg.kernel(), pc, kc, jc, nc, ws.packB, space.row);
+                    packB(b, cfg.kernel(), pc, kc, jc, nc, ws.packB, space);
                     multiply(c, ws, m, nc, kc, betaHere, 0, jc);
                 }
             }
@@ -303,7 +295,7 @@ public final class ConvGemm {
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 float betaHere = pc == 0 ? beta : 1f;
-                packB(b, cfg.kernel(), pc, kc, jc, nc, ws.packB, space.row);
+                packB(b, cfg.kernel(), pc, kc, jc, nc, ws.packB, space);
                 for (int ic = 0; ic < m; ic += cfg.mc()) {
                     int mc = Math.min(cfg.mc(), m - ic);
                     packA(a, mr, ic, mc, pc, kc, ws.packA, space.row);
