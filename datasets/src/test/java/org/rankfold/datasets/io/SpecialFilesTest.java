@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
@@ -40,7 +41,7 @@ class SpecialFilesTest {
         try {
             p = new ProcessBuilder("mkfifo", file.toString()).redirectErrorStream(true).start();
         } catch (IOException e) {
-            assumeTrue(false, "mkfifo is not available on this machine: " + e.getMessage());
+            Assumptions.abort("mkfifo is not available on this machine: " + e.getMessage());
             throw e;
         }
         assumeTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo failed on this file system");
@@ -52,7 +53,7 @@ class SpecialFilesTest {
         try {
             return Files.createSymbolicLink(link, Path.of(device));
         } catch (UnsupportedOperationException | IOException e) {
-            assumeTrue(false, "symbolic links are not supported here: " + e.getMessage());
+            Assumptions.abort("symbolic links are not supported here: " + e.getMessage());
             throw e;
         }
     }
