@@ -11,7 +11,7 @@ import org.rankfold.datasets.io.AtomicFiles;
 /**
  * Builds {@code RUN/report.html} from a run directory: overview (data, seed, machine, wall time
  * and result per phase), model-level table and accuracy/compression plots, training curves, orthogonality,
- * per-layer spectra, the configuration; at the end, the list of what the run did not record. The page is written atomically
+ * per-layer spectra, per-class accuracy and confusion of the final models, the configuration; at the end, the list of what the run did not record. The page is written atomically
  * (a reader never sees half a report).
  */
 public final class ReportBuilder {
@@ -45,7 +45,7 @@ public final class ReportBuilder {
     }
 
     /** The report's text. */
-    static String html(RunContents run, List<RunContents> others) {
+    static String html(RunContents run, List<RunContents> others) throws IOException {
         HtmlPage page = new HtmlPage("Rankfold report: " + run.name());
         List<Missing> notRecorded = new ArrayList<>();
         page.heading(1, "top", "Rankfold compression report: " + run.name());
@@ -53,6 +53,7 @@ public final class ReportBuilder {
         ModelSection.write(page, run, others, notRecorded);
         CurvesSection.write(page, run, notRecorded);
         LayerSection.write(page, run, notRecorded);
+        PredictionsSection.write(page, run);
         PlainVersusFullSection.write(page, run);
         OverviewSection.configuration(page, run);
         page.heading(2, "not-recorded", "Not recorded by this run");
