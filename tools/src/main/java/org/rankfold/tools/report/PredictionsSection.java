@@ -1,6 +1,7 @@
 package org.rankfold.tools.report;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,14 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.rankfold.datasets.MalformedFileException;
 import org.rankfold.datasets.io.RegularFiles;
 import org.rankfold.datasets.npy.NpyArray;
 import org.rankfold.datasets.npy.NpyFormat;
+import org.rankfold.vbmf.pipeline.RunDirectory;
 
 /**
  * Per-class accuracy and confusion matrix of each final model, from {@code predictions/PHASE.npy} and
- * {@code predictions/labels.npy} (docs/file-formats.md). The final model of a variant is its {@code V-eval}
+ * {@code predictions/labels.npy} (docs/file-formats.md), classes named from the baseline checkpoint's preprocessing where it records them, else by index. The final model of a variant is its {@code V-eval}
  * phase (after fine-tuning), else {@code V-train}; intermediate evaluations ({@code V-eval_before}) are left out.
  * Files are read as bounded regular files inside the run (a link, FIFO or device is refused).
  */
@@ -35,6 +39,7 @@ final class PredictionsSection {
             return;
         }
         int[] labels = classes(labelsFile, -1);
+        List<String> names = classNames(run.root());
         for (String phase : finalPhases(dir)) {
             int[] predicted = classes(dir.resolve(phase + ".npy"), labels.length);
             int k = 1;
@@ -42,6 +47,10 @@ final class PredictionsSection {
                 k = Math.max(k, Math.max(labels[i], predicted[i]) + 1);
             }
             long[][] confusion = confusion(labels, predicted, k);
+            List<String> label = new ArrayList<>();
+            for (int c = 0; c < k; c++) {
+                label.add(c < names.size() ? c + " " + names.get(c) : String.valueOf(c));
+            }
             page.heading(3, "per-class-" + phase, "Final model " + phase);
             List<List<String>> rows = new ArrayList<>();
             for (int c = 0; c < k; c++) {
@@ -49,7 +58,7 @@ final class PredictionsSection {
                 for (long n : confusion[c]) {
                     total += n;
                 }
-                rows.add(List.of(String.valueOf(c), HtmlPage.num(String.valueOf(total)),
+                rows.add(List.of(label.get(c), HtmlPage.num(String.valueOf(total)),
                         HtmlPage.num(String.valueOf(confusion[c][c])),
                         HtmlPage.num(total == 0 ? "-" : String.format("%.4f", confusion[c][c] / (double) total))));
             }
@@ -57,12 +66,12 @@ final class PredictionsSection {
             List<String> header = new ArrayList<>();
             header.add("true \\ predicted");
             for (int c = 0; c < k; c++) {
-                header.add(String.valueOf(c));
+                header.add(label.get(c));
             }
             List<List<String>> matrix = new ArrayList<>();
             for (int t = 0; t < k; t++) {
                 List<String> row = new ArrayList<>();
-                row.add(String.valueOf(t));
+                row.add(label.get(t));
                 for (int p = 0; p < k; p++) {
                     row.add(HtmlPage.num(String.valueOf(confusion[t][p])));
                 }
@@ -70,6 +79,33 @@ final class PredictionsSection {
             }
             page.table("confusion", header, matrix);
         }
+    }
+
+    /**
+     * The class names of the baseline checkpoint's preprocessing ({@code checkpoints/baseline/state.json}),
+     * empty when it or its {@code class_names} is absent (classes are then shown by index).
+     */
+    static List<String> classNames(Path root) throws IOException {
+        Path state = root.resolve("checkpoints").resolve("baseline").resolve("state.json");
+        if (!Files.isRegularFile(state)) {
+            return List.of();
+        }
+        JsonNode n;
+        try {
+            n = RunDirectory.parse(new String(RegularFiles.readBounded(state, MAX_BYTES, RegularFiles.Links.REFUSE),
+                    StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new MalformedFileException(state.toString(), -1, "not valid JSON: " + e.getOriginalMessage());
+        }
+        JsonNode names = n == null ? null : n.path("preprocessing").get("class_names");
+        if (names == null || !names.isArray()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode c : names) {
+            out.add(c.asText());
+        }
+        return out;
     }
 
     /** {@code confusion[true][predicted]}: how many test images of class true the model called predicted. */

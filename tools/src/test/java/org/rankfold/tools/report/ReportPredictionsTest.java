@@ -65,6 +65,23 @@ class ReportPredictionsTest extends SeededTest {
     }
 
     @Test
+    void classesAreNamedFromTheBaselineCheckpoint() throws Exception {
+        SplittableRandom rng = random();
+        SyntheticRun.write(dir, rng, true);
+        Path p = Files.createDirectories(dir.resolve("predictions"));
+        write(p.resolve("labels.npy"), rng);
+        write(p.resolve("baseline.npy"), rng);
+        Path ckpt = Files.createDirectories(dir.resolve("checkpoints").resolve("baseline"));
+        Files.writeString(ckpt.resolve("state.json"),
+                "{\"preprocessing\": {\"mean\": [0.5], \"std\": [0.25], \"class_names\": [\"cat\", \"dog\", \"emu\", \"<fox>\"]}}");
+        ReportDom d = new ReportDom(Files.readString(ReportBuilder.write(dir, List.of())));
+        Element table = d.all(null, "table").stream().filter(t -> t.getAttribute("class").equals("confusion")).findFirst().orElseThrow();
+        List<Element> rows = d.all(table, "tr");
+        assertEquals("3 <fox>", d.all(rows.get(0), "th").get(4).getTextContent());
+        assertEquals("0 cat", d.all(rows.get(1), "td").get(0).getTextContent());
+    }
+
+    @Test
     void runWithoutPredictionsSaysSoInOneLine() throws Exception {
         SyntheticRun.write(dir, random(), true);
         String html = Files.readString(ReportBuilder.write(dir, List.of()));
