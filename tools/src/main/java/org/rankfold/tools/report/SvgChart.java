@@ -15,7 +15,10 @@ import java.util.List;
 public final class SvgChart {
     private static final double CHAR_WIDTH = 6.2;
     private static final double LEGEND_ROW = 16;
-    private static final double LEFT = 64;
+    /** The least left margin; wider y tick labels widen it (see {@link #toSvg()}). */
+    private static final double MIN_LEFT = 64;
+    /** Bold title characters are wider than the 11px text of the rest. */
+    private static final double TITLE_CHAR_WIDTH = 7.8;
     private static final double RIGHT = 18;
     private static final double TOP = 30;
     private static final double BOTTOM = 42;
@@ -30,6 +33,8 @@ public final class SvgChart {
     private boolean integerX;
     private double width = 440;
     private double plotHeight = 200;
+    /** The left margin of the chart being written: room for the widest y tick label and the y axis label. */
+    private double left = MIN_LEFT;
 
     /** A chart with the given title and axis labels (all escaped when written). */
     public SvgChart(String title, String xLabel, String yLabel) {
@@ -56,7 +61,7 @@ public final class SvgChart {
 
     /** Width of the whole SVG and height of the plot area, in CSS pixels. */
     public SvgChart size(double svgWidth, double plotAreaHeight) {
-        if (!(svgWidth > LEFT + RIGHT + 50) || !(plotAreaHeight > 50)) {
+        if (!(svgWidth > MIN_LEFT + RIGHT + 50) || !(plotAreaHeight > 50)) {
             throw new IllegalArgumentException("chart too small: " + svgWidth + " x " + plotAreaHeight);
         }
         width = svgWidth;
@@ -93,6 +98,14 @@ public final class SvgChart {
 
     /** The {@code <svg>} element. */
     public String toSvg() {
+        Scale ticksY = yScale();
+        double widestTick = 0;
+        for (double t : ticksY.ticks()) {
+            widestTick = Math.max(widestTick, CHAR_WIDTH * ticksY.label(t).length());
+        }
+        // y axis label (centred at x = 14) plus a gap, then the right-aligned tick labels ending 5px before the plot;
+        // the plot keeps at least half the width
+        left = Math.min(Math.max(MIN_LEFT, 22 + widestTick + 5), width / 2);
         List<List<LegendEntry>> legend = legendRows();
         double height = TOP + plotHeight + BOTTOM + legend.size() * LEGEND_ROW + 4;
         Scale sx = xScale();
@@ -103,7 +116,7 @@ public final class SvgChart {
                 .append(Html.px(height)).append("\">");
         b.append("<title>").append(Html.escape(title)).append("</title>");
         b.append("<text class=\"chart-title\" x=\"").append(Html.px(width / 2)).append("\" y=\"18\" text-anchor=\"middle\">")
-                .append(Html.escape(title)).append("</text>");
+                .append(fit(title, width - 8, TITLE_CHAR_WIDTH)).append("</text>");
         axes(b, sx, sy);
         for (Guide g : guides) {
             guide(b, g, sx, sy);
@@ -121,7 +134,7 @@ public final class SvgChart {
     }
 
     private Scale xScale() {
-        return Scale.fit(values(false), logX, integerX && !logX, LEFT, plotRight());
+        return Scale.fit(values(false), logX, integerX && !logX, left, plotRight());
     }
 
     private Scale yScale() {
@@ -145,8 +158,8 @@ public final class SvgChart {
 
     private void axes(StringBuilder b, Scale sx, Scale sy) {
         double bottom = TOP + plotHeight;
-        b.append("<rect class=\"plot-area\" x=\"").append(Html.px(LEFT)).append("\" y=\"").append(Html.px(TOP))
-                .append("\" width=\"").append(Html.px(plotRight() - LEFT)).append("\" height=\"").append(Html.px(plotHeight))
+        b.append("<rect class=\"plot-area\" x=\"").append(Html.px(left)).append("\" y=\"").append(Html.px(TOP))
+                .append("\" width=\"").append(Html.px(plotRight() - left)).append("\" height=\"").append(Html.px(plotHeight))
                 .append("\" fill=\"#ffffff\" stroke=\"#888888\"/>");
         for (double t : sx.ticks()) {
             double px = sx.toPixel(t);
@@ -157,17 +170,18 @@ public final class SvgChart {
         }
         for (double t : sy.ticks()) {
             double py = sy.toPixel(t);
-            b.append("<line class=\"grid\" x1=\"").append(Html.px(LEFT)).append("\" y1=\"").append(Html.px(py)).append("\" x2=\"")
+            b.append("<line class=\"grid\" x1=\"").append(Html.px(left)).append("\" y1=\"").append(Html.px(py)).append("\" x2=\"")
                     .append(Html.px(plotRight())).append("\" y2=\"").append(Html.px(py)).append("\" stroke=\"#e4e4e4\"/>");
-            b.append("<text class=\"tick\" x=\"").append(Html.px(LEFT - 5)).append("\" y=\"").append(Html.px(py + 4))
+            b.append("<text class=\"tick\" x=\"").append(Html.px(left - 5)).append("\" y=\"").append(Html.px(py + 4))
                     .append("\" text-anchor=\"end\">").append(Html.escape(sy.label(t))).append("</text>");
         }
-        b.append("<text class=\"axis-label\" x=\"").append(Html.px((LEFT + plotRight()) / 2)).append("\" y=\"")
-                .append(Html.px(bottom + 32)).append("\" text-anchor=\"middle\">").append(Html.escape(xLabel))
-                .append(logX ? " (log scale)" : "").append("</text>");
+        b.append("<text class=\"axis-label\" x=\"").append(Html.px((left + plotRight()) / 2)).append("\" y=\"")
+                .append(Html.px(bottom + 32)).append("\" text-anchor=\"middle\">")
+                .append(fit(xLabel + (logX ? " (log scale)" : ""), plotRight() - left, CHAR_WIDTH)).append("</text>");
         double cy = TOP + plotHeight / 2;
         b.append("<text class=\"axis-label\" x=\"14\" y=\"").append(Html.px(cy)).append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ")
-                .append(Html.px(cy)).append(")\">").append(Html.escape(yLabel)).append(logY ? " (log scale)" : "").append("</text>");
+                .append(Html.px(cy)).append(")\">").append(fit(yLabel + (logY ? " (log scale)" : ""), plotHeight + TOP, CHAR_WIDTH))
+                .append("</text>");
     }
 
     private void guide(StringBuilder b, Guide g, Scale sx, Scale sy) {
@@ -176,7 +190,7 @@ public final class SvgChart {
             return;
         }
         double p = s.toPixel(g.value());
-        double x1 = g.horizontal() ? LEFT : p;
+        double x1 = g.horizontal() ? left : p;
         double x2 = g.horizontal() ? plotRight() : p;
         double y1 = g.horizontal() ? p : TOP;
         double y2 = g.horizontal() ? p : TOP + plotHeight;
@@ -187,7 +201,7 @@ public final class SvgChart {
         double ty = g.horizontal() ? p - 4 : TOP + 12;
         b.append("<text class=\"guide-label\" x=\"").append(Html.px(tx)).append("\" y=\"").append(Html.px(ty))
                 .append("\" text-anchor=\"").append(g.horizontal() ? "end" : "start").append("\" fill=\"").append(g.color())
-                .append("\">").append(Html.escape(g.label())).append("</text>");
+                .append("\">").append(fit(g.label(), g.horizontal() ? tx - left : width - tx - 2, CHAR_WIDTH)).append("</text>");
     }
 
     private void draw(StringBuilder b, Series s, Scale sx, Scale sy) {
@@ -224,8 +238,13 @@ public final class SvgChart {
                         .append("\" r=\"3.5\" fill=\"").append(hollow ? "#ffffff" : s.color()).append("\" stroke=\"")
                         .append(s.color()).append("\" stroke-width=\"1.5\"/>");
                 if (!s.labels().isEmpty()) {
-                    b.append("<text class=\"point-label\" x=\"").append(Html.px(px + 6)).append("\" y=\"").append(Html.px(py - 6))
-                            .append("\">").append(Html.escape(s.labels().get(i))).append("</text>");
+                    String label = s.labels().get(i);
+                    double room = width - (px + 6) - 2;
+                    // a label that does not fit right of its point goes to its left, if it fits there
+                    boolean before = CHAR_WIDTH * label.length() > room && px - 6 > room;
+                    b.append("<text class=\"point-label\" x=\"").append(Html.px(before ? px - 6 : px + 6)).append("\" y=\"")
+                            .append(Html.px(py - 6)).append(before ? "\" text-anchor=\"end" : "").append("\">")
+                            .append(fit(label, before ? px - 6 : room, CHAR_WIDTH)).append("</text>");
                 }
             }
         }
@@ -246,7 +265,7 @@ public final class SvgChart {
         List<List<LegendEntry>> rows = new ArrayList<>();
         double used = Double.POSITIVE_INFINITY;
         for (LegendEntry e : all) {
-            if (used + e.width() > width - LEFT - RIGHT) {
+            if (used + e.width() > width - left - RIGHT) {
                 rows.add(new ArrayList<>());
                 used = 0;
             }
@@ -263,7 +282,7 @@ public final class SvgChart {
         b.append("<g class=\"legend\">");
         double y = top + 8;
         for (List<LegendEntry> row : rows) {
-            double x = LEFT;
+            double x = left;
             for (LegendEntry e : row) {
                 if (e.style().equals("MARKERS") || e.style().equals("HOLLOW_MARKERS")) {
                     b.append("<circle cx=\"").append(Html.px(x + 9)).append("\" cy=\"").append(Html.px(y))
@@ -277,11 +296,24 @@ public final class SvgChart {
                             .append("/>");
                 }
                 b.append("<text x=\"").append(Html.px(x + 24)).append("\" y=\"").append(Html.px(y + 4)).append("\">")
-                        .append(Html.escape(e.name())).append("</text>");
+                        .append(fit(e.name(), width - x - 24 - 2, CHAR_WIDTH)).append("</text>");
                 x += e.width();
             }
             y += LEGEND_ROW;
         }
         b.append("</g>");
+    }
+
+    /**
+     * {@code text} escaped, shortened with an ellipsis when it is wider than {@code room} pixels (at
+     * {@code charWidth} per character), the full text then kept in a {@code <title>} (a tooltip) so nothing is lost.
+     */
+    static String fit(String text, double room, double charWidth) {
+        int max = (int) Math.floor(room / charWidth);
+        if (text.length() <= max) {
+            return Html.escape(text);
+        }
+        String shown = max <= 1 ? "\u2026" : text.substring(0, max - 1) + "\u2026";
+        return "<title>" + Html.escape(text) + "</title>" + Html.escape(shown);
     }
 }

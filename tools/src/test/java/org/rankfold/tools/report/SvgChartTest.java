@@ -13,6 +13,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SvgChartTest {
 
     @Test
+    void longLabelsStayInsideTheChartOrAreShortenedWithTheFullTextAsTitle() throws Exception {
+        String layer = "features.block17.conv_expand_depthwise_pointwise.weight_with_a_very_long_name_indeed";
+        SvgChart c = new SvgChart("singular values of " + layer + " (mode 1)", "component index of " + layer, "value")
+                .add(new Series(layer, new double[] {1, 2, 3}, new double[] {0.0000123, 0.0000456, 0.0000987},
+                        Series.Style.MARKERS, "#1f77b4", List.of("a", "b", layer)))
+                .add(new Guide(false, 2.9, "rank boundary of " + layer, "#d62728"));
+        ReportDom d = new ReportDom("<!DOCTYPE html><html><body>" + c.toSvg() + "</body></html>");
+        org.w3c.dom.Element svg = d.all(null, "svg").get(0);
+        double width = Double.parseDouble(svg.getAttribute("width"));
+        int titled = 0;
+        for (org.w3c.dom.Element t : d.all(svg, "text")) {
+            if (t.hasAttribute("transform")) {
+                continue;
+            }
+            List<org.w3c.dom.Element> title = d.all(t, "title");
+            String visible = t.getTextContent();
+            if (!title.isEmpty()) {
+                String full = title.get(0).getTextContent();
+                visible = visible.substring(full.length());
+                assertTrue(visible.endsWith("\u2026") && full.startsWith(visible.substring(0, visible.length() - 1)),
+                        "shortened text is a prefix of its title: " + visible);
+                titled++;
+            }
+            double charWidth = "chart-title".equals(t.getAttribute("class")) ? 7.8 : 6.2;
+            double w = charWidth * visible.length();
+            double x = Double.parseDouble(t.getAttribute("x"));
+            double from = switch (t.getAttribute("text-anchor")) {
+                case "middle" -> x - w / 2;
+                case "end" -> x - w;
+                default -> x;
+            };
+            assertTrue(from >= 0 && from + w <= width + 0.5, "text '" + visible + "' spans " + from + ".." + (from + w)
+                    + " in an svg " + width + " wide");
+        }
+        assertTrue(titled >= 3, "the long title, axis label and legend entry are shortened, got " + titled);
+    }
+
+    @Test
     void logScaleEndsOnOneTwoFiveAndMapsDecadesEvenly() {
         Scale s = Scale.fit(new double[] {0.03, 2, 450, 0, -1, Double.NaN}, true, 100, 0);
         assertEquals(0.02, s.min(), 1e-15);
