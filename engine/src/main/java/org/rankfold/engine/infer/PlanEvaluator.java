@@ -33,13 +33,39 @@ public final class PlanEvaluator {
         if (ComputeDevices.current() != null) {
             return Evaluator.evaluate(model, loader, epoch, epochs, progress);
         }
-        InferencePlan plan = InferencePlan.compile(model, loader.dataset().channels(), loader.dataset().height(),
-                loader.dataset().width());
-        double lossSum = 0;
-        long correct = 0;
-        long images = 0;
+        var totals = new Object() {
+            double lossSum;
+            long correct;
+            long images;
+        };
         long start = System.nanoTime();
         int batches = loader.batchesPerEpoch();
+        forEachBatch(model, loader, (b, logits, loss) -> {
+            totals.lossSum += loss * b.size();
+            totals.correct += Accuracy.correct(logits, b.labels());
+            totals.images += b.size();
+            double secs = (System.nanoTime() - start) / 1e9;
+            long images = totals.images;
+            progress.accept(new BatchProgress(BatchProgress.Phase.EVAL, epoch, epochs, b.index() + 1, batches, images,
+                    totals.lossSum / images, (double) totals.correct / images, secs > 0 ? images / secs : 0, secs));
+        });
+        return new EvalResult(totals.lossSum / totals.images, (double) totals.correct / totals.images, totals.images);
+    }
+
+    /** One batch of a plan evaluation: the batch (labels, size), its row-major logits and its mean cross-entropy. */
+    @FunctionalInterface
+    public interface BatchSink {
+        void accept(Batch batch, float[] logits, double meanLoss);
+    }
+
+    /**
+     * The loop every plan evaluation shares: compiles {@code model} once for the loader's image shape, runs each batch
+     * of epoch 0 through the plan and hands its logits and mean loss to {@code sink} before the batch is recycled
+     * (the logits array is reused by the next batch).
+     */
+    public static void forEachBatch(Module model, DataLoader loader, BatchSink sink) {
+        InferencePlan plan = InferencePlan.compile(model, loader.dataset().channels(), loader.dataset().height(),
+                loader.dataset().width());
         float[] logProbs = new float[0];
         try (DataLoader.Epoch it = loader.epoch(0)) {
             for (Batch b : it) {
@@ -49,16 +75,9 @@ public final class PlanEvaluator {
                 }
                 Backend be = Backends.current();
                 double loss = be.softmaxCrossEntropy(b.size(), plan.classes(), logits, 0, b.labels(), logProbs, 0);
-                lossSum += loss * b.size();
-                correct += Accuracy.correct(logits, b.labels());
-                images += b.size();
-                int index = b.index();
+                sink.accept(b, logits, loss);
                 loader.recycle(b);
-                double secs = (System.nanoTime() - start) / 1e9;
-                progress.accept(new BatchProgress(BatchProgress.Phase.EVAL, epoch, epochs, index + 1, batches, images,
-                        lossSum / images, (double) correct / images, secs > 0 ? images / secs : 0, secs));
             }
         }
-        return new EvalResult(lossSum / images, (double) correct / images, images);
     }
 }

@@ -10,12 +10,12 @@ import org.rankfold.datasets.loader.DataLoader;
 import org.rankfold.datasets.npy.NpyArray;
 import org.rankfold.datasets.npy.NpyFormat;
 import org.rankfold.engine.infer.InferencePlan;
+import org.rankfold.engine.infer.PlanEvaluator;
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.tensor.GradMode;
 import org.rankfold.engine.tensor.StepArena;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.engine.train.ComputeDevices;
-import org.rankfold.kernels.Backends;
 
 /**
  * The one evaluation of a final model on the test set: mean loss, accuracy and the predicted class of every test
@@ -40,22 +40,8 @@ record TestEvaluation(double loss, double accuracy, int[] predictions) {
     }
 
     private static TestEvaluation throughPlan(Module model, DataLoader loader) {
-        InferencePlan plan = InferencePlan.compile(model, loader.dataset().channels(), loader.dataset().height(),
-                loader.dataset().width());
         Tally t = new Tally(loader.dataset().size());
-        float[] logProbs = new float[0];
-        try (DataLoader.Epoch it = loader.epoch(0)) {
-            for (Batch b : it) {
-                float[] logits = plan.run(b.images(), 0, b.size());
-                if (logProbs.length < logits.length) {
-                    logProbs = new float[logits.length];
-                }
-                double loss = Backends.current().softmaxCrossEntropy(b.size(), plan.classes(), logits, 0, b.labels(),
-                        logProbs, 0);
-                t.add(logits, b.labels(), b.size(), loss);
-                loader.recycle(b);
-            }
-        }
+        PlanEvaluator.forEachBatch(model, loader, (b, logits, loss) -> t.add(logits, b.labels(), b.size(), loss));
         return t.result();
     }
 
