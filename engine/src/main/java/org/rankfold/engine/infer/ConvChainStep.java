@@ -289,6 +289,20 @@ final class ConvChainStep implements Step {
     }
 
     @Override
+    public long[] partMacsPerImage() {
+        long[] macs = new long[parts().size()];
+        int part = 0;
+        for (int i = 0; i < stages.size(); i++) {
+            ConvStage s = stages.get(i);
+            if (!s.spec().isPointwise()) {
+                part++;
+            }
+            macs[part++] = (long) s.outChannels() * s.depth() * stageShapes.get(i).plane();
+        }
+        return macs;
+    }
+
+    @Override
     public void run(PlanRun run) {
         int batch = run.batch();
         Backend be = run.backend();

@@ -148,6 +148,11 @@ public final class InferencePlan {
         return steps.stream().map(Step::parts).toList();
     }
 
+    /** Multiply-adds per image of each part of each step, as {@link #stepParts()} (halo rows recomputed by row tiles not counted). */
+    public List<long[]> stepPartMacs() {
+        return steps.stream().map(Step::partMacsPerImage).toList();
+    }
+
     /** Activation buffers the plan uses (each holds batch x its largest value). */
     public int bufferCount() {
         return slotSize.length;

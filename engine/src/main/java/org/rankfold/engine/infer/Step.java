@@ -32,4 +32,9 @@ interface Step {
     default List<String> parts() {
         return List.of();
     }
+
+    /** Multiply-adds per image of each part (0 for data movement), as {@link #parts()}. */
+    default long[] partMacsPerImage() {
+        return new long[0];
+    }
 }
