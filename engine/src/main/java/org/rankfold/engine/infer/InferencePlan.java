@@ -50,7 +50,28 @@ public final class InferencePlan {
      * lower, IllegalArgumentException when the shapes do not chain.
      */
     public static InferencePlan compile(Module model, int channels, int height, int width) {
-        return PlanCompiler.compile(model, new Shape(channels, height, width), ConvChainStep.TILE_FLOATS);
+        return PlanCompiler.compile(model, new Shape(channels, height, width), defaultTileFloats());
+    }
+
+    /**
+     * The working-set budget of a convolution step's unit of work: {@link ConvChainStep#TILE_FLOATS}, or
+     * the system property {@code rankfold.plan.tileKiB} (KiB, at least 1) for measuring other budgets.
+     */
+    static int defaultTileFloats() {
+        String kib = System.getProperty("rankfold.plan.tileKiB");
+        if (kib == null) {
+            return ConvChainStep.TILE_FLOATS;
+        }
+        try {
+            int v = Integer.parseInt(kib.trim());
+            if (v >= 1 && v <= 1 << 20) {
+                return v * 256;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("system property rankfold.plan.tileKiB: expected KiB between 1 and "
+                + (1 << 20) + ", got '" + kib + "'");
     }
 
     /** As {@link #compile(Module, int, int, int)} with another working-set budget per tile, in floats. */
