@@ -277,7 +277,7 @@ final class ConvChainStep implements Step {
             String window = s.spec().kernelH() + "x" + s.spec().kernelW();
             if (!s.spec().isPointwise()) {
                 names.add("im2col " + window + (s.spec().strideH() == 1 ? "" : "/" + s.spec().strideH())
-                        + (i == 0 ? " (and input pad rows)" : ""));
+                       );
             }
             names.add("gemm " + window + " " + s.inChannels() + "->" + s.outChannels()
                     + (i == stages.size() - 1 ? " +output stage" : ""));
