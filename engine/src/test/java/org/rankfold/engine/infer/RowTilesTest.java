@@ -3,6 +3,7 @@ package org.rankfold.engine.infer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -171,6 +172,26 @@ class RowTilesTest extends SeededTest {
         plan.run(new float[3 * 2 * 64], 0, 3, steps, partNanos);
         for (long t : partNanos[chain]) {
             assertTrue(t > 0, "every part timed: " + Arrays.toString(partNanos[chain]));
+        }
+    }
+
+    @Test
+    void theBudgetPropertyIsReadInKiBAndABadValueIsNamed() {
+        String saved = System.getProperty("rankfold.plan.tileKiB");
+        try {
+            System.clearProperty("rankfold.plan.tileKiB");
+            assertEquals(ConvChainStep.TILE_FLOATS, InferencePlan.defaultTileFloats());
+            System.setProperty("rankfold.plan.tileKiB", "48");
+            assertEquals(48 * 256, InferencePlan.defaultTileFloats());
+            System.setProperty("rankfold.plan.tileKiB", "lots");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, InferencePlan::defaultTileFloats);
+            assertTrue(e.getMessage().contains("rankfold.plan.tileKiB") && e.getMessage().contains("'lots'"), e.getMessage());
+        } finally {
+            if (saved == null) {
+                System.clearProperty("rankfold.plan.tileKiB");
+            } else {
+                System.setProperty("rankfold.plan.tileKiB", saved);
+            }
         }
     }
 
