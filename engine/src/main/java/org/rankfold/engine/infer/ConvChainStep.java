@@ -257,7 +257,8 @@ final class ConvChainStep implements Step {
         return (int) Math.max(1, Math.min(batch, tileFloats / Math.max(1, perImage)));
     }
 
-    /** How a batch is cut, for per-layer timings: "3 images per tile" or "4 row tiles of 7 rows". */
+    /** How a batch is cut, for per-layer timings: "3 images per tile" or "4 row tiles of 7 rows per image"
+     *  (output rows of the step, after its pool). */
     @Override
     public String tiling(int batch) {
         RowBands[] tiles = rowTiles();
@@ -265,8 +266,7 @@ final class ConvChainStep implements Step {
             int chunk = chunkImages(batch);
             return chunk == 1 ? "1 image per tile" : chunk + " images per tile";
         }
-        return tiles.length + " row tiles of " + (tiles[0].outHi(stages.size() - 1) - tiles[0].outLo(stages.size() - 1))
-                + (pool == null ? "" : " conv") + " rows per image";
+        return tiles.length + " row tiles of " + (tiles[0].tileHi() - tiles[0].tileLo()) + " rows per image";
     }
 
     @Override
@@ -276,8 +276,7 @@ final class ConvChainStep implements Step {
             ConvStage s = stages.get(i);
             String window = s.spec().kernelH() + "x" + s.spec().kernelW();
             if (!s.spec().isPointwise()) {
-                names.add("im2col " + window + (s.spec().strideH() == 1 ? "" : "/" + s.spec().strideH())
-                       );
+                names.add("im2col " + window + (s.spec().strideH() == 1 ? "" : "/" + s.spec().strideH()));
             }
             names.add("gemm " + window + " " + s.inChannels() + "->" + s.outChannels()
                     + (i == stages.size() - 1 ? " +output stage" : ""));
