@@ -229,9 +229,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (!s.model().endsWith(".json")) {
             return input.createZooModel(s.model(), s.seed());
         }
-        ArchitectureFile a = ArchitectureFile.read(Path.of(s.model()));
+        ArchitectureFile a = ArchitectureFile.read(Path.of(s.model()), s.seed());
         if (!a.input().equals(input)) {
-            throw new UserError("--model " + s.model() + " takes " + a.input() + " but the data gives " + input);
+            throw new UserError("--model " + s.model() + " takes " + a.input().describe() + " but the data gives " + input.describe());
         }
         return a.model();
     }
@@ -290,7 +290,7 @@ public final class TrainCommand implements Callable<Integer> {
             InputShape input = rd.inputShape();
             Module net = resumed != null ? resumed.model() : newModel(s, input);
             if (resumed != null && !resumed.input().equals(input)) {
-                throw new UserError("the checkpoint's model takes " + resumed.input() + " but the data gives " + input);
+                throw new UserError("the checkpoint's model takes " + resumed.input().describe() + " but the data gives " + input.describe());
             }
             if (s.batch() > rd.split().train().size()) {
                 throw new UserError("--batch " + s.batch() + " is larger than the " + rd.split().train().size()
