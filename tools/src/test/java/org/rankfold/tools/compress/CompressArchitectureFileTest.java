@@ -87,6 +87,12 @@ class CompressArchitectureFileTest {
         ChildCli.inProcess(List.of("report", run.toString()));
         String html = Files.readString(run.resolve("report.html"));
         assertTrue(html.contains("my-net"), "the report names the model");
+
+        // the copy is what a resume rebuilds the models from: verify holds it to the recorded digest
+        Files.writeString(run.resolve("architecture.json"), Files.readString(run.resolve("architecture.json")) + " ");
+        Outcome v = run("verify", run.toString(), "--threads", "1", "--json");
+        assertEquals(2, v.code(), v.out() + v.err());
+        assertTrue(v.out().contains("architecture.json: SHA-256 is"), v.out());
     }
 
     @Test
