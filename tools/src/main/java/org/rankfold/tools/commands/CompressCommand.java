@@ -180,7 +180,7 @@ public final class CompressCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path given = runDirectoryGiven();
         ModelSource network = ModelSource.of(model);
-        RunData runData = RunData.load(dataOption.given() ? dataOption.data() : null, 0, 0);
+        RunData runData = RunData.load(dataOption.givenOrNull(), 0, 0);
         String why = null;
         if (preset == null) {
             boolean full = isFullFashionMnist(runData);

@@ -37,19 +37,11 @@ public final class DevicesCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    boolean json;
-
-    private void readSharedOptions() {
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws Exception {
-        readSharedOptions();
         OpenClDevices.Discovery d = OpenClDevices.discover();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.json()) {
             out.println(toJson(d));
         } else {
             printText(d, out);

@@ -54,16 +54,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    boolean json;
-
-    private void readSharedOptions() {
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
         if (!Files.exists(path) && ModelSummary.isZooModel(path.toString())) {
             print(ModelSummary.zoo(path.toString()));
             return 0;
@@ -94,7 +86,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     private void print(FileReport report) throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
-        if (!json) {
+        if (!jsonOption.json()) {
             report.render().forEach(out::println);
             out.flush();
             return;

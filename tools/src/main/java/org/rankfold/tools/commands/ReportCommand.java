@@ -44,19 +44,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    boolean json;
-
-    private void readSharedOptions() {
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
         Path report = ReportBuilder.write(run, compare == null ? List.of() : compare);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.json()) {
             ObjectNode o = Json.object();
             o.put("report", report.toString());
             Json.print(out, o);

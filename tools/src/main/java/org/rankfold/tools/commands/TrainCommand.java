@@ -137,32 +137,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     QuietOption quietOption;
 
-    // The shared options' values, read once the command line is parsed.
-    String data;
-    Integer epochs;
-    int threads;
-    String device;
-    boolean overwrite;
-    Path resume;
-    int limitTrain;
-    int limitTest;
-    boolean json;
-    boolean quiet;
-
-    private void readSharedOptions() {
-        data = dataOption.data();
-        epochs = epochsOption.epochs();
-        threads = threadsOption.threads();
-        device = deviceOption.device();
-        overwrite = overwriteOption.overwrite();
-        resume = resumeOption.run(out);
-        if (resumeOption.given() && resume == null) {
+    /** The run --resume continues: RUN, or --out when RUN is left out; null without --resume. */
+    private Path resumeRun() {
+        Path run = resumeOption.run(out);
+        if (resumeOption.given() && run == null) {
             throw new UserError("--resume needs the run: --resume RUN (or --out RUN --resume)");
         }
-        limitTrain = limits.trainOr(0);
-        limitTest = limits.testOr(0);
-        json = jsonOption.json();
-        quiet = quietOption.quiet();
+        return run;
     }
 
     @Option(names = "--ortho", defaultValue = "none", description = "Orthogonal regularization: so, dso, srip or none.")
@@ -180,15 +161,17 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
+        Path resume = resumeRun();
         if (resume == null) {
-            TrainSettings s = new TrainSettings(model, data, epochs == null ? 10 : epochs, batch, lr, momentum, weightDecay,
-                    schedule, seed, limitTrain, limitTest, ortho, orthoLambda, CompressCommand.parseValSplit(valSplit));
+            int epochs = epochsOption.epochs() == null ? 10 : epochsOption.epochs();
+            TrainSettings s = new TrainSettings(model, dataOption.data(), epochs, batch, lr, momentum, weightDecay, schedule,
+                    seed, limits.trainOr(0), limits.testOr(0), ortho, orthoLambda, CompressCommand.parseValSplit(valSplit));
             Path runDir = out != null ? out : Path.of("runs", "train-" + s.model() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
             // The settings go into the marker too: a run killed before its first checkpoint resumes from them.
             boolean created = !Files.exists(runDir);
-            try (RunLock _ = OutputGuard.newRun(runDir, overwrite, "--out", "train", s.toJson(threads))) {
+            try (RunLock _ = OutputGuard.newRun(runDir, overwriteOption.overwrite(), "--out", "train",
+                    s.toJson(threadsOption.threads()))) {
                 try {
                     return train(s, null, runDir);
                 } catch (IOException | RuntimeException e) {
@@ -202,7 +185,7 @@ public final class TrainCommand implements Callable<Integer> {
             CheckpointReader.load(checkpointOf(resume)); // not a run: the reader's one-line error, nothing created there
         }
         try (RunLock _ = out != null && !sameFile(out, runDirOf(resume))
-                ? OutputGuard.newRun(out, overwrite, "--out", "train", null) : OutputGuard.existingRun(runDir, "train --resume", RUN_ENTRIES)) {
+                ? OutputGuard.newRun(out, overwriteOption.overwrite(), "--out", "train", null) : OutputGuard.existingRun(runDir, "train --resume", RUN_ENTRIES)) {
             Checkpoint resumed = null;
             TrainSettings saved;
             if (hasCheckpoint(checkpointOf(resume))) {
@@ -217,7 +200,7 @@ public final class TrainCommand implements Callable<Integer> {
                 saved = TrainSettings.fromJson(marker.get("config"), runDirOf(resume).resolve(RunMarker.FILE).toString());
             }
             refuseChangedSettings(saved);
-            return train(epochs == null ? saved : saved.withEpochs(epochs), resumed, runDir);
+            return train(epochsOption.epochs() == null ? saved : saved.withEpochs(epochsOption.epochs()), resumed, runDir);
         }
     }
 
@@ -271,8 +254,9 @@ public final class TrainCommand implements Callable<Integer> {
                 continue;
             }
             if (given == null) {
-                given = new TrainSettings(model, data, saved.epochs(), batch, lr, momentum, weightDecay, schedule, seed,
-                        limitTrain, limitTest, ortho, orthoLambda, CompressCommand.parseValSplit(valSplit)).toJson(0);
+                given = new TrainSettings(model, dataOption.data(), saved.epochs(), batch, lr, momentum, weightDecay, schedule,
+                        seed, limits.trainOr(0), limits.testOr(0), ortho, orthoLambda, CompressCommand.parseValSplit(valSplit))
+                        .toJson(0);
             }
             if (!given.get(f[1]).equals(was.get(f[1]))) {
                 throw new UserError(f[0] + " " + given.get(f[1]).asText() + " differs from the run's saved setting ("
@@ -284,8 +268,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Integer train(TrainSettings s, Checkpoint resumed, Path runDir) throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
-        boolean talk = !json && !quiet;
-        try (ComputeSession cpu = ComputeSession.open(device, threads)) {
+        boolean talk = !jsonOption.json() && !quietOption.quiet();
+        try (ComputeSession cpu = ComputeSession.open(deviceOption.device(), threadsOption.threads())) {
             RunData rd = RunData.load(s.data(), s.limitTrain(), s.limitTest());
             InputShape input = rd.inputShape();
             Module net = resumed != null ? resumed.model() : newModel(s, input);
@@ -329,7 +313,7 @@ public final class TrainCommand implements Callable<Integer> {
                          LoaderOptions.evaluation(Math.max(s.batch(), 256), rd.normalization())) : null) {
                 Trainer trainer = s.trainingRun(net).trainer(net, train, validating ? val : test);
                 if (resumed != null && resumed.optimizerType() != null) {
-                    OptimizerState.restore(trainer.optimizer(), net, resumed.optimizerType(), resumed.optimizerTensors(), resume);
+                    OptimizerState.restore(trainer.optimizer(), net, resumed.optimizerType(), resumed.optimizerTensors(), resumeRun());
                 }
                 if (resumed != null) {
                     trainer.restore(resumed.training());
@@ -364,7 +348,7 @@ public final class TrainCommand implements Callable<Integer> {
                         double secs, CostReport cost, EvalResult tested) {
         boolean validating = tested != null;
         EpochResult last = history.isEmpty() ? null : history.getLast();
-        if (json) {
+        if (jsonOption.json()) {
             ObjectNode o = MAPPER.createObjectNode();
             o.put("model", s.model());
             o.put("data", rd.split().summary());

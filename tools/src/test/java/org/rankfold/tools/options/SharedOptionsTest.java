@@ -136,7 +136,8 @@ class SharedOptionsTest {
         Map<String, String> seen = new HashMap<>();
         Map<String, String> where = new HashMap<>();
         for (String cmd : List.of("train", "compress", "decompose", "eval", "predict", "export", "import", "inspect",
-                "report", "ranks", "tucker", "vbmf", "devices", "verify", "bench gemm", "bench conv", "bench train", "bench infer")) {
+                "report", "ranks", "tucker", "vbmf", "devices", "verify", "sweep", "bench gemm", "bench conv", "bench train",
+                "bench infer")) {
             CommandLine cl = new CommandLine(new Main());
             for (String part : cmd.split(" ")) {
                 cl = cl.getSubcommands().get(part);
@@ -180,6 +181,34 @@ class SharedOptionsTest {
             }
             for (String line : cl.getCommandSpec().usageMessage().footer()) {
                 assertTrue(r.out.contains(line + System.lineSeparator()), name + ": footer line printed whole: " + line);
+            }
+        }
+    }
+
+    /**
+     * One source of truth: a command reads a shared option from its mixin when it needs it, and keeps no field of its
+     * own under the name of the mixin's value (a copy made after parsing that could disagree with it).
+     */
+    @Test
+    void noCommandCopiesAMixinValueIntoAFieldOfItsOwn() {
+        for (CommandLine cl : commands()) {
+            Class<?> type = cl.getCommand().getClass();
+            java.util.Set<String> values = new java.util.HashSet<>();
+            for (java.lang.reflect.Field f : type.getDeclaredFields()) {
+                if (f.isAnnotationPresent(picocli.CommandLine.Mixin.class)) {
+                    for (java.lang.reflect.Method m : f.getType().getDeclaredMethods()) {
+                        if (java.lang.reflect.Modifier.isPublic(m.getModifiers()) && m.getParameterCount() == 0) {
+                            values.add(m.getName());
+                        }
+                    }
+                }
+            }
+            for (java.lang.reflect.Field f : type.getDeclaredFields()) {
+                boolean option = f.isAnnotationPresent(picocli.CommandLine.Option.class)
+                        || f.isAnnotationPresent(picocli.CommandLine.Parameters.class)
+                        || f.isAnnotationPresent(picocli.CommandLine.Mixin.class);
+                assertFalse(!option && values.contains(f.getName()), type.getSimpleName() + "." + f.getName()
+                        + " copies a value its mixin holds");
             }
         }
     }
