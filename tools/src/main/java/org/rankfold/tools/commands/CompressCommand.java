@@ -66,6 +66,7 @@ import picocli.CommandLine.Spec;
             "", "Examples:", "  ./rankfold compress --preset quick --limit-train 500 --limit-test 200 --out runs/small",
             "  ./rankfold compress --resume runs/small",
             "  ./rankfold compress --config runs/small/config.json --data sample --seed 2 --out runs/small-seed2",
+            "  ./rankfold compress --model runs/fashionnet-quick/checkpoints/baseline/model.json --preset quick --limit-train 300 --limit-test 100 --epochs 1 --variants plain --out runs/own-net",
             "", "Long runs (hours; not run by the tests):",
             "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 3 --out runs/fm3x",
             "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 8 --reuse-training runs/fm3x --out runs/fm8x"})
@@ -91,11 +92,11 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--no-matched-baseline", description = "Skip the budget-matched baseline (the dense model fine-tuned like the variants: baseline/finetune, baseline/eval).")
     boolean noMatchedBaseline;
 
-    @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/MODEL-PRESET).")
+    @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/MODEL-PRESET; for --model FILE.json the file's name without .json).")
     Path out;
 
     @Option(names = "--reuse-training", paramLabel = "RUN",
-            description = "Start from the completed training phases (baseline, V/train) of the compress run in RUN instead of training again: its checkpoints, results and metrics rows are copied; the settings that define training (model, seed, data and limits, batch, epochs, lr, momentum, weight decay, overparam, expand, ortho settings, pointwise, first) must be equal. Then fold, ranks, Tucker-2 and fine-tuning run with this run's --target-*/rank options: one set of trained models, several targets.")
+            description = "Start from the completed training phases (baseline, V/train) of the compress run in RUN instead of training again: its checkpoints, results and metrics rows are copied; the settings that define training (model, seed, data and limits, batch, epochs, lr, momentum, weight decay, overparam, expand, ortho settings, pointwise, first; an architecture file's SHA-256, so give the same file, e.g. RUN/architecture.json) must be equal. Then fold, ranks, Tucker-2 and fine-tuning run with this run's --target-*/rank options: one set of trained models, several targets.")
     Path reuseTraining;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of every variant.")
@@ -110,7 +111,7 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--overparam", paramLabel = "M", description = "factorized, expand or none (default: the preset's).")
     String overparam;
 
-    @Option(names = "--expand", paramLabel = "E", description = "Expansion factor of --overparam expand (e.g. 2 or 4).")
+    @Option(names = "--expand", paramLabel = "E", description = "Expansion factor of --overparam expand, >= 1 (e.g. 2 or 4; default: the preset's, 2).")
     Double expand;
 
     @Option(names = "--ortho", paramLabel = "R", description = "so, dso, srip or none (default: the preset's).")
@@ -119,7 +120,7 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--ortho-lambda", paramLabel = "L", description = "Weight of the orthogonal penalty (default: the preset's).")
     Double orthoLambda;
 
-    @Option(names = "--ortho-decay", paramLabel = "D", description = "Lambda is multiplied by D after every epoch (1: constant).")
+    @Option(names = "--ortho-decay", paramLabel = "D", description = "Lambda is multiplied by D after every epoch, in (0, 1] (default: the preset's, 1: constant).")
     Double orthoDecay;
 
     @Option(names = "--ortho-plain", description = "The ortho and full variants also regularize plain conv/linear weights.")

@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = "OpenCL platforms and devices, or why there are none.",
         footer = {"", "Select a device with --device opencl:N (or -Drankfold.opencl.device=N); the default is "
-                + "the first GPU, else device 0.", "", "Example:", "  ./rankfold devices", "  ./rankfold devices --json"})
+                + "the first GPU, else device 0.", "", "Examples:", "  ./rankfold devices", "  ./rankfold devices --json"})
 public final class DevicesCommand implements Callable<Integer> {
 
     @Spec

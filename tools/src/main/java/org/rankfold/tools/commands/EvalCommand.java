@@ -48,7 +48,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "Checkpoint or run directory.")
     Path checkpoint;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Batch size.")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "Batch size.")
     int batch;
 
     @Option(names = "--limit-test", defaultValue = "0", paramLabel = "N", description = "Use only the first N test images (0: all).")

@@ -77,7 +77,7 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Also write a seeded input batch and the model's logits on it.")
     Path reference;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the --reference batch.")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the --reference batch.")
     long seed;
 
     @Mixin

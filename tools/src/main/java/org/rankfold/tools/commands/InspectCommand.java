@@ -36,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * into one line and exit code 2. Checkpoint directories get their own branch in {@link #call()}.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "What a checkpoint, .npy, .npz, safetensors, IDX or CIFAR file holds.",
+        description = "What a checkpoint, .npy, .npz, safetensors, IDX or CIFAR file holds; a summary of a zoo model or an architecture file before training.",
         footer = {"", "Examples (run from the repository, after ./rankfold compress, which writes runs/fashionnet-quick):",
                 "  ./rankfold inspect datasets/src/main/resources/org/rankfold/datasets/sample/t10k-labels-idx1-ubyte.gz",
                 "  ./rankfold inspect testdata/golden/trained_kernels.npz --json",

@@ -35,7 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run directory written by 'rankfold compress'.")
+    @Parameters(index = "0", paramLabel = "RUN", description = "A run directory of compress, train or decompose (the output of 'rankfold decompose').")
     Path run;
 
     @Option(names = "--compare", paramLabel = "RUN", description = "Another run directory to add to the model-level table and plots (repeatable).")

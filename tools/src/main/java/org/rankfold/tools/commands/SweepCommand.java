@@ -35,7 +35,9 @@ import picocli.CommandLine.Spec;
         description = "A grid of compress runs (models x targets x seeds x lambdas x expansions), locally or as a Slurm job array; --collect gathers the statistics.",
         footer = {"", "--threads and --data apply to every cell: --threads 0 splits the cores between the --jobs cells (on Slurm: the task's CPUs).",
             "A cell's run directory is SWEEP/MODEL-TARGET-sSEED; it is an ordinary compress run (report, verify, --resume).",
-            "", "Examples (long runs: hours; not run by the tests):",
+            "", "Examples:",
+            "  ./rankfold sweep --models fashionnet --targets evbmf,params:3 --seeds 1,2 --preset quick --out runs/sw-plan --dry-run",
+            "", "Long runs (hours; not run by the tests):",
             "  ./rankfold sweep --models fashionnet --targets evbmf,params:3,params:8 --seeds 1,2,3 --jobs 2 --out runs/sw",
             "  ./rankfold sweep spec.json --out runs/sw --executor slurm",
             "  ./rankfold sweep --out runs/sw --collect"})

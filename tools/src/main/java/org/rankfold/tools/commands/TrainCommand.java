@@ -66,7 +66,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * test set is evaluated once, on the final model.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train one model.",
+        description = "Train one model: a zoo model or your own architecture (--model FILE.json).",
         footer = {"", "The run directory gets metrics.csv, checkpoint/ (latest epoch) and best/ (best validation accuracy).",
                 "Epochs are evaluated on held-out training images (--val-split); the test set once, on the final model.",
                 "--resume RUN continues an interrupted run with the settings saved in it, bit-identically at the same --threads.",
@@ -82,26 +82,26 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "fashionnet", description = "Zoo model (${COMPLETION-CANDIDATES}) or FILE.json, an architecture in the form of a checkpoint's model.json (see 'rankfold inspect FILE.json').",
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "fashionnet", description = "Zoo model (${COMPLETION-CANDIDATES}) or FILE.json, an architecture in the form of a checkpoint's model.json (see 'rankfold inspect FILE.json').",
             completionCandidates = ModelNames.class)
     String model;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size.")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Batch size.")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "0.05", description = "Initial learning rate.")
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.05", description = "Initial learning rate (cosine-annealed to 0 with --schedule cosine).")
     double lr;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum.")
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum.")
     double momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "L2 weight decay.")
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "5e-4", description = "L2 weight decay.")
     double weightDecay;
 
-    @Option(names = "--schedule", defaultValue = "cosine", description = "Per-epoch learning rate: cosine or constant.")
+    @Option(names = "--schedule", paramLabel = "S", defaultValue = "cosine", description = "Per-epoch learning rate: cosine or constant.")
     String schedule;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialization, shuffling and augmentation.")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of initialization, shuffling and augmentation.")
     long seed;
 
     @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/train-MODEL-TIMESTAMP).")
@@ -146,10 +146,10 @@ public final class TrainCommand implements Callable<Integer> {
         return run;
     }
 
-    @Option(names = "--ortho", defaultValue = "none", description = "Orthogonal regularization: so, dso, srip or none.")
+    @Option(names = "--ortho", paramLabel = "R", defaultValue = "none", description = "Orthogonal regularization: so, dso, srip or none.")
     String ortho;
 
-    @Option(names = "--ortho-lambda", defaultValue = "1e-4", description = "Weight of the orthogonality term.")
+    @Option(names = "--ortho-lambda", paramLabel = "L", defaultValue = "1e-4", description = "Weight of the orthogonality term.")
     double orthoLambda;
 
     @Option(names = "--val-split", paramLabel = "N", defaultValue = "auto",
