@@ -180,6 +180,7 @@ public final class CompressCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path given = runDirectoryGiven();
+        TrainCommand.ModelNames.requireKnown(model);
         ModelSource network = ModelSource.of(model);
         RunData runData = RunData.load(dataOption.givenOrNull(), 0, 0);
         String why = null;

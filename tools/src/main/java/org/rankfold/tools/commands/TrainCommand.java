@@ -163,6 +163,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path resume = resumeRun();
         if (resume == null) {
+            ModelNames.requireKnown(model);
             int epochs = epochsOption.epochs() == null ? 10 : epochsOption.epochs();
             TrainSettings s = new TrainSettings(model, dataOption.data(), epochs, batch, lr, momentum, weightDecay, schedule,
                     seed, limits.trainOr(0), limits.testOr(0), ortho, orthoLambda, CompressCommand.parseValSplit(valSplit));
@@ -409,6 +410,16 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public java.util.Iterator<String> iterator() {
             return ModelZoo.names().iterator();
+        }
+
+        /** Refuses a --model that is neither a zoo name nor a .json file, suggesting the nearest zoo name. */
+        static void requireKnown(String model) {
+            if (model.toLowerCase(Locale.ROOT).endsWith(".json") || ModelZoo.names().contains(model.toLowerCase(Locale.ROOT))) {
+                return;
+            }
+            throw new UserError("unknown model '" + model + "'"
+                    + org.rankfold.tools.options.Suggestions.closest(model, ModelZoo.names()).map(n -> "; did you mean " + n + "?").orElse("")
+                    + " (zoo models: " + String.join(", ", ModelZoo.names()) + ", or FILE.json, an architecture in model.json form)");
         }
     }
 }

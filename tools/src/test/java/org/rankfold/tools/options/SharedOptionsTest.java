@@ -61,6 +61,10 @@ class SharedOptionsTest {
         run("train", "--epoch", "3").refused("rankfold train", "unknown option --epoch", "did you mean --epochs?");
         run("compress", "--finetune-epoch=2").refused("rankfold compress", "did you mean --finetune-epochs?");
         run("bench", "gemn").refused("rankfold bench");
+        run("train", "--model", "lenet", "--out", "never-created").refused("rankfold train", "unknown model 'lenet'",
+                "did you mean lenet5?");
+        run("compress", "--model", "resnet2O", "--out", "never-created").refused("rankfold compress", "did you mean resnet20?");
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("never-created")));
         run("xyzzy-nothing-like-it").refused("rankfold", "unknown command 'xyzzy-nothing-like-it'");
         assertFalse(run("xyzzy-nothing-like-it").err.contains("did you mean"));
     }
