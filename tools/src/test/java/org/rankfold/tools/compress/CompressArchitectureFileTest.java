@@ -116,7 +116,7 @@ class CompressArchitectureFileTest {
             assertArrayEquals(Files.readAllBytes(straight.resolve(w)), Files.readAllBytes(run.resolve(w)), w.toString());
         }
 
-        // --config takes the architecture from the run's copy too; another architecture cannot resume the run
+        // another architecture cannot resume the run
         Path other = architecture(dir.resolve("other"), new InputShape(1, 28, 28, 10));
         Files.writeString(other, Files.readString(other).replace("\"my-net\"", "\"my-net\"  "));
         Outcome changed = run("compress", "--resume", run.toString(), "--model", other.toString(), "--threads", "1");

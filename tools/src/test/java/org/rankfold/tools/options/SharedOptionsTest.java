@@ -94,6 +94,31 @@ class SharedOptionsTest {
         assertFalse(Files.exists(run));
     }
 
+    /**
+     * A compress run's config.json gives back its data set and, for a run on an architecture file, the run's copy
+     * of it; a checkpoint's state.json its own model.json. The recorded name may not lead out of the directory.
+     */
+    @Test
+    void configOfAnArchitectureRunGivesItsCopyAndItsData(@TempDir Path dir) throws Exception {
+        CommandLine.Model.CommandSpec compress = new CommandLine(new Main()).getSubcommands().get("compress").getCommandSpec();
+        Path cfg = dir.resolve("config.json");
+        Files.writeString(cfg, "{\"model\": \"my-net\", \"architecture\": \"architecture.json\", \"architecture_sha256\": \"00\","
+                + " \"seed\": 4, \"data\": {\"dataset\": \"fashion-mnist sample (bundled)\", \"train_images\": 90}}");
+        ConfigDefaults d = ConfigDefaults.read(cfg, compress);
+        assertEquals(dir.toAbsolutePath().resolve("architecture.json").toString(), d.defaultValue(compress.findOption("--model")));
+        assertEquals("sample", d.defaultValue(compress.findOption("--data")));
+        assertEquals("4", d.defaultValue(compress.findOption("--seed")));
+
+        Path ck = Files.createDirectories(dir.resolve("checkpoints/baseline"));
+        Files.writeString(ck.resolve("model.json"), "{}");
+        Files.writeString(ck.resolve("state.json"), "{\"config\": {\"model\": \"my-net\", \"architecture\": \"architecture.json\"}}");
+        assertEquals(ck.toAbsolutePath().resolve("model.json").toString(),
+                ConfigDefaults.read(ck.resolve("state.json"), compress).defaultValue(compress.findOption("--model")));
+
+        Files.writeString(cfg, "{\"model\": \"x\", \"architecture\": \"../../etc/x.json\"}");
+        run("compress", "--config", cfg.toString()).refused("rankfold compress", "'architecture' must be a file name in the run directory");
+    }
+
     @Test
     void configFileGivesDefaultsThatFlagsOverride(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("config.json");
