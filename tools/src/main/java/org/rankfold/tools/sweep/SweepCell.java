@@ -76,9 +76,14 @@ public record SweepCell(String name, String model, String target, long seed, dou
         return Files.isRegularFile(dir(sweep).resolve("summary.json"));
     }
 
-    /** Started and not finished: a compress {@code --resume} continues it. */
+    /**
+     * Started and not finished: a compress {@code --resume} continues it. A cell killed before its first phase
+     * completed has a config.json but no progress.json yet; compress refuses to start over such a directory
+     * without {@code --resume}, and with it starts the first phase again.
+     */
     public boolean started(Path sweep) {
-        return Files.isRegularFile(dir(sweep).resolve("progress.json")) && !complete(sweep);
+        return (Files.isRegularFile(dir(sweep).resolve("progress.json")) || Files.isRegularFile(dir(sweep).resolve("config.json")))
+                && !complete(sweep);
     }
 
     /**
