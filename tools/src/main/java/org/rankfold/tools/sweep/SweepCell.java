@@ -6,13 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.rankfold.tools.UserError;
+
 /**
  * One cell of a sweep: one {@code compress} run directory. Cells that differ only in the rank target share their
  * trained models: the first target's cell trains ({@link #source} null), the others start from its training
  * with {@code --reuse-training}.
  *
  * @param name   the run directory's name under the sweep directory
- * @param model  zoo name
+ * @param model  zoo name or architecture file
  * @param target rank target ({@link SweepSpec#targets})
  * @param seed   seed
  * @param lambda orthogonality lambda (NaN: the preset's)
@@ -33,9 +35,13 @@ public record SweepCell(String name, String model, String target, long seed, dou
                     for (double e : expands) {
                         SweepCell first = null;
                         for (String t : spec.targets()) {
-                            String name = String.format(Locale.ROOT, "%s-%s-s%d%s%s", m, t.replace(':', 'x'), s,
+                            String name = String.format(Locale.ROOT, "%s-%s-s%d%s%s", label(m), t.replace(':', 'x'), s,
                                     Double.isNaN(l) ? "" : "-l" + num(l), Double.isNaN(e) ? "" : "-e" + num(e));
                             SweepCell c = new SweepCell(name, m, t, s, l, e, first);
+                            if (cells.stream().anyMatch(x -> x.name().equals(name))) {
+                                throw new UserError("two cells would share the run directory " + name + " (two"
+                                        + " architecture files of the same name?); rename one");
+                            }
                             cells.add(c);
                             if (first == null) {
                                 first = c;
@@ -46,6 +52,15 @@ public record SweepCell(String name, String model, String target, long seed, dou
             }
         }
         return cells;
+    }
+
+    /** The model's part of a cell name: the zoo name, or an architecture file's name without {@code .json}. */
+    static String label(String model) {
+        if (!model.toLowerCase(Locale.ROOT).endsWith(".json")) {
+            return model;
+        }
+        String f = Path.of(model).getFileName().toString();
+        return f.substring(0, f.length() - ".json".length());
     }
 
     private static String num(double v) {
@@ -61,9 +76,14 @@ public record SweepCell(String name, String model, String target, long seed, dou
         return Files.isRegularFile(dir(sweep).resolve("summary.json"));
     }
 
-    /** Started and not finished: a compress {@code --resume} continues it. */
+    /**
+     * Started and not finished: a compress {@code --resume} continues it. A cell killed before its first phase
+     * completed has a config.json but no progress.json yet; compress refuses to start over such a directory
+     * without {@code --resume}, and with it starts the first phase again.
+     */
     public boolean started(Path sweep) {
-        return Files.isRegularFile(dir(sweep).resolve("progress.json")) && !complete(sweep);
+        return (Files.isRegularFile(dir(sweep).resolve("progress.json")) || Files.isRegularFile(dir(sweep).resolve("config.json")))
+                && !complete(sweep);
     }
 
     /**
