@@ -35,34 +35,34 @@ public final class BenchConvCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--batch", description = "images per pass", defaultValue = "128")
+    @Option(names = "--batch", paramLabel = "N", description = "Images per pass.", defaultValue = "128")
     int batch;
 
-    @Option(names = "--in-channels", description = "C", defaultValue = "32")
+    @Option(names = "--in-channels", paramLabel = "C", description = "Input channels C.", defaultValue = "32")
     int inChannels;
 
-    @Option(names = "--out-channels", description = "OC", defaultValue = "64")
+    @Option(names = "--out-channels", paramLabel = "OC", description = "Output channels OC.", defaultValue = "64")
     int outChannels;
 
-    @Option(names = "--size", description = "H = W of the input", defaultValue = "14")
+    @Option(names = "--size", paramLabel = "S", description = "Input height = width.", defaultValue = "14")
     int size;
 
-    @Option(names = "--kernel", description = "KH = KW", defaultValue = "3")
+    @Option(names = "--kernel", paramLabel = "K", description = "Kernel height = width.", defaultValue = "3")
     int kernel;
 
-    @Option(names = "--stride", description = "stride", defaultValue = "1")
+    @Option(names = "--stride", paramLabel = "S", description = "Stride.", defaultValue = "1")
     int stride;
 
-    @Option(names = "--padding", description = "zero padding", defaultValue = "1")
+    @Option(names = "--padding", paramLabel = "P", description = "Zero padding on each side.", defaultValue = "1")
     int padding;
 
-    @Option(names = "--runs", description = "timed runs", defaultValue = "9")
+    @Option(names = "--runs", paramLabel = "N", description = "Timed runs.", defaultValue = "9")
     int runs;
 
-    @Option(names = "--warmup", description = "warm-up seconds", defaultValue = "1.0")
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up seconds before timing.", defaultValue = "1.0")
     double warmup;
 
-    @Option(names = "--no-peak", description = "skip measuring the FMA peak")
+    @Option(names = "--no-peak", description = "Skip measuring the FMA peak (no share of the peak is printed then).")
     boolean noPeak;
 
     @Mixin

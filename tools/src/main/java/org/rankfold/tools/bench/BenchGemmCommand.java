@@ -34,26 +34,26 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--m", description = "rows of C", defaultValue = "1024")
+    @Option(names = "--m", paramLabel = "M", description = "Rows of C (and of A).", defaultValue = "1024")
     int m;
 
-    @Option(names = "--n", description = "columns of C", defaultValue = "1024")
+    @Option(names = "--n", paramLabel = "N", description = "Columns of C (and of B).", defaultValue = "1024")
     int n;
 
-    @Option(names = "--k", description = "inner dimension", defaultValue = "1024")
+    @Option(names = "--k", paramLabel = "K", description = "Inner dimension K.", defaultValue = "1024")
     int k;
 
-    @Option(names = "--variant", description = "NN, NT, TN or TT: which operand is stored transposed",
+    @Option(names = "--variant", paramLabel = "NN|NT|TN|TT", description = "Which operand is stored transposed: NN, NT, TN or TT.",
             defaultValue = "NN")
     String variant;
 
-    @Option(names = "--runs", description = "timed runs", defaultValue = "15")
+    @Option(names = "--runs", paramLabel = "N", description = "Timed runs.", defaultValue = "15")
     int runs;
 
-    @Option(names = "--warmup", description = "warm-up seconds", defaultValue = "1.0")
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up seconds before timing.", defaultValue = "1.0")
     double warmup;
 
-    @Option(names = "--no-peak", description = "skip measuring the FMA peak")
+    @Option(names = "--no-peak", description = "Skip measuring the FMA peak (no share of the peak is printed then).")
     boolean noPeak;
 
     @Mixin

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** The options shared by {@code bench train} and {@code bench infer} (a picocli mixin; --threads, --json and --device are the shared ones of tools/options). */
 public final class StepBenchOptions {
 
-    @Option(names = "--model", defaultValue = "fashionnet", description = "zoo model")
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "fashionnet", description = "Zoo model: fashionnet, lenet5, resnet20, ... (an unknown name lists them all).")
     String model;
 
     @Option(names = "--input", paramLabel = "CxHxW", description = "Input image shape, square (default: the model's "
@@ -15,13 +15,13 @@ public final class StepBenchOptions {
             + "Fashion-MNIST runs use it.")
     String input;
 
-    @Option(names = "--batch", defaultValue = "128", description = "images per step")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Images per step.")
     int batch;
 
-    @Option(names = "--runs", defaultValue = "5", description = "timed runs")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "Timed runs.")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "2.0", description = "warm-up seconds")
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "2.0", description = "Warm-up seconds before timing.")
     double warmup;
 
     /** Runs the step benchmark of {@code mode} ("train" or "infer") with these options. */
