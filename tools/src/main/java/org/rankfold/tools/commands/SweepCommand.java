@@ -15,16 +15,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * `rankfold sweep`: a grid of compress runs (models x rank targets x seeds x lambdas x expansions, each with the
- * given variants), run here with {@code --jobs} cells in parallel or submitted as Slurm job arrays, resumable;
- * {@code --collect} writes {@code sweep.json} and {@code sweep.html} with the paired statistics (docs/sweeps.md).
+ * `rankfold sweep`: a grid of compress runs (models x rank targets x selectors x seeds x lambdas x expansions, each
+ * with the given variants), run here with {@code --jobs} cells in parallel or submitted as Slurm job arrays,
+ * resumable; {@code --collect} writes {@code sweep.json} and {@code sweep.html} with the paired statistics,
+ * {@code --export} copies the small files for a repository (docs/sweeps.md).
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = "A grid of compress runs (models x targets x seeds x lambdas x expansions), locally or as a Slurm job array; --collect gathers the statistics.",
+        description = "A grid of compress runs (models x targets x selectors x seeds x lambdas x expansions), locally or as a Slurm job array; --collect gathers the statistics, --export copies the small files.",
         footer = {"", "Examples (long runs: hours; not run by the tests):",
             "  ./rankfold sweep --models fashionnet --targets evbmf,params:3,params:8 --seeds 1,2,3 --jobs 2 --out runs/sw",
             "  ./rankfold sweep spec.json --out runs/sw --executor slurm",
-            "  ./rankfold sweep --out runs/sw --collect"})
+            "  ./rankfold sweep --models fashionnet --targets params:3 --selectors evbmf,energy,ratio --seeds 1,2,3 --out runs/sel",
+            "  ./rankfold sweep --out runs/sw --collect",
+            "  ./rankfold sweep --out runs/sw --collect --export docs/evidence/sw"})
 public final class SweepCommand implements Callable<Integer> {
 
     @Spec
@@ -44,6 +47,9 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--targets", split = ",", paramLabel = "T", description = "Rank targets: evbmf, params:X, macs:X (default evbmf).")
     List<String> targets;
+
+    @Option(names = "--selectors", split = ",", paramLabel = "S", description = "Rank selectors compared at each params:/macs: target: evbmf, energy, ratio (the search finds their fraction; default evbmf).")
+    List<String> selectors;
 
     @Option(names = "--seeds", split = ",", paramLabel = "S", description = "Seeds (default 1).")
     List<Long> seeds;
@@ -72,6 +78,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--collect", description = "Gather the finished cells: sweep.json and sweep.html (nothing is run).")
     boolean collect;
 
+    @Option(names = "--export", paramLabel = "DIR", description = "With --collect: copy the sweep's small files (spec, sweep.json/.html, each cell's config, summary, audit, metrics and per-image predictions; never checkpoints) into DIR with a README.md; --collect works on DIR.")
+    Path export;
+
     @Option(names = "--dry-run", description = "Print each cell's compress command and state; run nothing.")
     boolean dryRun;
 
@@ -84,14 +93,21 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter o = spec.commandLine().getOut();
-        Sweep.Flags flags = new Sweep.Flags(models, variants, targets, seeds, lambdas, expands, preset, data, compressArgs);
+        Sweep.Flags flags = new Sweep.Flags(models, variants, targets, selectors, seeds, lambdas, expands, preset, data, compressArgs);
         Sweep sweep = Sweep.open(out, specFile, flags, runCell == null && !collect && !dryRun);
         if (runCell != null) {
             return sweep.runCell(runCell, threadsPerCell != null ? threadsPerCell : 0, jobs, o, spec.commandLine().getErr());
         }
+        if (export != null && !collect) {
+            throw new org.rankfold.tools.UserError("--export needs --collect (it exports the collected sweep)");
+        }
         if (collect) {
             Path page = sweep.collect();
             o.println("sweep.json and " + page + " written");
+            if (export != null) {
+                int n = sweep.export(export);
+                o.println("exported " + n + " files to " + export + " (README.md lists them)");
+            }
             o.flush();
             return 0;
         }
@@ -99,11 +115,11 @@ public final class SweepCommand implements Callable<Integer> {
             sweep.describe(o, jobs);
             return 0;
         }
-        return switch (executor) {
-            case "local" -> sweep.runLocal(jobs, o);
-            case "slurm" -> sweep.submitSlurm(o);
-            default -> throw new org.rankfold.tools.UserError("--executor must be local or slurm, got '" + executor + "'");
-        };
+        if (!executor.equals("local") && !executor.equals("slurm")) {
+            throw new org.rankfold.tools.UserError("--executor must be local or slurm, got '" + executor + "'");
+        }
+        sweep.logCommand(spec.commandLine().getParseResult().originalArgs());
+        return executor.equals("local") ? sweep.runLocal(jobs, o) : sweep.submitSlurm(o);
     }
 
 }
