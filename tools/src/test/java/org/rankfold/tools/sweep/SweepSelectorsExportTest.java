@@ -53,7 +53,7 @@ class SweepSelectorsExportTest {
         assertTrue(dry.out().contains("--selector energy") && dry.out().contains("--reuse-training "
                 + sw.toAbsolutePath().resolve("fashionnet-paramsx2-s1")), dry.out());
 
-        SweepCommandTest.Out run = SweepCommandTest.run(grid(sw));
+        SweepCommandTest.Out run = SweepCommandTest.run(grid(sw, "--jobs", "2"));
         assertEquals(0, run.code(), run.out() + run.err());
         JsonNode s = json(sw.resolve("sweep.json"));
         assertEquals(3, s.get("groups").size());
