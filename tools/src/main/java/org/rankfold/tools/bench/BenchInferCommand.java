@@ -72,8 +72,11 @@ public final class BenchInferCommand implements Callable<Integer> {
             if (compare != null) {
                 throw new UserError("--compare needs --checkpoint");
             }
-            return StepBenchCommand.run(spec.commandLine().getOut(), "infer", options.model, options.batch, BenchOptions.threadsOrNull(threadsOption),
+            return StepBenchCommand.run(spec.commandLine().getOut(), "infer", options.model, options.inputShape(), options.batch, BenchOptions.threadsOrNull(threadsOption),
                     options.runs, options.warmup, jsonOption.json(), deviceOption.device(), usePlan, perLayer);
+        }
+        if (options.input != null) {
+            throw new UserError("--input applies to zoo models; a checkpoint's input shape is its own");
         }
         return CheckpointInferBench.run(spec.commandLine().getOut(), checkpoint, compare, options.batch, BenchOptions.threadsOrNull(threadsOption),
                 options.runs, options.warmup, jsonOption.json(), usePlan, perLayer);

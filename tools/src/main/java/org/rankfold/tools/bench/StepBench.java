@@ -37,14 +37,15 @@ final class StepBench implements AutoCloseable {
     private final DeviceSession inferSession;
     private InferencePlan plan;
 
-    StepBench(String name, int batch) {
+    /** @param input (channels, size) of the input images, or null for the model's default ({@link #inputShape}) */
+    StepBench(String name, int[] input, int batch) {
         if (batch < 1) {
             throw new UserError("--batch must be >= 1, got " + batch);
         }
         if (!ModelZoo.names().contains(name.toLowerCase(Locale.ROOT))) {
             throw new UserError("unknown model '" + name + "'; known: " + String.join(", ", ModelZoo.names()));
         }
-        int[] shape = inputShape(name);
+        int[] shape = input != null ? input : inputShape(name);
         this.batch = batch;
         this.model = ModelZoo.create(name, shape[0], shape[1], 10, 1);
         SplittableRandom rng = new SplittableRandom(0);
@@ -69,6 +70,28 @@ final class StepBench implements AutoCloseable {
     static int[] inputShape(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.equals("fashionnet") || n.equals("lenet5") ? new int[] {1, 28} : new int[] {3, 32};
+    }
+
+    /** Parses {@code --input}: CxHxW (H = W) or CxS, with 1 <= C <= 64 and 4 <= S <= 512. */
+    static int[] parseInput(String text) {
+        String[] p = text.trim().toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (p.length == 2 || p.length == 3) {
+                int c = Integer.parseInt(p[0]);
+                int h = Integer.parseInt(p[1]);
+                int w = Integer.parseInt(p[p.length - 1]);
+                if (h != w) {
+                    throw new UserError("--input must be square (the zoo models take H = W), got '" + text + "'");
+                }
+                if (c < 1 || c > 64 || h < 4 || h > 512) {
+                    throw new UserError("--input needs 1..64 channels and a size of 4..512, got '" + text + "'");
+                }
+                return new int[] {c, h};
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error naming the expected form
+        }
+        throw new UserError("--input must be CxHxW such as 1x28x28, got '" + text + "'");
     }
 
     /** One training step; returns the loss (checked finite before timing). */

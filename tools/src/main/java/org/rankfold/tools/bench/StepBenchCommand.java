@@ -17,17 +17,17 @@ final class StepBenchCommand {
     private StepBenchCommand() {
     }
 
-    static int run(PrintWriter out, String mode, String model, int batch, Integer threads, int runs, double warmup, boolean json,
-                   String device) {
-        return run(out, mode, model, batch, threads, runs, warmup, json, device, false, false);
+    static int run(PrintWriter out, String mode, String model, int[] input, int batch, Integer threads, int runs, double warmup,
+                   boolean json, String device) {
+        return run(out, mode, model, input, batch, threads, runs, warmup, json, device, false, false);
     }
 
     /**
      * As above; for inference, usePlan runs the compiled plan (on the CPU) instead of the autograd forward
      * pass, and perLayer prints the plan's per-step times. Inference also reports the latency of single steps.
      */
-    static int run(PrintWriter out, String mode, String model, int batch, Integer threads, int runs, double warmup, boolean json,
-                   String device, boolean usePlan, boolean perLayer) {
+    static int run(PrintWriter out, String mode, String model, int[] input, int batch, Integer threads, int runs, double warmup,
+                   boolean json, String device, boolean usePlan, boolean perLayer) {
         int t = BenchOptions.threads(threads);
         BenchOptions.checkRuns(runs, warmup);
         boolean train = mode.equals("train");
@@ -36,7 +36,7 @@ final class StepBenchCommand {
         int[] shape;
         Latency latency = null;
         List<String> layers = null;
-        try (ComputeSession cpu = ComputeSession.open(device, t); StepBench step = new StepBench(model, batch)) {
+        try (ComputeSession cpu = ComputeSession.open(device, t); StepBench step = new StepBench(model, input, batch)) {
             backend = cpu.describe();
             shape = step.imageShape();
             if (!train && usePlan) {
@@ -64,7 +64,7 @@ final class StepBenchCommand {
         double ips = batch / timing.median();
         if (json) {
             JsonLine line = new JsonLine().put("benchmark", mode).put("library", "rankfold").put("net", model.toLowerCase(Locale.ROOT))
-                    .put("mode", mode).put("batch", batch).put("threads", t).put("images_per_s", ips)
+                    .put("mode", mode).put("input", shape[0] + "x" + shape[1] + "x" + shape[2]).put("batch", batch).put("threads", t).put("images_per_s", ips)
                     .put("min", batch / timing.max()).put("max", batch / timing.min())
                     .put("step_seconds", timing.median()).put("runs", runs).put("steps_per_run", timing.reps());
             if (latency != null) {

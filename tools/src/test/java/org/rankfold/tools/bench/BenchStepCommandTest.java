@@ -42,4 +42,17 @@ class BenchStepCommandTest {
         assertTrue(out.contains("resnet20 infer batch=2 threads=1 input [3, 32, 32]"), out);
         run(2, "bench", "train", "--batch", "0");
     }
+
+    @Test
+    void inputShapeOverridesTheModelsDefault() throws Exception {
+        String out = run(0, "bench", "train", "--model", "resnet20", "--input", "1x28x28", "--batch", "2", "--threads", "1",
+                "--runs", "1", "--warmup", "0", "--json")[0];
+        assertEquals("1x28x28", new ObjectMapper().readTree(out).get("input").asText(), out);
+        String text = run(0, "bench", "infer", "--model", "resnet20", "--input", "1x16", "--batch", "1", "--threads", "1",
+                "--runs", "1", "--warmup", "0")[0];
+        assertTrue(text.contains("input [1, 16, 16]"), text);
+        assertTrue(run(2, "bench", "train", "--input", "3x32x28")[1].contains("--input must be square"));
+        assertTrue(run(2, "bench", "train", "--input", "3by32")[1].contains("--input must be CxHxW such as 1x28x28, got '3by32'"));
+        assertTrue(run(2, "bench", "infer", "--input", "0x32x32")[1].contains("1..64 channels"));
+    }
 }
