@@ -130,7 +130,7 @@ final class SweepExport {
                 .append("| `spec.json` | the effective spec: models, variants, targets, selectors, seeds, lambdas, expansions, preset, data, further compress arguments |\n")
                 .append("| `sweep.json` | the collected statistics: per (model, target, selector, lambda, expansion) group and variant, mean and std over seeds, paired differences with 95% intervals and McNemar's p |\n")
                 .append("| `sweep.html` | the same as one self-contained page |\n")
-                .append("| `commands.log` | the sweep commands run on the sweep directory, with the build that ran them |\n")
+                .append(commands.isEmpty() ? "" : "| `commands.log` | the sweep commands run on the sweep directory, with the build that ran them |\n")
                 .append("| `CELL/config.json` | the cell's compress settings (model, seed, schedule, selector, target, data, validation split) |\n")
                 .append("| `CELL/summary.json` | the cell's results: baseline, budget-matched baseline, every variant's accuracy, params, MACs, ratios, the searched selector value |\n")
                 .append("| `CELL/audit.jsonl` | every decision: per phase its result; per layer and variant the unfoldings, singular values, EVBMF sigma^2 and threshold, ranks, errors; the target search's steps |\n")
@@ -139,7 +139,8 @@ final class SweepExport {
                 .append("| `CELL/predictions/labels.npy` | the test labels, uint8, one per test image in test-set order |\n")
                 .append("| `CELL/predictions/V-eval.npy` | the predicted class of every test image by variant V's final model (uint8 `.npy`, one byte per image: 10,128 bytes for 10,000 images) |\n")
                 .append("| `CELL/predictions/baseline-eval.npy` | the same for the budget-matched dense baseline |\n")
-                .append("| `CELL/progress.json` | only for an unfinished cell: the phases it completed |\n\n");
+                .append(states.contains("started") ? "| `CELL/progress.json` | only for an unfinished cell: the phases it completed |\n" : "")
+                .append('\n');
         b.append("## Cells\n\n| cell | state | model | target | selector | seed | lambda | expand |\n")
                 .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (int i = 0; i < cells.size(); i++) {

@@ -138,6 +138,13 @@ class SweepSelectorsExportTest {
         assertEquals(exported, Files.readString(ex.resolve("sweep.json")), "recomputed from the exported files");
         assertEquals(exportedPage, Files.readString(ex.resolve("sweep.html")));
 
+        // a sweep that recorded no command (made before commands.log) names the equivalent one
+        Files.delete(sw.resolve("commands.log"));
+        Path ex2 = dir.resolve("export2");
+        assertEquals(0, SweepCommandTest.run("sweep", "--out", sw.toString(), "--collect", "--export", ex2.toString()).code());
+        assertTrue(Files.readString(ex2.resolve("README.md")).contains("./rankfold sweep spec.json --out SWEEP"));
+        assertFalse(Files.exists(ex2.resolve("commands.log")));
+
         // exporting again updates the export; an unrelated directory or --export without --collect is refused
         assertEquals(0, SweepCommandTest.run("sweep", "--out", sw.toString(), "--collect", "--export", ex.toString()).code());
         Path other = Files.createDirectories(dir.resolve("other"));
