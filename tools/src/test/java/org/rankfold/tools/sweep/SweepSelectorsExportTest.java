@@ -24,7 +24,7 @@ class SweepSelectorsExportTest {
 
     private static String[] grid(Path out, String... more) {
         List<String> a = new ArrayList<>(List.of("sweep", "--models", "fashionnet", "--variants", "plain,full", "--targets",
-                "params:2", "--selectors", "evbmf,energy,ratio", "--seeds", "1", "--preset", "quick", "--data", "sample",
+                "params:2", "--selectors", "evbmf,energy", "--seeds", "1", "--preset", "quick", "--data", "sample",
                 SweepCommandTest.TINY, "--out", out.toString()));
         a.addAll(List.of(more));
         return a.toArray(String[]::new);
@@ -49,46 +49,46 @@ class SweepSelectorsExportTest {
         SweepCommandTest.Out dry = SweepCommandTest.run(grid(sw, "--dry-run"));
         assertEquals(0, dry.code(), dry.err());
         assertTrue(dry.out().contains("0 fashionnet-paramsx2-s1 [not started]"), dry.out());
-        assertTrue(dry.out().contains("2 fashionnet-paramsx2-ratio-s1 [not started]"), dry.out());
+        assertTrue(dry.out().contains("1 fashionnet-paramsx2-energy-s1 [not started]"), dry.out());
         assertTrue(dry.out().contains("--selector energy") && dry.out().contains("--reuse-training "
                 + sw.toAbsolutePath().resolve("fashionnet-paramsx2-s1")), dry.out());
 
         SweepCommandTest.Out run = SweepCommandTest.run(grid(sw, "--jobs", "2"));
         assertEquals(0, run.code(), run.out() + run.err());
         JsonNode s = json(sw.resolve("sweep.json"));
-        assertEquals(3, s.get("groups").size());
+        assertEquals(2, s.get("groups").size());
         JsonNode evbmf = group(s, "evbmf");
         assertEquals("weakening", evbmf.at("/variants/full/searched_value/name").asText());
         assertFalse(evbmf.at("/variants/full").has("vs_evbmf"), "EVBMF is the selectors' reference");
-        for (String sel : List.of("energy", "ratio")) {
-            Path cell = sw.resolve("fashionnet-paramsx2-" + sel + "-s1");
-            JsonNode summary = json(cell.resolve("summary.json"));
-            String field = sel.equals("energy") ? "energy_fraction" : "rank_ratio";
-            JsonNode full = group(s, sel).at("/variants/full");
-            // the searched fraction, as the summary and the audit's target search record it
-            double v = summary.at("/ablation/full/" + field).asDouble();
-            assertTrue(v > 0 && v < 1, sel + " " + v);
-            assertEquals(field, full.at("/searched_value/name").asText());
-            assertEquals(v, full.at("/searched_value/mean").asDouble(), 0);
-            assertEquals(sel, summary.at("/ablation/full/selector").asText());
-            assertTrue(summary.at("/ablation/full/target_met").asBoolean());
-            assertTrue(full.at("/params_ratio/mean").asDouble() >= 2 * 0.999, full.toString());
-            boolean searchRecorded = false;
-            for (String line : Files.readAllLines(cell.resolve("audit.jsonl"))) {
-                JsonNode r = JSON.readTree(line);
-                if (r.path("step").asText().equals("target_search") && r.path("variant").asText().equals("full")) {
-                    assertEquals(sel, r.get("selector").asText());
-                    assertEquals(v, r.get(field).asDouble(), 0);
-                    searchRecorded = true;
-                }
+        // the ratio selector takes the same path (its search: SearchedSelectorTest; its cells: the dry run below)
+        String sel = "energy";
+        Path cell = sw.resolve("fashionnet-paramsx2-" + sel + "-s1");
+        JsonNode summary = json(cell.resolve("summary.json"));
+        String field = "energy_fraction";
+        JsonNode full = group(s, sel).at("/variants/full");
+        // the searched fraction, as the summary and the audit's target search record it
+        double v = summary.at("/ablation/full/" + field).asDouble();
+        assertTrue(v > 0 && v < 1, sel + " " + v);
+        assertEquals(field, full.at("/searched_value/name").asText());
+        assertEquals(v, full.at("/searched_value/mean").asDouble(), 0);
+        assertEquals(sel, summary.at("/ablation/full/selector").asText());
+        assertTrue(summary.at("/ablation/full/target_met").asBoolean());
+        assertTrue(full.at("/params_ratio/mean").asDouble() >= 2 * 0.999, full.toString());
+        boolean searchRecorded = false;
+        for (String line : Files.readAllLines(cell.resolve("audit.jsonl"))) {
+            JsonNode r = JSON.readTree(line);
+            if (r.path("step").asText().equals("target_search") && r.path("variant").asText().equals("full")) {
+                assertEquals(sel, r.get("selector").asText());
+                assertEquals(v, r.get(field).asDouble(), 0);
+                searchRecorded = true;
             }
-            assertTrue(searchRecorded);
-            // paired with the same variant under EVBMF, same seed and test images
-            double mine = summary.at("/ablation/full/accuracy").asDouble();
-            double theirs = json(sw.resolve("fashionnet-paramsx2-s1/summary.json")).at("/ablation/full/accuracy").asDouble();
-            assertEquals(mine - theirs, full.at("/vs_evbmf/difference").asDouble(), 1e-12);
-            assertEquals(1, full.at("/vs_evbmf/paired_seeds").size());
         }
+        assertTrue(searchRecorded);
+        // paired with the same variant under EVBMF, same seed and test images
+        double mine = summary.at("/ablation/full/accuracy").asDouble();
+        double theirs = json(sw.resolve("fashionnet-paramsx2-s1/summary.json")).at("/ablation/full/accuracy").asDouble();
+        assertEquals(mine - theirs, full.at("/vs_evbmf/difference").asDouble(), 1e-12);
+        assertEquals(1, full.at("/vs_evbmf/paired_seeds").size());
         // the penalty's share of the loss per epoch, from metrics.csv: full is regularized while it trains, plain not
         JsonNode share = evbmf.at("/variants/full/penalty_share/train");
         assertEquals(1, share.get("epochs").size());
@@ -120,16 +120,16 @@ class SweepSelectorsExportTest {
         assertEquals(0, e.code(), e.err());
         assertTrue(Files.isRegularFile(ex.resolve("README.md")));
         String readme = Files.readString(ex.resolve("README.md"));
-        assertTrue(readme.contains("--selectors evbmf,energy,ratio") && readme.contains("--out SWEEP"), readme);
+        assertTrue(readme.contains("--selectors evbmf,energy") && readme.contains("--out SWEEP"), readme);
         assertFalse(readme.contains(sw.toString()), "no machine path in the README");
-        Path cell = ex.resolve("fashionnet-paramsx2-energy-s1");
+        Path exCell = ex.resolve("fashionnet-paramsx2-energy-s1");
         for (String file : List.of("config.json", "summary.json", "audit.jsonl", "metrics.csv", "predictions/labels.npy",
                 "predictions/full-eval.npy", "predictions/plain-eval.npy", "predictions/baseline-eval.npy")) {
-            assertTrue(Files.isRegularFile(cell.resolve(file)), file);
+            assertTrue(Files.isRegularFile(exCell.resolve(file)), file);
         }
-        assertFalse(Files.exists(cell.resolve("checkpoints")));
-        assertFalse(Files.exists(cell.resolve("progress.json")));
-        assertFalse(Files.exists(cell.resolve("predictions/full-eval_before.npy")));
+        assertFalse(Files.exists(exCell.resolve("checkpoints")));
+        assertFalse(Files.exists(exCell.resolve("progress.json")));
+        assertFalse(Files.exists(exCell.resolve("predictions/full-eval_before.npy")));
         String exported = Files.readString(ex.resolve("sweep.json"));
         String exportedPage = Files.readString(ex.resolve("sweep.html"));
         assertEquals(Files.readString(sw.resolve("sweep.json")), exported);
@@ -169,10 +169,14 @@ class SweepSelectorsExportTest {
         assertTrue(unknown.err().contains("selector 'svd'"), unknown.err());
         // energy and ratio make cells only at params/macs targets
         SweepCommandTest.Out mixed = SweepCommandTest.run("sweep", "--targets", "evbmf,macs:4", "--selectors",
-                "evbmf,energy", "--out", dir.resolve("c").toString(), "--dry-run");
+                "evbmf,energy,ratio", "--out", dir.resolve("c").toString(), "--dry-run");
         assertEquals(0, mixed.code(), mixed.err());
-        assertEquals(3, mixed.out().strip().split("\n").length, mixed.out());
+        assertEquals(4, mixed.out().strip().split("\n").length, mixed.out());
         assertTrue(mixed.out().contains("fashionnet-macsx4-energy-s1") && !mixed.out().contains("evbmf-energy"), mixed.out());
+        assertTrue(mixed.out().contains("3 fashionnet-macsx4-ratio-s1 [not started]: rankfold compress"), mixed.out());
+        assertTrue(mixed.out().contains("--target-macs-ratio 4 --selector ratio"), mixed.out());
+        assertTrue(mixed.out().contains("--reuse-training " + dir.resolve("c").toAbsolutePath().resolve("fashionnet-evbmf-s1")),
+                "every selector's cell reuses the first cell's training");
         // a spec.json as sweeps wrote it before selectors were an axis: EVBMF alone, the same cell names
         Path old = Files.createDirectories(dir.resolve("old"));
         Files.writeString(old.resolve("spec.json"), "{\"models\": [\"fashionnet\"], \"variants\": [\"plain\", \"full\"],"
