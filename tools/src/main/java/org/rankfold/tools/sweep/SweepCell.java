@@ -11,17 +11,18 @@ import java.util.Locale;
  * trained models: the first target's cell trains ({@link #source} null), the others start from its training
  * with {@code --reuse-training}.
  *
- * @param name   the run directory's name under the sweep directory
- * @param model  zoo name
- * @param target rank target ({@link SweepSpec#targets})
+ * @param name     the run directory's name under the sweep directory
+ * @param model    zoo name
+ * @param target   rank target ({@link SweepSpec#targets})
  * @param selector rank selector ({@link SweepSpec#selectors}; {@code evbmf} at an {@code evbmf} target)
- * @param seed   seed
- * @param lambda orthogonality lambda (NaN: the preset's)
- * @param expand expansion factor (NaN: the preset's over-parameterization)
- * @param source the cell whose trained models this one reuses (null: it trains)
+ * @param seed     seed
+ * @param lambda   orthogonality lambda (NaN: the preset's)
+ * @param expand   expansion factor (NaN: the preset's over-parameterization)
+ * @param source   the cell whose trained models this one reuses (null: it trains), the first cell of its training
+ *                 group whatever its target and selector
  */
-public record SweepCell(String name, String model, String target, String selector, long seed, double lambda, double expand,
-                        SweepCell source) {
+public record SweepCell(String name, String model, String target, String selector, long seed, double lambda,
+                        double expand, SweepCell source) {
 
     /**
      * The grid of {@code spec}, sources first within each training group. A non-EVBMF selector makes a cell only at a
@@ -73,9 +74,14 @@ public record SweepCell(String name, String model, String target, String selecto
         return Files.isRegularFile(dir(sweep).resolve("summary.json"));
     }
 
-    /** Started and not finished: a compress {@code --resume} continues it. */
+    /**
+     * Started and not finished: a compress {@code --resume} continues it. A cell killed before its first phase
+     * completed has a config.json but no progress.json yet; compress refuses to start over such a directory
+     * without {@code --resume}, and with it starts the first phase again.
+     */
     public boolean started(Path sweep) {
-        return Files.isRegularFile(dir(sweep).resolve("progress.json")) && !complete(sweep);
+        return (Files.isRegularFile(dir(sweep).resolve("progress.json")) || Files.isRegularFile(dir(sweep).resolve("config.json")))
+                && !complete(sweep);
     }
 
     /**

@@ -20,8 +20,8 @@ import org.rankfold.tools.UserError;
  * {@code sweep.json}, {@code sweep.html}, {@code commands.log}, and per complete cell {@code config.json},
  * {@code summary.json}, {@code audit.jsonl}, {@code metrics.csv}, {@code orthogonality.csv} and the per-image
  * predictions the paired statistics read (labels, each variant's final model, the budget-matched baseline; uint8
- * {@code .npy}, one byte per test image); an unfinished cell keeps only its {@code progress.json}, so the cell list's
- * states are recomputed too. Never checkpoints. A {@code README.md} lists the files and the commands. {@code sweep
+ * {@code .npy}, one byte per test image); an unfinished cell keeps only its {@code progress.json} and
+ * {@code config.json}, so the cell list's states are recomputed too. Never checkpoints. A {@code README.md} lists the files and the commands. {@code sweep
  * --collect} on the exported directory reads exactly these files and writes the same {@code sweep.json}.
  */
 final class SweepExport {
@@ -74,7 +74,9 @@ final class SweepExport {
                 }
                 states.add("complete");
             } else if (c.started(sweep)) {
+                // what makes a cell started (SweepCell#started), so the export recomputes its state
                 n += copy(from.resolve("progress.json"), into.resolve("progress.json"));
+                n += copy(from.resolve("config.json"), into.resolve("config.json"));
                 states.add("started");
             } else {
                 states.add("not started");
@@ -139,7 +141,7 @@ final class SweepExport {
                 .append("| `CELL/predictions/labels.npy` | the test labels, uint8, one per test image in test-set order |\n")
                 .append("| `CELL/predictions/V-eval.npy` | the predicted class of every test image by variant V's final model (uint8 `.npy`, one byte per image: 10,128 bytes for 10,000 images) |\n")
                 .append("| `CELL/predictions/baseline-eval.npy` | the same for the budget-matched dense baseline |\n")
-                .append(states.contains("started") ? "| `CELL/progress.json` | only for an unfinished cell: the phases it completed |\n" : "")
+                .append(states.contains("started") ? "| `CELL/progress.json` | only for an unfinished cell (with its `config.json`): the phases it completed |\n" : "")
                 .append('\n');
         b.append("## Cells\n\n| cell | state | model | target | selector | seed | lambda | expand |\n")
                 .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");

@@ -90,9 +90,13 @@ class SweepCommandTest {
         assertTrue(html.contains("data-kind=\"accuracy-vs-macs\""));
         assertFalse(html.contains("<script"));
 
-        // a cell that lost its summary (killed at the very end) resumes; complete cells are skipped
+        // a cell that lost its summary (killed at the very end) resumes, and so does one killed before its first phase
+        // completed (config.json but no progress.json yet); complete cells are skipped
         String before = Files.readString(sw.resolve("fashionnet-evbmf-s1/summary.json"));
         Files.delete(sw.resolve("fashionnet-evbmf-s1/summary.json"));
+        String beforeEarly = Files.readString(sw.resolve("fashionnet-paramsx2-s2/summary.json"));
+        Files.delete(sw.resolve("fashionnet-paramsx2-s2/summary.json"));
+        Files.delete(sw.resolve("fashionnet-paramsx2-s2/progress.json"));
         Out again = run(grid(sw, "--jobs", "2"));
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("fashionnet-evbmf-s2 complete, skipped"), again.out());
@@ -101,6 +105,11 @@ class SweepCommandTest {
         JsonNode r = JSON.readTree(sw.resolve("fashionnet-evbmf-s1/summary.json").toFile());
         assertEquals(b.at("/ablation/full/accuracy"), r.at("/ablation/full/accuracy"));
         assertEquals(b.at("/baseline_matched/accuracy"), r.at("/baseline_matched/accuracy"));
+        assertTrue(Files.readString(sw.resolve("logs/fashionnet-paramsx2-s2.log")).contains("--resume"));
+        JsonNode early = JSON.readTree(beforeEarly);
+        JsonNode rerun = JSON.readTree(sw.resolve("fashionnet-paramsx2-s2/summary.json").toFile());
+        assertEquals(early.at("/ablation/full/accuracy"), rerun.at("/ablation/full/accuracy"));
+        assertEquals(early.at("/ablation/plain/accuracy"), rerun.at("/ablation/plain/accuracy"));
 
         // --collect alone reads spec.json; the same result again (the bootstrap is seeded)
         String collected = Files.readString(sw.resolve("sweep.json"));

@@ -21,7 +21,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * ({@link #TRAINING_FIELDS} of {@code config.json}, and the data); then the phases' checkpoints are copied,
  * their results entered in {@code progress.json} with {@code reused_from}, their rows of {@code metrics.csv}
  * and {@code orthogonality.csv} copied, and one audit record written. Fold, ranks, Tucker-2, fine-tuning and
- * evaluation run as usual with this run's rank settings.
+ * evaluation run as usual with this run's rank settings. The budget-matched baseline's fine-tuning
+ * ({@code baseline/finetune}) does not depend on the ranks either: it is reused too when both runs have it with
+ * the same {@link #BASELINE_FINETUNE_FIELDS} ({@code baseline/eval} runs again, a single test pass).
  */
 final class TrainingReuse {
     /**
@@ -32,6 +34,9 @@ final class TrainingReuse {
     static final List<String> TRAINING_FIELDS = List.of("model", "seed", "batch_size", "epochs", "learning_rate",
             "momentum", "weight_decay", "overparam", "expand", "ortho", "ortho_lambda", "ortho_decay", "ortho_plain",
             "pointwise", "first", "limit_train", "limit_test", "data", "validation");
+
+    /** The further config.json fields the budget-matched baseline's fine-tuning depends on. */
+    static final List<String> BASELINE_FINETUNE_FIELDS = List.of("finetune_epochs", "finetune_lr", "matched_baseline");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -75,6 +80,10 @@ final class TrainingReuse {
             if (v != Variant.PLAIN) {
                 phases.add(v.label() + "/train");
             }
+        }
+        boolean sameFinetune = BASELINE_FINETUNE_FIELDS.stream().allMatch(f -> ours.path(f).equals(theirs.path(f)));
+        if (sameFinetune && done.get("baseline/finetune") != null) {
+            phases.add("baseline/finetune");
         }
         if (done.get("baseline") == null) {
             throw new IllegalArgumentException("--reuse-training " + src + " has no completed baseline yet");

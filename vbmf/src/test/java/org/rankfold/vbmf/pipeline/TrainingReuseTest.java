@@ -109,4 +109,32 @@ class TrainingReuseTest extends SeededTest {
                 new RunDirectory(dir.resolve("bad")), ran).reuseTraining(source.root()).run(false));
         assertTrue(e.getMessage().contains("epochs (1 there, 2 here)"), e.getMessage());
     }
+
+    @Test
+    void theBudgetMatchedBaselinesFineTuningIsReusedWhenItsSettingsAgree(@TempDir Path dir) throws IOException {
+        CompressionConfig withFinetune = new ConfigBuilder(trained()).variants(List.of(Variant.PLAIN)).finetuneEpochs(1).build();
+        RunDirectory source = new RunDirectory(dir.resolve("evbmf"));
+        new CompressionPipeline(withFinetune, data(), source, new PipelineListener() { }).run(false);
+        assertTrue(Files.isDirectory(source.checkpoint("baseline/finetune")), "the source has the budget-matched baseline");
+
+        Ran ran = new Ran();
+        RunDirectory run = new RunDirectory(dir.resolve("x3"));
+        new CompressionPipeline(new ConfigBuilder(withFinetune).targetParamsRatio(TARGET).build(), data(), run, ran)
+                .reuseTraining(source.root()).run(false);
+        assertFalse(ran.phases.contains("baseline/finetune"), ran.phases.toString());
+        assertTrue(ran.phases.contains("baseline/eval"), ran.phases.toString());
+        assertTrue(ran.phases.contains("plain/finetune"), ran.phases.toString());
+        Path w = Path.of("checkpoints", "baseline-finetune", "weights.safetensors");
+        assertArrayEquals(Files.readAllBytes(source.root().resolve(w)), Files.readAllBytes(run.root().resolve(w)));
+        JsonNode reuse = new ObjectMapper().readTree(Files.readAllLines(run.audit(), StandardCharsets.UTF_8).getFirst());
+        assertTrue(reuse.get("phases").toString().contains("baseline/finetune"), reuse.toString());
+        assertArrayEquals(Files.readAllBytes(source.predictions("baseline/eval")), Files.readAllBytes(run.predictions("baseline/eval")),
+                "the reused fine-tuned baseline evaluates to the same predictions");
+
+        // another fine-tuning learning rate: the baseline is fine-tuned again
+        Ran other = new Ran();
+        new CompressionPipeline(new ConfigBuilder(withFinetune).targetParamsRatio(TARGET).finetuneLr(0.02).build(), data(),
+                new RunDirectory(dir.resolve("lr")), other).reuseTraining(source.root()).run(false);
+        assertTrue(other.phases.contains("baseline/finetune"), other.phases.toString());
+    }
 }
