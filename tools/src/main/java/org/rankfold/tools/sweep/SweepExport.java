@@ -65,6 +65,10 @@ final class SweepExport {
         for (SweepCell c : cells) {
             Path from = c.dir(sweep);
             Path into = to.resolve(c.name());
+            // a previous export's files of the cell go first: a cell that is no longer complete must not look so
+            for (String f : exportedNames(spec)) {
+                Files.deleteIfExists(into.resolve(f));
+            }
             if (c.complete(sweep)) {
                 for (String f : CELL_FILES) {
                     n += copy(from.resolve(f), into.resolve(f));
@@ -85,6 +89,14 @@ final class SweepExport {
         byte[] readme = readme(cells, states, spec, sweep).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(to.resolve("README.md"), o -> o.write(readme));
         return n + 1;
+    }
+
+    /** Every file name (relative to a cell) an export may write for a cell. */
+    private static List<String> exportedNames(SweepSpec spec) {
+        List<String> names = new ArrayList<>(CELL_FILES);
+        names.add("progress.json");
+        predictions(spec).forEach(p -> names.add("predictions/" + p));
+        return names;
     }
 
     /** The prediction files the paired statistics read: labels, the budget-matched baseline, each variant's final model. */

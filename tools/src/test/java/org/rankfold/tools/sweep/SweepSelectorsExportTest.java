@@ -145,8 +145,23 @@ class SweepSelectorsExportTest {
         assertTrue(Files.readString(ex2.resolve("README.md")).contains("./rankfold sweep spec.json --out SWEEP"));
         assertFalse(Files.exists(ex2.resolve("commands.log")));
 
+        // an unfinished cell (killed before its summary) is exported as such and collected as such
+        Files.delete(sw.resolve("fashionnet-paramsx2-energy-s1/summary.json"));
+        Path ex3 = dir.resolve("export3");
+        assertEquals(0, SweepCommandTest.run("sweep", "--out", sw.toString(), "--collect", "--export", ex3.toString()).code());
+        JsonNode partial = json(ex3.resolve("sweep.json"));
+        assertEquals("started", partial.at("/cells/1/state").asText());
+        assertEquals(1, partial.get("groups").size());
+        assertTrue(Files.isRegularFile(ex3.resolve("fashionnet-paramsx2-energy-s1/progress.json")));
+        assertFalse(Files.exists(ex3.resolve("fashionnet-paramsx2-energy-s1/audit.jsonl")));
+        String partialJson = Files.readString(ex3.resolve("sweep.json"));
+        assertEquals(0, SweepCommandTest.run("sweep", "--out", ex3.toString(), "--collect").code());
+        assertEquals(partialJson, Files.readString(ex3.resolve("sweep.json")));
+
         // exporting again updates the export; an unrelated directory or --export without --collect is refused
         assertEquals(0, SweepCommandTest.run("sweep", "--out", sw.toString(), "--collect", "--export", ex.toString()).code());
+        assertFalse(Files.exists(ex.resolve("fashionnet-paramsx2-energy-s1/summary.json")), "no stale files of a cell");
+        assertEquals(partialJson, Files.readString(ex.resolve("sweep.json")));
         Path other = Files.createDirectories(dir.resolve("other"));
         Files.writeString(other.resolve("notes.txt"), "mine");
         SweepCommandTest.Out refused = SweepCommandTest.run("sweep", "--out", sw.toString(), "--collect", "--export", other.toString());
