@@ -50,6 +50,8 @@ class VerifyCommandTest {
         for (String check : List.of("files", "paths", "ranks", "costs", "accuracy", "report")) {
             assertTrue(r.out().contains("\nok      " + check + " "), check + " holds:\n" + r.out());
         }
+        assertTrue(r.out().contains("checkpoints/baseline/state.json and ") && r.out().contains(" prediction file(s)"),
+                "the report's stamp covers the baseline's state.json and the predictions:\n" + r.out());
         assertTrue(r.out().strip().endsWith("verdict: ok (every check holds)"), r.out());
         JsonNode j = CliRun.run("verify", run.toString(), "--json").json();
         assertEquals("ok", j.get("verdict").asText());
@@ -150,6 +152,24 @@ class VerifyCommandTest {
         Files.writeString(other.resolve("metrics.csv"), "baseline,9,0.1,0.99,0.1,0.99,0.01,1.0\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.APPEND);
         assertTrue(check(failsOnly(other, "report"), "report").get("detail").asText().contains("metrics.csv changed"));
+    }
+
+    @Test
+    void aChangedPredictionFileOrBaselineStateFailsTheReportCheckNamingIt(@TempDir Path dir) throws IOException {
+        Path copy = copy(dir.resolve("predictions"));
+        Path npy = copy.resolve("predictions/full-eval.npy");
+        byte[] b = Files.readAllBytes(npy);
+        b[b.length - 1] ^= 1; // one test image's predicted class
+        Files.write(npy, b);
+        JsonNode j = failsOnly(copy, "report");
+        assertTrue(check(j, "report").get("detail").asText().contains("predictions/full-eval.npy changed"), j.toString());
+
+        Path other = copy(dir.resolve("state"));
+        Path state = other.resolve("checkpoints/baseline/state.json");
+        Files.writeString(state, Files.readString(state, StandardCharsets.UTF_8) + "\n", StandardCharsets.UTF_8);
+        // the checkpoint's digest in progress.json covers state.json too
+        JsonNode k = fails(other, List.of("files", "report"));
+        assertTrue(check(k, "report").get("detail").asText().contains("checkpoints/baseline/state.json changed"), k.toString());
     }
 
     @Test

@@ -21,10 +21,31 @@ public record ArchitectureFile(Module model, String name, InputShape input) {
     /** The most parameter and buffer floats an architecture file may describe (512 MiB of float32). */
     public static final long MAX_PARAMETERS = 1L << 27;
 
-    /** Reads and rebuilds {@code file}; a defect is one {@link MalformedFileException} naming the file and field. */
+    /**
+     * Reads and rebuilds {@code file}, initial weights from seed 0; a defect is one {@link MalformedFileException}
+     * naming the file and field.
+     */
     public static ArchitectureFile read(Path file) throws IOException {
-        byte[] bytes = RegularFiles.readBounded(file, CheckpointJson.MAX_FILE_BYTES, RegularFiles.Links.FOLLOW);
-        CheckpointReader.ModelAndInput m = CheckpointReader.parseModel(bytes, file, MAX_PARAMETERS);
+        return read(file, 0);
+    }
+
+    /** As {@link #read(Path)}, the initial weights drawn from {@code seed} (the same seed, the same network). */
+    public static ArchitectureFile read(Path file, long seed) throws IOException {
+        return parse(readBytes(file), file, seed);
+    }
+
+    /** The bytes of an architecture file, at most a checkpoint's model.json may hold (links followed). */
+    public static byte[] readBytes(Path file) throws IOException {
+        return RegularFiles.readBounded(file, CheckpointJson.MAX_FILE_BYTES, RegularFiles.Links.FOLLOW);
+    }
+
+    /**
+     * Rebuilds the architecture of {@code bytes} (as read from {@code file}, which errors name) with the checks of
+     * {@link #read(Path)}, initial weights from {@code seed}: a caller that keeps the bytes rebuilds the very
+     * network it checked, whatever happens to the file later.
+     */
+    public static ArchitectureFile parse(byte[] bytes, Path file, long seed) throws IOException {
+        CheckpointReader.ModelAndInput m = CheckpointReader.parseModel(bytes, file, MAX_PARAMETERS, seed);
         return new ArchitectureFile(m.model(), m.name(), m.input());
     }
 }

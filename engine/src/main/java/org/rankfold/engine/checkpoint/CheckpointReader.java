@@ -132,6 +132,11 @@ public final class CheckpointReader {
      * declared input stay bounded: nothing large is allocated for a hostile file.
      */
     static ModelAndInput parseModel(byte[] bytes, Path file, long maxParameters) throws MalformedFileException {
+        return parseModel(bytes, file, maxParameters, 0);
+    }
+
+    /** As {@link #parseModel(byte[], Path, long)}, the fresh weights drawn from {@code seed}. */
+    static ModelAndInput parseModel(byte[] bytes, Path file, long maxParameters, long seed) throws MalformedFileException {
         JsonNode json = CheckpointJson.read(file, bytes);
         checkFormat(json, CheckpointFiles.MODEL_FORMAT, file);
         String name = CheckpointJson.text(json, "model", file, "");
@@ -147,7 +152,7 @@ public final class CheckpointReader {
         JsonNode arch = CheckpointJson.field(json, "architecture", file, "");
         ArchitectureBounds.check(arch, input.chw(), maxParameters, file);
         try {
-            return new ModelAndInput(ModelJson.rebuild(arch, file, "architecture."), name, input);
+            return new ModelAndInput(ModelJson.rebuild(arch, file, "architecture.", new java.util.SplittableRandom(seed)), name, input);
         } catch (IllegalArgumentException e) {
             throw new MalformedFileException(file.toString(), -1, "field 'architecture': " + e.getMessage());
         }

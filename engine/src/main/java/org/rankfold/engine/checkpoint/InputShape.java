@@ -20,6 +20,11 @@ public record InputShape(int channels, int height, int width, int classes) {
     /** CIFAR-10: (3, 32, 32), 10 classes. */
     public static final InputShape CIFAR10 = new InputShape(3, 32, 32, 10);
 
+    /** {@code 1x28x28 images of 10 classes}: the shape as error messages and summaries name it. */
+    public String describe() {
+        return channels + "x" + height + "x" + width + " images of " + classes + " classes";
+    }
+
     /** (C, H, W) as an array, the form {@code CostProfiler.profile} takes. */
     public int[] chw() {
         return new int[] {channels, height, width};

@@ -116,21 +116,32 @@ public final class ModelJson {
         }
     }
 
-    /** Rebuilds the module of a node (fresh weights), checking every parameter shape the node lists. */
+    /**
+     * Rebuilds the module of a node with fresh weights drawn from seed 0 (a checkpoint's weights replace them),
+     * checking every parameter shape the node lists.
+     */
     public static Module rebuild(JsonNode n, Path file, String where) throws MalformedFileException {
+        return rebuild(n, file, where, new SplittableRandom(0));
+    }
+
+    /**
+     * As {@link #rebuild(JsonNode, Path, String)}, every layer's initial weights drawn in file order from {@code rng}
+     * (one generator for the whole tree, so that layers of the same shape start different, and a seed gives
+     * the same network every time).
+     */
+    public static Module rebuild(JsonNode n, Path file, String where, SplittableRandom rng) throws MalformedFileException {
         String type = CheckpointJson.text(n, "type", file, where);
         String path = where + "(" + type + ").";
-        SplittableRandom rng = new SplittableRandom(0);
         Module m = switch (type) {
             case "Sequential" -> {
                 Sequential s = new Sequential();
                 for (JsonNode c : childList(n, file, path)) {
                     String name = CheckpointJson.text(c, "name", file, path);
-                    s.add(name, rebuild(c, file, path + name + "."));
+                    s.add(name, rebuild(c, file, path + name + ".", rng));
                 }
                 yield s;
             }
-            case "BasicBlock" -> basicBlock(n, file, path);
+            case "BasicBlock" -> basicBlock(n, file, path, rng);
             case "Conv2d" -> {
                 int in = CheckpointJson.smallInt(n, "in_channels", 1, file, path);
                 int out = CheckpointJson.smallInt(n, "out_channels", 1, file, path);
@@ -167,7 +178,7 @@ public final class ModelJson {
         return m;
     }
 
-    private static Module basicBlock(JsonNode n, Path file, String path) throws MalformedFileException {
+    private static Module basicBlock(JsonNode n, Path file, String path, SplittableRandom rng) throws MalformedFileException {
         Module conv1 = null;
         Module bn1 = null;
         Module conv2 = null;
@@ -175,7 +186,7 @@ public final class ModelJson {
         Module shortcut = null;
         for (JsonNode c : childList(n, file, path)) {
             String name = CheckpointJson.text(c, "name", file, path);
-            Module m = rebuild(c, file, path + name + ".");
+            Module m = rebuild(c, file, path + name + ".", rng);
             switch (name) {
                 case "conv1" -> conv1 = m;
                 case "bn1" -> bn1 = m;

@@ -3,7 +3,12 @@ package org.rankfold.engine.infer;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.kernels.Backend;
+import org.rankfold.kernels.Conv2dGeometry;
 import org.rankfold.kernels.GemmEpilogue;
 import org.rankfold.kernels.Transpose;
 
@@ -12,21 +17,25 @@ import org.rankfold.kernels.Transpose;
  * Tucker-2 chain 1x1 -> KxK -> 1x1 of a factorized convolution), then the output stage (bias, residual,
  * ReLU, applied by the GEMM as it stores) and optionally a pooling window.
  *
- * <p>The batch is cut into chunks of images whose working set (im2col columns, the intermediate
- * activations of a chain, the pre-pool output) stays within {@link #CHUNK_FLOATS}; for each chunk every
- * stage runs in turn, so a chain's rank-sized intermediates are produced and consumed while in L2 instead
- * of streaming through memory, and a fused pool reads the convolution's output from cache. The chunk size
- * depends only on the shapes and the batch, and a GEMM element's value does not depend on how many
- * columns a call has, so results are the same for any thread count. Threads take whole chunks; a batch of
- * one chunk (batch 1) lets each GEMM use every thread instead.
+ * <p>The batch is cut into units of work whose working set (im2col columns, the intermediate activations
+ * of a chain, the pre-pool output) stays within a budget (default {@link #TILE_FLOATS}); for each unit
+ * every stage runs in turn, so a chain's rank-sized intermediates are produced and consumed while in
+ * cache instead of streaming through memory, and a fused pool reads the convolution's output from cache.
+ * A unit is a group of whole images when one image fits the budget, else a tile of output rows of one
+ * image: {@link RowBands} gives the rows every stage then computes, a KxK stage's input band carrying the
+ * halo rows its window needs (recomputed by the stages before it in both neighbouring tiles). The cut
+ * depends only on the shapes, the batch and the budget, and a GEMM element's value does not depend on how
+ * many columns a call has nor where they start, so results are bit-identical for any cut and any thread
+ * count. Threads take whole units; a batch of one unit (batch 1 of a small image) lets each GEMM use every
+ * thread instead.
  *
- * <p>In the channel-major layout a chunk of images is, in every channel row, a contiguous run of columns:
- * a 1x1 convolution reads it directly as the GEMM's B (leading dimension B*H*W), and im2col runs per
- * channel over the chunk's planes.
+ * <p>In the channel-major layout a unit is, in every channel row, a contiguous run of columns (whole
+ * images are consecutive planes; a row tile is consecutive rows of one plane): a 1x1 convolution reads it
+ * in place as the GEMM's B (leading dimension B*H*W), and im2col runs per channel over the unit's rows.
  */
 final class ConvChainStep implements Step {
-    /** Working-set budget of one chunk, in floats (512 KiB: a core's share of L2). */
-    static final int CHUNK_FLOATS = 1 << 17;
+    /** Default working-set budget of one tile, in floats (512 KiB: a core's share of L2). */
+    static final int TILE_FLOATS = 1 << 17;
 
     private final String name;
     private final int input;
@@ -37,9 +46,14 @@ final class ConvChainStep implements Step {
     private boolean relu;
     private int residual = -1;
     private PoolWindow pool;
+    private final int tileFloats;
+    /** Computed on the first run, once the stages are final (compilation still appends and folds). */
+    private RowBands wholeImage;
+    private RowBands[] rowTiles;
 
-    ConvChainStep(String name, int input, int output, Shape inShape) {
+    ConvChainStep(String name, int input, int output, Shape inShape, int tileFloats) {
         this.name = name;
+        this.tileFloats = tileFloats;
         this.input = input;
         this.output = output;
         this.inShape = inShape;
@@ -143,66 +157,245 @@ final class ConvChainStep implements Step {
         return sb.append(" @ ").append(name).toString();
     }
 
-    /** Images per chunk: as many as fit {@link #CHUNK_FLOATS}, at least 1, at most the batch. */
-    int chunkImages(int batch) {
-        long perImage = 0;
+    /** A stage's window rows and columns, for {@link RowBands}. */
+    private List<ConvSpec> specs() {
+        List<ConvSpec> specs = new ArrayList<>(stages.size());
+        for (ConvStage s : stages) {
+            specs.add(s.spec());
+        }
+        return specs;
+    }
+
+    private int[] outHeights() {
+        int[] h = new int[stages.size()];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = stageShapes.get(i).height();
+        }
+        return h;
+    }
+
+    /** Every stage's full planes (the unit when whole images are). */
+    RowBands wholeImage() {
+        RowBands whole = wholeImage;
+        if (whole == null) {
+            whole = RowBands.whole(specs(), inShape.height(), outHeights(), outShape().height());
+            wholeImage = whole;
+        }
+        return whole;
+    }
+
+    /** The bands of the step's output rows [t0, t1) of one image. */
+    RowBands bands(int t0, int t1) {
+        return RowBands.of(specs(), inShape.height(), outHeights(), pool == null ? null : pool.spec(), t0, t1);
+    }
+
+    /**
+     * Floats one image's tile touches in the scratch arrays: each KxK stage's im2col columns, every stage
+     * output the step does not write straight into its output buffer (zero pad rows included), and a
+     * zero-padded copy of the step's input when the first stage needs one.
+     */
+    long workingSet(RowBands b) {
+        long floats = 0;
         for (int i = 0; i < stages.size(); i++) {
             ConvStage s = stages.get(i);
             Shape out = stageShapes.get(i);
+            int rows = b.outRows(i);
             if (!s.spec().isPointwise()) {
-                perImage += (long) s.depth() * out.plane();
+                floats += (long) s.depth() * rows * out.width();
+            }
+            if (i == 0 && b.needsPaddedInput(0)) {
+                floats += (long) inShape.channels() * (b.inHi() - b.inLo() + b.padTop(0) + b.padBottom(0))
+                        * inShape.width();
             }
             if (i < stages.size() - 1 || pool != null) {
-                perImage += out.size();
+                int pads = i < stages.size() - 1 && b.needsPaddedInput(i + 1) ? b.padTop(i + 1) + b.padBottom(i + 1) : 0;
+                floats += (long) out.channels() * (rows + pads) * out.width();
             }
         }
-        return (int) Math.max(1, Math.min(batch, CHUNK_FLOATS / Math.max(1, perImage)));
+        return floats;
+    }
+
+    /**
+     * The row tiles of one image, or null when whole images are the unit (one image's working set fits
+     * the budget, the output has one row, or a padded pool needs whole planes). Tiles are as few as keep
+     * every tile's working set within the budget, and of equal height except the last.
+     */
+    RowBands[] rowTiles() {
+        RowBands[] tiles = rowTiles;
+        if (tiles == null) {
+            tiles = chooseRowTiles();
+            rowTiles = tiles;
+        }
+        return tiles.length == 0 ? null : tiles;
+    }
+
+    private RowBands[] chooseRowTiles() {
+        int rows = outShape().height();
+        if (rows == 1 || (pool != null && pool.spec().padH() > 0) || workingSet(wholeImage()) <= tileFloats) {
+            return new RowBands[0];
+        }
+        RowBands[] best = null;
+        for (int count = 2; count <= rows && best == null; count++) {
+            int per = (rows + count - 1) / count;
+            int n = (rows + per - 1) / per;
+            RowBands[] tiles = new RowBands[n];
+            boolean fits = true;
+            for (int t = 0; t < n; t++) {
+                tiles[t] = bands(t * per, Math.min(rows, (t + 1) * per));
+                fits &= workingSet(tiles[t]) <= tileFloats;
+            }
+            if (fits || per == 1) {
+                best = tiles;
+            }
+        }
+        return best;
+    }
+
+    /** Images per chunk when whole images are the unit: as many as fit the budget, at least 1, at most the batch. */
+    int chunkImages(int batch) {
+        long perImage = workingSet(wholeImage());
+        return (int) Math.max(1, Math.min(batch, tileFloats / Math.max(1, perImage)));
+    }
+
+    /** How a batch is cut, for per-layer timings: "3 images per tile" or "4 row tiles of 7 rows per image"
+     *  (output rows of the step, after its pool). */
+    @Override
+    public String tiling(int batch) {
+        RowBands[] tiles = rowTiles();
+        if (tiles == null) {
+            int chunk = chunkImages(batch);
+            return chunk == 1 ? "1 image per tile" : chunk + " images per tile";
+        }
+        return tiles.length + " row tiles of " + (tiles[0].tileHi() - tiles[0].tileLo()) + " rows per image";
+    }
+
+    @Override
+    public List<String> parts() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            ConvStage s = stages.get(i);
+            String window = s.spec().kernelH() + "x" + s.spec().kernelW();
+            if (!s.spec().isPointwise()) {
+                names.add("im2col " + window + (s.spec().strideH() == 1 ? "" : "/" + s.spec().strideH()));
+            }
+            names.add("gemm " + window + " " + s.inChannels() + "->" + s.outChannels()
+                    + (i == stages.size() - 1 ? " +output stage" : ""));
+        }
+        if (pool != null) {
+            names.add(pool.describe());
+        }
+        return names;
+    }
+
+    @Override
+    public long[] partMacsPerImage() {
+        long[] macs = new long[parts().size()];
+        int part = 0;
+        for (int i = 0; i < stages.size(); i++) {
+            ConvStage s = stages.get(i);
+            if (!s.spec().isPointwise()) {
+                part++;
+            }
+            macs[part++] = (long) s.outChannels() * s.depth() * stageShapes.get(i).plane();
+        }
+        return macs;
     }
 
     @Override
     public void run(PlanRun run) {
         int batch = run.batch();
-        int chunk = chunkImages(batch);
-        int chunks = (batch + chunk - 1) / chunk;
         Backend be = run.backend();
         float[] x = run.buffer(input);
         float[] y = run.buffer(output);
         float[] res = residual < 0 ? null : run.buffer(residual);
-        be.forEachRange(chunks, (c0, c1) -> {
-            for (int ci = c0; ci < c1; ci++) {
-                int b0 = ci * chunk;
-                runChunk(be, batch, b0, Math.min(chunk, batch - b0), x, y, res);
+        AtomicLongArray clock = run.parts(this);
+        RowBands[] tiles = rowTiles();
+        if (tiles == null) {
+            int chunk = chunkImages(batch);
+            int chunks = (batch + chunk - 1) / chunk;
+            RowBands whole = wholeImage();
+            be.forEachRange(chunks, (c0, c1) -> {
+                for (int ci = c0; ci < c1; ci++) {
+                    int b0 = ci * chunk;
+                    runTile(be, batch, b0, Math.min(chunk, batch - b0), whole, x, y, res, clock);
+                }
+            });
+            return;
+        }
+        // units are (image, row tile), image-major: a thread's range covers neighbouring tiles
+        be.forEachRange(batch * tiles.length, (u0, u1) -> {
+            for (int u = u0; u < u1; u++) {
+                runTile(be, batch, u / tiles.length, 1, tiles[u % tiles.length], x, y, res, clock);
             }
         });
     }
 
-    /** Images [b0, b0+nb) through every stage, the output stage and the pool. */
-    private void runChunk(Backend be, int batch, int b0, int nb, float[] x, float[] y, float[] res) {
+    /**
+     * Images [b0, b0+nb) through every stage, the output stage and the pool, for the rows of {@code b}
+     * (the whole image when nb > 1). Each stage's output goes to a scratch array laid out (C, nb, rows, W),
+     * with zero pad rows around it when the next stage's band has uneven padding, or, for the last stage
+     * without a pool, straight into the step's output.
+     */
+    private void runTile(Backend be, int batch, int b0, int nb, RowBands b, float[] x, float[] y, float[] res,
+                         AtomicLongArray clock) {
         Scratch scratch = Scratch.get();
+        int part = 0;
+        long t = clock == null ? 0 : System.nanoTime();
         float[] in = x;
-        int inOff = b0 * inShape.plane();
+        int inOff = b0 * inShape.plane() + b.inLo() * inShape.width();
         int ldIn = batch * inShape.plane();
+        int inRows = b.inHi() - b.inLo();
+        boolean inPadded = false;
+        if (b.needsPaddedInput(0)) {
+            int w = inShape.width();
+            int rows = inRows + b.padTop(0) + b.padBottom(0);
+            float[] padded = scratch.floats(Scratch.STAGE_B, inShape.channels() * rows * w);
+            for (int c = 0; c < inShape.channels(); c++) {
+                int at = c * rows * w;
+                Arrays.fill(padded, at, at + b.padTop(0) * w, 0f);
+                System.arraycopy(x, inOff + c * ldIn, padded, at + b.padTop(0) * w, inRows * w);
+                Arrays.fill(padded, at + (b.padTop(0) + inRows) * w, at + rows * w, 0f);
+            }
+            in = padded;
+            inOff = 0;
+            ldIn = rows * w;
+            inRows = rows;
+            inPadded = true;
+        }
         Shape cur = inShape;
         for (int i = 0; i < stages.size(); i++) {
             ConvStage st = stages.get(i);
             Shape out = stageShapes.get(i);
-            int cols = nb * out.plane();
+            int w = out.width();
+            int rows = b.outRows(i);
+            int cols = nb * rows * w;
             boolean last = i == stages.size() - 1;
             float[] dst;
             int dstOff;
             int ldDst;
+            int padTop = 0;
+            int stored = rows;
             if (last && pool == null) {
                 dst = y;
-                dstOff = b0 * out.plane();
+                dstOff = b0 * out.plane() + b.outLo(i) * w;
                 ldDst = batch * out.plane();
             } else {
+                boolean padNext = !last && b.needsPaddedInput(i + 1);
+                padTop = padNext ? b.padTop(i + 1) : 0;
+                stored = rows + (padNext ? b.padTop(i + 1) + b.padBottom(i + 1) : 0);
                 int slot = last ? Scratch.POOL : i % 2 == 0 ? Scratch.STAGE_A : Scratch.STAGE_B;
-                dst = scratch.floats(slot, out.channels() * cols);
-                dstOff = 0;
-                ldDst = cols;
+                ldDst = nb * stored * w;
+                dst = scratch.floats(slot, out.channels() * ldDst);
+                dstOff = padTop * w;
+                if (stored != rows) {
+                    for (int c = 0; c < out.channels(); c++) {
+                        Arrays.fill(dst, c * ldDst, c * ldDst + padTop * w, 0f);
+                        Arrays.fill(dst, c * ldDst + (padTop + rows) * w, (c + 1) * ldDst, 0f);
+                    }
+                }
             }
             GemmEpilogue ep = !last ? GemmEpilogue.bias(st.bias(), false)
-                    : new GemmEpilogue(null, st.bias(), res, res == null ? 0 : b0 * out.plane(),
+                    : new GemmEpilogue(null, st.bias(), res, res == null ? 0 : b0 * out.plane() + b.outLo(i) * w,
                     batch * out.plane(), relu);
             if (st.spec().isPointwise()) {
                 be.gemmEpilogue(Transpose.NO, Transpose.NO, st.outChannels(), cols, st.inChannels(),
@@ -211,24 +404,50 @@ final class ConvChainStep implements Step {
                 int depth = st.depth();
                 int kk = depth / st.inChannels();
                 float[] colsBuf = scratch.floats(Scratch.COLS, depth * cols);
-                var g = st.planeGeometry(cur.height(), cur.width());
+                ConvSpec sp = st.spec();
+                // a padded band carries its zero rows; otherwise the window pads evenly (the whole image,
+                // or a band inside it)
+                int padH = inPadded ? 0 : b.padTop(i);
+                var g = new Conv2dGeometry(1, inRows, cur.width(), sp.kernelH(), sp.kernelW(), sp.strideH(),
+                        sp.strideW(), padH, sp.padW(), sp.dilationH(), sp.dilationW());
+                if (g.outHeight() != rows || g.outWidth() != w) {
+                    throw new IllegalStateException(name + ": band of " + inRows + " rows gives " + g.outHeight()
+                            + " output rows, expected " + rows);
+                }
                 for (int c = 0; c < st.inChannels(); c++) {
                     be.im2colBatch(g, nb, in, inOff + c * ldIn, colsBuf, c * kk * cols);
                 }
+                t = lap(clock, part++, t);
                 be.gemmEpilogue(Transpose.NO, Transpose.NO, st.outChannels(), cols, depth,
                         st.weight(), 0, depth, colsBuf, 0, cols, dst, dstOff, ldDst, ep);
             }
+            t = lap(clock, part++, t);
             in = dst;
-            inOff = dstOff;
+            inOff = dstOff - padTop * w;
             ldIn = ldDst;
+            inRows = stored;
+            inPadded = stored != rows;
             cur = out;
         }
         if (pool != null) {
             Shape pooled = pool.output(cur);
             int ldOut = batch * pooled.plane();
+            int t0 = b.tileLo();
             for (int c = 0; c < cur.channels(); c++) {
-                pool.run(be, nb, cur.height(), cur.width(), in, c * ldIn, y, c * ldOut + b0 * pooled.plane());
+                pool.run(be, nb, inRows, cur.width(), in, c * ldIn, y,
+                        c * ldOut + b0 * pooled.plane() + t0 * pooled.width());
             }
+            lap(clock, part, t);
         }
+    }
+
+    /** Adds the time since t to part's clock (when timing) and returns the new start. */
+    private static long lap(AtomicLongArray clock, int part, long t) {
+        if (clock == null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        clock.addAndGet(part, now - t);
+        return now;
     }
 }

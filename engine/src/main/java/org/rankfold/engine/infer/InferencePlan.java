@@ -2,7 +2,10 @@ package org.rankfold.engine.infer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.rankfold.engine.nn.Module;
 import org.rankfold.engine.tensor.Tensor;
@@ -47,7 +50,33 @@ public final class InferencePlan {
      * lower, IllegalArgumentException when the shapes do not chain.
      */
     public static InferencePlan compile(Module model, int channels, int height, int width) {
-        return PlanCompiler.compile(model, new Shape(channels, height, width));
+        return PlanCompiler.compile(model, new Shape(channels, height, width), defaultTileFloats());
+    }
+
+    /**
+     * The working-set budget of a convolution step's unit of work: {@link ConvChainStep#TILE_FLOATS}, or
+     * the system property {@code rankfold.plan.tileKiB} (KiB, at least 1) for measuring other budgets.
+     */
+    static int defaultTileFloats() {
+        String kib = System.getProperty("rankfold.plan.tileKiB");
+        if (kib == null) {
+            return ConvChainStep.TILE_FLOATS;
+        }
+        try {
+            int v = Integer.parseInt(kib.trim());
+            if (v >= 1 && v <= 1 << 20) {
+                return v * 256;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("system property rankfold.plan.tileKiB: expected KiB between 1 and "
+                + (1 << 20) + ", got '" + kib + "'");
+    }
+
+    /** As {@link #compile(Module, int, int, int)} with another working-set budget per tile, in floats. */
+    static InferencePlan compile(Module model, int channels, int height, int width, int tileFloats) {
+        return PlanCompiler.compile(model, new Shape(channels, height, width), tileFloats);
     }
 
     /**
@@ -130,6 +159,21 @@ public final class InferencePlan {
         return steps.stream().mapToLong(Step::macsPerImage).toArray();
     }
 
+    /** How each step cuts a batch of {@code batch} into units of work ("" for steps that do not), in execution order. */
+    public List<String> stepTilings(int batch) {
+        return steps.stream().map(s -> s.tiling(batch)).toList();
+    }
+
+    /** The parts each step times separately (empty for most), in execution order; see {@link #run(float[], int, int, long[], long[][])}. */
+    public List<List<String>> stepParts() {
+        return steps.stream().map(Step::parts).toList();
+    }
+
+    /** Multiply-adds per image of each part of each step, as {@link #stepParts()} (halo rows recomputed by row tiles not counted). */
+    public List<long[]> stepPartMacs() {
+        return steps.stream().map(Step::partMacsPerImage).toList();
+    }
+
     /** Activation buffers the plan uses (each holds batch x its largest value). */
     public int bufferCount() {
         return slotSize.length;
@@ -145,6 +189,16 @@ public final class InferencePlan {
      * {@code stepNanos[i]} when it is not null (length: the number of steps).
      */
     public float[] run(float[] images, int offset, int batch, long[] stepNanos) {
+        return run(images, offset, batch, stepNanos, null);
+    }
+
+    /**
+     * As {@link #run(float[], int, int, long[])}, also adding each part's time to {@code partNanos[i][j]}
+     * for part j of step i (see {@link #stepParts()}) when partNanos is not null. A part's time is summed
+     * over the threads that ran it, so at several threads the parts of a step add up to more than its
+     * wall time: read them as shares of the step.
+     */
+    public float[] run(float[] images, int offset, int batch, long[] stepNanos, long[][] partNanos) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -158,12 +212,34 @@ public final class InferencePlan {
         float[][] buffers = buffers(batch);
         float[] logits = new float[batch * classes];
         Backend be = Backends.current();
-        PlanRun run = new PlanRun(batch, be, buffers, images, offset, logits);
+        Map<Step, AtomicLongArray> clocks = null;
+        if (partNanos != null) {
+            if (partNanos.length != steps.size()) {
+                throw new IllegalArgumentException("partNanos needs " + steps.size() + " entries, got " + partNanos.length);
+            }
+            clocks = new IdentityHashMap<>();
+            for (int i = 0; i < steps.size(); i++) {
+                int parts = steps.get(i).parts().size();
+                if (partNanos[i] == null || partNanos[i].length != parts) {
+                    throw new IllegalArgumentException("partNanos[" + i + "] needs " + parts + " entries");
+                }
+                clocks.put(steps.get(i), new AtomicLongArray(parts));
+            }
+        }
+        PlanRun run = new PlanRun(batch, be, buffers, images, offset, logits, clocks);
         for (int i = 0; i < steps.size(); i++) {
             long t0 = stepNanos == null ? 0 : System.nanoTime();
             steps.get(i).run(run);
             if (stepNanos != null) {
                 stepNanos[i] += System.nanoTime() - t0;
+            }
+        }
+        if (clocks != null) {
+            for (int i = 0; i < steps.size(); i++) {
+                AtomicLongArray clock = clocks.get(steps.get(i));
+                for (int j = 0; j < clock.length(); j++) {
+                    partNanos[i][j] += clock.get(j);
+                }
             }
         }
         return logits;

@@ -30,14 +30,17 @@ final class PlanCompiler {
     private final List<Shape> values = new ArrayList<>();
     private final List<Step> steps = new ArrayList<>();
     private int current;
+    private final int tileFloats;
 
-    private PlanCompiler(Shape input) {
+    private PlanCompiler(Shape input, int tileFloats) {
+        this.tileFloats = tileFloats;
         current = newValue(input);
         steps.add(new LayoutSteps.Input(current, input));
     }
 
-    static InferencePlan compile(Module model, Shape input) {
-        PlanCompiler c = new PlanCompiler(input);
+    /** tileFloats: the working-set budget of a convolution step's unit of work (see {@link ConvChainStep}). */
+    static InferencePlan compile(Module model, Shape input, int tileFloats) {
+        PlanCompiler c = new PlanCompiler(input, tileFloats);
         c.lower(model, "");
         Shape last = c.shape();
         if (last.plane() != 1) {
@@ -106,7 +109,7 @@ final class PlanCompiler {
     }
 
     private ConvChainStep startChain(String name) {
-        return new ConvChainStep(name, current, newValue(shape()), shape());
+        return new ConvChainStep(name, current, newValue(shape()), shape(), tileFloats);
     }
 
     private void finishChain(ConvChainStep chain) {

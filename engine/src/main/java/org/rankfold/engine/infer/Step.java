@@ -1,5 +1,7 @@
 package org.rankfold.engine.infer;
 
+import java.util.List;
+
 /**
  * One step of an {@link InferencePlan}: reads the activations named by {@link #inputs()} and writes
  * {@link #output()}, each a value index of the plan (buffers are assigned by the plan from the values'
@@ -20,4 +22,19 @@ interface Step {
     long macsPerImage();
 
     void run(PlanRun run);
+
+    /** How the step cuts a batch into units of work (for per-layer timings), or "" when it does not. */
+    default String tiling(int batch) {
+        return "";
+    }
+
+    /** Names of the parts a run times separately (see {@link PlanRun#parts}), or none. */
+    default List<String> parts() {
+        return List.of();
+    }
+
+    /** Multiply-adds per image of each part (0 for data movement), as {@link #parts()}. */
+    default long[] partMacsPerImage() {
+        return new long[0];
+    }
 }

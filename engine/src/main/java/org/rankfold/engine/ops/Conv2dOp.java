@@ -45,6 +45,14 @@ public final class Conv2dOp {
      */
     static final int CHUNK_FLOATS = 1 << 19;
 
+    /**
+     * Budget of the data gradient's cols matrix in floats (512 KiB): W^T * dy is written to cols and read
+     * back by col2im right after, so cols should stay in the core's L2 cache in between, next to dy and dx; a
+     * chunk's data gradient runs in sub-chunks of at most this much cols (at least one image). Each image's
+     * dx is the same sum whatever the sub-chunk, so results do not change. 2^16 measured no better.
+     */
+    static final int DATA_GRAD_FLOATS = 1 << 17;
+
     private static final ThreadLocal<Workspace> COLS = ThreadLocal.withInitial(Workspace::new);
     /** The weight-gradient partial sums of one backward, on the autograd thread. */
     private static final ThreadLocal<Workspace> PARTIALS = ThreadLocal.withInitial(Workspace::new);
@@ -58,6 +66,12 @@ public final class Conv2dOp {
     static final int WEIGHT_GRAD_GROUPS = 8;
 
     private Conv2dOp() {
+    }
+
+    /** Images per data-gradient sub-chunk of a chunk of nb: as many as fit {@link #DATA_GRAD_FLOATS} of cols. */
+    static int dataGradImages(Conv2dGeometry g, int nb) {
+        long perImage = (long) g.colRows() * g.colCols();
+        return (int) Math.max(1, Math.min(nb, DATA_GRAD_FLOATS / perImage));
     }
 
     /** Images per chunk: as many as fit {@link #CHUNK_FLOATS} of cols, at least 1, at most n. */
@@ -178,9 +192,15 @@ public final class Conv2dOp {
             bk.convWeightGrad(g, nb, oc, dout, dyOff, xd, xOff, dwBeta, dw, dwOff);
         }
         if (dx != null) {
-            float[] colsBuf = COLS.get().floats(ckk * nb * ohw);
-            bk.convDataCols(g, nb, oc, wd, 0, dout, dyOff, colsBuf, 0);
-            bk.col2imBatch(g, nb, colsBuf, 0, dx, xOff);
+            // the data gradient's cols round trip in sub-chunks small enough to stay in the core's L2 cache
+            // between the GEMM's store and col2im; every image's dx is the same sum either way
+            int sub = dataGradImages(g, nb);
+            for (int s0 = 0; s0 < nb; s0 += sub) {
+                int sb = Math.min(sub, nb - s0);
+                float[] colsBuf = COLS.get().floats(ckk * sb * ohw);
+                bk.convDataCols(g, sb, oc, wd, 0, dout, dyOff + s0 * oc * ohw, colsBuf, 0);
+                bk.col2imBatch(g, sb, colsBuf, 0, dx, xOff + s0 * g.inputSize());
+            }
         }
     }
 }

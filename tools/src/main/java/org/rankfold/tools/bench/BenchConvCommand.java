@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "conv", mixinStandardHelpOptions = true,
         description = "One conv layer forward/backward: GFLOP/s, images/s, %% of the measured FMA peak.",
-        footer = {"", "Example:", "  ./rankfold bench conv --batch 128 --in-channels 32 --out-channels 64 --size 14 --kernel 3 --padding 1",
+        footer = {"", "Examples:", "  ./rankfold bench conv --batch 128 --in-channels 32 --out-channels 64 --size 14 --kernel 3 --padding 1",
                 "  ./rankfold bench conv --batch 1 --in-channels 64 --out-channels 16 --size 8 --kernel 1 --json"})
 public final class BenchConvCommand implements Callable<Integer> {
 

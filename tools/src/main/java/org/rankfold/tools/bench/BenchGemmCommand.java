@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "gemm", mixinStandardHelpOptions = true,
         description = "SGEMM C = A*B GFLOP/s (median after warm-up) and %% of the measured FMA peak.",
-        footer = {"", "Example:", "  ./rankfold bench gemm --m 1024 --n 1024 --k 1024 --threads 1",
+        footer = {"", "Examples:", "  ./rankfold bench gemm --m 1024 --n 1024 --k 1024 --threads 1",
                 "  ./rankfold bench gemm --m 32 --n 25088 --k 288 --variant NN --json"})
 public final class BenchGemmCommand implements Callable<Integer> {
 

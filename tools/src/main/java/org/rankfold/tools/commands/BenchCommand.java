@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Kernel and step benchmarks: GFLOP/s, images/s, %% of measured peak.",
         subcommands = {BenchGemmCommand.class, BenchConvCommand.class, BenchTrainCommand.class, BenchInferCommand.class},
-        footer = {"", "Example:", "  ./rankfold bench gemm --m 1024 --n 1024 --k 1024 --threads 1",
+        footer = {"", "Examples:", "  ./rankfold bench gemm --m 1024 --n 1024 --k 1024 --threads 1",
                 "  ./rankfold bench conv --batch 128 --in-channels 32 --out-channels 64 --size 14 --kernel 3 --padding 1"})
 public final class BenchCommand implements Callable<Integer> {
 

@@ -26,6 +26,7 @@ import org.rankfold.tools.train.RunData;
 import org.rankfold.vbmf.pipeline.CompressionConfig;
 import org.rankfold.vbmf.pipeline.CompressionPipeline;
 import org.rankfold.vbmf.pipeline.ConfigBuilder;
+import org.rankfold.vbmf.pipeline.ModelSource;
 import org.rankfold.vbmf.pipeline.OverparamMode;
 import org.rankfold.vbmf.pipeline.PipelineListener;
 import org.rankfold.vbmf.pipeline.RunDirectory;
@@ -65,6 +66,7 @@ import picocli.CommandLine.Spec;
             "", "Examples:", "  ./rankfold compress --preset quick --limit-train 500 --limit-test 200 --out runs/small",
             "  ./rankfold compress --resume runs/small",
             "  ./rankfold compress --config runs/small/config.json --data sample --seed 2 --out runs/small-seed2",
+            "  ./rankfold compress --model runs/fashionnet-quick/checkpoints/baseline/model.json --preset quick --limit-train 300 --limit-test 100 --epochs 1 --variants plain --out runs/own-net",
             "", "Long runs (hours; not run by the tests):",
             "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 3 --out runs/fm3x",
             "  ./rankfold compress --preset full --data fashion-mnist --target-params-ratio 8 --reuse-training runs/fm3x --out runs/fm8x"})
@@ -73,7 +75,10 @@ public final class CompressCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "fashionnet", description = "Zoo model.")
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "fashionnet",
+            description = "Zoo model (${COMPLETION-CANDIDATES}) or FILE.json, an architecture in the form of a checkpoint's"
+                    + " model.json (see 'rankfold inspect FILE.json'); the run keeps a copy (architecture.json).",
+            completionCandidates = TrainCommand.ModelNames.class)
     String model;
 
     @Option(names = "--preset", paramLabel = "P",
@@ -87,11 +92,11 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--no-matched-baseline", description = "Skip the budget-matched baseline (the dense model fine-tuned like the variants: baseline/finetune, baseline/eval).")
     boolean noMatchedBaseline;
 
-    @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/MODEL-PRESET).")
+    @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/MODEL-PRESET; for --model FILE.json the file's name without .json).")
     Path out;
 
     @Option(names = "--reuse-training", paramLabel = "RUN",
-            description = "Start from the completed training phases (baseline, V/train) of the compress run in RUN instead of training again: its checkpoints, results and metrics rows are copied; the settings that define training (model, seed, data and limits, batch, epochs, lr, momentum, weight decay, overparam, expand, ortho settings, pointwise, first) must be equal. Then fold, ranks, Tucker-2 and fine-tuning run with this run's --target-*/rank options: one set of trained models, several targets.")
+            description = "Start from the completed training phases (baseline, V/train) of the compress run in RUN instead of training again: its checkpoints, results and metrics rows are copied; the settings that define training (model, seed, data and limits, batch, epochs, lr, momentum, weight decay, overparam, expand, ortho settings, pointwise, first; an architecture file's SHA-256, so give the same file, e.g. RUN/architecture.json) must be equal. Then fold, ranks, Tucker-2 and fine-tuning run with this run's --target-*/rank options: one set of trained models, several targets.")
     Path reuseTraining;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of every variant.")
@@ -106,7 +111,7 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--overparam", paramLabel = "M", description = "factorized, expand or none (default: the preset's).")
     String overparam;
 
-    @Option(names = "--expand", paramLabel = "E", description = "Expansion factor of --overparam expand (e.g. 2 or 4).")
+    @Option(names = "--expand", paramLabel = "E", description = "Expansion factor of --overparam expand, >= 1 (e.g. 2 or 4; default: the preset's, 2).")
     Double expand;
 
     @Option(names = "--ortho", paramLabel = "R", description = "so, dso, srip or none (default: the preset's).")
@@ -115,7 +120,7 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--ortho-lambda", paramLabel = "L", description = "Weight of the orthogonal penalty (default: the preset's).")
     Double orthoLambda;
 
-    @Option(names = "--ortho-decay", paramLabel = "D", description = "Lambda is multiplied by D after every epoch (1: constant).")
+    @Option(names = "--ortho-decay", paramLabel = "D", description = "Lambda is multiplied by D after every epoch, in (0, 1] (default: the preset's, 1: constant).")
     Double orthoDecay;
 
     @Option(names = "--ortho-plain", description = "The ortho and full variants also regularize plain conv/linear weights.")
@@ -163,37 +168,21 @@ public final class CompressCommand implements Callable<Integer> {
     @Mixin
     QuietOption quietOption;
 
-    // The shared options' values, read once the command line is parsed.
-    String data;
-    boolean overwrite;
-    boolean resume;
-    int threads;
-    String device;
-    boolean json;
-    boolean quiet;
-
-    /** The run directory: --out, or the RUN of --resume RUN; both must agree when both are given. */
-    private void readSharedOptions() {
-        data = dataOption.given() ? dataOption.data() : null;
-        overwrite = overwriteOption.overwrite();
-        resume = resumeOption.given();
+    /** The run directory: --out, or the RUN of --resume RUN (both must agree when both are given); null: the default. */
+    private Path runDirectoryGiven() {
         Path resumed = resumeOption.run(out);
         if (resumed != null && out != null && !resumed.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new UserError("--resume " + resumed + " and --out " + out + " name different runs; give the run once");
         }
-        if (resumed != null) {
-            out = resumed;
-        }
-        threads = threadsOption.threads();
-        device = deviceOption.device();
-        json = jsonOption.json();
-        quiet = quietOption.quiet();
+        return resumed != null ? resumed : out;
     }
 
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
-        RunData runData = RunData.load(data, 0, 0);
+        Path given = runDirectoryGiven();
+        TrainCommand.ModelNames.requireKnown(model);
+        ModelSource network = ModelSource.of(model);
+        RunData runData = RunData.load(dataOption.givenOrNull(), 0, 0);
         String why = null;
         if (preset == null) {
             boolean full = isFullFashionMnist(runData);
@@ -201,14 +190,15 @@ public final class CompressCommand implements Callable<Integer> {
             why = full ? "the full Fashion-MNIST is the data; --preset quick for a smoke test"
                     : "only " + runData.split().train().size() + " training images (not the full Fashion-MNIST); --preset standard or full for a result";
         }
-        CompressionConfig config = config();
-        if (why != null && !quiet) {
-            PrintWriter progressOut = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        CompressionConfig config = config(network.name());
+        boolean resume = resumeOption.given();
+        if (why != null && !quietOption.quiet()) {
+            PrintWriter progressOut = jsonOption.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
             progressOut.println("preset: " + preset + " (" + why + ")");
             progressOut.flush();
         }
-        Path dir = out != null ? out : Path.of("runs", config.model() + "-" + preset.toLowerCase(Locale.ROOT));
-        checkMemory(config, runData);
+        Path dir = given != null ? given : Path.of("runs", network.label() + "-" + preset.toLowerCase(Locale.ROOT));
+        checkMemory(config, network, runData);
         if (resume && java.nio.file.Files.isDirectory(dir) && !RunMarker.present(dir)
                 && !java.nio.file.Files.exists(dir.resolve("config.json"))) {
             throw new UserError("--resume: " + dir + " is not a compress run directory (no config.json); nothing to continue");
@@ -216,8 +206,8 @@ public final class CompressCommand implements Callable<Integer> {
         // One writer per run directory, for the whole command (report included); a new run replaces only a run
         // of ours, and only with --overwrite.
         try (RunLock _ = resume && java.nio.file.Files.exists(dir) ? OutputGuard.existingRun(dir, "compress --resume", RUN_ENTRIES)
-                : OutputGuard.newRun(dir, overwrite, "--out", "compress", null)) {
-            return compress(config, runData, dir);
+                : OutputGuard.newRun(dir, overwriteOption.overwrite(), "--out", "compress", null)) {
+            return compress(config, network, runData, dir, resume);
         }
     }
 
@@ -226,20 +216,23 @@ public final class CompressCommand implements Callable<Integer> {
      * epoch would train nothing), a batch whose activations exceed the heap, an expansion factor whose
      * over-parameterized model cannot be held.
      */
-    private static void checkMemory(CompressionConfig config, RunData runData) {
+    private static void checkMemory(CompressionConfig config, ModelSource network, RunData runData) throws IOException {
         int images = limit(config.limitTrain(), runData.split().train().size());
         if (config.batchSize() > images) {
             throw new UserError("--batch " + config.batchSize() + " is larger than the " + images + " training images: an"
                     + " epoch would train no batch; use --batch " + images + " or less");
         }
-        Module m = runData.inputShape().createZooModel(config.model(), config.seed());
+        Module m = network.create(runData.inputShape(), config.seed());
         MemoryEstimate.checkBatch(m, runData.inputShape().chw(), config.batchSize(), "--batch");
         if (config.overparam() == OverparamMode.EXPAND && config.variants().stream().anyMatch(Variant::overparameterized)) {
             MemoryEstimate.checkExpansion(m, config.expand(), config.pointwise(), config.first(), "--expand");
         }
     }
 
-    private Integer compress(CompressionConfig config, RunData runData, Path dir) throws IOException {
+    private Integer compress(CompressionConfig config, ModelSource network, RunData runData, Path dir, boolean resume)
+            throws IOException {
+        boolean json = jsonOption.json();
+        boolean quiet = quietOption.quiet();
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter progressOut = json ? spec.commandLine().getErr() : o;
         RunDirectory run = new RunDirectory(dir);
@@ -254,9 +247,9 @@ public final class CompressCommand implements Callable<Integer> {
             progressOut.flush();
         }
         ObjectNode summary;
-        try (ComputeSession _ = ComputeSession.open(device, threads)) {
-            summary = new CompressionPipeline(config, runData.split(), runData.normalization(), runData.augmentation(), run,
-                    listener).reuseTraining(reuseTraining).run(resume);
+        try (ComputeSession _ = ComputeSession.open(deviceOption.device(), threadsOption.threads())) {
+            summary = new CompressionPipeline(config, network, runData.split(), runData.normalization(),
+                    runData.augmentation(), run, listener).reuseTraining(reuseTraining).run(resume);
         }
         // The report is part of the run's output: rebuilt any time with `rankfold report RUN`.
         Path report = ReportBuilder.write(run.root(), List.of());
@@ -303,13 +296,13 @@ public final class CompressCommand implements Callable<Integer> {
 
     /** What a compress run directory holds (and a resume reads, appends to or replaces). */
     private static final List<String> RUN_ENTRIES = List.of(RunMarker.FILE, "config.json", "progress.json", "audit.jsonl",
-            "metrics.csv", "orthogonality.csv", "summary.json", "report.html", "checkpoints", "predictions");
+            "metrics.csv", "orthogonality.csv", "summary.json", "report.html", "checkpoints", "predictions", ModelSource.FILE_NAME);
 
     private static int limit(int limit, int size) {
         return limit > 0 ? Math.min(limit, size) : size;
     }
 
-    private CompressionConfig config() {
+    private CompressionConfig config(String model) {
         ranks.validate();
         CompressionConfig base = switch (preset.toLowerCase(Locale.ROOT)) {
             case "quick" -> CompressionConfig.quick(model, seed);

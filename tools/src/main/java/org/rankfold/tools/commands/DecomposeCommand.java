@@ -90,11 +90,11 @@ public final class DecomposeCommand implements Callable<Integer> {
     RankOptions ranks;
 
     @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9",
-            description = "SGD momentum of --finetune.")
+            description = "SGD momentum of the fine-tuning (--finetune-epochs).")
     double momentum;
 
     @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "5e-4",
-            description = "L2 weight decay of --finetune.")
+            description = "L2 weight decay of the fine-tuning (--finetune-epochs).")
     double weightDecay;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Fine-tuning batch size, and the batch timed by --speed-aware.")

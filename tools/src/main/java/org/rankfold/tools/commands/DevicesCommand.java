@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = "OpenCL platforms and devices, or why there are none.",
         footer = {"", "Select a device with --device opencl:N (or -Drankfold.opencl.device=N); the default is "
-                + "the first GPU, else device 0.", "", "Example:", "  ./rankfold devices", "  ./rankfold devices --json"})
+                + "the first GPU, else device 0.", "", "Examples:", "  ./rankfold devices", "  ./rankfold devices --json"})
 public final class DevicesCommand implements Callable<Integer> {
 
     @Spec
@@ -37,19 +37,11 @@ public final class DevicesCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    boolean json;
-
-    private void readSharedOptions() {
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws Exception {
-        readSharedOptions();
         OpenClDevices.Discovery d = OpenClDevices.discover();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.json()) {
             out.println(toJson(d));
         } else {
             printText(d, out);

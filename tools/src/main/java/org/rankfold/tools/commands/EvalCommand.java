@@ -48,7 +48,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "Checkpoint or run directory.")
     Path checkpoint;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Batch size.")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "Batch size.")
     int batch;
 
     @Option(names = "--limit-test", defaultValue = "0", paramLabel = "N", description = "Use only the first N test images (0: all).")
@@ -66,31 +66,17 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     DataOption dataOption;
 
-    // The shared options' values, read when the command runs.
-    int threads;
-    String device;
-    boolean json;
-    String data;
-
-    private void readSharedOptions() {
-        threads = threadsOption.threads();
-        device = deviceOption.device();
-        json = jsonOption.json();
-        data = dataOption.given() ? dataOption.data() : null;
-    }
-
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
         if (batch < 1) {
             throw new UserError("--batch must be >= 1, got " + batch);
         }
         Path dir = resolve(checkpoint);
         PrintWriter stdout = spec.commandLine().getOut();
-        try (ComputeSession _ = ComputeSession.open(device, threads)) {
+        try (ComputeSession _ = ComputeSession.open(deviceOption.device(), threadsOption.threads())) {
             Checkpoint c = CheckpointReader.load(dir);
             JsonNode cfg = c.config();
-            String spec = data != null ? data : cfg != null && cfg.hasNonNull("data") ? cfg.get("data").asText() : "default";
+            String spec = dataOption.given() ? dataOption.data() : cfg != null && cfg.hasNonNull("data") ? cfg.get("data").asText() : "default";
             RunData rd = RunData.load(spec, 0, limitTest);
             if (!rd.inputShape().equals(c.input())) {
                 throw new UserError("the model in " + dir + " takes " + describe(c.input()) + " but " + rd.split().summary()
@@ -109,7 +95,7 @@ public final class EvalCommand implements Callable<Integer> {
                 r = PlanEvaluator.evaluate(c.model(), test);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            if (json) {
+            if (jsonOption.json()) {
                 ObjectNode o = MAPPER.createObjectNode();
                 o.put("checkpoint", dir.toString());
                 o.put("model", c.modelName());

@@ -77,7 +77,7 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Also write a seeded input batch and the model's logits on it.")
     Path reference;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the --reference batch.")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the --reference batch.")
     long seed;
 
     @Mixin
@@ -86,18 +86,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    boolean overwrite;
-    boolean json;
-
-    private void readSharedOptions() {
-        overwrite = overwriteOption.overwrite();
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
         checkWritable(out, "--out");
         if (reference != null) {
             checkWritable(reference, "--reference");
@@ -118,7 +108,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         long bytes = Files.size(out);
         PrintWriter stdout = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.json()) {
             ObjectNode o = Json.object();
             o.put("checkpoint", dir.toString());
             o.put("model", c.modelName());
@@ -170,7 +160,7 @@ public final class ExportCommand implements Callable<Integer> {
         if (Files.isDirectory(file)) {
             throw new UserError(option + " " + file + " is a directory; give a file name");
         }
-        OutputGuard.checkFileTarget(file, overwrite, option);
+        OutputGuard.checkFileTarget(file, overwriteOption.overwrite(), option);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UserError(option + ": directory " + parent + " does not exist");

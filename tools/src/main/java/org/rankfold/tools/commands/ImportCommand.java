@@ -100,18 +100,8 @@ public final class ImportCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    boolean overwrite;
-    boolean json;
-
-    private void readSharedOptions() {
-        overwrite = overwriteOption.overwrite();
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
         String name = model.toLowerCase(Locale.ROOT);
         if (!ModelZoo.names().contains(name)) {
             throw new UserError("unknown model '" + model + "'; known: " + String.join(", ", ModelZoo.names()));
@@ -119,7 +109,7 @@ public final class ImportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new UserError("no such file: " + file);
         }
-        OutputGuard.checkCheckpointTarget(out, overwrite, "--out");
+        OutputGuard.checkCheckpointTarget(out, overwriteOption.overwrite(), "--out");
         try (RunLock _ = OutputGuard.lockParentRun(out, "import")) {
             return importInto(name);
         }
@@ -140,7 +130,7 @@ public final class ImportCommand implements Callable<Integer> {
                 null, null, config);
 
         PrintWriter stdout = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.json()) {
             ObjectNode o = Json.object();
             o.put("file", file.toString());
             o.put("format", format);

@@ -36,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * into one line and exit code 2. Checkpoint directories get their own branch in {@link #call()}.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "What a checkpoint, .npy, .npz, safetensors, IDX or CIFAR file holds.",
+        description = "What a checkpoint, .npy, .npz, safetensors, IDX or CIFAR file holds; a summary of a zoo model or an architecture file before training.",
         footer = {"", "Examples (run from the repository, after ./rankfold compress, which writes runs/fashionnet-quick):",
                 "  ./rankfold inspect datasets/src/main/resources/org/rankfold/datasets/sample/t10k-labels-idx1-ubyte.gz",
                 "  ./rankfold inspect testdata/golden/trained_kernels.npz --json",
@@ -54,16 +54,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    boolean json;
-
-    private void readSharedOptions() {
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
         if (!Files.exists(path) && ModelSummary.isZooModel(path.toString())) {
             print(ModelSummary.zoo(path.toString()));
             return 0;
@@ -94,7 +86,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     private void print(FileReport report) throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
-        if (!json) {
+        if (!jsonOption.json()) {
             report.render().forEach(out::println);
             out.flush();
             return;

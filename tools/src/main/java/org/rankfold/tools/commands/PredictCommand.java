@@ -65,18 +65,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    int threads;
-    boolean json;
-
-    private void readSharedOptions() {
-        threads = threadsOption.threads();
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
         if (top < 1) {
             throw new UserError("--top must be >= 1, got " + top);
         }
@@ -102,7 +92,7 @@ public final class PredictCommand implements Callable<Integer> {
         root.put("model", c.modelName());
         root.put("normalized_with", pre.note() == null ? "checkpoint" : "fallback");
         ArrayNode predictions = root.putArray("predictions");
-        try (CpuSession _ = CpuSession.open(threads)) {
+        try (CpuSession _ = CpuSession.open(threadsOption.threads())) {
             InferencePlan plan = InferencePlan.compile(c.model(), ch, h, w);
             int size = plan.imageSize();
             for (PredictInput in : read) {
@@ -117,7 +107,7 @@ public final class PredictCommand implements Callable<Integer> {
                         String label = in.batch() ? in.file() + "[" + (b0 + i) + "]" : in.file().toString();
                         int[] best = topK(logits, i * plan.classes(), plan.classes(), k);
                         double[] prob = softmax(logits, i * plan.classes(), plan.classes());
-                        if (json) {
+                        if (jsonOption.json()) {
                             ObjectNode o = predictions.addObject();
                             o.put("input", in.file().toString());
                             if (in.batch()) {
@@ -139,7 +129,7 @@ public final class PredictCommand implements Callable<Integer> {
                 }
             }
         }
-        if (json) {
+        if (jsonOption.json()) {
             Json.print(out, root);
         }
         out.flush();

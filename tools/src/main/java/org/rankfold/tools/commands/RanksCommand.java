@@ -45,16 +45,8 @@ public final class RanksCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    boolean json;
-
-    private void readSharedOptions() {
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws MalformedFileException {
-        readSharedOptions();
         if (!(weakening >= 0 && weakening <= 1)) {
             throw new UserError("--weakening must be in [0, 1], got " + weakening);
         }
@@ -67,7 +59,7 @@ public final class RanksCommand implements Callable<Integer> {
             choices[mode] = selector.select(unfoldings[mode]);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.json()) {
             ObjectNode o = Json.object();
             o.put("file", kernel.toString());
             o.set("shape", Json.ints(w.shape()));

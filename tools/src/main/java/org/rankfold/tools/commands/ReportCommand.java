@@ -35,7 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run directory written by 'rankfold compress'.")
+    @Parameters(index = "0", paramLabel = "RUN", description = "A run directory of compress, train or decompose (the output of 'rankfold decompose').")
     Path run;
 
     @Option(names = "--compare", paramLabel = "RUN", description = "Another run directory to add to the model-level table and plots (repeatable).")
@@ -44,19 +44,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    boolean json;
-
-    private void readSharedOptions() {
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
         Path report = ReportBuilder.write(run, compare == null ? List.of() : compare);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.json()) {
             ObjectNode o = Json.object();
             o.put("report", report.toString());
             Json.print(out, o);

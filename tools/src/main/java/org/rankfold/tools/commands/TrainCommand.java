@@ -66,7 +66,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * test set is evaluated once, on the final model.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train one model.",
+        description = "Train one model: a zoo model or your own architecture (--model FILE.json).",
         footer = {"", "The run directory gets metrics.csv, checkpoint/ (latest epoch) and best/ (best validation accuracy).",
                 "Epochs are evaluated on held-out training images (--val-split); the test set once, on the final model.",
                 "--resume RUN continues an interrupted run with the settings saved in it, bit-identically at the same --threads.",
@@ -82,26 +82,26 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "fashionnet", description = "Zoo model (${COMPLETION-CANDIDATES}) or FILE.json, an architecture in the form of a checkpoint's model.json (see 'rankfold inspect FILE.json').",
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "fashionnet", description = "Zoo model (${COMPLETION-CANDIDATES}) or FILE.json, an architecture in the form of a checkpoint's model.json (see 'rankfold inspect FILE.json').",
             completionCandidates = ModelNames.class)
     String model;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size.")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Batch size.")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "0.05", description = "Initial learning rate.")
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.05", description = "Initial learning rate (cosine-annealed to 0 with --schedule cosine).")
     double lr;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum.")
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum.")
     double momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "L2 weight decay.")
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "5e-4", description = "L2 weight decay.")
     double weightDecay;
 
-    @Option(names = "--schedule", defaultValue = "cosine", description = "Per-epoch learning rate: cosine or constant.")
+    @Option(names = "--schedule", paramLabel = "S", defaultValue = "cosine", description = "Per-epoch learning rate: cosine or constant.")
     String schedule;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialization, shuffling and augmentation.")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of initialization, shuffling and augmentation.")
     long seed;
 
     @Option(names = "--out", paramLabel = "RUN", description = "Run directory (default: runs/train-MODEL-TIMESTAMP).")
@@ -137,38 +137,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     QuietOption quietOption;
 
-    // The shared options' values, read once the command line is parsed.
-    String data;
-    Integer epochs;
-    int threads;
-    String device;
-    boolean overwrite;
-    Path resume;
-    int limitTrain;
-    int limitTest;
-    boolean json;
-    boolean quiet;
-
-    private void readSharedOptions() {
-        data = dataOption.data();
-        epochs = epochsOption.epochs();
-        threads = threadsOption.threads();
-        device = deviceOption.device();
-        overwrite = overwriteOption.overwrite();
-        resume = resumeOption.run(out);
-        if (resumeOption.given() && resume == null) {
+    /** The run --resume continues: RUN, or --out when RUN is left out; null without --resume. */
+    private Path resumeRun() {
+        Path run = resumeOption.run(out);
+        if (resumeOption.given() && run == null) {
             throw new UserError("--resume needs the run: --resume RUN (or --out RUN --resume)");
         }
-        limitTrain = limits.trainOr(0);
-        limitTest = limits.testOr(0);
-        json = jsonOption.json();
-        quiet = quietOption.quiet();
+        return run;
     }
 
-    @Option(names = "--ortho", defaultValue = "none", description = "Orthogonal regularization: so, dso, srip or none.")
+    @Option(names = "--ortho", paramLabel = "R", defaultValue = "none", description = "Orthogonal regularization: so, dso, srip or none.")
     String ortho;
 
-    @Option(names = "--ortho-lambda", defaultValue = "1e-4", description = "Weight of the orthogonality term.")
+    @Option(names = "--ortho-lambda", paramLabel = "L", defaultValue = "1e-4", description = "Weight of the orthogonality term.")
     double orthoLambda;
 
     @Option(names = "--val-split", paramLabel = "N", defaultValue = "auto",
@@ -180,15 +161,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
+        Path resume = resumeRun();
         if (resume == null) {
-            TrainSettings s = new TrainSettings(model, data, epochs == null ? 10 : epochs, batch, lr, momentum, weightDecay,
-                    schedule, seed, limitTrain, limitTest, ortho, orthoLambda, CompressCommand.parseValSplit(valSplit));
+            ModelNames.requireKnown(model);
+            int epochs = epochsOption.epochs() == null ? 10 : epochsOption.epochs();
+            TrainSettings s = new TrainSettings(model, dataOption.data(), epochs, batch, lr, momentum, weightDecay, schedule,
+                    seed, limits.trainOr(0), limits.testOr(0), ortho, orthoLambda, CompressCommand.parseValSplit(valSplit));
             Path runDir = out != null ? out : Path.of("runs", "train-" + s.model() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
             // The settings go into the marker too: a run killed before its first checkpoint resumes from them.
             boolean created = !Files.exists(runDir);
-            try (RunLock _ = OutputGuard.newRun(runDir, overwrite, "--out", "train", s.toJson(threads))) {
+            try (RunLock _ = OutputGuard.newRun(runDir, overwriteOption.overwrite(), "--out", "train",
+                    s.toJson(threadsOption.threads()))) {
                 try {
                     return train(s, null, runDir);
                 } catch (IOException | RuntimeException e) {
@@ -202,7 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
             CheckpointReader.load(checkpointOf(resume)); // not a run: the reader's one-line error, nothing created there
         }
         try (RunLock _ = out != null && !sameFile(out, runDirOf(resume))
-                ? OutputGuard.newRun(out, overwrite, "--out", "train", null) : OutputGuard.existingRun(runDir, "train --resume", RUN_ENTRIES)) {
+                ? OutputGuard.newRun(out, overwriteOption.overwrite(), "--out", "train", null) : OutputGuard.existingRun(runDir, "train --resume", RUN_ENTRIES)) {
             Checkpoint resumed = null;
             TrainSettings saved;
             if (hasCheckpoint(checkpointOf(resume))) {
@@ -217,7 +201,7 @@ public final class TrainCommand implements Callable<Integer> {
                 saved = TrainSettings.fromJson(marker.get("config"), runDirOf(resume).resolve(RunMarker.FILE).toString());
             }
             refuseChangedSettings(saved);
-            return train(epochs == null ? saved : saved.withEpochs(epochs), resumed, runDir);
+            return train(epochsOption.epochs() == null ? saved : saved.withEpochs(epochsOption.epochs()), resumed, runDir);
         }
     }
 
@@ -229,9 +213,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (!s.model().endsWith(".json")) {
             return input.createZooModel(s.model(), s.seed());
         }
-        ArchitectureFile a = ArchitectureFile.read(Path.of(s.model()));
+        ArchitectureFile a = ArchitectureFile.read(Path.of(s.model()), s.seed());
         if (!a.input().equals(input)) {
-            throw new UserError("--model " + s.model() + " takes " + a.input() + " but the data gives " + input);
+            throw new UserError("--model " + s.model() + " takes " + a.input().describe() + " but the data gives " + input.describe());
         }
         return a.model();
     }
@@ -271,8 +255,9 @@ public final class TrainCommand implements Callable<Integer> {
                 continue;
             }
             if (given == null) {
-                given = new TrainSettings(model, data, saved.epochs(), batch, lr, momentum, weightDecay, schedule, seed,
-                        limitTrain, limitTest, ortho, orthoLambda, CompressCommand.parseValSplit(valSplit)).toJson(0);
+                given = new TrainSettings(model, dataOption.data(), saved.epochs(), batch, lr, momentum, weightDecay, schedule,
+                        seed, limits.trainOr(0), limits.testOr(0), ortho, orthoLambda, CompressCommand.parseValSplit(valSplit))
+                        .toJson(0);
             }
             if (!given.get(f[1]).equals(was.get(f[1]))) {
                 throw new UserError(f[0] + " " + given.get(f[1]).asText() + " differs from the run's saved setting ("
@@ -284,13 +269,13 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Integer train(TrainSettings s, Checkpoint resumed, Path runDir) throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
-        boolean talk = !json && !quiet;
-        try (ComputeSession cpu = ComputeSession.open(device, threads)) {
+        boolean talk = !jsonOption.json() && !quietOption.quiet();
+        try (ComputeSession cpu = ComputeSession.open(deviceOption.device(), threadsOption.threads())) {
             RunData rd = RunData.load(s.data(), s.limitTrain(), s.limitTest());
             InputShape input = rd.inputShape();
             Module net = resumed != null ? resumed.model() : newModel(s, input);
             if (resumed != null && !resumed.input().equals(input)) {
-                throw new UserError("the checkpoint's model takes " + resumed.input() + " but the data gives " + input);
+                throw new UserError("the checkpoint's model takes " + resumed.input().describe() + " but the data gives " + input.describe());
             }
             if (s.batch() > rd.split().train().size()) {
                 throw new UserError("--batch " + s.batch() + " is larger than the " + rd.split().train().size()
@@ -329,7 +314,7 @@ public final class TrainCommand implements Callable<Integer> {
                          LoaderOptions.evaluation(Math.max(s.batch(), 256), rd.normalization())) : null) {
                 Trainer trainer = s.trainingRun(net).trainer(net, train, validating ? val : test);
                 if (resumed != null && resumed.optimizerType() != null) {
-                    OptimizerState.restore(trainer.optimizer(), net, resumed.optimizerType(), resumed.optimizerTensors(), resume);
+                    OptimizerState.restore(trainer.optimizer(), net, resumed.optimizerType(), resumed.optimizerTensors(), resumeRun());
                 }
                 if (resumed != null) {
                     trainer.restore(resumed.training());
@@ -364,7 +349,7 @@ public final class TrainCommand implements Callable<Integer> {
                         double secs, CostReport cost, EvalResult tested) {
         boolean validating = tested != null;
         EpochResult last = history.isEmpty() ? null : history.getLast();
-        if (json) {
+        if (jsonOption.json()) {
             ObjectNode o = MAPPER.createObjectNode();
             o.put("model", s.model());
             o.put("data", rd.split().summary());
@@ -425,6 +410,16 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public java.util.Iterator<String> iterator() {
             return ModelZoo.names().iterator();
+        }
+
+        /** Refuses a --model that is neither a zoo name nor a .json file, suggesting the nearest zoo name. */
+        static void requireKnown(String model) {
+            if (model.toLowerCase(Locale.ROOT).endsWith(".json") || ModelZoo.names().contains(model.toLowerCase(Locale.ROOT))) {
+                return;
+            }
+            throw new UserError("unknown model '" + model + "'"
+                    + org.rankfold.tools.options.Suggestions.closest(model, ModelZoo.names()).map(n -> "; did you mean " + n + "?").orElse("")
+                    + " (zoo models: " + String.join(", ", ModelZoo.names()) + ", or FILE.json, an architecture in model.json form)");
         }
     }
 }

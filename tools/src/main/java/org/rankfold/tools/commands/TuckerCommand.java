@@ -66,16 +66,8 @@ public final class TuckerCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    boolean json;
-
-    private void readSharedOptions() {
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
         if (ranks.length != 2) {
             throw new UserError("--ranks takes two ranks R0,R1, got " + ranks.length + " value(s)");
         }
@@ -105,7 +97,7 @@ public final class TuckerCommand implements Callable<Integer> {
             write(out, r);
         }
         PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.json()) {
             ObjectNode o = Json.object();
             o.put("file", kernel.toString());
             o.set("shape", Json.ints(w.shape()));

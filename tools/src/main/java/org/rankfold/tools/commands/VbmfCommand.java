@@ -46,16 +46,8 @@ public final class VbmfCommand implements Callable<Integer> {
     @Mixin
     JsonOption jsonOption;
 
-    // The shared options' values, read when the command runs.
-    boolean json;
-
-    private void readSharedOptions() {
-        json = jsonOption.json();
-    }
-
     @Override
     public Integer call() throws MalformedFileException {
-        readSharedOptions();
         if (sigma2 != null && (!(sigma2 > 0) || !Double.isFinite(sigma2))) {
             throw new UserError("--sigma2 must be a finite number > 0, got " + sigma2);
         }
@@ -70,7 +62,7 @@ public final class VbmfCommand implements Callable<Integer> {
             r = sigma2 == null ? Evbmf.estimate(y) : Evbmf.withNoiseVariance(y, sigma2);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.json()) {
             ObjectNode o = Json.object();
             o.put("file", matrix.toString());
             o.set("shape", Json.ints(y.numRows, y.numCols));

@@ -53,26 +53,14 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     DataOption dataOption;
 
-    // The shared options' values, read when the command runs.
-    int threads;
-    boolean json;
-    String data;
-
-    private void readSharedOptions() {
-        threads = threadsOption.threads();
-        json = jsonOption.json();
-        data = dataOption.given() ? dataOption.data() : null;
-    }
-
     @Override
     public Integer call() throws IOException {
-        readSharedOptions();
         RunVerifier v;
-        try (CpuSession _ = CpuSession.open(threads)) {
-            v = RunVerifier.verify(run, data);
+        try (CpuSession _ = CpuSession.open(threadsOption.threads())) {
+            v = RunVerifier.verify(run, dataOption.givenOrNull());
         }
         PrintWriter o = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.json()) {
             ObjectNode j = Json.object();
             j.put("run", v.root().toString());
             j.put("kind", v.kind());

@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * The defaults {@code --config FILE} gives a command: each setting of the saved run becomes the default of the
  * option of the same name ({@code limit_train} -> {@code --limit-train}; {@code batch_size} -> {@code --batch},
  * {@code learning_rate} -> {@code --lr}, {@code linear: false} -> {@code --no-linear}), so that options given
- * on the command line win. Settings that mean "none" (an unlimited rank, a target ratio of 0) and settings no
+ * on the command line win. A compress run's recorded data set ({@code data.dataset}) becomes {@code --data} again. A run on an architecture file gives {@code --model} the run's copy of it. Settings that mean "none" (an unlimited rank, a target ratio of 0) and settings no
  * option takes (the machine, the data set's description) are left out. The file is read before the command
  * line is parsed ({@link #install}).
  */
@@ -110,6 +110,14 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
                 default -> "--" + key.replace('_', '-');
             };
             OptionSpec o = spec.findOption(option);
+            if (o != null && key.equals("data") && v.isObject()) {
+                // a compress run records its data set as a description: read it again from where it was
+                String data = org.rankfold.tools.train.RunData.specOf(v.path("dataset").asText(""));
+                if (data != null) {
+                    map.put(option, data);
+                }
+                continue;
+            }
             if (o == null || v.isObject() || v.isNull()) {
                 continue;
             }
@@ -127,10 +135,38 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
                 map.put(option, v.asText());
             }
         }
+        architecture(file, settings).ifPresent(a -> {
+            if (spec.findOption("--model") != null) {
+                map.put("--model", a);
+            }
+        });
         if (map.isEmpty()) {
             throw new UserError("--config " + file + ": no setting of '" + spec.name() + "' in it");
         }
         return new ConfigDefaults(map);
+    }
+
+    /**
+     * A run on an architecture file records its copy ({@code architecture}, a name inside the run directory): that
+     * file beside the configuration, or, for a checkpoint's state.json, the checkpoint's own model.json (the same
+     * architecture). The name must be a plain file name, so a configuration cannot point outside its directory.
+     */
+    private static java.util.Optional<String> architecture(Path file, JsonNode settings) {
+        String name = settings.path("architecture").asText("");
+        if (name.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (!name.matches("[A-Za-z0-9_.-]{1,100}") || name.startsWith(".")) {
+            throw new UserError("--config " + file + ": 'architecture' must be a file name in the run directory, got '"
+                    + name + "'");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Path beside = dir.resolve(name);
+        Path model = dir.resolve("model.json");
+        if (!Files.isRegularFile(beside) && Files.isRegularFile(model)) {
+            return java.util.Optional.of(model.toString());
+        }
+        return java.util.Optional.of(beside.toString());
     }
 
     @Override

@@ -19,6 +19,11 @@ public final class DataOption {
         return data;
     }
 
+    /** The value given, or null when none was (the command's own default applies: e.g. the checkpoint's data). */
+    public String givenOrNull() {
+        return given() ? data : null;
+    }
+
     /** True when the user gave --data (not the default). */
     public boolean given() {
         return !"default".equals(data);

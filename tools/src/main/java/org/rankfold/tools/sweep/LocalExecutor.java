@@ -21,9 +21,13 @@ final class LocalExecutor {
     private LocalExecutor() {
     }
 
-    /** @return the names of the cells that failed */
-    static List<String> run(List<SweepCell> cells, Path spec, Path sweep, int jobs, String heap, PrintWriter out)
-            throws IOException, InterruptedException {
+    /**
+     * @param threads threads of each cell (0: the cores split between the {@code jobs} cells, or the spec's)
+     * @param out     where each cell's start and end is reported
+     * @return the names of the cells that failed
+     */
+    static List<String> run(List<SweepCell> cells, Path spec, Path sweep, int jobs, int threads, String heap,
+                            PrintWriter out) throws IOException, InterruptedException {
         Files.createDirectories(sweep.resolve("logs"));
         List<SweepCell> pending = new ArrayList<>();
         for (SweepCell c : cells) {
@@ -53,6 +57,9 @@ final class LocalExecutor {
                 it.remove();
                 List<String> cmd = new ArrayList<>(CellLauncher.command(spec, sweep, heap));
                 cmd.addAll(List.of("--run-cell", Integer.toString(cells.indexOf(c)), "--jobs", Integer.toString(jobs)));
+                if (threads > 0) {
+                    cmd.addAll(List.of("--threads", Integer.toString(threads)));
+                }
                 Path log = sweep.resolve("logs").resolve(c.name() + ".log");
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
                 pb.environment().put("RANKFOLD_HEAP", heap);

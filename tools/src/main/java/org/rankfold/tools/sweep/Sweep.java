@@ -33,6 +33,10 @@ public final class Sweep {
                     || lambdas != null
                     || expands != null || preset != null || data != null || args != null;
         }
+
+        Flags withModels(List<String> m) {
+            return new Flags(m, variants, targets, selectors, seeds, lambdas, expands, preset, data, args);
+        }
     }
 
     private final Path dir;
@@ -53,6 +57,9 @@ public final class Sweep {
      * started with another spec is refused (its cells would be mislabelled).
      */
     public static Sweep open(Path dir, Path specFile, Flags flags, boolean start) throws IOException {
+        if (flags.models() != null) {
+            flags = flags.withModels(SweepSpec.models(flags.models()));
+        }
         Path saved = dir.resolve("spec.json");
         SweepSpec given;
         if (specFile != null) {
@@ -60,6 +67,7 @@ public final class Sweep {
                 throw new UserError("give a SPEC file or grid flags (--models, --targets, ...), not both");
             }
             given = SweepSpec.read(specFile);
+            given = given.withModels(SweepSpec.models(given.models()));
         } else if (flags.any()) {
             given = fromFlags(flags);
         } else if (Files.isRegularFile(saved)) {
@@ -158,39 +166,51 @@ public final class Sweep {
         return Main.run(args.toArray(String[]::new), out, err);
     }
 
-    public void describe(PrintWriter out, int jobs) {
+    /** Every cell's state and compress command as it stands now ({@code --dry-run}), with {@code threads} per cell. */
+    public ObjectNode describe(int threads, int jobs) {
+        ObjectNode o = JSON.createObjectNode();
+        var list = o.putArray("cells");
         for (int i = 0; i < cells.size(); i++) {
             SweepCell c = cells.get(i);
-            String state = c.complete(dir) ? "complete" : c.started(dir) ? "started" : "not started";
-            out.println(i + " " + c.name() + " [" + state + "]: rankfold compress "
-                    + String.join(" ", c.compressArgs(spec, dir, threads(0, jobs))));
+            ObjectNode cell = list.addObject();
+            cell.put("index", i);
+            cell.put("name", c.name());
+            cell.put("state", c.complete(dir) ? "complete" : c.started(dir) ? "started" : "not started");
+            var cmd = cell.putArray("command");
+            cmd.add("compress");
+            c.compressArgs(spec, dir, threads(threads, jobs)).forEach(cmd::add);
         }
-        out.flush();
+        return o;
     }
 
-    public int runLocal(int jobs, PrintWriter out) throws IOException, InterruptedException {
-        if (jobs < 1) {
-            throw new UserError("--jobs must be >= 1, got " + jobs);
-        }
-        List<String> failed = LocalExecutor.run(cells, specPath, dir, jobs, spec.heap(), out);
-        collect();
-        out.println("sweep: " + (cells.size() - failed.size()) + " of " + cells.size() + " cells complete; sweep.json and "
-                + dir.resolve("sweep.html") + " written" + (failed.isEmpty() ? "" : "; failed: " + String.join(", ", failed)));
-        out.flush();
-        return failed.isEmpty() ? 0 : 1;
+    /**
+     * Runs the cells that are not complete here, {@code jobs} at a time ({@code threads} each, 0: the cores split),
+     * reporting each start and end to {@code progress}, then collects; returns the outcome.
+     */
+    public ObjectNode runLocal(int jobs, int threads, PrintWriter progress) throws IOException, InterruptedException {
+        List<String> failed = LocalExecutor.run(cells, specPath, dir, jobs, threads, spec.heap(), progress);
+        Path page = collect();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("cells", cells.size());
+        o.put("complete", cells.size() - failed.size());
+        failed.forEach(o.putArray("failed")::add);
+        o.put("sweep_json", dir.resolve("sweep.json").toString());
+        o.put("page", page.toString());
+        return o;
     }
 
-    public int submitSlurm(PrintWriter out) throws IOException, InterruptedException {
+    /** Submits the cells that are not complete as Slurm job arrays; returns the job ids and the scripts' folder. */
+    public ObjectNode submitSlurm() throws IOException, InterruptedException {
         List<String> ids = SlurmExecutor.submit(cells, spec, specPath, dir);
-        if (ids.isEmpty()) {
-            out.println("sweep: every cell is complete; nothing submitted");
-        } else {
-            out.println("sweep: submitted Slurm job" + (ids.size() > 1 ? "s " : " ") + String.join(", ", ids)
-                    + " (scripts in " + dir.resolve("slurm") + "); when they have finished: rankfold sweep --out " + dir
-                    + " --collect");
-        }
-        out.flush();
-        return 0;
+        ObjectNode o = JSON.createObjectNode();
+        ids.forEach(o.putArray("jobs")::add);
+        o.put("scripts", dir.resolve("slurm").toString());
+        return o;
+    }
+
+    /** The sweep directory. */
+    public Path dir() {
+        return dir;
     }
 
     /**

@@ -6,20 +6,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.rankfold.tools.UserError;
+
 /**
  * One cell of a sweep: one {@code compress} run directory. Cells that differ only in the rank target share their
  * trained models: the first target's cell trains ({@link #source} null), the others start from its training
  * with {@code --reuse-training}.
  *
- * @param name     the run directory's name under the sweep directory
- * @param model    zoo name
- * @param target   rank target ({@link SweepSpec#targets})
+ * @param name   the run directory's name under the sweep directory
+ * @param model  zoo name or architecture file
+ * @param target rank target ({@link SweepSpec#targets})
  * @param selector rank selector ({@link SweepSpec#selectors}; {@code evbmf} at an {@code evbmf} target)
- * @param seed     seed
- * @param lambda   orthogonality lambda (NaN: the preset's)
- * @param expand   expansion factor (NaN: the preset's over-parameterization)
- * @param source   the cell whose trained models this one reuses (null: it trains), the first cell of its training
- *                 group whatever its target and selector
+ * @param seed   seed
+ * @param lambda orthogonality lambda (NaN: the preset's)
+ * @param expand expansion factor (NaN: the preset's over-parameterization)
+ * @param source the cell whose trained models this one reuses (null: it trains)
  */
 public record SweepCell(String name, String model, String target, String selector, long seed, double lambda,
                         double expand, SweepCell source) {
@@ -44,10 +45,14 @@ public record SweepCell(String name, String model, String target, String selecto
                                 if (!evbmf && t.equals(SweepSpec.EVBMF)) {
                                     continue;
                                 }
-                                String name = String.format(Locale.ROOT, "%s-%s%s-s%d%s%s", m, t.replace(':', 'x'),
+                                String name = String.format(Locale.ROOT, "%s-%s%s-s%d%s%s", label(m), t.replace(':', 'x'),
                                         evbmf ? "" : "-" + sel, s, Double.isNaN(l) ? "" : "-l" + num(l),
                                         Double.isNaN(e) ? "" : "-e" + num(e));
                                 SweepCell c = new SweepCell(name, m, t, sel, s, l, e, first);
+                                if (cells.stream().anyMatch(x -> x.name().equals(name))) {
+                                    throw new UserError("two cells would share the run directory " + name + " (two"
+                                            + " architecture files of the same name?); rename one");
+                                }
                                 cells.add(c);
                                 if (first == null) {
                                     first = c;
@@ -59,6 +64,15 @@ public record SweepCell(String name, String model, String target, String selecto
             }
         }
         return cells;
+    }
+
+    /** The model's part of a cell name: the zoo name, or an architecture file's name without {@code .json}. */
+    static String label(String model) {
+        if (!model.toLowerCase(Locale.ROOT).endsWith(".json")) {
+            return model;
+        }
+        String f = Path.of(model).getFileName().toString();
+        return f.substring(0, f.length() - ".json".length());
     }
 
     private static String num(double v) {

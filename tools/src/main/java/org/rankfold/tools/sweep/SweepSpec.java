@@ -9,13 +9,14 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.rankfold.tools.UserError;
+import org.rankfold.vbmf.pipeline.ModelSource;
 
 /**
  * What a sweep runs (docs/sweeps.md): the grid models x rank targets x selectors x seeds x lambdas x expansions, each cell
  * one {@code compress} run of {@code variants}, with the preset, data and extra compress arguments every cell
  * shares, and the resources of a cell.
  *
- * @param models     zoo names
+ * @param models     zoo names or architecture files ({@code .json}, absolute paths)
  * @param variants   the variants every cell runs (the plain variant is the reference of the comparisons)
  * @param targets    {@code evbmf}, {@code params:X} or {@code macs:X}
  * @param selectors  rank selectors, each a cell per target: {@code evbmf}, and at {@code params:}/{@code macs:}
@@ -75,9 +76,38 @@ public record SweepSpec(List<String> models, List<String> variants, List<String>
             throw new UserError("selectors energy and ratio need a params:X or macs:X target (the search finds their"
                     + " fraction), got targets " + targets);
         }
+        if (!List.of("quick", "standard", "full").contains(preset)) {
+            throw new UserError("preset must be quick, standard or full, got '" + preset + "'");
+        }
         if (threads < 0 || cpus < 1) {
             throw new UserError("threads must be >= 0 and cpus >= 1, got " + threads + " and " + cpus);
         }
+    }
+
+    /**
+     * The models of a sweep as its cells name them: a zoo name as given (checked), an architecture file ({@code .json})
+     * checked like {@code compress --model FILE.json} and named by its absolute path, so that every cell, worker and
+     * Slurm task finds it wherever it runs (each cell's run keeps a copy).
+     */
+    static List<String> models(List<String> given) {
+        List<String> out = new ArrayList<>();
+        for (String m : given) {
+            try {
+                ModelSource source = ModelSource.of(m);
+                out.add(source.isFile() ? Path.of(m).toAbsolutePath().normalize().toString() : m);
+            } catch (IOException e) {
+                throw new UserError("model " + m + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** A copy with {@code m} as the models. */
+    SweepSpec withModels(List<String> m) {
+        return new SweepSpec(m, variants, targets, selectors, seeds, lambdas, expands, preset, data, args, threads, cpus, memory, time,
+                partition, heap);
     }
 
     /** The compress arguments of a rank target: none for {@code evbmf}, else the target flag and its ratio. */

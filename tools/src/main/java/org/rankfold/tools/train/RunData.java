@@ -22,6 +22,18 @@ import org.rankfold.tools.UserError;
 public record RunData(DataSplit split, String spec, Normalization normalization, Augmentation augmentation) {
 
     /** Loads {@code spec} (see {@link DataResolver}); {@code limitTrain}/{@code limitTest} of 0 keep everything. */
+    /**
+     * The {@code --data} value that reads a recorded data set again ({@code data.dataset} of a compress run's
+     * config.json: "fashion-mnist sample (bundled)", or "KIND from PLACE"); null when the description names none.
+     */
+    public static String specOf(String origin) {
+        if (origin.startsWith("fashion-mnist sample")) {
+            return "sample";
+        }
+        int from = origin.indexOf(" from ");
+        return from > 0 ? origin.substring(0, from) + ":" + origin.substring(from + " from ".length()) : null;
+    }
+
     public static RunData load(String spec, int limitTrain, int limitTest) throws IOException {
         if (limitTrain < 0 || limitTest < 0) {
             throw new UserError("--limit-train and --limit-test must be >= 0 (0 = all images)");

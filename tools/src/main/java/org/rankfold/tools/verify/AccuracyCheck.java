@@ -39,15 +39,6 @@ final class AccuracyCheck {
     private AccuracyCheck() {
     }
 
-    /** The {@code --data} value for a compress run's recorded data set ({@code data.dataset} of config.json). */
-    static String specOf(String origin) {
-        if (origin.startsWith("fashion-mnist sample")) {
-            return "sample";
-        }
-        int from = origin.indexOf(" from ");
-        return from > 0 ? origin.substring(0, from) + ":" + origin.substring(from + " from ".length()) : null;
-    }
-
     static Check run(RunRecords run, String dataOverride, Set<Path> damaged) throws IOException {
         return switch (run.kind()) {
             case COMPRESS -> compress(run, dataOverride, damaged);
@@ -57,7 +48,7 @@ final class AccuracyCheck {
 
     private static Check compress(RunRecords run, String dataOverride, Set<Path> damaged) throws IOException {
         JsonNode data = run.config().path("data");
-        String spec = dataOverride != null ? dataOverride : specOf(data.path("dataset").asText(""));
+        String spec = dataOverride != null ? dataOverride : RunData.specOf(data.path("dataset").asText(""));
         if (spec == null) {
             return new Check(NAME, Check.Status.FAILED, "config.json names data '" + data.path("dataset").asText()
                     + "' that cannot be found again; pass --data", List.of("the recorded data cannot be found; pass --data"));

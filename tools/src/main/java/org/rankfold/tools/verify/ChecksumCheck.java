@@ -16,11 +16,13 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.rankfold.datasets.io.RegularFiles;
 import org.rankfold.tools.Sha256Files;
+import org.rankfold.vbmf.pipeline.ModelSource;
 
 /**
  * The {@code files} check: every file a checkpoint's {@code state.json} lists ({@code files.NAME.sha256}) has
  * that SHA-256, the model and weights are listed, and the digests progress.json records (of whole checkpoints
- * and of the audit trail, when the run has them) match.
+ * and of the audit trail, when the run has them) match, as does the digest config.json records of the run's
+ * architecture file (a run on {@code --model FILE.json}).
  * The checkpoints whose files do not match are remembered: the checks that would load them skip them.
  */
 final class ChecksumCheck {
@@ -82,7 +84,8 @@ final class ChecksumCheck {
      * The digests {@code progress.json} records: {@code checkpoint_sha256} beside a recorded checkpoint, the SHA-256
      * of the text {@code "<SHA-256 of file>  <name>\n"} over the checkpoint's regular files in ascending name order
      * (what {@code sha256sum} prints for them); {@code audit.sha256}, the SHA-256 of the first {@code audit.bytes}
-     * bytes of audit.jsonl (the records of the completed phases).
+     * bytes of audit.jsonl (the records of the completed phases); and config.json's {@code architecture_sha256}, the
+     * SHA-256 of the run's copy of its architecture file.
      */
     private static int recordedDigests(RunRecords run, List<String> problems) {
         if (run.completed() == null) {
@@ -107,6 +110,21 @@ final class ChecksumCheck {
                 }
             } catch (IOException ex) {
                 problems.add("progress.json " + e.getKey() + ": " + ex.getMessage());
+            }
+        }
+        String architecture = run.config() == null ? "" : run.config().path("architecture_sha256").asText("");
+        if (!architecture.isEmpty()) {
+            // a run on an architecture file: its copy is what a resume rebuilds the models from
+            n++;
+            Path file = run.root().resolve(ModelSource.FILE_NAME);
+            try {
+                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    problems.add(ModelSource.FILE_NAME + ": config.json records its SHA-256 but the run has no such regular file");
+                } else if (!Sha256Files.of(file).equals(architecture)) {
+                    problems.add(ModelSource.FILE_NAME + ": SHA-256 is " + Sha256Files.of(file) + ", config.json records " + architecture);
+                }
+            } catch (IOException ex) {
+                problems.add(ModelSource.FILE_NAME + ": " + ex.getMessage());
             }
         }
         try {

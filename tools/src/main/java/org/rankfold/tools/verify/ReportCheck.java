@@ -16,7 +16,8 @@ import org.rankfold.tools.report.ReportStamp;
 /**
  * The {@code report} check: {@code report.html} carries the stamp its builder writes ({@link ReportStamp}); the
  * page above the stamp has the digest the stamp records (nothing was edited after the report was built) and
- * the run files the report reads have the digests the stamp records (it was built from these files).
+ * the run files the report reads have the digests the stamp records (it was built from these files): the records,
+ * the per-image predictions and the checkpoint state.json files the report takes settings and class names from.
  */
 final class ReportCheck {
     static final String NAME = "report";
@@ -63,8 +64,10 @@ final class ReportCheck {
         }
         String compared = read.stamp().comparedRuns() > 0 ? "; the " + read.stamp().comparedRuns()
                 + " compared run(s) in it are not checked" : "";
-        return Check.of(NAME, ReportBuilder.FILE_NAME + " is unchanged and was built from the run's " + String.join(", ", now.keySet())
-                + compared, problems);
+        List<String> named = now.keySet().stream().filter(f -> !f.startsWith("predictions/")).toList();
+        long predictions = now.size() - named.size();
+        return Check.of(NAME, ReportBuilder.FILE_NAME + " is unchanged and was built from the run's " + String.join(", ", named)
+                + (predictions > 0 ? " and " + predictions + " prediction file(s) (predictions/*.npy)" : "") + compared, problems);
     }
 
     private static Check fail(String problem) {

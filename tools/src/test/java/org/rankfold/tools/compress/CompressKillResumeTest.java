@@ -1,20 +1,15 @@
 package org.rankfold.tools.compress;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankfold.tools.ChildCli;
-import org.rankfold.tools.Main;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,14 +25,6 @@ class CompressKillResumeTest {
             "--epochs", "3", "--finetune-epochs", "1", "--batch", "32", "--limit-train", "512", "--limit-test", "64",
             "--threads", "1", "--seed", "4", "--quiet", "--json"};
 
-    private static String inProcess(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        assertEquals(0, code, err.toString());
-        return out.toString();
-    }
-
     private static int savedEpoch(Path run) {
         try {
             return new ObjectMapper().readTree(run.resolve("checkpoints/baseline-in-progress/state.json").toFile())
@@ -45,13 +32,6 @@ class CompressKillResumeTest {
         } catch (IOException | RuntimeException e) {
             return -1; // not written yet, being replaced, or already deleted
         }
-    }
-
-    private static List<String> args(Path out, String... more) {
-        List<String> a = new ArrayList<>(List.of(SETTINGS));
-        a.addAll(List.of("--out", out.toString()));
-        a.addAll(List.of(more));
-        return a;
     }
 
     private static String withoutTimes(String json) throws IOException {
@@ -63,25 +43,16 @@ class CompressKillResumeTest {
     @Test
     void killedInTheBaselineAndResumedIsBitIdentical(@TempDir Path dir) throws Exception {
         Path straight = dir.resolve("straight");
-        String expected = inProcess(args(straight));
+        String expected = ChildCli.inProcess(ChildCli.args(SETTINGS, straight));
 
         Path run = dir.resolve("killed");
         Path log = dir.resolve("log");
-        Process p = ChildCli.start(args(run), log);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        int seen = -1;
-        while (seen < 1 && p.isAlive()) {
-            assertTrue(System.nanoTime() < deadline, "no baseline checkpoint within 300 s");
-            Thread.sleep(5);
-            seen = savedEpoch(run);
-        }
-        boolean alive = p.isAlive();
-        p.destroyForcibly();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertTrue(alive && seen >= 1, "the child was killed after a baseline epoch: " + Files.readString(log));
+        boolean killed = ChildCli.killWhen(ChildCli.start(ChildCli.args(SETTINGS, run), log), () -> savedEpoch(run) >= 1, 300,
+                "baseline checkpoint", 5, log);
+        assertTrue(killed, "the child was killed after a baseline epoch: " + Files.readString(log));
         assertTrue(!Files.exists(run.resolve("summary.json")), "the child did not finish");
 
-        String resumed = inProcess(args(run, "--resume"));
+        String resumed = ChildCli.inProcess(ChildCli.args(SETTINGS, run, "--resume"));
         assertEquals(withoutTimes(expected), withoutTimes(resumed));
         JsonProgress progress = new JsonProgress(run);
         assertTrue(progress.resumedAfter("baseline") >= 1, "the baseline continued from its checkpoint");

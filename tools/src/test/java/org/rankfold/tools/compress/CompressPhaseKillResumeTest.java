@@ -1,14 +1,11 @@
 package org.rankfold.tools.compress;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankfold.tools.ChildCli;
-import org.rankfold.tools.Main;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,41 +31,11 @@ class CompressPhaseKillResumeTest {
         "--threads", "1", "--seed", "3", "--quiet"};
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static String[] args(Path out, String... more) {
-        List<String> a = new ArrayList<>(List.of(SETTINGS));
-        a.add("--out");
-        a.add(out.toString());
-        a.addAll(List.of(more));
-        return a.toArray(String[]::new);
-    }
-
-    private static int inProcess(String... args) {
-        return Main.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true));
-    }
-
     private static int completedPhases(Path run) {
         try {
             return MAPPER.readTree(run.resolve("progress.json").toFile()).get("completed").size();
         } catch (IOException | RuntimeException e) {
             return 0; // not written yet, or being replaced
-        }
-    }
-
-    /**
-     * Waits until {@code phases} phases are recorded, then kills the process without warning (SIGKILL on
-     * Unix). On a fast machine the child may have finished the run; it must then have succeeded.
-     */
-    private static void killAfter(Process p, Path run, int phases, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (completedPhases(run) < phases && p.isAlive()) {
-            assertTrue(System.nanoTime() < deadline, "no " + phases + " completed phases within 300 s");
-            Thread.sleep(10);
-        }
-        boolean killed = p.isAlive();
-        p.destroyForcibly();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        if (!killed) {
-            assertEquals(0, p.exitValue(), Files.readString(log));
         }
     }
 
@@ -93,13 +59,17 @@ class CompressPhaseKillResumeTest {
     @Test
     void killedTwiceAndResumedEndsBitIdenticalToAnUninterruptedRun(@TempDir Path dir) throws Exception {
         Path straight = dir.resolve("straight");
-        assertEquals(0, inProcess(args(straight)));
+        ChildCli.inProcess(ChildCli.args(SETTINGS, straight));
 
         Path run = dir.resolve("killed");
-        killAfter(ChildCli.start(List.of(args(run)), dir.resolve("log1")), run, 1, dir.resolve("log1"));
-        int afterFirst = completedPhases(run);
-        killAfter(ChildCli.start(List.of(args(run, "--resume")), dir.resolve("log2")), run, Math.max(3, afterFirst + 1), dir.resolve("log2"));
-        assertEquals(0, inProcess(args(run, "--resume")));
+        Path log1 = dir.resolve("log1");
+        ChildCli.killWhen(ChildCli.start(ChildCli.args(SETTINGS, run), log1), () -> completedPhases(run) >= 1, 300,
+                "completed phase", 10, log1);
+        int next = Math.max(3, completedPhases(run) + 1);
+        Path log2 = dir.resolve("log2");
+        ChildCli.killWhen(ChildCli.start(ChildCli.args(SETTINGS, run, "--resume"), log2), () -> completedPhases(run) >= next,
+                300, next + " completed phases", 10, log2);
+        ChildCli.inProcess(ChildCli.args(SETTINGS, run, "--resume"));
 
         assertEquals(completedPhases(straight), completedPhases(run));
         TreeSet<String> files = weightFiles(straight);

@@ -61,6 +61,10 @@ class SharedOptionsTest {
         run("train", "--epoch", "3").refused("rankfold train", "unknown option --epoch", "did you mean --epochs?");
         run("compress", "--finetune-epoch=2").refused("rankfold compress", "did you mean --finetune-epochs?");
         run("bench", "gemn").refused("rankfold bench");
+        run("train", "--model", "lenet", "--out", "never-created").refused("rankfold train", "unknown model 'lenet'",
+                "did you mean lenet5?");
+        run("compress", "--model", "resnet2O", "--out", "never-created").refused("rankfold compress", "did you mean resnet20?");
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("never-created")));
         run("xyzzy-nothing-like-it").refused("rankfold", "unknown command 'xyzzy-nothing-like-it'");
         assertFalse(run("xyzzy-nothing-like-it").err.contains("did you mean"));
     }
@@ -88,6 +92,31 @@ class SharedOptionsTest {
         run("compress", "--resume", dir.resolve("a").toString(), "--out", dir.resolve("b").toString())
                 .refused("rankfold compress", "name different runs");
         assertFalse(Files.exists(run));
+    }
+
+    /**
+     * A compress run's config.json gives back its data set and, for a run on an architecture file, the run's copy
+     * of it; a checkpoint's state.json its own model.json. The recorded name may not lead out of the directory.
+     */
+    @Test
+    void configOfAnArchitectureRunGivesItsCopyAndItsData(@TempDir Path dir) throws Exception {
+        CommandLine.Model.CommandSpec compress = new CommandLine(new Main()).getSubcommands().get("compress").getCommandSpec();
+        Path cfg = dir.resolve("config.json");
+        Files.writeString(cfg, "{\"model\": \"my-net\", \"architecture\": \"architecture.json\", \"architecture_sha256\": \"00\","
+                + " \"seed\": 4, \"data\": {\"dataset\": \"fashion-mnist sample (bundled)\", \"train_images\": 90}}");
+        ConfigDefaults d = ConfigDefaults.read(cfg, compress);
+        assertEquals(dir.toAbsolutePath().resolve("architecture.json").toString(), d.defaultValue(compress.findOption("--model")));
+        assertEquals("sample", d.defaultValue(compress.findOption("--data")));
+        assertEquals("4", d.defaultValue(compress.findOption("--seed")));
+
+        Path ck = Files.createDirectories(dir.resolve("checkpoints/baseline"));
+        Files.writeString(ck.resolve("model.json"), "{}");
+        Files.writeString(ck.resolve("state.json"), "{\"config\": {\"model\": \"my-net\", \"architecture\": \"architecture.json\"}}");
+        assertEquals(ck.toAbsolutePath().resolve("model.json").toString(),
+                ConfigDefaults.read(ck.resolve("state.json"), compress).defaultValue(compress.findOption("--model")));
+
+        Files.writeString(cfg, "{\"model\": \"x\", \"architecture\": \"../../etc/x.json\"}");
+        run("compress", "--config", cfg.toString()).refused("rankfold compress", "'architecture' must be a file name in the run directory");
     }
 
     @Test
@@ -136,7 +165,8 @@ class SharedOptionsTest {
         Map<String, String> seen = new HashMap<>();
         Map<String, String> where = new HashMap<>();
         for (String cmd : List.of("train", "compress", "decompose", "eval", "predict", "export", "import", "inspect",
-                "report", "ranks", "tucker", "vbmf", "devices", "verify", "bench gemm", "bench conv", "bench train", "bench infer")) {
+                "report", "ranks", "tucker", "vbmf", "devices", "verify", "sweep", "bench gemm", "bench conv", "bench train",
+                "bench infer")) {
             CommandLine cl = new CommandLine(new Main());
             for (String part : cmd.split(" ")) {
                 cl = cl.getSubcommands().get(part);
@@ -180,6 +210,34 @@ class SharedOptionsTest {
             }
             for (String line : cl.getCommandSpec().usageMessage().footer()) {
                 assertTrue(r.out.contains(line + System.lineSeparator()), name + ": footer line printed whole: " + line);
+            }
+        }
+    }
+
+    /**
+     * One source of truth: a command reads a shared option from its mixin when it needs it, and keeps no field of its
+     * own under the name of the mixin's value (a copy made after parsing that could disagree with it).
+     */
+    @Test
+    void noCommandCopiesAMixinValueIntoAFieldOfItsOwn() {
+        for (CommandLine cl : commands()) {
+            Class<?> type = cl.getCommand().getClass();
+            java.util.Set<String> values = new java.util.HashSet<>();
+            for (java.lang.reflect.Field f : type.getDeclaredFields()) {
+                if (f.isAnnotationPresent(picocli.CommandLine.Mixin.class)) {
+                    for (java.lang.reflect.Method m : f.getType().getDeclaredMethods()) {
+                        if (java.lang.reflect.Modifier.isPublic(m.getModifiers()) && m.getParameterCount() == 0) {
+                            values.add(m.getName());
+                        }
+                    }
+                }
+            }
+            for (java.lang.reflect.Field f : type.getDeclaredFields()) {
+                boolean option = f.isAnnotationPresent(picocli.CommandLine.Option.class)
+                        || f.isAnnotationPresent(picocli.CommandLine.Parameters.class)
+                        || f.isAnnotationPresent(picocli.CommandLine.Mixin.class);
+                assertFalse(!option && values.contains(f.getName()), type.getSimpleName() + "." + f.getName()
+                        + " copies a value its mixin holds");
             }
         }
     }

@@ -147,4 +147,50 @@ class SweepCommandTest {
         assertTrue(ok.out().contains("--ortho-lambda 0.001"), ok.out());
         assertTrue(ok.out().contains("--overparam expand --expand 2.0"), ok.out());
     }
+
+    @Test
+    void sharedOptionsAreCheckedBeforeAnythingIsWritten(@TempDir Path dir) throws IOException {
+        Out help = run("sweep", "--help");
+        for (String o : List.of("--threads=T", "--data=DATA", "--json", "--quiet", "Default: 1", "Default: local", "Default: 0")) {
+            assertTrue(help.out().contains(o), o + " in:\n" + help.out());
+        }
+        Path sw = dir.resolve("sw");
+        for (String[] bad : List.of(new String[] {"--jobs", "0", "--jobs must be between 1 and 64"},
+                new String[] {"--executor", "slrum", "did you mean slurm?"}, new String[] {"--preset", "quik", "preset must be quick"},
+                new String[] {"--models", "resnet2O", "unknown model 'resnet2O'"}, new String[] {"--threads", "-1", "--threads must be"},
+                new String[] {"--thread", "2", "did you mean --threads?"})) {
+            Out r = run("sweep", "--out", sw.toString(), "--seeds", "1", bad[0], bad[1]);
+            assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.out() + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(bad[2]), r.err());
+            assertFalse(Files.exists(sw.resolve("spec.json")), "nothing written for " + bad[0]);
+        }
+    }
+
+    @Test
+    void anArchitectureFileIsAModelOfTheGrid(@TempDir Path dir) throws IOException {
+        org.rankfold.engine.checkpoint.InputShape in = new org.rankfold.engine.checkpoint.InputShape(1, 28, 28, 10);
+        Path ck = dir.resolve("ck");
+        org.rankfold.engine.checkpoint.CheckpointWriter.save(ck, in.createZooModel("lenet5", 1), "lenet5", in,
+                org.rankfold.engine.train.TrainingState.initial(), null, null, null);
+        Path file = dir.resolve("my-net.json");
+        Files.copy(ck.resolve("model.json"), file);
+        Out dry = run("sweep", "--models", "fashionnet," + file, "--variants", "plain,full", "--preset", "quick", "--data", "sample",
+                "--threads", "1", "--out", dir.resolve("sw").toString(), "--dry-run", "--json");
+        assertEquals(0, dry.code(), dry.err());
+        JsonNode cells = JSON.readTree(dry.out()).get("cells");
+        assertEquals(2, cells.size());
+        JsonNode mine = cells.get(1);
+        assertEquals("my-net-evbmf-s1", mine.get("name").asText());
+        List<String> cmd = new ArrayList<>();
+        mine.get("command").forEach(a -> cmd.add(a.asText()));
+        assertEquals(file.toAbsolutePath().toString(), cmd.get(cmd.indexOf("--model") + 1), cmd.toString());
+        assertEquals("1", cmd.get(cmd.indexOf("--threads") + 1), cmd.toString());
+        assertEquals("sample", cmd.get(cmd.indexOf("--data") + 1), cmd.toString());
+
+        Files.writeString(file, "{}");
+        Out bad = run("sweep", "--models", file.toString(), "--out", dir.resolve("sw2").toString(), "--dry-run");
+        assertEquals(2, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.err().contains(file.toString()), bad.err());
+    }
 }

@@ -29,7 +29,6 @@ import org.rankfold.engine.regularize.OrthogonalRegularizer;
 import org.rankfold.engine.train.ExtraLoss;
 import org.rankfold.engine.train.TrainingRun;
 import org.rankfold.engine.train.TrainingState;
-import org.rankfold.engine.zoo.ModelZoo;
 import org.rankfold.kernels.Backends;
 import org.rankfold.vbmf.audit.AuditJson;
 import org.rankfold.vbmf.audit.DecompositionAudit;
@@ -47,7 +46,7 @@ import org.rankfold.vbmf.decompose.TargetRatioSearch;
  * The compression method end to end (docs/method.md; phases in docs/architecture.md), as phases that each end with their
  * result recorded in {@code progress.json} (so {@code --resume} continues after the last completed one):
  * <ol>
- * <li>{@code baseline}: training of the plain zoo model;</li>
+ * <li>{@code baseline}: training of the plain model (a zoo model or an architecture file, {@link ModelSource});</li>
  * <li>per variant ({@link Variant}): {@code V/train} (plain variant: the baseline itself), with
  * over-parameterization ({@link Overparameterization}: function-preserving factors) and/or orthogonal regularization ({@link OrthogonalRegularizer});</li>
  * <li>{@code V/fold}: every factorized conv folded to one kernel (exact);</li>
@@ -83,6 +82,8 @@ public final class CompressionPipeline {
     private final InputShape input;
     private final Normalization normalization;
     private final Augmentation augmentation;
+    /** The network trained by the baseline and every variant's training phase. */
+    private final ModelSource network;
     private Progress progress;
     private boolean resuming;
     /** With --speed-aware: the timings of the run (shared by the variants, restored from progress.json on resume). */
@@ -113,6 +114,18 @@ public final class CompressionPipeline {
      */
     public CompressionPipeline(CompressionConfig config, DataSplit data, Normalization normalization,
                                Augmentation augmentation, RunDirectory run, PipelineListener listener) {
+        this(config, ModelSource.zoo(config.model()), data, normalization, augmentation, run, listener);
+    }
+
+    /**
+     * @param network       the network to train (a zoo model or an architecture file); its name must be the
+     *                      config's {@code model}, its input the data's
+     * @param data          the data as resolved (the config's limits are applied here)
+     * @param normalization applied to training and test images
+     * @param augmentation  applied to training images
+     */
+    public CompressionPipeline(CompressionConfig config, ModelSource network, DataSplit data, Normalization normalization,
+                               Augmentation augmentation, RunDirectory run, PipelineListener listener) {
         this.config = config;
         Dataset train = config.limitTrain() > 0 && config.limitTrain() < data.train().size()
                 ? data.train().head(config.limitTrain()) : data.train();
@@ -128,10 +141,11 @@ public final class CompressionPipeline {
         this.input = new InputShape(train.channels(), train.height(), train.width(), train.classCount());
         this.normalization = normalization;
         this.augmentation = augmentation;
-        if (!ModelZoo.names().contains(config.model().toLowerCase(java.util.Locale.ROOT))) {
-            throw new IllegalArgumentException("unknown model '" + config.model() + "'; known: "
-                    + String.join(", ", ModelZoo.names()));
+        if (!network.name().equals(config.model())) {
+            throw new IllegalArgumentException("the model '" + network.name() + "' is not the configuration's '" + config.model() + "'");
         }
+        network.checkInput(input);
+        this.network = network;
     }
 
     /**
@@ -164,7 +178,7 @@ public final class CompressionPipeline {
             TestEvaluation.writeNpy(run.root().resolve("predictions").resolve("labels.npy"), data.test().labels());
             currentCheckpoint = null;
             phase("baseline", () -> {
-                Module m = input.createZooModel(config.model(), config.seed());
+                Module m = network.create(input, config.seed());
                 PhaseTraining.Outcome s = train(m, "baseline", config.epochs(), config.learningRate(), train, test, null);
                 PhaseResult.Costs c = costs(m);
                 return saved(new PhaseResult.Baseline(c, accuracy(m, test, "baseline"), s.state().epochsDone(),
@@ -213,7 +227,7 @@ public final class CompressionPipeline {
         currentCheckpoint = baselineCheckpoint;
         if (v != Variant.PLAIN) {
             phase(p + "train", () -> {
-                Module m = input.createZooModel(config.model(), config.seed());
+                Module m = network.create(input, config.seed());
                 PhaseResult.Overparam over = null;
                 if (v == Variant.ORTHO) {
                     // the same factor matrices as full, regularized alike, without the expansion: the factorized form
@@ -426,6 +440,7 @@ public final class CompressionPipeline {
             val.put("seed", config.seed());
             val.put("method", "the first images of a Fisher-Yates shuffle of the training set by SplittableRandom(seed)");
         }
+        network.record(cfg);
         if (reuseFrom != null) {
             cfg.put("reuse_training", reuseFrom.toString());
         }
@@ -460,6 +475,7 @@ public final class CompressionPipeline {
         if (progress == null) {
             progress = Progress.fresh(run);
         }
+        network.copyInto(run);
         run.writeJson(run.config(), cfg);
         if (reuseFrom != null && progress.isEmpty()) {
             run.appendAudit(TrainingReuse.copy(reuseFrom, cfg, config.variants(), run, progress));

@@ -112,6 +112,11 @@ final class RunIntegrity {
         return prefixDigest(file, bytes);
     }
 
+    /** The SHA-256 (hex) of {@code bytes}. */
+    static String digest(byte[] bytes) {
+        return hex(sha256().digest(bytes));
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -27,11 +27,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class TrainingReuse {
     /**
-     * The config.json fields the trained models depend on: the model and its seed, the training schedule, the
+     * The config.json fields the trained models depend on: the model (and the digest of its architecture file) and its seed, the training schedule, the
      * over-parameterization (which layers get factors depends on pointwise/first too), the orthogonal
      * regularization, the data limits and the validation split.
      */
-    static final List<String> TRAINING_FIELDS = List.of("model", "seed", "batch_size", "epochs", "learning_rate",
+    static final List<String> TRAINING_FIELDS = List.of("model", "architecture_sha256", "seed", "batch_size", "epochs", "learning_rate",
             "momentum", "weight_decay", "overparam", "expand", "ortho", "ortho_lambda", "ortho_decay", "ortho_plain",
             "pointwise", "first", "limit_train", "limit_test", "data", "validation");
 
