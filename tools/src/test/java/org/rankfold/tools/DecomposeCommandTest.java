@@ -92,6 +92,20 @@ class DecomposeCommandTest extends SeededTest {
     }
 
     @Test
+    void anEnergySelectorIsSearchedToTheTargetToo(@TempDir Path dir) throws IOException {
+        Path ck = checkpoint(dir);
+        CliRun.Result r = CliRun.run("decompose", ck.toString(), "--selector", "energy", "--target-params-ratio", "1.5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("target met: energy 0."), r.out());
+        JsonNode search = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                Files.readAllLines(dir.resolve("model-decomposed/audit.jsonl")).get(0));
+        double f = search.get("energy_fraction").asDouble();
+        assertTrue(f > 0 && f < 1 && search.get("params_ratio").asDouble() >= 1.5, search.toString());
+        // every layer's selector is the energy fraction found
+        assertTrue(Files.readString(dir.resolve("model-decomposed/audit.jsonl")).contains("\"selector\":\"energy(" + f + ")\""));
+    }
+
+    @Test
     void aDecomposedResNetRoundTripsThroughItsCheckpoint(@TempDir Path dir) throws IOException {
         InputShape in = new InputShape(1, 8, 8, 3);
         Path ck = dir.resolve("resnet");

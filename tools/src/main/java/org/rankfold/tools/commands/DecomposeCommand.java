@@ -328,7 +328,9 @@ public final class DecomposeCommand implements Callable<Integer> {
                     + ") with " + selector);
             if (targetRecord != null) {
                 o.println((targetRecord.get("met").asBoolean() ? "target met" : "target NOT met even at the smallest ranks")
-                        + ": EVBMF strength t = " + d.weakening() + " (t <= 1: MUSCO weakening; t > 1: raised EVBMF threshold)");
+                        + (Double.isNaN(d.searchedValue())
+                        ? ": EVBMF strength t = " + d.weakening() + " (t <= 1: MUSCO weakening; t > 1: raised EVBMF threshold)"
+                        : ": " + targetRecord.get("selector").asText() + " " + d.searchedValue()));
             }
             LayerTable.print(o, layers);
             o.println("total: " + LayerTable.totals(r.paramsBefore(), r.paramsAfter(), r.macsBefore(), r.macsAfter()));

@@ -27,20 +27,23 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * `rankfold sweep`: a grid of compress runs (models x rank targets x seeds x lambdas x expansions, each with the
- * given variants), run here with {@code --jobs} cells in parallel or submitted as Slurm job arrays, resumable;
- * {@code --collect} writes {@code sweep.json} and {@code sweep.html} with the paired statistics (docs/sweeps.md).
+ * `rankfold sweep`: a grid of compress runs (models x rank targets x selectors x seeds x lambdas x expansions, each
+ * with the given variants), run here with {@code --jobs} cells in parallel or submitted as Slurm job arrays,
+ * resumable; {@code --collect} writes {@code sweep.json} and {@code sweep.html} with the paired statistics,
+ * {@code --export} copies the small files for a repository (docs/sweeps.md).
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = "A grid of compress runs (models x targets x seeds x lambdas x expansions), locally or as a Slurm job array; --collect gathers the statistics.",
+        description = "A grid of compress runs (models x targets x selectors x seeds x lambdas x expansions), locally or as a Slurm job array; --collect gathers the statistics, --export copies the small files.",
         footer = {"", "--threads and --data apply to every cell: --threads 0 splits the cores between the --jobs cells (on Slurm: the task's CPUs).",
-            "A cell's run directory is SWEEP/MODEL-TARGET-sSEED; it is an ordinary compress run (report, verify, --resume).",
+            "A cell's run directory is SWEEP/MODEL-TARGET-sSEED (MODEL-TARGET-SELECTOR-sSEED for energy, ratio); it is an ordinary compress run (report, verify, --resume).",
             "", "Examples:",
             "  ./rankfold sweep --models fashionnet --targets evbmf,params:3 --seeds 1,2 --preset quick --out runs/sw-plan --dry-run",
             "", "Long runs (hours; not run by the tests):",
             "  ./rankfold sweep --models fashionnet --targets evbmf,params:3,params:8 --seeds 1,2,3 --jobs 2 --out runs/sw",
             "  ./rankfold sweep spec.json --out runs/sw --executor slurm",
-            "  ./rankfold sweep --out runs/sw --collect"})
+            "  ./rankfold sweep --models fashionnet --targets params:3 --selectors evbmf,energy,ratio --seeds 1,2,3 --out runs/sel",
+            "  ./rankfold sweep --out runs/sw --collect",
+            "  ./rankfold sweep --out runs/sw --collect --export docs/evidence/sw"})
 public final class SweepCommand implements Callable<Integer> {
 
     @Spec
@@ -61,6 +64,9 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--targets", split = ",", paramLabel = "T", description = "Rank targets: evbmf, params:X, macs:X (X > 1). Default: evbmf.")
     List<String> targets;
+
+    @Option(names = "--selectors", split = ",", paramLabel = "S", description = "Rank selectors compared at each params:/macs: target: evbmf, energy, ratio (the search finds their fraction). Default: evbmf.")
+    List<String> selectors;
 
     @Option(names = "--seeds", split = ",", paramLabel = "S", description = "Seeds. Default: 1.")
     List<Long> seeds;
@@ -104,6 +110,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--collect", description = "Gather the finished cells: sweep.json and sweep.html (nothing is run).")
     boolean collect;
 
+    @Option(names = "--export", paramLabel = "DIR", description = "With --collect: copy the sweep's small files (spec, sweep.json/.html, each cell's config, summary, audit, metrics and per-image predictions; never checkpoints) into DIR with a README.md; --collect works on DIR.")
+    Path export;
+
     @Option(names = "--dry-run", description = "Print each cell's compress command and state; run nothing.")
     boolean dryRun;
 
@@ -129,22 +138,33 @@ public final class SweepCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter o = spec.commandLine().getOut();
         boolean json = jsonOption.json();
-        Sweep.Flags flags = new Sweep.Flags(models, variants, targets, seeds, lambdas, expands, preset,
+        Sweep.Flags flags = new Sweep.Flags(models, variants, targets, selectors, seeds, lambdas, expands, preset,
                 dataOption.given() ? dataOption.data() : null, compressArgs);
         Sweep sweep = Sweep.open(out, specFile, flags, runCell == null && !collect && !dryRun);
         int threads = threadsPerCell != null ? threadsPerCell : threadsOption.threads();
         if (runCell != null) {
             return sweep.runCell(runCell, threads, jobs, o, spec.commandLine().getErr());
         }
+        if (export != null && !collect) {
+            throw new org.rankfold.tools.UserError("--export needs --collect (it exports the collected sweep)");
+        }
         if (collect) {
             Path page = sweep.collect();
+            int exported = export == null ? 0 : sweep.export(export);
             if (json) {
                 ObjectNode r = Json.object();
                 r.put("sweep_json", sweep.dir().resolve("sweep.json").toString());
                 r.put("page", page.toString());
+                if (export != null) {
+                    r.put("export", export.toString());
+                    r.put("exported_files", exported);
+                }
                 Json.print(o, r);
             } else {
                 o.println("sweep.json and " + page + " written");
+                if (export != null) {
+                    o.println("exported " + exported + " files to " + export + " (README.md lists them)");
+                }
                 o.flush();
             }
             return 0;
@@ -164,6 +184,7 @@ public final class SweepCommand implements Callable<Integer> {
             }
             return 0;
         }
+        sweep.logCommand(spec.commandLine().getParseResult().originalArgs());
         if (executor.equals("slurm")) {
             ObjectNode r = sweep.submitSlurm();
             if (json) {

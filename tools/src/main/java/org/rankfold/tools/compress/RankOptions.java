@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 public final class RankOptions {
 
     @Option(names = "--selector", paramLabel = "S", defaultValue = "evbmf",
-            description = "Rank selector: evbmf, energy:F (keep fraction F of the squared norm) or ratio:R (R of the full rank).")
+            description = "Rank selector: evbmf, energy:F (keep fraction F of the squared norm) or ratio:R (R of the full rank); with a target ratio evbmf, energy or ratio (the search finds F resp. R).")
     public String selector;
 
     @Option(names = "--weakening", paramLabel = "W", defaultValue = "1",
@@ -26,11 +26,11 @@ public final class RankOptions {
     public Integer maxRank;
 
     @Option(names = "--target-params-ratio", paramLabel = "X",
-            description = "Find by bisection the EVBMF strength (weakening below 1, a raised threshold above) that gives X times fewer params.")
+            description = "Find by bisection the EVBMF strength (weakening below 1, a raised threshold above), or with --selector energy/ratio the largest fraction, that gives X times fewer params.")
     public Double targetParamsRatio;
 
     @Option(names = "--target-macs-ratio", paramLabel = "X",
-            description = "Find by bisection the EVBMF strength (weakening below 1, a raised threshold above) that gives X times fewer MACs.")
+            description = "Find by bisection the EVBMF strength (weakening below 1, a raised threshold above), or with --selector energy/ratio the largest fraction, that gives X times fewer MACs.")
     public Double targetMacsRatio;
 
     @Option(names = "--pointwise", description = "Also decompose 1x1 convolutions (two-factor SVD).")
@@ -80,11 +80,23 @@ public final class RankOptions {
         if (t != null && !(t > 1 && Double.isFinite(t))) {
             throw new UserError("a target ratio must be a number > 1 (original / compressed), got " + t);
         }
-        if (t != null && !SelectorSpec.isEvbmf(selector)) {
-            throw new UserError("target ratios search the EVBMF weakening factor; use --selector evbmf");
+        if (t != null && !SelectorSpec.isEvbmf(selector) && !SelectorSpec.isSearched(selector)) {
+            throw new UserError("with a target ratio the search finds the selector's value: give --selector evbmf, energy or ratio"
+                    + " (without :F or :R), got " + selector);
+        }
+        if (SelectorSpec.isSearched(selector) && (weakening != 1 || minRank != 1 || maxRank != null)) {
+            throw new UserError("--weakening, --min-rank and --max-rank apply to --selector evbmf only, got --selector " + selector);
         }
         if (!(speedMargin >= 0 && speedMargin < 1)) {
             throw new UserError("--speed-margin must be in [0, 1), got " + speedMargin);
+        }
+        if (SelectorSpec.isSearched(selector)) {
+            if (t == null) {
+                throw new UserError("--selector " + selector + " without a value needs --target-params-ratio or --target-macs-ratio"
+                        + " (the search finds it); give " + selector + (SelectorSpec.kind(selector).equals("energy") ? ":F" : ":R")
+                        + " otherwise");
+            }
+            return;
         }
         try {
             SelectorSpec.parse(selector, weakening, minRank, maxRankOrUnlimited());

@@ -48,7 +48,9 @@ final class LayerSection {
         for (JsonNode t : run.targetSearches()) {
             page.heading(3, null, "Target search of " + t.path("variant").asText("?"));
             page.paragraph("Target " + t.path("measure").asText("?") + " ratio " + Html.number(t.path("target").asDouble(Double.NaN))
-                    + ": weakening " + Html.number(t.path("weakening").asDouble(Double.NaN)) + ", "
+                    + ": " + (t.has("energy_fraction") ? "energy fraction " + Html.number(t.get("energy_fraction").asDouble()) + ", "
+                    : t.has("rank_ratio") ? "rank ratio " + Html.number(t.get("rank_ratio").asDouble()) + ", " : "")
+                    + "weakening " + Html.number(t.path("weakening").asDouble(Double.NaN)) + ", "
                     + (t.path("met").asBoolean() ? "met" : "not met") + " (params ratio "
                     + Html.number(t.path("params_ratio").asDouble(Double.NaN)) + ", MACs ratio "
                     + Html.number(t.path("macs_ratio").asDouble(Double.NaN)) + ").");

@@ -40,7 +40,7 @@ final class ModelSection {
                         HtmlPage.num(Html.percent(a.path("trained_accuracy").asDouble(Double.NaN))),
                         HtmlPage.num(Html.percent(a.path("accuracy_before_finetune").asDouble(Double.NaN))),
                         HtmlPage.num(Html.percent(a.path("accuracy").asDouble(Double.NaN))),
-                        HtmlPage.num(Html.number(a.path("weakening").asDouble(Double.NaN))),
+                        strength(a),
                         a.has("target_met") ? (a.get("target_met").asBoolean() ? "met" : "not met") : ""));
             }
         }
@@ -50,7 +50,7 @@ final class ModelSection {
             return;
         }
         page.table(null, List.of("variant", "params", "MACs per image", "params ratio", "MACs ratio", "trained accuracy",
-                "accuracy before fine-tuning", "accuracy", "weakening", "target"), rows);
+                "accuracy before fine-tuning", "accuracy", "weakening / fraction", "target"), rows);
         page.note("Ratios are original / compressed. FLOPs = 2 x MACs. Accuracies are on the test images of the run.");
         page.open("charts");
         page.figure("tradeoff", "params", tradeoff(runs, "params_ratio", "params compression ratio", run),
@@ -94,5 +94,18 @@ final class ModelSection {
 
     private static double[] column(List<double[]> points, int k) {
         return points.stream().mapToDouble(p -> p[k]).toArray();
+    }
+
+    /**
+     * The rank selector's setting of a variant: the EVBMF weakening (strength), or the energy fraction / rank ratio a
+     * target search found for those selectors.
+     */
+    private static String strength(JsonNode a) {
+        for (String f : List.of("energy_fraction", "rank_ratio")) {
+            if (a.has(f)) {
+                return HtmlPage.num(f.replace('_', ' ') + " " + Html.number(a.get(f).asDouble()));
+            }
+        }
+        return HtmlPage.num(Html.number(a.path("weakening").asDouble(Double.NaN)));
     }
 }

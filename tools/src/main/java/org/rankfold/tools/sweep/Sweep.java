@@ -17,22 +17,25 @@ import org.rankfold.tools.UserError;
 
 /**
  * A sweep directory (docs/sweeps.md): {@code spec.json} (the effective spec: every later call, worker and Slurm
- * task reads it), one compress run directory per cell ({@link SweepCell}), {@code logs/}, {@code slurm/}, and
- * after {@code --collect} {@code sweep.json} and {@code sweep.html}.
+ * task reads it), one compress run directory per cell ({@link SweepCell}), {@code logs/}, {@code slurm/},
+ * {@code commands.log} (the commands that ran cells), and after {@code --collect} {@code sweep.json} and
+ * {@code sweep.html}.
  */
 public final class Sweep {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The grid given as flags (each null when not given). */
-    public record Flags(List<String> models, List<String> variants, List<String> targets, List<Long> seeds,
-                        List<Double> lambdas, List<Double> expands, String preset, String data, List<String> args) {
+    public record Flags(List<String> models, List<String> variants, List<String> targets, List<String> selectors,
+                        List<Long> seeds, List<Double> lambdas, List<Double> expands, String preset, String data,
+                        List<String> args) {
         boolean any() {
-            return models != null || variants != null || targets != null || seeds != null || lambdas != null
+            return models != null || variants != null || targets != null || selectors != null || seeds != null
+                    || lambdas != null
                     || expands != null || preset != null || data != null || args != null;
         }
 
         Flags withModels(List<String> m) {
-            return new Flags(m, variants, targets, seeds, lambdas, expands, preset, data, args);
+            return new Flags(m, variants, targets, selectors, seeds, lambdas, expands, preset, data, args);
         }
     }
 
@@ -88,7 +91,8 @@ public final class Sweep {
     private static SweepSpec fromFlags(Flags f) {
         return new SweepSpec(f.models() != null ? f.models() : List.of("fashionnet"),
                 f.variants() != null ? f.variants() : List.of("plain", "ortho", "overparam", "full"),
-                f.targets() != null ? f.targets() : List.of("evbmf"), f.seeds() != null ? f.seeds() : List.of(1L),
+                f.targets() != null ? f.targets() : List.of("evbmf"),
+                f.selectors() != null ? f.selectors() : List.of(SweepSpec.EVBMF), f.seeds() != null ? f.seeds() : List.of(1L),
                 f.lambdas() != null ? f.lambdas() : List.of(), f.expands() != null ? f.expands() : List.of(),
                 f.preset() != null ? f.preset() : "standard", f.data(),
                 f.args() != null ? f.args().stream().filter(a -> !a.isBlank()).toList() : List.of(), 0, 2, "8G", null, null,
@@ -100,6 +104,10 @@ public final class Sweep {
         s.models().forEach(o.putArray("models")::add);
         s.variants().forEach(o.putArray("variants")::add);
         s.targets().forEach(o.putArray("targets")::add);
+        if (!s.selectors().equals(List.of(SweepSpec.EVBMF))) {
+            // only when given: a spec.json without the field reads as EVBMF alone, as sweeps made before the axis do
+            s.selectors().forEach(o.putArray("selectors")::add);
+        }
         s.seeds().forEach(o.putArray("seeds")::add);
         s.lambdas().forEach(o.putArray("lambdas")::add);
         s.expands().forEach(o.putArray("expands")::add);
@@ -203,6 +211,23 @@ public final class Sweep {
     /** The sweep directory. */
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * Copies the sweep's small files into {@code to} with a README ({@link SweepExport}); call after {@link #collect}.
+     * Returns the number of files written.
+     */
+    public int export(Path to) throws IOException {
+        return SweepExport.export(cells, spec, dir, to);
+    }
+
+    /**
+     * Appends a command that runs cells of this sweep to {@code commands.log} (the build and the arguments, the sweep
+     * directory written as SWEEP), so an export can say how the sweep was made.
+     */
+    public void logCommand(List<String> args) throws IOException {
+        Files.writeString(dir.resolve("commands.log"), SweepExport.logLine(args), StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** Writes sweep.json and sweep.html from the finished cells; returns the page. */

@@ -16,15 +16,20 @@ import org.rankfold.tools.UserError;
  * @param name   the run directory's name under the sweep directory
  * @param model  zoo name or architecture file
  * @param target rank target ({@link SweepSpec#targets})
+ * @param selector rank selector ({@link SweepSpec#selectors}; {@code evbmf} at an {@code evbmf} target)
  * @param seed   seed
  * @param lambda orthogonality lambda (NaN: the preset's)
  * @param expand expansion factor (NaN: the preset's over-parameterization)
  * @param source the cell whose trained models this one reuses (null: it trains)
  */
-public record SweepCell(String name, String model, String target, long seed, double lambda, double expand,
-                        SweepCell source) {
+public record SweepCell(String name, String model, String target, String selector, long seed, double lambda,
+                        double expand, SweepCell source) {
 
-    /** The grid of {@code spec}, sources first within each training group. */
+    /**
+     * The grid of {@code spec}, sources first within each training group. A non-EVBMF selector makes a cell only at a
+     * params/macs target, and its name gets {@code -SELECTOR} after the target (EVBMF cells keep the names they had
+     * before selectors were an axis).
+     */
     public static List<SweepCell> grid(SweepSpec spec) {
         List<Double> lambdas = spec.lambdas().isEmpty() ? List.of(Double.NaN) : spec.lambdas();
         List<Double> expands = spec.expands().isEmpty() ? List.of(Double.NaN) : spec.expands();
@@ -35,16 +40,23 @@ public record SweepCell(String name, String model, String target, long seed, dou
                     for (double e : expands) {
                         SweepCell first = null;
                         for (String t : spec.targets()) {
-                            String name = String.format(Locale.ROOT, "%s-%s-s%d%s%s", label(m), t.replace(':', 'x'), s,
-                                    Double.isNaN(l) ? "" : "-l" + num(l), Double.isNaN(e) ? "" : "-e" + num(e));
-                            SweepCell c = new SweepCell(name, m, t, s, l, e, first);
-                            if (cells.stream().anyMatch(x -> x.name().equals(name))) {
-                                throw new UserError("two cells would share the run directory " + name + " (two"
-                                        + " architecture files of the same name?); rename one");
-                            }
-                            cells.add(c);
-                            if (first == null) {
-                                first = c;
+                            for (String sel : spec.selectors()) {
+                                boolean evbmf = sel.equals(SweepSpec.EVBMF);
+                                if (!evbmf && t.equals(SweepSpec.EVBMF)) {
+                                    continue;
+                                }
+                                String name = String.format(Locale.ROOT, "%s-%s%s-s%d%s%s", label(m), t.replace(':', 'x'),
+                                        evbmf ? "" : "-" + sel, s, Double.isNaN(l) ? "" : "-l" + num(l),
+                                        Double.isNaN(e) ? "" : "-e" + num(e));
+                                SweepCell c = new SweepCell(name, m, t, sel, s, l, e, first);
+                                if (cells.stream().anyMatch(x -> x.name().equals(name))) {
+                                    throw new UserError("two cells would share the run directory " + name + " (two"
+                                            + " architecture files of the same name?); rename one");
+                                }
+                                cells.add(c);
+                                if (first == null) {
+                                    first = c;
+                                }
                             }
                         }
                     }
@@ -98,6 +110,9 @@ public record SweepCell(String name, String model, String target, long seed, dou
             a.addAll(List.of("--data", spec.data()));
         }
         a.addAll(SweepSpec.targetFlag(target));
+        if (!selector.equals(SweepSpec.EVBMF)) {
+            a.addAll(List.of("--selector", selector));
+        }
         if (!Double.isNaN(lambda)) {
             a.addAll(List.of("--ortho-lambda", Double.toString(lambda)));
         }

@@ -18,10 +18,13 @@ import org.rankfold.tools.UserError;
 
 /**
  * {@code sweep --collect}: gathers the finished cells into {@code sweep.json} (docs/sweeps.md). Cells are grouped
- * by (model, target, lambda, expansion); per group and variant, over the seeds: accuracy mean and standard deviation,
- * params and MACs ratios, and the paired comparison with {@code plain} and with the budget-matched baseline
- * ({@link PairedStatistics} on the per-image predictions each run saved); the ranks per layer of every variant
- * (first seed). Unfinished cells are listed with their state.
+ * by (model, target, selector, lambda, expansion); per group and variant, over the seeds: accuracy mean and standard
+ * deviation, params and MACs ratios, the value a target search found, the orthogonality penalty's share of the
+ * training loss per epoch, and the paired comparison with {@code plain}, with the budget-matched baseline and (for
+ * the energy and ratio selectors) with the same variant under EVBMF at the same target ({@link PairedStatistics} on
+ * the per-image predictions each run saved); the ranks per layer of every variant (first seed, from
+ * {@code audit.jsonl}). Unfinished cells are listed with their state. Reads only the files an export keeps
+ * ({@link SweepExport}), so an exported sweep collects to the same {@code sweep.json}.
  */
 final class SweepCollector {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -44,22 +47,34 @@ final class SweepCollector {
             o.put("name", c.name());
             o.put("state", c.complete(sweep) ? "complete" : c.started(sweep) ? "started" : "not started");
             if (c.complete(sweep)) {
-                String key = c.model() + "|" + c.target() + "|" + c.lambda() + "|" + c.expand();
-                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+                groups.computeIfAbsent(key(c, c.selector()), k -> new ArrayList<>()).add(c);
             }
         }
         ArrayNode out = root.putArray("groups");
         for (List<SweepCell> g : groups.values()) {
-            out.add(group(g, spec, sweep));
+            SweepCell first = g.getFirst();
+            List<SweepCell> evbmf = first.selector().equals(SweepSpec.EVBMF) ? null
+                    : groups.get(key(first, SweepSpec.EVBMF));
+            out.add(group(g, evbmf, spec, sweep));
         }
         return root;
     }
 
-    private static ObjectNode group(List<SweepCell> g, SweepSpec spec, Path sweep) throws IOException {
+    /** The group of a cell: its model, target, selector, lambda and expansion. */
+    private static String key(SweepCell c, String selector) {
+        return c.model() + "|" + c.target() + "|" + selector + "|" + c.lambda() + "|" + c.expand();
+    }
+
+    /**
+     * @param evbmf the EVBMF group at the same model, target, lambda and expansion, to compare a non-EVBMF selector
+     *              with (null: none, or this is that group)
+     */
+    private static ObjectNode group(List<SweepCell> g, List<SweepCell> evbmf, SweepSpec spec, Path sweep) throws IOException {
         SweepCell first = g.getFirst();
         ObjectNode o = MAPPER.createObjectNode();
         o.put("model", first.model());
         o.put("target", first.target());
+        o.put("selector", first.selector());
         putMaybe(o, "lambda", first.lambda());
         putMaybe(o, "expand", first.expand());
         ArrayNode seeds = o.putArray("seeds");
@@ -75,6 +90,17 @@ final class SweepCollector {
         ObjectNode variants = o.putObject("variants");
         boolean[][] plain = correctness(g, sweep, "plain-eval");
         boolean[][] matched = o.has("baseline_matched") ? correctness(g, sweep, "baseline-eval") : null;
+        // the seeds both this group and its EVBMF group finished, paired seed by seed
+        List<SweepCell> mineForEvbmf = new ArrayList<>();
+        List<SweepCell> theirs = new ArrayList<>();
+        if (evbmf != null) {
+            for (SweepCell c : g) {
+                evbmf.stream().filter(e -> e.seed() == c.seed()).findFirst().ifPresent(e -> {
+                    mineForEvbmf.add(c);
+                    theirs.add(e);
+                });
+            }
+        }
         for (String v : spec.variants()) {
             String at = "/ablation/" + v;
             if (summaries.stream().anyMatch(s -> s.at(at + "/accuracy").isMissingNode())) {
@@ -85,9 +111,16 @@ final class SweepCollector {
             r.set("accuracy_before_finetune", stat(summaries, at + "/accuracy_before_finetune"));
             r.set("params_ratio", stat(summaries, at + "/params_ratio"));
             r.set("macs_ratio", stat(summaries, at + "/macs_ratio"));
+            if (!first.target().equals(SweepSpec.EVBMF)) {
+                r.set("searched_value", searchedValue(summaries, v));
+            }
             ObjectNode val = validation(g, sweep, v + "/finetune");
             if (val != null) {
                 r.set("validation_accuracy", val);
+            }
+            ObjectNode share = PenaltyShare.of(g, sweep, v);
+            if (share != null) {
+                r.set("penalty_share", share);
             }
             boolean[][] mine = correctness(g, sweep, v + "-eval");
             if (!v.equals("plain")) {
@@ -97,6 +130,13 @@ final class SweepCollector {
             if (matched != null) {
                 r.set("vs_baseline_matched", comparison(PairedStatistics.compare(mine, matched,
                         PairedStatistics.DEFAULT_RESAMPLES, BOOTSTRAP_SEED)));
+            }
+            if (!theirs.isEmpty()) {
+                ObjectNode vs = comparison(PairedStatistics.compare(correctness(mineForEvbmf, sweep, v + "-eval"),
+                        correctness(theirs, sweep, v + "-eval"), PairedStatistics.DEFAULT_RESAMPLES, BOOTSTRAP_SEED));
+                ArrayNode paired = vs.putArray("paired_seeds");
+                mineForEvbmf.forEach(c -> paired.add(c.seed()));
+                r.set("vs_evbmf", vs);
             }
             r.set("ranks", ranks(first.dir(sweep), v));
         }
@@ -109,6 +149,18 @@ final class SweepCollector {
         } else {
             o.put(f, v);
         }
+    }
+
+    /**
+     * What the target search found, over the seeds: {@code name} (the summary field: {@code weakening}, the EVBMF
+     * strength; {@code energy_fraction}; {@code rank_ratio}) and its mean, std and values.
+     */
+    private static ObjectNode searchedValue(List<JsonNode> summaries, String variant) {
+        JsonNode a = summaries.getFirst().at("/ablation/" + variant);
+        String name = a.has("energy_fraction") ? "energy_fraction" : a.has("rank_ratio") ? "rank_ratio" : "weakening";
+        ObjectNode o = stat(summaries, "/ablation/" + variant + "/" + name);
+        o.put("name", name);
+        return o;
     }
 
     /** Mean, standard deviation (n - 1) and values over the seeds of the number at {@code pointer}. */
@@ -214,16 +266,35 @@ final class SweepCollector {
         return b;
     }
 
-    /** The variant's ranks per layer, from its tucker phase in progress.json. */
+    /**
+     * The variant's ranks per layer, from the per-layer records of its tucker phase in {@code audit.jsonl}
+     * ({@code ranks}: [r0, r1] for Tucker-2, [r] for an SVD, [] when skipped).
+     */
     private static ArrayNode ranks(Path run, String variant) throws IOException {
-        JsonNode layers = MAPPER.readTree(run.resolve("progress.json").toFile()).at("/completed/" + variant + "~1tucker/layers");
         ArrayNode a = MAPPER.createArrayNode();
-        for (JsonNode l : layers) {
-            ObjectNode o = a.addObject();
-            o.put("name", l.path("name").asText());
-            o.put("decomposition", l.path("decomposition").asText());
-            o.set("r0", l.path("r0"));
-            o.set("r1", l.path("r1"));
+        String phase = variant + "/tucker";
+        Path audit = run.resolve("audit.jsonl");
+        try (var lines = Files.lines(audit)) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (!line.contains(phase)) {
+                    continue;
+                }
+                JsonNode l;
+                try {
+                    l = MAPPER.readTree(line);
+                } catch (IOException e) {
+                    throw new UserError(audit + ": a line is not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                }
+                if (!l.path("phase").asText().equals(phase) || !l.has("layer")) {
+                    continue;
+                }
+                ObjectNode o = a.addObject();
+                o.put("name", l.path("layer").asText());
+                o.put("decomposition", l.path("decomposition").asText());
+                JsonNode r = l.path("ranks");
+                o.set("r0", r.size() > 0 ? r.get(0) : MAPPER.nullNode());
+                o.set("r1", r.size() > 1 ? r.get(1) : MAPPER.nullNode());
+            }
         }
         return a;
     }

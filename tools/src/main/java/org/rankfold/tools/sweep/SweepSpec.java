@@ -12,13 +12,15 @@ import org.rankfold.tools.UserError;
 import org.rankfold.vbmf.pipeline.ModelSource;
 
 /**
- * What a sweep runs (docs/sweeps.md): the grid models x rank targets x seeds x lambdas x expansions, each cell
+ * What a sweep runs (docs/sweeps.md): the grid models x rank targets x selectors x seeds x lambdas x expansions, each cell
  * one {@code compress} run of {@code variants}, with the preset, data and extra compress arguments every cell
  * shares, and the resources of a cell.
  *
  * @param models     zoo names or architecture files ({@code .json}, absolute paths)
  * @param variants   the variants every cell runs (the plain variant is the reference of the comparisons)
  * @param targets    {@code evbmf}, {@code params:X} or {@code macs:X}
+ * @param selectors  rank selectors, each a cell per target: {@code evbmf}, and at {@code params:}/{@code macs:}
+ *                   targets {@code energy} and {@code ratio} (the target search finds their fraction)
  * @param seeds      seeds
  * @param lambdas    orthogonality lambdas (empty: the preset's)
  * @param expands    expansion factors of {@code --overparam expand} (empty: the preset's over-parameterization)
@@ -32,9 +34,14 @@ import org.rankfold.vbmf.pipeline.ModelSource;
  * @param partition  Slurm partition (null: the default)
  * @param heap       the JVM heap of a cell ({@code RANKFOLD_HEAP}, e.g. {@code 4g})
  */
-public record SweepSpec(List<String> models, List<String> variants, List<String> targets, List<Long> seeds,
+public record SweepSpec(List<String> models, List<String> variants, List<String> targets, List<String> selectors,
+                        List<Long> seeds,
                         List<Double> lambdas, List<Double> expands, String preset, String data, List<String> args,
                         int threads, int cpus, String memory, String time, String partition, String heap) {
+
+    /** The rank selectors a sweep compares; {@code energy} and {@code ratio} only at a params/macs target. */
+    static final List<String> SELECTORS = List.of("evbmf", "energy", "ratio");
+    static final String EVBMF = "evbmf";
 
     /** A spec is a few lines; anything larger is not one (and is not read into memory). */
     static final long MAX_SPEC_BYTES = 1 << 20;
@@ -43,18 +50,31 @@ public record SweepSpec(List<String> models, List<String> variants, List<String>
         models = List.copyOf(models);
         variants = List.copyOf(variants);
         targets = List.copyOf(targets);
+        selectors = List.copyOf(selectors);
         seeds = List.copyOf(seeds);
         lambdas = List.copyOf(lambdas);
         expands = List.copyOf(expands);
         args = List.copyOf(args);
-        if (models.isEmpty() || variants.isEmpty() || targets.isEmpty() || seeds.isEmpty()) {
-            throw new UserError("a sweep needs at least one model, variant, target and seed");
+        if (models.isEmpty() || variants.isEmpty() || targets.isEmpty() || selectors.isEmpty() || seeds.isEmpty()) {
+            throw new UserError("a sweep needs at least one model, variant, target, selector and seed");
         }
         if (!variants.contains("plain")) {
             throw new UserError("a sweep's variants must include plain (the reference of every comparison), got " + variants);
         }
         for (String t : targets) {
             targetFlag(t);
+        }
+        for (String sel : selectors) {
+            if (!SELECTORS.contains(sel)) {
+                throw new UserError("selector '" + sel + "': expected one of " + String.join(", ", SELECTORS));
+            }
+        }
+        if (selectors.stream().distinct().count() != selectors.size()) {
+            throw new UserError("selectors must not repeat, got " + selectors);
+        }
+        if (!selectors.stream().allMatch(EVBMF::equals) && targets.stream().allMatch(EVBMF::equals)) {
+            throw new UserError("selectors energy and ratio need a params:X or macs:X target (the search finds their"
+                    + " fraction), got targets " + targets);
         }
         if (!List.of("quick", "standard", "full").contains(preset)) {
             throw new UserError("preset must be quick, standard or full, got '" + preset + "'");
@@ -86,7 +106,7 @@ public record SweepSpec(List<String> models, List<String> variants, List<String>
 
     /** A copy with {@code m} as the models. */
     SweepSpec withModels(List<String> m) {
-        return new SweepSpec(m, variants, targets, seeds, lambdas, expands, preset, data, args, threads, cpus, memory, time,
+        return new SweepSpec(m, variants, targets, selectors, seeds, lambdas, expands, preset, data, args, threads, cpus, memory, time,
                 partition, heap);
     }
 
@@ -123,7 +143,7 @@ public record SweepSpec(List<String> models, List<String> variants, List<String>
         if (j == null || !j.isObject()) {
             throw new UserError(file + ": expected a JSON object");
         }
-        var known = List.of("models", "variants", "targets", "seeds", "lambdas", "expands", "preset", "data", "args",
+        var known = List.of("models", "variants", "targets", "selectors", "seeds", "lambdas", "expands", "preset", "data", "args",
                 "threads", "cpus", "memory", "time", "partition", "heap");
         for (var it = j.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -134,7 +154,7 @@ public record SweepSpec(List<String> models, List<String> variants, List<String>
         try {
             return new SweepSpec(texts(file, j, "models", List.of("fashionnet")),
                     texts(file, j, "variants", List.of("plain", "ortho", "overparam", "full")),
-                    texts(file, j, "targets", List.of("evbmf")),
+                    texts(file, j, "targets", List.of("evbmf")), texts(file, j, "selectors", List.of(EVBMF)),
                     numbers(file, j, "seeds", List.of(1.0)).stream().map(Double::longValue).toList(),
                     numbers(file, j, "lambdas", List.of()), numbers(file, j, "expands", List.of()),
                     j.path("preset").asText("standard"), j.hasNonNull("data") ? j.get("data").asText() : null,

@@ -35,6 +35,19 @@ class ReportBuilderTest extends SeededTest {
     }
 
     @Test
+    void aSearchedEnergyFractionIsShownInsteadOfTheSearchStrength() throws Exception {
+        SyntheticRun.write(dir, random(), true);
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode summary = (ObjectNode) m.readTree(dir.resolve("summary.json").toFile());
+        ((ObjectNode) summary.at("/ablation/full")).put("weakening", 0.0125).put("selector", "energy")
+                .put("energy_fraction", 0.9875);
+        Files.writeString(dir.resolve("summary.json"), summary.toString());
+        String page = Files.readString(ReportBuilder.write(dir, List.of()));
+        assertTrue(page.contains("energy fraction 0.9875"), "the fraction the search found");
+        assertTrue(page.contains("weakening / fraction"));
+    }
+
+    @Test
     void everyPlotHasDrawnContent() throws Exception {
         ReportDom d = build(true);
         List<Element> figures = d.all(null, "figure");

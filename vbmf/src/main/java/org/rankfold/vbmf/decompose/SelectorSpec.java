@@ -10,10 +10,57 @@ import org.rankfold.vbmf.rank.RankSelector;
 /**
  * The {@code --selector} syntax shared by {@code decompose} and {@code compress}: {@code evbmf} (with the
  * weakening factor and min/max ranks), {@code energy:F} (keep a fraction F of the squared Frobenius norm) or
- * {@code ratio:R} (a fixed fraction R of the full rank).
+ * {@code ratio:R} (a fixed fraction R of the full rank). With a target ratio, {@code energy} and {@code ratio}
+ * are given without a value: the target search finds F resp. R ({@link #searchedAt}).
  */
 public final class SelectorSpec {
+    /**
+     * The smallest fraction a searched selector is given: at it every layer keeps rank 1, the most aggressive end of
+     * the search (a fraction of 0 is no selector).
+     */
+    public static final double MIN_SEARCHED_VALUE = 1e-6;
+
     private SelectorSpec() {
+    }
+
+    /** True for {@code energy} or {@code ratio} without a value: a selector whose value a target search finds. */
+    public static boolean isSearched(String spec) {
+        String s = spec.trim().toLowerCase(Locale.ROOT);
+        return s.equals("energy") || s.equals("ratio");
+    }
+
+    /**
+     * The value of a searched selector at search strength {@code t} in [0, 1]: the kept fraction {@code 1 - t}
+     * (energy fraction F or rank ratio R), at least {@link #MIN_SEARCHED_VALUE}. Ranks never grow as {@code t} grows,
+     * so the search's bisection applies as it does to the EVBMF strength.
+     */
+    public static double searchedValue(double t) {
+        return Math.max(1 - t, MIN_SEARCHED_VALUE);
+    }
+
+    /** The searched selector {@code spec} ({@code energy} or {@code ratio}) at strength {@code t}. */
+    public static RankSelector searchedAt(String spec, double t) {
+        double v = searchedValue(t);
+        return kind(spec).equals("energy") ? new EnergyFractionSelector(v) : new FixedRatioSelector(v);
+    }
+
+    /** {@code evbmf}, {@code energy} or {@code ratio}: the selector's name without its value. */
+    public static String kind(String spec) {
+        String s = spec.trim().toLowerCase(Locale.ROOT);
+        int colon = s.indexOf(':');
+        return colon < 0 ? s : s.substring(0, colon);
+    }
+
+    /**
+     * The summary/audit field that holds a searched selector's value: {@code energy_fraction} or {@code rank_ratio};
+     * {@code weakening} (the EVBMF strength) for {@code evbmf}.
+     */
+    public static String valueField(String spec) {
+        return switch (kind(spec)) {
+            case "energy" -> "energy_fraction";
+            case "ratio" -> "rank_ratio";
+            default -> "weakening";
+        };
     }
 
     /** True for {@code evbmf}, the only selector the weakening factor (and a target ratio) applies to. */
@@ -33,6 +80,10 @@ public final class SelectorSpec {
         }
         int colon = s.indexOf(':');
         String kind = colon < 0 ? s : s.substring(0, colon);
+        if (colon < 0 && (kind.equals("energy") || kind.equals("ratio"))) {
+            throw new IllegalArgumentException("--selector " + spec + " without a value needs a target ratio (the search finds it); give "
+                    + kind + (kind.equals("energy") ? ":F" : ":R") + " otherwise");
+        }
         if (colon < 0 || !(kind.equals("energy") || kind.equals("ratio"))) {
             throw new IllegalArgumentException("--selector must be evbmf, energy:F or ratio:R, got '" + spec + "'");
         }

@@ -9,7 +9,8 @@ import org.rankfold.vbmf.rank.EvbmfStrengthSelector;
 import org.rankfold.vbmf.rank.RankSelector;
 
 /**
- * Target mode (docs/method.md): the least aggressive EVBMF strength {@code t} in [0, 2] whose plan meets a params
+ * Target mode (docs/method.md): the least aggressive EVBMF strength (or, for the {@code energy} and {@code ratio}
+ * selectors, the largest kept fraction, {@link SelectorSpec#searchedValue}) {@code t} in [0, 2] whose plan meets a params
  * or MACs compression ratio, by bisection. Up to {@code t = 1} this is MUSCO's weakening factor
  * ({@code r = r_full - floor(t (r_full - r_evbmf))}); above 1 the EVBMF threshold itself is raised towards the
  * largest singular value ({@link EvbmfStrengthSelector}), so targets beyond plain EVBMF's ratio are reachable
@@ -67,6 +68,20 @@ public final class TargetRatioSearch {
     public static Result search(Module model, int[] inputShape, DecomposerOptions options,
                                 DoubleFunction<RankSelector> selectorForStrength, Measure measure, double target,
                                 double maxStrength) {
+        return search(model, inputShape, options, selectorForStrength, measure, target, maxStrength, TOLERANCE);
+    }
+
+    /**
+     * As {@link #search(Module, int[], DecomposerOptions, DoubleFunction, Measure, double, double)}, bisecting until
+     * the bracket on {@code t} is {@code tolerance} narrow. A finer tolerance than {@link #TOLERANCE} matters where
+     * ranks change over small steps of {@code t}, e.g. an energy fraction near 1.
+     */
+    public static Result search(Module model, int[] inputShape, DecomposerOptions options,
+                                DoubleFunction<RankSelector> selectorForStrength, Measure measure, double target,
+                                double maxStrength, double tolerance) {
+        if (!(tolerance > 0)) {
+            throw new IllegalArgumentException("tolerance must be > 0, got " + tolerance);
+        }
         if (!(target > 1) || !Double.isFinite(target)) {
             throw new IllegalArgumentException("target ratio must be a finite number > 1, got " + target);
         }
@@ -82,7 +97,7 @@ public final class TargetRatioSearch {
         double lo = 0;
         double hi = maxStrength;
         DecompositionPlan best = atMax;
-        while (hi - lo > TOLERANCE) {
+        while (hi - lo > tolerance) {
             double mid = 0.5 * (lo + hi);
             DecompositionPlan p = plan(model, inputShape, options, selectorForStrength, mid, steps);
             if (ratio(p, measure) >= target) {

@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param orthoPlain        the ortho and full variants also regularize plain conv/linear weights (without it both
  *                          regularize the factors A and B only)
  * @param orthoFinetune     the ortho/full variants keep the penalty on the Tucker factors while fine-tuning
- * @param selector          {@code evbmf}, {@code energy:F} or {@code ratio:R}
+ * @param selector          {@code evbmf}, {@code energy:F} or {@code ratio:R}; with a target {@code energy} or
+ *                          {@code ratio} (the search finds the value)
  * @param weakening         MUSCO weakening factor of the EVBMF selector, [0, 1]
  * @param minRank           smallest rank, &gt;= 1
  * @param maxRank           largest rank
@@ -84,6 +85,9 @@ public record CompressionConfig(String model, long seed, int batchSize, int epoc
         }
         if (!(weakening >= 0 && weakening <= 1) || minRank < 1 || maxRank < minRank) {
             throw new IllegalArgumentException("--weakening in [0, 1] and 1 <= --min-rank <= --max-rank required");
+        }
+        if (org.rankfold.vbmf.decompose.SelectorSpec.isSearched(selector) && targetParamsRatio == 0 && targetMacsRatio == 0) {
+            throw new IllegalArgumentException("--selector " + selector + " without a value needs a target ratio");
         }
         if (targetParamsRatio != 0 && targetMacsRatio != 0) {
             throw new IllegalArgumentException("give --target-params-ratio or --target-macs-ratio, not both");

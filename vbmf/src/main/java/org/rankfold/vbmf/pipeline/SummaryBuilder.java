@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.DataSplit;
 import org.rankfold.kernels.Backends;
+import org.rankfold.vbmf.decompose.SelectorSpec;
 
 /**
  * {@code summary.json} from the completed phases: {@code baseline.{accuracy,params,macs}},
@@ -88,6 +89,11 @@ final class SummaryBuilder {
                 a.put("delta_vs_matched_baseline", eval.accuracy() - matchedAccuracy);
             }
             a.put("weakening", ranks.weakening());
+            a.put("selector", SelectorSpec.kind(config.selector()));
+            if (SelectorSpec.isSearched(config.selector())) {
+                // the fraction the target search found, which the weakening field's strength t stands for (1 - t)
+                a.put(SelectorSpec.valueField(config.selector()), SelectorSpec.searchedValue(ranks.weakening()));
+            }
             if (ranks.targetMet() != null) {
                 a.put("target_met", ranks.targetMet().booleanValue());
             }
