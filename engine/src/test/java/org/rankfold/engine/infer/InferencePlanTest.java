@@ -95,7 +95,8 @@ class InferencePlanTest extends SeededTest {
         }
     }
 
-    private static float[] runOn(int threads, InferencePlan plan, Tensor x) {
+    /** The plan's logits for {@code x} on a CPU backend of {@code threads} threads (tests of this package). */
+    static float[] runOn(int threads, InferencePlan plan, Tensor x) {
         Backend saved = Backends.current();
         try (CpuBackend cpu = new CpuBackend(threads)) {
             Backends.setCurrent(cpu);

@@ -27,9 +27,6 @@ import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.engine.zoo.ModelZoo;
-import org.rankfold.kernels.Backend;
-import org.rankfold.kernels.Backends;
-import org.rankfold.kernels.cpu.CpuBackend;
 import org.rankfold.kernels.testing.SeededTest;
 
 /**
@@ -212,7 +209,7 @@ class RowTilesTest extends SeededTest {
     private static void compare(String what, Module model, Tensor x) {
         float[] expected = PlanFixtures.autogradLogits(model, x);
         InferencePlan whole = InferencePlan.compile(model, x.dim(1), x.dim(2), x.dim(3));
-        float[] reference = runOn(1, whole, x);
+        float[] reference = InferencePlanTest.runOn(1, whole, x);
         double err = PlanFixtures.relativeError(expected, reference);
         assertTrue(err <= TOLERANCE, what + ": whole-image plan vs autograd " + err);
         boolean anyTiles = false;
@@ -220,21 +217,11 @@ class RowTilesTest extends SeededTest {
             InferencePlan tiled = InferencePlan.compile(model, x.dim(1), x.dim(2), x.dim(3), budget);
             anyTiles |= tiled.stepTilings(x.dim(0)).stream().anyMatch(t -> t.contains("row tiles"));
             for (int threads = 1; threads <= 2; threads++) {
-                assertArrayEquals(reference, runOn(threads, tiled, x), what + ": budget " + budget + ", "
+                assertArrayEquals(reference, InferencePlanTest.runOn(threads, tiled, x), what + ": budget " + budget + ", "
                         + threads + " threads\n" + String.join("\n", tiled.stepDescriptions()) + "\n"
                         + String.join("\n", tiled.stepTilings(x.dim(0))));
             }
         }
         assertTrue(anyTiles, what + ": no step was cut into row tiles");
-    }
-
-    private static float[] runOn(int threads, InferencePlan plan, Tensor x) {
-        Backend saved = Backends.current();
-        try (CpuBackend cpu = new CpuBackend(threads)) {
-            Backends.setCurrent(cpu);
-            return plan.forward(x).data();
-        } finally {
-            Backends.setCurrent(saved);
-        }
     }
 }

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.SplittableRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.rankfold.engine.nn.Conv2d;
-import org.rankfold.engine.nn.Flatten;
 import org.rankfold.engine.nn.Sequential;
-import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.kernels.testing.SeededTest;
 import org.rankfold.vbmf.rank.EnergyFractionSelector;
 import org.rankfold.vbmf.rank.FixedRatioSelector;
@@ -26,11 +22,7 @@ class SearchedSelectorTest extends SeededTest {
     private static final int[] IN = {1, 6, 6};
 
     private Sequential model() {
-        SplittableRandom rng = random();
-        return new Sequential().add("stem", new Conv2d(1, 16, 3, 1, 1, false, rng))
-                .add("conv", PlantedLayers.conv(rng, 24, 16, 3, 3, 3, 0.05, ConvSpec.square(3, 1, 1, 1)))
-                .add("flatten", new Flatten())
-                .add("fc", PlantedLayers.linear(rng, 10, 24 * 6 * 6, 2, 0.01));
+        return TargetRatioSearchTest.plantedModel(random());
     }
 
     private static RankSettings settings(String selector, double paramsTarget, double macsTarget) {

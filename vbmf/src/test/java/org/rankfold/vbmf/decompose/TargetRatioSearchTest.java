@@ -18,7 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TargetRatioSearchTest extends SeededTest {
 
     private Sequential model() {
-        SplittableRandom rng = random();
+        return plantedModel(random());
+    }
+
+    /** A stem, a 3x3 convolution with planted ranks 3/3 and a linear layer with planted rank 2, on 1x6x6 inputs. */
+    static Sequential plantedModel(SplittableRandom rng) {
         return new Sequential().add("stem", new Conv2d(1, 16, 3, 1, 1, false, rng))
                 .add("conv", PlantedLayers.conv(rng, 24, 16, 3, 3, 3, 0.05, ConvSpec.square(3, 1, 1, 1)))
                 .add("flatten", new Flatten())
