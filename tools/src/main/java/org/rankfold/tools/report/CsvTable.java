@@ -16,7 +16,7 @@ import org.rankfold.datasets.io.RegularFiles;
  * a header line of column names, then rows with exactly as many cells; no quoting (the writers never
  * put a comma in a cell). Empty numeric cells mean "not measured" and read as NaN.
  */
-final class CsvTable {
+public final class CsvTable {
     private final Path file;
     private final Map<String, Integer> columns;
     private final List<String[]> rows;
@@ -30,7 +30,7 @@ final class CsvTable {
     }
 
     /** Reads {@code file}; every name in {@code required} must be a column. */
-    static CsvTable read(Path file, List<String> required) throws IOException {
+    public static CsvTable read(Path file, List<String> required) throws IOException {
         // A run's CSV files hold one row per epoch: 64 MB is far beyond any real run, and bounds a hostile one.
         List<String> lines = new String(RegularFiles.readBounded(file, 64L << 20, RegularFiles.Links.REFUSE),
                 StandardCharsets.UTF_8).lines().toList();
@@ -67,20 +67,25 @@ final class CsvTable {
         return new CsvTable(file, columns, rows, numbers);
     }
 
-    int size() {
+    /** The line of {@code row} in the file (1-based, the header is line 1), for error messages. */
+    public int lineNumber(int row) {
+        return lineNumbers.get(row);
+    }
+
+    public int size() {
         return rows.size();
     }
 
-    boolean has(String column) {
+    public boolean has(String column) {
         return columns.containsKey(column);
     }
 
-    String text(int row, String column) {
+    public String text(int row, String column) {
         return rows.get(row)[columns.get(column)].strip();
     }
 
     /** The cell as a number; NaN when empty or when the column is absent. */
-    double number(int row, String column) throws MalformedFileException {
+    public double number(int row, String column) throws MalformedFileException {
         if (!has(column)) {
             return Double.NaN;
         }
@@ -97,7 +102,7 @@ final class CsvTable {
     }
 
     /** The cell as an int (for epoch numbers). */
-    int integer(int row, String column) throws MalformedFileException {
+    public int integer(int row, String column) throws MalformedFileException {
         double v = number(row, column);
         if (!(v == Math.rint(v)) || Math.abs(v) > Integer.MAX_VALUE) {
             throw new MalformedFileException(file + " line " + lineNumbers.get(row), -1, "column '" + column

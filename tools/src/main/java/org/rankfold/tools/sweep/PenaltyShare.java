@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.tools.UserError;
+import org.rankfold.tools.report.CsvTable;
 
 /**
  * The orthogonality penalty's share of the training loss per epoch, over the seeds, from {@code metrics.csv}: a run
@@ -72,37 +73,24 @@ final class PenaltyShare {
         if (!Files.isRegularFile(csv)) {
             return null;
         }
-        List<String> lines = Files.readAllLines(csv);
-        if (lines.isEmpty()) {
-            return null;
-        }
-        List<String> header = List.of(lines.getFirst().split(","));
-        int loss = header.indexOf("train_loss");
-        int pen = header.indexOf("penalty");
-        int ep = header.indexOf("epoch");
-        if (loss < 0 || pen < 0 || ep < 0) {
+        CsvTable t = CsvTable.read(csv, List.of("phase"));
+        if (!t.has("train_loss") || !t.has("penalty") || !t.has("epoch")) {
             return null;
         }
         List<Double> r = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            String[] f = lines.get(i).split(",", -1);
-            if (!f[0].equals(phase)) {
+        for (int i = 0; i < t.size(); i++) {
+            if (!t.text(i, "phase").equals(phase)) {
                 continue;
             }
-            if (f.length <= Math.max(pen, Math.max(loss, ep)) || f[pen].isEmpty()) {
+            double p = t.number(i, "penalty");
+            if (Double.isNaN(p)) {
                 return null;
             }
-            try {
-                if (Integer.parseInt(f[ep]) != r.size() + 1) {
-                    throw new UserError(csv + ": line " + (i + 1) + ": epoch " + f[ep] + " of " + phase + ", expected "
-                            + (r.size() + 1));
-                }
-                double p = Double.parseDouble(f[pen]);
-                r.add(p / (Double.parseDouble(f[loss]) + p));
-            } catch (NumberFormatException e) {
-                throw new UserError(csv + ": line " + (i + 1) + ": expected numbers in train_loss and penalty, got '"
-                        + f[loss] + "' and '" + f[pen] + "'");
+            if (t.integer(i, "epoch") != r.size() + 1) {
+                throw new UserError(csv + ": line " + t.lineNumber(i) + ": epoch " + t.text(i, "epoch") + " of " + phase
+                        + ", expected " + (r.size() + 1));
             }
+            r.add(p / (t.number(i, "train_loss") + p));
         }
         return r.isEmpty() ? null : r.stream().mapToDouble(Double::doubleValue).toArray();
     }

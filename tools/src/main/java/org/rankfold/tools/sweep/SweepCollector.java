@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.npy.NpyArray;
 import org.rankfold.datasets.npy.NpyFormat;
 import org.rankfold.tools.UserError;
+import org.rankfold.tools.report.CsvTable;
 
 /**
  * {@code sweep --collect}: gathers the finished cells into {@code sweep.json} (docs/sweeps.md). Cells are grouped
@@ -201,24 +202,18 @@ final class SweepCollector {
             if (!Files.isRegularFile(csv)) {
                 return null;
             }
-            List<String> lines = Files.readAllLines(csv);
-            List<String> header = List.of(lines.getFirst().split(","));
-            int acc = header.indexOf("test_acc");
-            int on = header.indexOf("evaluated_on");
-            String last = null;
-            for (String line : lines) {
-                if (line.startsWith(phase + ",")) {
-                    last = line;
+            CsvTable t = CsvTable.read(csv, List.of("phase"));
+            int last = -1;
+            for (int i = 0; i < t.size(); i++) {
+                if (t.text(i, "phase").equals(phase)) {
+                    last = i;
                 }
             }
-            if (last == null || acc < 0 || on < 0) {
+            if (last < 0 || !t.has("test_acc") || !t.has("evaluated_on") || !t.text(last, "evaluated_on").equals("validation")
+                    || Double.isNaN(t.number(last, "test_acc"))) {
                 return null;
             }
-            String[] f = last.split(",", -1);
-            if (f.length <= Math.max(acc, on) || !f[on].equals("validation") || f[acc].isEmpty()) {
-                return null;
-            }
-            v[s] = Double.parseDouble(f[acc]);
+            v[s] = t.number(last, "test_acc");
         }
         double[] ms = PairedStatistics.meanStd(v);
         ObjectNode o = MAPPER.createObjectNode();
