@@ -166,6 +166,16 @@ public interface Backend {
     void maxPoolForward(Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset,
                         int[] argmax, int argmaxOffset);
 
+    /**
+     * Max pooling without the indices, for inference: y (planes, OH, OW) is overwritten with each window's
+     * maximum as {@link #maxPoolForward} computes it (a NaN propagates), except that of a +0 and a -0 in one
+     * window either may be returned. Backends give unpadded windows a faster path; this default computes the
+     * indices and drops them.
+     */
+    default void maxPoolValues(Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset) {
+        maxPoolForward(g, x, xOffset, y, yOffset, new int[g.channels() * g.outHeight() * g.outWidth()], 0);
+    }
+
     /** Max pooling backward: {@code dx[plane][argmax[o]] += dy[o]}; dx (planes, H, W) is accumulated into. */
     void maxPoolBackward(Conv2dGeometry g, float[] dy, int dyOffset, int[] argmax, int argmaxOffset,
                          float[] dx, int dxOffset);

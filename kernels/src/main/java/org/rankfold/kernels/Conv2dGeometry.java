@@ -15,18 +15,53 @@ public record Conv2dGeometry(int channels, int height, int width,
                              int dilationH, int dilationW) {
 
     public Conv2dGeometry {
-        require(channels >= 1, "channels must be >= 1, got " + channels);
-        require(height >= 1 && width >= 1, "input size must be >= 1, got " + height + "x" + width);
-        require(kernelH >= 1 && kernelW >= 1, "kernel size must be >= 1, got " + kernelH + "x" + kernelW);
-        require(strideH >= 1 && strideW >= 1, "stride must be >= 1, got " + strideH + "x" + strideW);
-        require(padH >= 0 && padW >= 0, "padding must be >= 0, got " + padH + "x" + padW);
-        require(dilationH >= 1 && dilationW >= 1, "dilation must be >= 1, got " + dilationH + "x" + dilationW);
+        // Checked first, described only on failure: geometries are built per tile and channel on hot paths,
+        // where building the messages eagerly cost more than the pooling they described.
+        if (!valid(channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW)) {
+            throw new IllegalArgumentException("Conv2dGeometry: " + problem(channels, height, width, kernelH,
+                    kernelW, strideH, strideW, padH, padW, dilationH, dilationW));
+        }
+    }
+
+    private static boolean valid(int channels, int height, int width, int kernelH, int kernelW, int strideH,
+                                 int strideW, int padH, int padW, int dilationH, int dilationW) {
+        if (channels < 1 || height < 1 || width < 1 || kernelH < 1 || kernelW < 1 || strideH < 1 || strideW < 1
+                || padH < 0 || padW < 0 || dilationH < 1 || dilationW < 1) {
+            return false;
+        }
         long oh = outSize(height, kernelH, strideH, padH, dilationH);
         long ow = outSize(width, kernelW, strideW, padW, dilationW);
-        require(oh >= 1 && ow >= 1, "kernel " + kernelH + "x" + kernelW + " (dilation " + dilationH + "x"
-                + dilationW + ") does not fit input " + height + "x" + width + " with padding " + padH + "x" + padW);
-        require((long) channels * kernelH * kernelW * oh * ow < Integer.MAX_VALUE,
-                "im2col matrix of one image exceeds 2^31 elements");
+        return oh >= 1 && ow >= 1 && (long) channels * kernelH * kernelW * oh * ow < Integer.MAX_VALUE;
+    }
+
+    /** The first violated requirement, in words. */
+    private static String problem(int channels, int height, int width, int kernelH, int kernelW, int strideH,
+                                  int strideW, int padH, int padW, int dilationH, int dilationW) {
+        if (channels < 1) {
+            return "channels must be >= 1, got " + channels;
+        }
+        if (height < 1 || width < 1) {
+            return "input size must be >= 1, got " + height + "x" + width;
+        }
+        if (kernelH < 1 || kernelW < 1) {
+            return "kernel size must be >= 1, got " + kernelH + "x" + kernelW;
+        }
+        if (strideH < 1 || strideW < 1) {
+            return "stride must be >= 1, got " + strideH + "x" + strideW;
+        }
+        if (padH < 0 || padW < 0) {
+            return "padding must be >= 0, got " + padH + "x" + padW;
+        }
+        if (dilationH < 1 || dilationW < 1) {
+            return "dilation must be >= 1, got " + dilationH + "x" + dilationW;
+        }
+        long oh = outSize(height, kernelH, strideH, padH, dilationH);
+        long ow = outSize(width, kernelW, strideW, padW, dilationW);
+        if (oh < 1 || ow < 1) {
+            return "kernel " + kernelH + "x" + kernelW + " (dilation " + dilationH + "x" + dilationW
+                    + ") does not fit input " + height + "x" + width + " with padding " + padH + "x" + padW;
+        }
+        return "im2col matrix of one image exceeds 2^31 elements";
     }
 
     /** Square kernel, equal stride/padding in both directions, no dilation. */
@@ -36,12 +71,6 @@ public record Conv2dGeometry(int channels, int height, int width,
 
     private static long outSize(int in, int k, int stride, int pad, int dil) {
         return Math.floorDiv((long) in + 2L * pad - (long) dil * (k - 1) - 1, stride) + 1;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException("Conv2dGeometry: " + message);
-        }
     }
 
     public int outHeight() {

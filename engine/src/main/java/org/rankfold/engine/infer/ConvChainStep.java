@@ -430,12 +430,17 @@ final class ConvChainStep implements Step {
             cur = out;
         }
         if (pool != null) {
+            // the unit's (C, nb, rows, W) planes are consecutive: one pooling call for all of them into a
+            // scratch array, then one copy per channel (per-channel calls cost more than the pooling itself)
             Shape pooled = pool.output(cur);
             int ldOut = batch * pooled.plane();
             int t0 = b.tileLo();
+            int planeOut = pool.output(new Shape(1, inRows, cur.width())).plane();
+            float[] out = scratch.floats(Scratch.POOLED, cur.channels() * nb * planeOut);
+            pool.run(be, cur.channels() * nb, inRows, cur.width(), in, 0, out, 0);
             for (int c = 0; c < cur.channels(); c++) {
-                pool.run(be, nb, inRows, cur.width(), in, c * ldIn, y,
-                        c * ldOut + b0 * pooled.plane() + t0 * pooled.width());
+                System.arraycopy(out, c * nb * planeOut, y, c * ldOut + b0 * pooled.plane() + t0 * pooled.width(),
+                        nb * planeOut);
             }
             lap(clock, part, t);
         }

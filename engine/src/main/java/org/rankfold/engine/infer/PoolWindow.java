@@ -17,7 +17,10 @@ record PoolWindow(boolean max, ConvSpec spec, boolean countIncludePad) {
     /** Pools {@code planes} consecutive H x W planes of x into consecutive OH x OW planes of y. */
     void run(Backend be, int planes, int height, int width, float[] x, int xOffset, float[] y, int yOffset) {
         var g = spec.geometry(planes, height, width);
-        if (max) {
+        if (max && spec.padH() == 0 && spec.padW() == 0) {
+            // inference needs no indices: the backend's branch-free path
+            be.maxPoolValues(g, x, xOffset, y, yOffset);
+        } else if (max) {
             int[] argmax = Scratch.get().ints(planes * g.outHeight() * g.outWidth());
             be.maxPoolForward(g, x, xOffset, y, yOffset, argmax, 0);
         } else {

@@ -10,10 +10,11 @@ final class Scratch {
     static final int STAGE_A = 1;
     static final int STAGE_B = 2;
     static final int POOL = 3;
+    static final int POOLED = 4;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
-    private final float[][] floats = new float[4][];
+    private final float[][] floats = new float[5][];
     private int[] ints = new int[0];
 
     static Scratch get() {

@@ -162,6 +162,15 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void maxPoolValues(Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset) {
+        if (g.padH() == 0 && g.padW() == 0 && g.dilationH() == 1 && g.dilationW() == 1) {
+            Pool.maxValues(pool, g, x, xOffset, y, yOffset);
+        } else {
+            Backend.super.maxPoolValues(g, x, xOffset, y, yOffset);
+        }
+    }
+
+    @Override
     public void maxPoolBackward(Conv2dGeometry g, float[] dy, int dyOffset, int[] argmax, int argmaxOffset,
                                 float[] dx, int dxOffset) {
         Pool.maxBackward(pool, g, dy, dyOffset, argmax, argmaxOffset, dx, dxOffset);

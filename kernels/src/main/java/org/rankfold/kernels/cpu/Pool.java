@@ -20,6 +20,11 @@ public final class Pool {
         int oh = g.outHeight();
         int ow = g.outWidth();
         int plane = g.height() * g.width();
+        if (g.padH() == 0 && g.padW() == 0 && g.dilationH() == 1 && g.dilationW() == 1) {
+            pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) ->
+                    maxForwardInside(g, c0, c1, x, xOffset, y, yOffset, argmax, argmaxOffset));
+            return;
+        }
         pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int xp = xOffset + c * plane;
@@ -52,6 +57,122 @@ public final class Pool {
                         }
                         y[yOffset + yp + r * ow + s] = best;
                         argmax[argmaxOffset + yp + r * ow + s] = bestIndex;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Planes [c0, c1) of a max pool without padding or dilation: every window lies inside the plane, so the
+     * bounds tests of the general loop go (they cost more than the comparisons, which made pooling as slow as
+     * the convolution before it). The common 2x2 window is unrolled. Same comparisons in the same order as the
+     * general loop, so values and argmax are identical: a NaN replaces the maximum, a later NaN the earlier.
+     */
+    private static void maxForwardInside(Conv2dGeometry g, int c0, int c1, float[] x, int xOffset, float[] y,
+                                         int yOffset, int[] argmax, int argmaxOffset) {
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int width = g.width();
+        int plane = g.height() * width;
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int sh = g.strideH();
+        int sw = g.strideW();
+        for (int c = c0; c < c1; c++) {
+            int xp = xOffset + c * plane;
+            int yp = c * oh * ow;
+            for (int r = 0; r < oh; r++) {
+                int o = yp + r * ow;
+                int rowBase = r * sh * width;
+                if (kh == 2 && kw == 2) {
+                    for (int s = 0; s < ow; s++) {
+                        int at = rowBase + s * sw;
+                        float best = x[xp + at];
+                        int bestIndex = at;
+                        float v = x[xp + at + 1];
+                        if (v > best || v != v) {
+                            best = v;
+                            bestIndex = at + 1;
+                        }
+                        v = x[xp + at + width];
+                        if (v > best || v != v) {
+                            best = v;
+                            bestIndex = at + width;
+                        }
+                        v = x[xp + at + width + 1];
+                        if (v > best || v != v) {
+                            best = v;
+                            bestIndex = at + width + 1;
+                        }
+                        y[yOffset + o + s] = best;
+                        argmax[argmaxOffset + o + s] = bestIndex;
+                    }
+                    continue;
+                }
+                for (int s = 0; s < ow; s++) {
+                    int at = rowBase + s * sw;
+                    float best = x[xp + at];
+                    int bestIndex = at;
+                    for (int i = 0; i < kh; i++) {
+                        int rowAt = at + i * width;
+                        for (int j = i == 0 ? 1 : 0; j < kw; j++) {
+                            float v = x[xp + rowAt + j];
+                            if (v > best || v != v) {
+                                best = v;
+                                bestIndex = rowAt + j;
+                            }
+                        }
+                    }
+                    y[yOffset + o + s] = best;
+                    argmax[argmaxOffset + o + s] = bestIndex;
+                }
+            }
+        }
+    }
+
+    /**
+     * Window maxima of an unpadded, undilated max pool without the indices (inference). Math.max compiles to
+     * branch-free code: the comparisons of the indexed loop mispredict on real activations and made the pool
+     * after a convolution cost as much as its GEMM. Math.max propagates NaN; of +0 and -0 it returns +0.
+     */
+    public static void maxValues(WorkerPool pool, Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset) {
+        if (g.padH() != 0 || g.padW() != 0 || g.dilationH() != 1 || g.dilationW() != 1) {
+            throw new IllegalArgumentException("maxValues: needs no padding and no dilation, got " + g);
+        }
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int width = g.width();
+        int plane = g.height() * width;
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int sh = g.strideH();
+        int sw = g.strideW();
+        pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                int xp = xOffset + c * plane;
+                int yp = yOffset + c * oh * ow;
+                for (int r = 0; r < oh; r++) {
+                    int row0 = xp + r * sh * width;
+                    int o = yp + r * ow;
+                    if (kh == 2 && kw == 2) {
+                        int row1 = row0 + width;
+                        for (int s = 0; s < ow; s++) {
+                            int at = s * sw;
+                            y[o + s] = Math.max(Math.max(x[row0 + at], x[row0 + at + 1]),
+                                    Math.max(x[row1 + at], x[row1 + at + 1]));
+                        }
+                        continue;
+                    }
+                    for (int s = 0; s < ow; s++) {
+                        int at = row0 + s * sw;
+                        float best = x[at];
+                        for (int i = 0; i < kh; i++) {
+                            for (int j = 0; j < kw; j++) {
+                                best = Math.max(best, x[at + i * width + j]);
+                            }
+                        }
+                        y[o + s] = best;
                     }
                 }
             }

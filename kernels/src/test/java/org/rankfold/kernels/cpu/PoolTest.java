@@ -1,0 +1,90 @@
+package org.rankfold.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.rankfold.kernels.Conv2dGeometry;
+import org.rankfold.kernels.ref.PoolRef;
+
+/**
+ * The max pool's unpadded fast path (2x2 unrolled, other windows without bounds tests) against the reference,
+ * with NaN and ties in the input: values and argmax must be identical, at one and several threads.
+ */
+class PoolTest {
+    private static final Conv2dGeometry[] GEOMETRIES = {
+        Conv2dGeometry.square(5, 28, 28, 2, 2, 0),
+        Conv2dGeometry.square(3, 7, 9, 2, 2, 0),
+        Conv2dGeometry.square(4, 6, 8, 2, 1, 0),
+        Conv2dGeometry.square(3, 9, 9, 3, 2, 0),
+        Conv2dGeometry.square(2, 10, 7, 3, 3, 0),
+        new Conv2dGeometry(3, 8, 9, 2, 3, 2, 1, 0, 0, 1, 1),
+        new Conv2dGeometry(2, 9, 9, 2, 2, 2, 2, 0, 0, 2, 2),
+        Conv2dGeometry.square(3, 9, 9, 3, 2, 1),
+    };
+
+    @Test
+    void unpaddedMaxPoolEqualsReferenceWithNanAndTies() {
+        SplittableRandom rng = new SplittableRandom(7);
+        for (int threads : new int[] {1, 3}) {
+            try (WorkerPool pool = new WorkerPool(threads)) {
+                for (Conv2dGeometry g : GEOMETRIES) {
+                    for (int kind = 0; kind < 3; kind++) {
+                        float[] x = new float[3 + g.inputSize()];
+                        for (int i = 0; i < x.length; i++) {
+                            x[i] = kind == 1 ? rng.nextInt(3) - 1 : (float) (rng.nextDouble() * 2 - 1);
+                            if (kind == 2 && rng.nextInt(6) == 0) {
+                                x[i] = Float.NaN;
+                            }
+                        }
+                        int out = g.channels() * g.outHeight() * g.outWidth();
+                        float[] yRef = new float[out];
+                        int[] argRef = new int[out];
+                        float[] y = new float[1 + out];
+                        int[] arg = new int[2 + out];
+                        PoolRef.maxPoolForward(g, x, 3, yRef, 0, argRef, 0);
+                        Pool.maxForward(pool, g, x, 3, y, 1, arg, 2);
+                        String what = g + " input kind " + kind + " threads " + threads;
+                        assertArrayEquals(yRef, Arrays.copyOfRange(y, 1, 1 + out), what);
+                        assertArrayEquals(argRef, Arrays.copyOfRange(arg, 2, 2 + out), what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void valuesWithoutIndicesEqualTheIndexedPool() {
+        SplittableRandom rng = new SplittableRandom(11);
+        for (int threads : new int[] {1, 3}) {
+            try (WorkerPool pool = new WorkerPool(threads); CpuBackend be = new CpuBackend(threads)) {
+                for (Conv2dGeometry g : GEOMETRIES) {
+                    for (int kind = 0; kind < 3; kind++) {
+                        float[] x = new float[3 + g.inputSize()];
+                        for (int i = 0; i < x.length; i++) {
+                            // no -0 in the input: Math.max may pick +0 where the indexed loop keeps -0
+                            x[i] = kind == 1 ? rng.nextInt(3) - 1 + 0f : (float) (rng.nextDouble() * 2 - 1);
+                            if (kind == 2 && rng.nextInt(6) == 0) {
+                                x[i] = Float.NaN;
+                            }
+                        }
+                        int out = g.channels() * g.outHeight() * g.outWidth();
+                        float[] yRef = new float[out];
+                        PoolRef.maxPoolForward(g, x, 3, yRef, 0, new int[out], 0);
+                        float[] y = new float[2 + out];
+                        be.maxPoolValues(g, x, 3, y, 2);
+                        String what = g + " input kind " + kind + " threads " + threads;
+                        assertArrayEquals(yRef, Arrays.copyOfRange(y, 2, 2 + out), what);
+                        if (g.padH() == 0 && g.dilationH() == 1 && g.dilationW() == 1) {
+                            Arrays.fill(y, 0f);
+                            Pool.maxValues(pool, g, x, 3, y, 2);
+                            assertArrayEquals(yRef, Arrays.copyOfRange(y, 2, 2 + out), what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
