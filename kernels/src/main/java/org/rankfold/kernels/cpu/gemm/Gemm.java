@@ -35,6 +35,8 @@ public final class Gemm {
     private final ThreadLocal<GemmWorkspace> wideSpace;
     private final ThreadLocal<GemmWorkspace> narrowSpace;
     private final ThreadLocal<GemmWorkspace> smallSpace;
+    /** Whether few-row products take {@link SmallM} (false only in tests that compare it with the blocked path). */
+    private final boolean smallM;
 
     /**
      * @param wide   the configuration for general shapes
@@ -50,6 +52,11 @@ public final class Gemm {
      *              factors), where the wider tiles would compute mostly padding; may equal narrow
      */
     public Gemm(GemmConfig wide, GemmConfig narrow, GemmConfig small, WorkerPool pool) {
+        this(wide, narrow, small, pool, true);
+    }
+
+    /** As above; smallM false sends every shape with N above {@link NarrowN#MAX_N} to the blocked path. */
+    Gemm(GemmConfig wide, GemmConfig narrow, GemmConfig small, WorkerPool pool, boolean smallM) {
         if (wide.nr() != narrow.nr() || wide.nr() != small.nr()) {
             throw new IllegalArgumentException("all configurations must share NR");
         }
@@ -57,6 +64,7 @@ public final class Gemm {
         this.narrow = narrow;
         this.small = small;
         this.pool = pool;
+        this.smallM = smallM;
         this.wideSpace = ThreadLocal.withInitial(() -> new GemmWorkspace(wide));
         this.narrowSpace = ThreadLocal.withInitial(() -> new GemmWorkspace(narrow));
         this.smallSpace = small == narrow ? narrowSpace : ThreadLocal.withInitial(() -> new GemmWorkspace(small));
@@ -119,6 +127,10 @@ public final class Gemm {
         int colTiles = (n + nr - 1) / nr;
         int rowTiles = (m + mr - 1) / mr;
         long macs = (long) m * n * k;
+        if (smallM && SmallM.applies(cfg.kernel().vectorBits(), tb, m, n, k, cfg.kc())) {
+            smallM(spaces, ta, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, ep);
+            return;
+        }
         // inside a caller's parallel range the call is one thread's share already: no stripes
         int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1
                 : Math.min(pool.threads(), Math.max(colTiles, rowTiles));
@@ -173,6 +185,44 @@ public final class Gemm {
                 GemmWorkspace ws = wideSpace.get();
                 NarrowN.multiply(bits, kcStep, ws.packA, ws.tile, ta, tb, from, to, n, k, alpha, a, aOffset, lda, b,
                         bOffset, ldb, beta, c, cOffset, ldc, ep);
+            }
+        });
+    }
+
+    /**
+     * Few rows, B not transposed, one k-block ({@link SmallM}): threads take stripes of whole strips of
+     * columns; the columns after the last whole strip go through the blocked path (same bits), on the last
+     * stripe's thread.
+     */
+    private void smallM(ThreadLocal<GemmWorkspace> spaces, boolean ta, int m, int n, int k, float alpha,
+                        float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                        float beta, float[] c, int cOffset, int ldc, GemmEpilogue ep) {
+        int bits = wide.kernel().vectorBits();
+        int w = SmallM.stripColumns(bits);
+        int strips = n / w;
+        int whole = strips * w;
+        long macs = (long) m * n * k;
+        int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1 : Math.min(pool.threads(), strips);
+        if (parts == 1) {
+            // no lambda: a steady-state call allocates nothing
+            GemmWorkspace ws = spaces.get();
+            SmallM.multiply(bits, ws.epilogue, ta, m, 0, whole, k, alpha, a, aOffset, lda, b, bOffset, ldb,
+                    beta, c, cOffset, ldc, ep);
+            if (whole < n) {
+                stripe(ws, ta, false, 0, m, whole, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset,
+                        ldc, ep);
+            }
+            return;
+        }
+        pool.run(parts, t -> {
+            int from = (int) ((long) strips * t / parts) * w;
+            int to = (int) ((long) strips * (t + 1) / parts) * w;
+            GemmWorkspace ws = spaces.get();
+            SmallM.multiply(bits, ws.epilogue, ta, m, from, to, k, alpha, a, aOffset, lda, b, bOffset, ldb,
+                    beta, c, cOffset, ldc, ep);
+            if (t == parts - 1 && whole < n) {
+                stripe(ws, ta, false, 0, m, whole, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset,
+                        ldc, ep);
             }
         });
     }
