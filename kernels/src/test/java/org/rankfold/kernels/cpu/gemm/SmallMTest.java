@@ -94,6 +94,50 @@ class SmallMTest extends SeededTest {
         assertFalse(SmallM.applies(0, false, 16, 64, 320, 320), "scalar width");
     }
 
+    @Test
+    void steadyStateCallsAllocateNothing() {
+        SimdWidth width = SimdWidth.preferred();
+        if (width == SimdWidth.SCALAR) {
+            return; // the path needs vectors
+        }
+        try (Pair pair = new Pair(width, 1)) {
+            SplittableRandom rng = random();
+            int m = 7;
+            // whole strips only: the blocked path's own steady state is CpuGemmDeterminismTest's (in a JVM that
+            // ran other widths first, its edge tiles can stay in code compiled for them for a while)
+            int n = 2 * SmallM.stripColumns(width.bits());
+            int k = 3;
+            float[] a = uniform(rng, m * k);
+            float[] b = uniform(rng, k * n);
+            float[] c = new float[m * n];
+            GemmEpilogue ep = GemmEpilogue.bias(uniform(rng, m), true);
+            assertTrue(SmallM.applies(width.bits(), false, m, n, k, pair.kc()));
+            com.sun.management.ThreadMXBean mx =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            // until C2 compiles the kernels the interpreter boxes every vector: warm up, then look at a window
+            // of calls; a bounded number of windows, since compilation runs in the background
+            long allocated = Long.MAX_VALUE;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (allocated >= 1024 && System.nanoTime() < deadline) {
+                for (int i = 0; i < 10_000; i++) {
+                    twoCalls(pair.fast, m, n, k, a, b, c, ep);
+                }
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 5; i++) {
+                    twoCalls(pair.fast, m, n, k, a, b, c, ep);
+                }
+                allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            }
+            assertTrue(allocated < 1024, "10 steady-state few-row GEMM calls allocated " + allocated + " bytes");
+        }
+    }
+
+    /** A call with beta (C read) and one with an epilogue (beta 0): warm-up and measurement take the same paths. */
+    private static void twoCalls(Gemm gemm, int m, int n, int k, float[] a, float[] b, float[] c, GemmEpilogue ep) {
+        gemm.gemm(Transpose.NO, Transpose.NO, m, n, k, 0.5f, a, 0, k, b, 0, n, 0.25f, c, 0, n);
+        gemm.gemm(Transpose.NO, Transpose.NO, m, n, k, a, 0, k, b, 0, n, c, 0, n, ep);
+    }
+
     /** The same configurations with and without the few-row path, on one pool. */
     private static final class Pair implements AutoCloseable {
         private final WorkerPool pool;
