@@ -28,6 +28,12 @@ final class SmallM {
     static final int MAX_M = 16;
     /** Vectors of columns per strip: 4 rows x 4 vectors is 16 accumulators plus 4 B vectors in registers. */
     static final int STRIP_VECTORS = 4;
+    /**
+     * Largest B strip (K x strip floats) for more than 8 rows: the first row group brings the strip into L1
+     * and the others read it there, so with 3-4 groups a strip that leaves a 48 KiB L1 loses to the blocked
+     * path's packed panels (measured: M = 16 at K = 160 level, at K = 256 and 320 10-30% slower at 512 bits).
+     */
+    static final int MAX_SHARED_STRIP_BYTES = 40 * 1024;
 
     private SmallM() {
     }
@@ -39,10 +45,14 @@ final class SmallM {
 
     /**
      * Whether a call takes this path: a vector width, B not transposed, M of at most {@link #MAX_M}, K within
-     * one k-block of depth kc (no k-splitting, so one chain per element as here) and at least one whole strip.
+     * one k-block of depth kc (no k-splitting, so one chain per element as here), at least one whole strip,
+     * and for more than 8 rows a strip of at most {@link #MAX_SHARED_STRIP_BYTES}.
      */
     static boolean applies(int vectorBits, boolean tb, int m, int n, int k, int kc) {
-        return vectorBits != 0 && !tb && m <= MAX_M && k <= kc && n >= stripColumns(vectorBits);
+        if (vectorBits == 0 || tb || m > MAX_M || k > kc || n < stripColumns(vectorBits)) {
+            return false;
+        }
+        return m <= 8 || (long) k * stripColumns(vectorBits) * Float.BYTES <= MAX_SHARED_STRIP_BYTES;
     }
 
     /**

@@ -86,56 +86,15 @@ class SmallMTest extends SeededTest {
             pair.compare(rng, 6, 5, 16, Transpose.NO, Transpose.NO, ALPHA_BETA[4]);
         }
         int bits = SimdWidth.BITS_512.bits();
-        assertTrue(SmallM.applies(bits, false, 16, 64, 320, 320));
-        assertFalse(SmallM.applies(bits, true, 16, 64, 320, 320), "B transposed");
-        assertFalse(SmallM.applies(bits, false, 17, 64, 320, 320), "M over the bound");
-        assertFalse(SmallM.applies(bits, false, 16, 63, 320, 320), "N under one strip");
-        assertFalse(SmallM.applies(bits, false, 16, 64, 321, 320), "K over one k-block");
-        assertFalse(SmallM.applies(0, false, 16, 64, 320, 320), "scalar width");
-    }
-
-    @Test
-    void steadyStateCallsAllocateNothing() {
-        SimdWidth width = SimdWidth.preferred();
-        if (width == SimdWidth.SCALAR) {
-            return; // the path needs vectors
-        }
-        try (Pair pair = new Pair(width, 1)) {
-            SplittableRandom rng = random();
-            int m = 7;
-            // whole strips, no epilogue: what this path adds (the blocked path's edge tiles and the output stage
-            // are shared with it; in a JVM that ran other widths first, their code compiled for those widths
-            // can box vectors for a while)
-            int n = 2 * SmallM.stripColumns(width.bits());
-            int k = 3;
-            float[] a = uniform(rng, m * k);
-            float[] b = uniform(rng, k * n);
-            float[] c = new float[m * n];
-            assertTrue(SmallM.applies(width.bits(), false, m, n, k, pair.kc()));
-            com.sun.management.ThreadMXBean mx =
-                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            // until C2 compiles the kernels the interpreter boxes every vector: warm up, then look at a window
-            // of calls; a bounded number of windows, since compilation runs in the background
-            long allocated = Long.MAX_VALUE;
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (allocated >= 1024 && System.nanoTime() < deadline) {
-                for (int i = 0; i < 10_000; i++) {
-                    twoCalls(pair.fast, m, n, k, a, b, c);
-                }
-                long before = mx.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 5; i++) {
-                    twoCalls(pair.fast, m, n, k, a, b, c);
-                }
-                allocated = mx.getCurrentThreadAllocatedBytes() - before;
-            }
-            assertTrue(allocated < 1024, "10 steady-state few-row GEMM calls allocated " + allocated + " bytes");
-        }
-    }
-
-    /** One call that reads C (beta 0.25) and one that does not (beta 0): warm-up and measurement take both. */
-    private static void twoCalls(Gemm gemm, int m, int n, int k, float[] a, float[] b, float[] c) {
-        gemm.gemm(Transpose.NO, Transpose.NO, m, n, k, 0.5f, a, 0, k, b, 0, n, 0.25f, c, 0, n);
-        gemm.gemm(Transpose.NO, Transpose.NO, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        assertTrue(SmallM.applies(bits, false, 8, 64, 320, 320));
+        assertTrue(SmallM.applies(bits, false, 16, 64, 160, 320));
+        assertFalse(SmallM.applies(bits, false, 9, 64, 161, 320), "more than 8 rows on a strip over L1");
+        assertTrue(SmallM.applies(SimdWidth.BITS_256.bits(), false, 16, 64, 320, 320), "strip of 32 columns");
+        assertFalse(SmallM.applies(bits, true, 8, 64, 320, 320), "B transposed");
+        assertFalse(SmallM.applies(bits, false, 17, 64, 16, 320), "M over the bound");
+        assertFalse(SmallM.applies(bits, false, 8, 63, 320, 320), "N under one strip");
+        assertFalse(SmallM.applies(bits, false, 8, 64, 321, 320), "K over one k-block");
+        assertFalse(SmallM.applies(0, false, 8, 64, 320, 320), "scalar width");
     }
 
     /** The same configurations with and without the few-row path, on one pool. */
