@@ -34,8 +34,12 @@ import org.rankfold.kernels.Transpose;
  * in place as the GEMM's B (leading dimension B*H*W), and im2col runs per channel over the unit's rows.
  */
 final class ConvChainStep implements Step {
-    /** Default working-set budget of one tile, in floats (512 KiB: a core's share of L2). */
-    static final int TILE_FLOATS = 1 << 17;
+    /**
+     * Default working-set budget of one tile, in floats (1 MiB, a core's L2 on the machines measured). 512 KiB
+     * cut fashionnet's 28x28 convolutions into row tiles of 5 rows whose GEMMs were too narrow (12% slower at
+     * batch 128); 2 MiB spilled resnet20's units out of L2 (3-8% slower); docs/benchmarks.md.
+     */
+    static final int TILE_FLOATS = 1 << 18;
 
     private final String name;
     private final int input;
