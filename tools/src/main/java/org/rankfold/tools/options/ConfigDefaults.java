@@ -19,7 +19,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * The defaults {@code --config FILE} gives a command: each setting of the saved run becomes the default of the
  * option of the same name ({@code limit_train} -> {@code --limit-train}; {@code batch_size} -> {@code --batch},
  * {@code learning_rate} -> {@code --lr}, {@code linear: false} -> {@code --no-linear}), so that options given
- * on the command line win. A compress run's recorded data set ({@code data.dataset}) becomes {@code --data} again. A run on an architecture file gives {@code --model} the run's copy of it. Settings that mean "none" (an unlimited rank, a target ratio of 0) and settings no
+ * on the command line win. A compress run's recorded data set ({@code data.dataset}) becomes {@code --data} again. A
+ * recorded {@code reuse_training} that is not an absolute path (an exported sweep's {@code SWEEP/CELL}) is
+ * informational and left out. A run on an architecture file gives {@code --model} the run's copy of it. Settings that mean "none" (an unlimited rank, a target ratio of 0) and settings no
  * option takes (the machine, the data set's description) are left out. The file is read before the command
  * line is parsed ({@link #install}).
  */
@@ -121,6 +123,11 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
             if (o == null || v.isObject() || v.isNull()) {
                 continue;
             }
+            if (key.equals("reuse_training") && !isAbsolutePath(v.asText())) {
+                // an exported sweep writes its directory as SWEEP (docs/sweeps.md): the record says where the trained
+                // phases came from, it is no run directory to copy them from, so the phases are trained again
+                continue;
+            }
             if (key.equals("val_split") && v.isNumber() && v.asLong() < 0) {
                 map.put(option, "auto"); // saved as -1
             } else if (key.equals("linear")) {
@@ -167,6 +174,14 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
             return java.util.Optional.of(model.toString());
         }
         return java.util.Optional.of(beside.toString());
+    }
+
+    private static boolean isAbsolutePath(String s) {
+        try {
+            return Path.of(s).isAbsolute();
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     @Override

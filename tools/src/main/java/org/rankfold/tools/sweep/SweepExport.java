@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -22,7 +23,9 @@ import org.rankfold.tools.UserError;
  * predictions the paired statistics read (labels, each variant's final model, the budget-matched baseline; uint8
  * {@code .npy}, one byte per test image); an unfinished cell keeps only its {@code progress.json} and
  * {@code config.json}, so the cell list's states are recomputed too. Never checkpoints. A {@code README.md} lists the files and the commands. {@code sweep
- * --collect} on the exported directory reads exactly these files and writes the same {@code sweep.json}.
+ * --collect} on the exported directory reads exactly these files and writes the same {@code sweep.json}. In the text
+ * files the sweep directory's absolute path is written {@code SWEEP} ({@link SweepPathToken}): nothing collect reads
+ * is a path, so the statistics are the same.
  */
 final class SweepExport {
     /** The per-cell files of a complete cell, besides the predictions. */
@@ -30,6 +33,8 @@ final class SweepExport {
             "orthogonality.csv");
     /** Arguments that print as they are in a shell; others are single-quoted in the README. */
     private static final Pattern PLAIN_ARG = Pattern.compile("[A-Za-z0-9_./:=,+@%-]+");
+    /** The files copied as text, with the sweep directory's path replaced; the rest (the .npy files) byte for byte. */
+    private static final List<String> TEXT_SUFFIXES = List.of(".json", ".jsonl", ".csv", ".log", ".html");
 
     private SweepExport() {
     }
@@ -37,6 +42,7 @@ final class SweepExport {
     /** Copies the small files of the sweep in {@code sweep} (already collected) into {@code dir}; returns the file count. */
     static int export(List<SweepCell> cells, SweepSpec spec, Path sweep, Path dir) throws IOException {
         Path to = dir.toAbsolutePath().normalize();
+        SweepPathToken token = SweepPathToken.of(sweep);
         if (to.startsWith(sweep)) {
             throw new UserError("--export " + dir + ": give a directory outside the sweep directory " + sweep);
         }
@@ -49,9 +55,7 @@ final class SweepExport {
                 empty = list.findAny().isEmpty();
             }
             // a previous export of this sweep is brought up to date; anything else is left alone
-            if (!empty && !(Files.isRegularFile(to.resolve("spec.json"))
-                    && SweepSpec.read(to.resolve("spec.json")).equals(spec)
-                    && Files.isRegularFile(to.resolve("README.md")))) {
+            if (!empty && !(isExportOf(to, sweep, spec, token) && Files.isRegularFile(to.resolve("README.md")))) {
                 throw new UserError("--export " + dir + ": the directory is not empty and holds no export of this sweep;"
                         + " give a new directory");
             }
@@ -59,7 +63,7 @@ final class SweepExport {
         Files.createDirectories(to);
         int n = 0;
         for (String f : List.of("spec.json", "sweep.json", "sweep.html", "commands.log")) {
-            n += copy(sweep.resolve(f), to.resolve(f));
+            n += copy(token, sweep.resolve(f), to.resolve(f));
         }
         List<String> states = new ArrayList<>();
         for (SweepCell c : cells) {
@@ -71,24 +75,41 @@ final class SweepExport {
             }
             if (c.complete(sweep)) {
                 for (String f : CELL_FILES) {
-                    n += copy(from.resolve(f), into.resolve(f));
+                    n += copy(token, from.resolve(f), into.resolve(f));
                 }
                 for (String p : predictions(spec)) {
-                    n += copy(from.resolve("predictions").resolve(p), into.resolve("predictions").resolve(p));
+                    n += copy(token, from.resolve("predictions").resolve(p), into.resolve("predictions").resolve(p));
                 }
                 states.add("complete");
             } else if (c.started(sweep)) {
                 // what makes a cell started (SweepCell#started), so the export recomputes its state
-                n += copy(from.resolve("progress.json"), into.resolve("progress.json"));
-                n += copy(from.resolve("config.json"), into.resolve("config.json"));
+                n += copy(token, from.resolve("progress.json"), into.resolve("progress.json"));
+                n += copy(token, from.resolve("config.json"), into.resolve("config.json"));
                 states.add("started");
             } else {
                 states.add("not started");
             }
         }
-        byte[] readme = readme(cells, states, spec, sweep).getBytes(StandardCharsets.UTF_8);
+        byte[] readme = readme(cells, states, spec, sweep, token).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(to.resolve("README.md"), o -> o.write(readme));
         return n + 1;
+    }
+
+    /**
+     * Whether {@code to} holds an export of this sweep: its spec.json reads as the sweep's spec, or (a spec naming a
+     * file in the sweep directory) is the sweep's spec.json with the path replaced, as the export wrote it.
+     */
+    private static boolean isExportOf(Path to, Path sweep, SweepSpec spec, SweepPathToken token) throws IOException {
+        Path exported = to.resolve("spec.json");
+        if (!Files.isRegularFile(exported, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        if (SweepSpec.read(exported).equals(spec)) {
+            return true;
+        }
+        Path own = sweep.resolve("spec.json");
+        return Files.isRegularFile(own, LinkOption.NOFOLLOW_LINKS)
+                && Arrays.equals(Files.readAllBytes(exported), token.replace(Files.readAllBytes(own)));
     }
 
     /** Every file name (relative to a cell) an export may write for a cell. */
@@ -108,17 +129,27 @@ final class SweepExport {
         return p;
     }
 
-    /** Copies a regular file (links and missing files are skipped: 0), replacing what is there; returns 1 when copied. */
-    private static int copy(Path from, Path to) throws IOException {
+    /**
+     * Copies a regular file (links and missing files are skipped: 0), replacing what is there; a text file with the
+     * sweep directory's path written SWEEP. Returns 1 when copied.
+     */
+    private static int copy(SweepPathToken token, Path from, Path to) throws IOException {
         if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
             return 0;
         }
         Files.createDirectories(to.getParent());
-        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        String name = from.getFileName().toString();
+        if (TEXT_SUFFIXES.stream().anyMatch(name::endsWith)) {
+            byte[] text = token.replace(Files.readAllBytes(from));
+            AtomicFiles.write(to, o -> o.write(text));
+        } else {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
         return 1;
     }
 
-    private static String readme(List<SweepCell> cells, List<String> states, SweepSpec spec, Path sweep) throws IOException {
+    private static String readme(List<SweepCell> cells, List<String> states, SweepSpec spec, Path sweep,
+                                 SweepPathToken token) throws IOException {
         BuildInfo build = BuildInfo.current();
         StringBuilder b = new StringBuilder();
         b.append("# Sweep: ").append(String.join(", ", spec.models())).append(", targets ")
@@ -128,9 +159,13 @@ final class SweepExport {
                 .append(" (commit ").append(build.commit()).append("). Every number of `sweep.json` and `sweep.html` is")
                 .append(" recomputed from them by\n\n```\n./rankfold sweep --out THIS_DIRECTORY --collect\n```\n\n")
                 .append("which rewrites `sweep.json` and `sweep.html` (the bootstrap is seeded, so they come out the same).")
-                .append(" The format of every file is described in the repository's docs/file-formats.md and docs/sweeps.md.\n\n");
+                .append(" The format of every file is described in the repository's docs/file-formats.md and docs/sweeps.md.\n\n")
+                .append("The sweep directory's absolute path (on the machine that ran it) is written `SWEEP` in every copied")
+                .append(" text file (`reuse_training` in `config.json`, `training_reused_from` in `summary.json`, the")
+                .append(" `reuse_training` record of `audit.jsonl`, the commands): the export replaced it, so there is")
+                .append(" nothing to edit by hand. Those fields are informational; `--collect` reads none of them.\n\n");
         b.append("## How the sweep was run\n\n");
-        List<String> commands = commands(sweep.resolve("commands.log"));
+        List<String> commands = commands(sweep.resolve("commands.log")).stream().map(token::replace).toList();
         if (commands.isEmpty()) {
             b.append("The sweep recorded no command line; `spec.json` is its effective spec, and this command runs the same cells:\n\n")
                     .append("```\n./rankfold sweep spec.json --out SWEEP\n```\n\n");

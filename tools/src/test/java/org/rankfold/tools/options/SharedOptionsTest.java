@@ -115,6 +115,15 @@ class SharedOptionsTest {
         assertEquals(ck.toAbsolutePath().resolve("model.json").toString(),
                 ConfigDefaults.read(ck.resolve("state.json"), compress).defaultValue(compress.findOption("--model")));
 
+        // the source of reused training: a run directory, or informational where an export wrote SWEEP for the sweep
+        Path source = dir.toAbsolutePath().resolve("sw/cell-s1");
+        Files.writeString(cfg, "{\"model\": \"fashionnet\", \"reuse_training\": \"" + source + "\"}");
+        assertEquals(source.toString(), ConfigDefaults.read(cfg, compress).defaultValue(compress.findOption("--reuse-training")));
+        Files.writeString(cfg, "{\"model\": \"fashionnet\", \"reuse_training\": \"SWEEP/cell-s1\"}");
+        ConfigDefaults exported = ConfigDefaults.read(cfg, compress);
+        assertEquals(null, exported.defaultValue(compress.findOption("--reuse-training")));
+        assertEquals("fashionnet", exported.defaultValue(compress.findOption("--model")));
+
         Files.writeString(cfg, "{\"model\": \"x\", \"architecture\": \"../../etc/x.json\"}");
         run("compress", "--config", cfg.toString()).refused("rankfold compress", "'architecture' must be a file name in the run directory");
     }

@@ -122,7 +122,31 @@ class SweepSelectorsExportTest {
         String readme = Files.readString(ex.resolve("README.md"));
         assertTrue(readme.contains("--selectors evbmf,energy") && readme.contains("--out SWEEP"), readme);
         assertFalse(readme.contains(sw.toString()), "no machine path in the README");
+        assertTrue(readme.contains("absolute path (on the machine that ran it) is written `SWEEP`"), readme);
         Path exCell = ex.resolve("fashionnet-paramsx2-energy-s1");
+        // the sweep directory's path is written SWEEP in every copied text file, where the runs recorded it
+        String abs = sw.toAbsolutePath().normalize().toString();
+        assertTrue(Files.readString(cell.resolve("config.json")).contains(abs), "the reusing cell names its source");
+        List<Path> copied;
+        try (var walk = Files.walk(ex)) {
+            copied = walk.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".npy")).toList();
+        }
+        assertTrue(copied.size() > 10, copied.toString());
+        for (Path p : copied) {
+            assertFalse(Files.readString(p).contains(abs), p + " names the sweep directory");
+        }
+        String source = "SWEEP/fashionnet-paramsx2-s1";
+        assertEquals(source, json(exCell.resolve("config.json")).get("reuse_training").asText());
+        assertEquals(source, json(exCell.resolve("summary.json")).at("/ablation/full/training_reused_from").asText());
+        boolean reuseRecorded = false;
+        for (String line : Files.readAllLines(exCell.resolve("audit.jsonl"))) {
+            JsonNode r = JSON.readTree(line);
+            if (r.path("step").asText().equals("reuse_training")) {
+                assertEquals(source, r.get("source").asText());
+                reuseRecorded = true;
+            }
+        }
+        assertTrue(reuseRecorded, "the audit's reuse record");
         for (String file : List.of("config.json", "summary.json", "audit.jsonl", "metrics.csv", "predictions/labels.npy",
                 "predictions/full-eval.npy", "predictions/plain-eval.npy", "predictions/baseline-eval.npy")) {
             assertTrue(Files.isRegularFile(exCell.resolve(file)), file);
