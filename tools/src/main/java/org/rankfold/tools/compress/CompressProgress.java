@@ -104,11 +104,14 @@ public final class CompressProgress implements PipelineListener {
     }
 
     @Override
-    public void epochFinished(String phase, EpochResult e) {
+    public void epochFinished(String phase, EpochResult e, String evaluatedOn) {
         clock.epochFinished(e.seconds(), Double.NaN);
         clearLive();
-        out.println(String.format(Locale.ROOT, "  %s epoch %d: loss %.4f, train acc %.2f%%, test acc %.2f%%, lr %.4g, %s",
-                phase, e.epoch(), e.trainLoss(), 100 * e.trainAccuracy(), 100 * e.testAccuracy(), e.learningRate(),
+        // the per-epoch evaluation runs on the validation images when there is a split: say so, so that no one
+        // reads a validation accuracy as the test accuracy the run reports once per final model
+        String set = "validation".equals(evaluatedOn) ? "val" : "test";
+        out.println(String.format(Locale.ROOT, "  %s epoch %d: loss %.4f, train acc %.2f%%, %s acc %.2f%%, lr %.4g, %s",
+                phase, e.epoch(), e.trainLoss(), 100 * e.trainAccuracy(), set, 100 * e.testAccuracy(), e.learningRate(),
                 Durations.format(e.seconds())));
         out.flush();
     }

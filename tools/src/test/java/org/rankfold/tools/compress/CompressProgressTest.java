@@ -51,7 +51,7 @@ class CompressProgressTest {
         StringWriter s = new StringWriter();
         CompressProgress progress = new CompressProgress(new PrintWriter(s, true), true);
         progress.batch("baseline", last());
-        progress.epochFinished("baseline", new EpochResult(2, 0.43, 0.875, 0.5, 0.86, 0.05, 3.0));
+        progress.epochFinished("baseline", new EpochResult(2, 0.43, 0.875, 0.5, 0.86, 0.05, 3.0), "test");
         String out = s.toString();
         assertTrue(out.startsWith("\r[baseline] train epoch 2/3 [####################] 100%  batch 10/10"), out);
         assertTrue(out.contains("\r  baseline epoch 2: loss"), "live line wiped before the epoch line: " + out);
@@ -62,8 +62,20 @@ class CompressProgressTest {
         StringWriter s = new StringWriter();
         CompressProgress progress = new CompressProgress(new PrintWriter(s, true), false);
         progress.batch("baseline", last());
-        progress.epochFinished("baseline", new EpochResult(2, 0.43, 0.875, 0.5, 0.86, 0.05, 3.0));
+        progress.epochFinished("baseline", new EpochResult(2, 0.43, 0.875, 0.5, 0.86, 0.05, 3.0), "test");
         assertFalse(s.toString().contains("\r"), s.toString());
         assertTrue(s.toString().startsWith("  baseline epoch 2: loss 0.4300"), s.toString());
+    }
+
+    @Test
+    void theEpochLineNamesTheSetItsAccuracyWasMeasuredOn() {
+        StringWriter s = new StringWriter();
+        CompressProgress progress = new CompressProgress(new PrintWriter(s, true), false);
+        progress.epochFinished("baseline", new EpochResult(1, 0.43, 0.875, 0.5, 0.9012, 0.05, 3.0), "validation");
+        progress.epochFinished("baseline", new EpochResult(2, 0.40, 0.880, 0.5, 0.9034, 0.05, 3.0), "test");
+        List<String> lines = s.toString().lines().toList();
+        assertTrue(lines.get(0).contains("train acc 87.50%, val acc 90.12%,"), lines.get(0));
+        assertFalse(lines.get(0).contains("test acc"), lines.get(0));
+        assertTrue(lines.get(1).contains("train acc 88.00%, test acc 90.34%,"), lines.get(1));
     }
 }

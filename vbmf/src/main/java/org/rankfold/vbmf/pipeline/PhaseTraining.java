@@ -92,7 +92,7 @@ final class PhaseTraining {
         trainer.addListener(new TrainingListener() {
             @Override
             public void onEpochEnd(Trainer t, EpochResult result, TrainingState state) {
-                listener.epochFinished(phase, result);
+                listener.epochFinished(phase, result, evaluatedOn);
             }
         });
         try {

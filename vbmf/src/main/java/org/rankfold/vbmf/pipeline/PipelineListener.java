@@ -19,8 +19,11 @@ public interface PipelineListener {
     default void phaseFinished(String phase, JsonNode result) {
     }
 
-    /** A training epoch of {@code phase} finished. */
-    default void epochFinished(String phase, EpochResult result) {
+    /**
+     * A training epoch of {@code phase} finished; its evaluation ({@link EpochResult#testAccuracy()}) ran on
+     * {@code evaluatedOn}: {@code validation} (the held-out training images) or {@code test} (no validation split).
+     */
+    default void epochFinished(String phase, EpochResult result, String evaluatedOn) {
     }
 
     /** A training or evaluation batch of {@code phase} finished. */

@@ -52,7 +52,7 @@ class CompressionResumeTest extends SeededTest {
         }
 
         @Override
-        public void epochFinished(String p, EpochResult r) {
+        public void epochFinished(String p, EpochResult r, String evaluatedOn) {
             epochs.add(p + "#" + r.epoch());
             if (p.equals(phase) && r.epoch() == epoch) {
                 throw new IllegalStateException("simulated crash in " + p + " after epoch " + r.epoch());
