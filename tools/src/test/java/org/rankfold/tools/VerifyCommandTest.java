@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rankfold.tools.report.ReportBuilder;
+import org.rankfold.vbmf.pipeline.RunDirectory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -175,7 +175,7 @@ class VerifyCommandTest {
     @Test
     void aCheckpointPathOutsideTheRunFailsThePathsCheck(@TempDir Path dir) throws IOException {
         Path copy = copy(dir.resolve("inside"));
-        copyTree(copy.resolve("checkpoints/baseline"), dir.resolve("outside-baseline"));
+        RunDirectory.copyTree(copy.resolve("checkpoints/baseline"), dir.resolve("outside-baseline"));
         editJson(copy.resolve("progress.json"), p -> ((ObjectNode) p.get("completed").get("baseline"))
                 .put("checkpoint", "../outside-baseline"));
         rebuildReport(copy);
@@ -270,21 +270,8 @@ class VerifyCommandTest {
 
     private static Path copy(Path dir) throws IOException {
         Path copy = dir.resolve("run");
-        copyTree(run, copy);
+        RunDirectory.copyTree(run, copy);
         return copy;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path q = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(q);
-                } else {
-                    Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 
     /**

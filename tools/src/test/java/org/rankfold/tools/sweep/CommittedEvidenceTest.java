@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.rankfold.vbmf.pipeline.RunDirectory;
 
 /**
  * Every number of docs/compression-evidence.md comes from a committed sweep export (docs/evidence/NAME). Each is
@@ -42,29 +42,12 @@ class CommittedEvidenceTest {
     @MethodSource("sweeps")
     void collectingTheExportedFilesAgainGivesTheCommittedSweepJson(Path committed, @TempDir Path tmp) throws IOException {
         Path copy = tmp.resolve(committed.getFileName().toString());
-        copyTree(committed, copy);
+        RunDirectory.copyTree(committed, copy);
         SweepCommandTest.Out r = SweepCommandTest.run("sweep", "--out", copy.toString(), "--collect");
         assertEquals(0, r.code(), r.out() + r.err());
         JsonNode expected = JSON.readTree(committed.resolve("sweep.json").toFile());
         JsonNode actual = JSON.readTree(copy.resolve("sweep.json").toFile());
         assertTrue(expected.get("groups").size() > 0, "no groups in " + committed);
         assertEquals(expected, actual, committed + ": sweep.json differs from what its files collect to");
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            s.forEach(src -> {
-                Path dst = to.resolve(from.relativize(src).toString());
-                try {
-                    if (Files.isDirectory(src)) {
-                        Files.createDirectories(dst);
-                    } else {
-                        Files.copy(src, dst);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }

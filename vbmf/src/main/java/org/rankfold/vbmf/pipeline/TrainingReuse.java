@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,15 +137,6 @@ final class TrainingReuse {
             throw new IllegalArgumentException("--reuse-training: checkpoint " + from + " named in progress.json is missing");
         }
         RunDirectory.deleteTree(to);
-        try (var walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path q = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(q);
-                } else {
-                    Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        RunDirectory.copyTree(from, to);
     }
 }
