@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Per-channel reductions, affine maps and fused bias+ReLU on (N, C, HW) row-major data (channel ch owns
- * {@code x[(i*C + ch)*HW + j]}). Reductions accumulate in double with four partial sums over j in a
- * fixed pattern (independent of threads and vector width), combined in a fixed order; channels are split
- * over threads, never a channel's sum.
+ * {@code x[(i*C + ch)*HW + j]}). Reductions accumulate in double, in the 16 chains of {@link LaneSums} (value
+ * j of a row to chain j mod 16), run as vectors of the configured width and combined in a fixed order: the
+ * same bits at every width and thread count. Channels are split over threads, never a channel's sum.
  */
 public final class ChannelOps {
     private static final int MIN_ELEMENTS_PER_THREAD = 1 << 15;
@@ -18,125 +18,52 @@ public final class ChannelOps {
     }
 
     /** out[0..C) is overwritten with the channel sums. */
-    public static void channelSums(WorkerPool pool, int n, int c, int hw, float[] x, int xOffset, double[] out) {
+    public static void channelSums(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] x, int xOffset,
+                                   double[] out) {
         pool.split(c, minChannels(n, hw), (c0, c1) -> {
+            LaneSums.Scratch s = LaneSums.scratch(hw);
             for (int ch = c0; ch < c1; ch++) {
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                for (int i = 0; i < n; i++) {
-                    int base = xOffset + (i * c + ch) * hw;
-                    int j = 0;
-                    for (; j + 3 < hw; j += 4) {
-                        s0 += x[base + j];
-                        s1 += x[base + j + 1];
-                        s2 += x[base + j + 2];
-                        s3 += x[base + j + 3];
-                    }
-                    for (; j < hw; j++) {
-                        s0 += x[base + j];
-                    }
-                }
-                out[ch] = (s0 + s1) + (s2 + s3);
+                LaneSums.sums(width, n, c, hw, ch, x, xOffset, s);
+                out[ch] = LaneSums.combine(s.lanes, 0);
             }
         });
     }
 
     /**
      * out[0..C) is overwritten with the per-channel sums of a*b: {@link #channelSumsAndDots} with the sums
-     * dropped (the four extra partial sums run alongside the dot products' at almost no cost).
+     * dropped (their chains run alongside the dot products' at almost no cost).
      */
-    public static void channelDots(WorkerPool pool, int n, int c, int hw, float[] a, int aOffset, float[] b, int bOffset,
-                                   double[] out) {
-        channelSumsAndDots(pool, n, c, hw, a, aOffset, b, bOffset, new double[c], out);
-    }
-
-    /**
-     * sums = channelSums(a) and dots = channelDots(a, b) in one pass over a, with the same four partial sums
-     * each, so both equal the separate calls bit for bit.
-     */
-    public static void channelSumsAndDots(WorkerPool pool, int n, int c, int hw, float[] a, int aOffset, float[] b,
-                                          int bOffset, double[] sums, double[] dots) {
+    public static void channelDots(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a, int aOffset,
+                                   float[] b, int bOffset, double[] out) {
         pool.split(c, minChannels(n, hw), (c0, c1) -> {
+            LaneSums.Scratch s = LaneSums.scratch(hw);
             for (int ch = c0; ch < c1; ch++) {
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                double d0 = 0;
-                double d1 = 0;
-                double d2 = 0;
-                double d3 = 0;
-                for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * hw;
-                    int ai = aOffset + base;
-                    int bi = bOffset + base;
-                    int j = 0;
-                    for (; j + 3 < hw; j += 4) {
-                        float a0 = a[ai + j];
-                        float a1 = a[ai + j + 1];
-                        float a2 = a[ai + j + 2];
-                        float a3 = a[ai + j + 3];
-                        s0 += a0;
-                        s1 += a1;
-                        s2 += a2;
-                        s3 += a3;
-                        d0 += (double) a0 * b[bi + j];
-                        d1 += (double) a1 * b[bi + j + 1];
-                        d2 += (double) a2 * b[bi + j + 2];
-                        d3 += (double) a3 * b[bi + j + 3];
-                    }
-                    for (; j < hw; j++) {
-                        s0 += a[ai + j];
-                        d0 += (double) a[ai + j] * b[bi + j];
-                    }
-                }
-                sums[ch] = (s0 + s1) + (s2 + s3);
-                dots[ch] = (d0 + d1) + (d2 + d3);
+                LaneSums.sumsAndDots(width, n, c, hw, ch, a, aOffset, null, 0, b, bOffset, s);
+                out[ch] = LaneSums.combine(s.lanes, LaneSums.LANES);
             }
         });
     }
 
     /**
-     * y = x + shift[ch] and squares[ch] = sum of y*y (the partial sums of {@link #channelDots}) in one pass;
+     * sums = channelSums(a) and dots = channelDots(a, b) in one pass over a, with the same chains each, so
+     * both equal the separate calls bit for bit.
+     */
+    public static void channelSumsAndDots(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a,
+                                          int aOffset, float[] b, int bOffset, double[] sums, double[] dots) {
+        channelMaskedSumsAndDots(pool, width, n, c, hw, a, aOffset, null, 0, b, bOffset, sums, dots);
+    }
+
+    /**
+     * y = x + shift[ch] and squares[ch] = sum of y*y (the chains of {@link #channelDots}) in one pass;
      * channels are split over threads.
      */
-    public static void channelCenterSquares(WorkerPool pool, int n, int c, int hw, float[] x, int xOffset,
-                                            float[] shift, float[] y, int yOffset, double[] squares) {
+    public static void channelCenterSquares(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] x,
+                                            int xOffset, float[] shift, float[] y, int yOffset, double[] squares) {
         pool.split(c, minChannels(n, hw), (c0, c1) -> {
+            LaneSums.Scratch s = LaneSums.scratch(hw);
             for (int ch = c0; ch < c1; ch++) {
-                float t = shift[ch];
-                double d0 = 0;
-                double d1 = 0;
-                double d2 = 0;
-                double d3 = 0;
-                for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * hw;
-                    int xi = xOffset + base;
-                    int yi = yOffset + base;
-                    int j = 0;
-                    for (; j + 3 < hw; j += 4) {
-                        float v0 = x[xi + j] + t;
-                        float v1 = x[xi + j + 1] + t;
-                        float v2 = x[xi + j + 2] + t;
-                        float v3 = x[xi + j + 3] + t;
-                        y[yi + j] = v0;
-                        y[yi + j + 1] = v1;
-                        y[yi + j + 2] = v2;
-                        y[yi + j + 3] = v3;
-                        d0 += (double) v0 * v0;
-                        d1 += (double) v1 * v1;
-                        d2 += (double) v2 * v2;
-                        d3 += (double) v3 * v3;
-                    }
-                    for (; j < hw; j++) {
-                        float v = x[xi + j] + t;
-                        y[yi + j] = v;
-                        d0 += (double) v * v;
-                    }
-                }
-                squares[ch] = (d0 + d1) + (d2 + d3);
+                LaneSums.centerSquares(width, n, c, hw, ch, x, xOffset, shift[ch], y, yOffset, s);
+                squares[ch] = LaneSums.combine(s.lanes, 0);
             }
         });
     }
@@ -200,9 +127,6 @@ public final class ChannelOps {
         });
     }
 
-    /** One masked row of {@link #channelMaskedSumsAndDots}, per thread; grows to the largest HW seen. */
-    private static final ThreadLocal<float[][]> MASKED_ROW = ThreadLocal.withInitial(() -> new float[1][0]);
-
     /**
      * y = max(0, x*scale[ch] + shift[ch]) (batch norm and ReLU in one pass): bit for bit {@link #channelAffine}
      * followed by {@link Elementwise#relu}; y is overwritten, may be x. Rows of (n, c) are split over threads.
@@ -237,70 +161,19 @@ public final class ChannelOps {
      * {@link #channelSumsAndDots} of a' and b, where a' is what a ReLU's backward passes on: a where
      * mask > 0 (mask is the ReLU's output or input), else 0 (a' = 0 + a, exactly as {@link Elementwise#reluBackward}
      * accumulates into a zeroed buffer). Bit for bit that backward followed by channelSumsAndDots, without
-     * writing a'.
+     * writing a'. A null mask means a' = a (that is channelSumsAndDots).
      */
     public static void channelMaskedSumsAndDots(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a,
                                                 int aOffset, float[] mask, int maskOffset, float[] b, int bOffset,
                                                 double[] sums, double[] dots) {
         pool.split(c, minChannels(n, hw), (c0, c1) -> {
-            float[][] holder = MASKED_ROW.get();
-            if (holder[0].length < hw) {
-                holder[0] = new float[hw];
-            }
-            float[] m = holder[0];
+            LaneSums.Scratch s = LaneSums.scratch(hw);
             for (int ch = c0; ch < c1; ch++) {
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                double d0 = 0;
-                double d1 = 0;
-                double d2 = 0;
-                double d3 = 0;
-                for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * hw;
-                    int bi = bOffset + base;
-                    maskRow(width, hw, a, aOffset + base, mask, maskOffset + base, m);
-                    int j = 0;
-                    for (; j + 3 < hw; j += 4) {
-                        float a0 = m[j];
-                        float a1 = m[j + 1];
-                        float a2 = m[j + 2];
-                        float a3 = m[j + 3];
-                        s0 += a0;
-                        s1 += a1;
-                        s2 += a2;
-                        s3 += a3;
-                        d0 += (double) a0 * b[bi + j];
-                        d1 += (double) a1 * b[bi + j + 1];
-                        d2 += (double) a2 * b[bi + j + 2];
-                        d3 += (double) a3 * b[bi + j + 3];
-                    }
-                    for (; j < hw; j++) {
-                        s0 += m[j];
-                        d0 += (double) m[j] * b[bi + j];
-                    }
-                }
-                sums[ch] = (s0 + s1) + (s2 + s3);
-                dots[ch] = (d0 + d1) + (d2 + d3);
+                LaneSums.sumsAndDots(width, n, c, hw, ch, a, aOffset, mask, maskOffset, b, bOffset, s);
+                sums[ch] = LaneSums.combine(s.lanes, 0);
+                dots[ch] = LaneSums.combine(s.lanes, LaneSums.LANES);
             }
         });
-    }
-
-    /** out[0..hw) = (mask > 0 ? 0 + a : 0), with vector blends (a branch per element mispredicts half the time). */
-    private static void maskRow(SimdWidth width, int hw, float[] a, int ai, float[] mask, int mi, float[] out) {
-        int j = 0;
-        if (width != SimdWidth.SCALAR) {
-            VectorSpecies<Float> sp = width.floatSpecies();
-            FloatVector zero = FloatVector.zero(sp);
-            for (int upper = sp.loopBound(hw); j < upper; j += sp.length()) {
-                VectorMask<Float> open = FloatVector.fromArray(sp, mask, mi + j).compare(VectorOperators.GT, 0f);
-                zero.add(FloatVector.fromArray(sp, a, ai + j), open).intoArray(out, j);
-            }
-        }
-        for (; j < hw; j++) {
-            out[j] = mask[mi + j] > 0f ? 0f + a[ai + j] : 0f;
-        }
     }
 
     /**

@@ -190,24 +190,24 @@ public final class CpuBackend implements Backend, AutoCloseable {
 
     @Override
     public void channelSums(int n, int c, int hw, float[] x, int xOffset, double[] out) {
-        ChannelOps.channelSums(pool, n, c, hw, x, xOffset, out);
+        ChannelOps.channelSums(pool, width, n, c, hw, x, xOffset, out);
     }
 
     @Override
     public void channelDots(int n, int c, int hw, float[] a, int aOffset, float[] b, int bOffset, double[] out) {
-        ChannelOps.channelDots(pool, n, c, hw, a, aOffset, b, bOffset, out);
+        ChannelOps.channelDots(pool, width, n, c, hw, a, aOffset, b, bOffset, out);
     }
 
     @Override
     public void channelSumsAndDots(int n, int c, int hw, float[] a, int aOffset, float[] b, int bOffset,
                                    double[] sums, double[] dots) {
-        ChannelOps.channelSumsAndDots(pool, n, c, hw, a, aOffset, b, bOffset, sums, dots);
+        ChannelOps.channelSumsAndDots(pool, width, n, c, hw, a, aOffset, b, bOffset, sums, dots);
     }
 
     @Override
     public void channelCenterSquares(int n, int c, int hw, float[] x, int xOffset, float[] shift, float[] y,
                                      int yOffset, double[] squares) {
-        ChannelOps.channelCenterSquares(pool, n, c, hw, x, xOffset, shift, y, yOffset, squares);
+        ChannelOps.channelCenterSquares(pool, width, n, c, hw, x, xOffset, shift, y, yOffset, squares);
     }
 
     @Override
