@@ -68,8 +68,12 @@ public final class ChannelOps {
         });
     }
 
-    /** y = x*scale[ch] + shift[ch] (null scale = 1, null shift = 0); y is overwritten, may be x. */
-    public static void channelAffine(WorkerPool pool, int n, int c, int hw, float[] x, int xOffset,
+    /**
+     * y = x*scale[ch] + shift[ch] (null scale = 1, null shift = 0); y is overwritten, may be x. Vector code at
+     * the configured width (C2 left the plain loop scalar, y possibly being x); lane by lane the same float
+     * multiply and add, so the same bits at every width.
+     */
+    public static void channelAffine(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] x, int xOffset,
                                      float[] scale, float[] shift, float[] y, int yOffset) {
         pool.split(n * c, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, hw)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
@@ -78,17 +82,27 @@ public final class ChannelOps {
                 float t = shift == null ? 0f : shift[ch];
                 int xi = xOffset + r * hw;
                 int yi = yOffset + r * hw;
-                for (int j = 0; j < hw; j++) {
+                int j = 0;
+                if (width != SimdWidth.SCALAR) {
+                    VectorSpecies<Float> sp = width.floatSpecies();
+                    for (int upper = sp.loopBound(hw); j < upper; j += sp.length()) {
+                        FloatVector.fromArray(sp, x, xi + j).mul(s).add(t).intoArray(y, yi + j);
+                    }
+                }
+                for (; j < hw; j++) {
                     y[yi + j] = x[xi + j] * s + t;
                 }
             }
         });
     }
 
-    /** y += (sa[ch]*a + sb[ch]*b) + shift[ch]; y is modified (rows of (n, c) split over threads). */
-    public static void channelCombineAccumulate(WorkerPool pool, int n, int c, int hw, float[] a, int aOffset,
-                                                float[] sa, float[] b, int bOffset, float[] sb, float[] shift,
-                                                float[] y, int yOffset) {
+    /**
+     * y += (sa[ch]*a + sb[ch]*b) + shift[ch]; y is modified (rows of (n, c) split over threads). Vector code at
+     * the configured width, lane by lane the same float operations as the scalar tail.
+     */
+    public static void channelCombineAccumulate(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a,
+                                                int aOffset, float[] sa, float[] b, int bOffset, float[] sb,
+                                                float[] shift, float[] y, int yOffset) {
         pool.split(n * c, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, hw)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int ch = r % c;
@@ -98,7 +112,16 @@ public final class ChannelOps {
                 int ai = aOffset + r * hw;
                 int bi = bOffset + r * hw;
                 int yi = yOffset + r * hw;
-                for (int j = 0; j < hw; j++) {
+                int j = 0;
+                if (width != SimdWidth.SCALAR) {
+                    VectorSpecies<Float> sp = width.floatSpecies();
+                    for (int upper = sp.loopBound(hw); j < upper; j += sp.length()) {
+                        FloatVector v = FloatVector.fromArray(sp, a, ai + j).mul(s1)
+                                .add(FloatVector.fromArray(sp, b, bi + j).mul(s2)).add(t);
+                        FloatVector.fromArray(sp, y, yi + j).add(v).intoArray(y, yi + j);
+                    }
+                }
+                for (; j < hw; j++) {
                     y[yi + j] += (s1 * a[ai + j] + s2 * b[bi + j]) + t;
                 }
             }

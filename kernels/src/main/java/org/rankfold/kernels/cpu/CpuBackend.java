@@ -213,13 +213,13 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void channelAffine(int n, int c, int hw, float[] x, int xOffset, float[] scale, float[] shift,
                               float[] y, int yOffset) {
-        ChannelOps.channelAffine(pool, n, c, hw, x, xOffset, scale, shift, y, yOffset);
+        ChannelOps.channelAffine(pool, width, n, c, hw, x, xOffset, scale, shift, y, yOffset);
     }
 
     @Override
     public void channelCombineAccumulate(int n, int c, int hw, float[] a, int aOffset, float[] sa, float[] b,
                                          int bOffset, float[] sb, float[] shift, float[] y, int yOffset) {
-        ChannelOps.channelCombineAccumulate(pool, n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset);
+        ChannelOps.channelCombineAccumulate(pool, width, n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset);
     }
 
     @Override

@@ -14,9 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The chains stay in vectors within a row and pass between rows through the scratch lanes: vectors
  * carried across the row loop and its tail branch were not scalarised by C2, which then allocated a box per
- * vector operation. A row's last hw mod 16 values are copied to the zero-padded scratch tail and summed as
- * one more block. The ReLU mask is applied by a full-width pass into a scratch row ({@link #maskRow}), as
- * masked operations on narrow float vectors are not intrinsified.
+ * vector operation.
+ * A row's last hw mod 16 values are copied to the zero-padded scratch tail and summed as one more block
+ * (masked loads of 2-lane float vectors are not intrinsified).
+ * The ReLU mask is applied by a full-width pass into a scratch row ({@link #maskRow}), as masked operations
+ * on narrow float vectors are not always intrinsified.
  */
 final class LaneSums128 {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_64;
@@ -47,22 +49,49 @@ final class LaneSums128 {
     static void sumsAndDots(int n, int c, int hw, int ch, float[] a, int aOffset, float[] mask, int maskOffset,
                             float[] b, int bOffset, LaneSums.Scratch s) {
         Arrays.fill(s.lanes, 0.0);
+        if (mask == null) {
+            plainSumsAndDots(n, c, hw, ch, a, aOffset, b, bOffset, s);
+        } else {
+            maskedSumsAndDots(n, c, hw, ch, a, aOffset, mask, maskOffset, b, bOffset, s);
+        }
+    }
+
+    private static void plainSumsAndDots(int n, int c, int hw, int ch, float[] a, int aOffset, float[] b, int bOffset,
+                                         LaneSums.Scratch s) {
         int full = hw - hw % BLOCK;
-        float[] masked = mask == null ? null : s.row(hw);
         for (int i = 0; i < n; i++) {
             int row = (i * c + ch) * hw;
             int ai = aOffset + row;
             int bi = bOffset + row;
-            if (mask != null) {
-                maskRow(a, ai, mask, maskOffset + row, full, masked);
-            }
-            float[] src = mask == null ? a : masked;
-            int si = mask == null ? ai : 0;
             for (int lo = 0; lo < BLOCK; lo += BLOCK / 2) {
-                sumDotRow(src, si, b, bi, full, s.lanes, lo);
+                sumDotRow(a, ai, b, bi, full, s.lanes, lo);
             }
             if (full < hw) {
-                LaneSums.copyTail(a, ai + full, mask, maskOffset + row + full, hw - full, s.tailA);
+                LaneSums.copyTail(a, ai + full, null, 0, hw - full, s.tailA);
+                LaneSums.copyTail(b, bi + full, null, 0, hw - full, s.tailB);
+                for (int lo = 0; lo < BLOCK; lo += BLOCK / 2) {
+                    sumDotRow(s.tailA, 0, s.tailB, 0, BLOCK, s.lanes, lo);
+                }
+            }
+        }
+    }
+
+    /** The ReLU-masked rows are written to a scratch row by {@link #maskRow}, then summed as plain rows. */
+    private static void maskedSumsAndDots(int n, int c, int hw, int ch, float[] a, int aOffset, float[] mask,
+                                          int maskOffset, float[] b, int bOffset, LaneSums.Scratch s) {
+        int full = hw - hw % BLOCK;
+        float[] masked = s.row(hw);
+        for (int i = 0; i < n; i++) {
+            int row = (i * c + ch) * hw;
+            int ai = aOffset + row;
+            int bi = bOffset + row;
+            int mi = maskOffset + row;
+            maskRow(a, ai, mask, mi, full, masked);
+            for (int lo = 0; lo < BLOCK; lo += BLOCK / 2) {
+                sumDotRow(masked, 0, b, bi, full, s.lanes, lo);
+            }
+            if (full < hw) {
+                LaneSums.copyTail(a, ai + full, mask, mi + full, hw - full, s.tailA);
                 LaneSums.copyTail(b, bi + full, null, 0, hw - full, s.tailB);
                 for (int lo = 0; lo < BLOCK; lo += BLOCK / 2) {
                     sumDotRow(s.tailA, 0, s.tailB, 0, BLOCK, s.lanes, lo);

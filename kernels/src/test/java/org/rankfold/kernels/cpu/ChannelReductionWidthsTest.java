@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The per-channel reductions (sums, dots, sums with dots, centring with squares, and the ReLU-masked sums
- * with dots) give the same bits at every vector width, the scalar code included, and with 1 or 2 threads, on
+ * with dots) and the vectorised element-wise maps (affine, batch norm's input gradient) give the same bits at every vector width, the scalar code included, and with 1 or 2 threads, on
  * planes with and without a tail (hw = 49, 196, 1, 7, 1024, 784) and odd n and c; and on values in [-1, 1)
  * they agree with a plain double sum to 1e-12. The bits are also compared on values spanning 2^-20..2^20,
  * whose double sums depend on their order (checked below): equal bits mean equal chains, not merely exact
@@ -60,6 +60,8 @@ class ChannelReductionWidthsTest extends SeededTest {
                 assertArrayEquals(expected.centred, actual.centred, "channelCenterSquares y " + what);
                 assertArrayEquals(expected.maskedSums, actual.maskedSums, "masked sums " + what);
                 assertArrayEquals(expected.maskedDots, actual.maskedDots, "masked dots " + what);
+                assertArrayEquals(expected.affine, actual.affine, "channelAffine " + what);
+                assertArrayEquals(expected.combined, actual.combined, "channelCombineAccumulate " + what);
             }
         }
     }
@@ -80,7 +82,8 @@ class ChannelReductionWidthsTest extends SeededTest {
     }
 
     private record Results(double[] sums, double[] dots, double[] pairSums, double[] pairDots, double[] squares,
-                           float[] centred, double[] maskedSums, double[] maskedDots) {
+                           float[] centred, double[] maskedSums, double[] maskedDots, float[] affine,
+                           float[] combined) {
     }
 
     private static Results run(SimdWidth width, int threads, int[] s, float[] a, float[] b, float[] mask,
@@ -89,13 +92,17 @@ class ChannelReductionWidthsTest extends SeededTest {
         int c = s[1];
         int hw = s[2];
         Results r = new Results(new double[c], new double[c], new double[c], new double[c], new double[c],
-                new float[n * c * hw + 1], new double[c], new double[c]);
+                new float[n * c * hw + 1], new double[c], new double[c], new float[n * c * hw],
+                new float[n * c * hw + 2]);
         try (CpuBackend cpu = new CpuBackend(threads, width)) {
             cpu.channelSums(n, c, hw, a, 3, r.sums);
             cpu.channelDots(n, c, hw, a, 3, b, 1, r.dots);
             cpu.channelSumsAndDots(n, c, hw, a, 3, b, 1, r.pairSums, r.pairDots);
             cpu.channelCenterSquares(n, c, hw, a, 3, shift, r.centred, 1, r.squares);
             cpu.channelMaskedSumsAndDots(n, c, hw, a, 3, mask, 2, b, 1, r.maskedSums, r.maskedDots);
+            cpu.channelAffine(n, c, hw, a, 3, shift, shift, r.affine, 0);
+            System.arraycopy(b, 0, r.combined, 2, n * c * hw);
+            cpu.channelCombineAccumulate(n, c, hw, a, 3, shift, mask, 2, shift, shift, r.combined, 2);
         }
         return r;
     }
@@ -123,6 +130,13 @@ class ChannelReductionWidthsTest extends SeededTest {
         ChannelRef.channelMaskedSumsAndDots(n, c, hw, a, 3, mask, 2, b, 1, maskedSums, maskedDots);
         Arrays2.assertClose("masked sums" + what, maskedSums, actual.maskedSums, TOLERANCE, TOLERANCE);
         Arrays2.assertClose("masked dots" + what, maskedDots, actual.maskedDots, TOLERANCE, TOLERANCE);
+        float[] affine = new float[n * c * hw];
+        ChannelRef.channelAffine(n, c, hw, a, 3, shift, shift, affine, 0);
+        assertArrayEquals(affine, actual.affine, "channelAffine" + what);
+        float[] combined = new float[n * c * hw + 2];
+        System.arraycopy(b, 0, combined, 2, n * c * hw);
+        ChannelRef.channelCombineAccumulate(n, c, hw, a, 3, shift, mask, 2, shift, shift, combined, 2);
+        assertArrayEquals(combined, actual.combined, "channelCombineAccumulate" + what);
     }
 
     /** Values in +-[2^-20, 2^20): wide enough apart that double sums of them round. */
