@@ -1,10 +1,5 @@
 package org.rankfold.kernels.cpu;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
  * Per-channel reductions, affine maps and fused bias+ReLU on (N, C, HW) row-major data (channel ch owns
  * {@code x[(i*C + ch)*HW + j]}). Reductions accumulate in double, in the 16 chains of {@link LaneSums} (value
@@ -70,8 +65,8 @@ public final class ChannelOps {
 
     /**
      * y = x*scale[ch] + shift[ch] (null scale = 1, null shift = 0); y is overwritten, may be x. Vector code at
-     * the configured width (C2 left the plain loop scalar, y possibly being x); lane by lane the same float
-     * multiply and add, so the same bits at every width.
+     * the configured width ({@link ChannelRows}; C2 left the plain loop scalar, y possibly being x); lane by
+     * lane the same float multiply and add, so the same bits at every width.
      */
     public static void channelAffine(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] x, int xOffset,
                                      float[] scale, float[] shift, float[] y, int yOffset) {
@@ -82,14 +77,7 @@ public final class ChannelOps {
                 float t = shift == null ? 0f : shift[ch];
                 int xi = xOffset + r * hw;
                 int yi = yOffset + r * hw;
-                int j = 0;
-                if (width != SimdWidth.SCALAR) {
-                    VectorSpecies<Float> sp = width.floatSpecies();
-                    for (int upper = sp.loopBound(hw); j < upper; j += sp.length()) {
-                        FloatVector.fromArray(sp, x, xi + j).mul(s).add(t).intoArray(y, yi + j);
-                    }
-                }
-                for (; j < hw; j++) {
+                for (int j = ChannelRows.affine(width, hw, x, xi, s, t, y, yi); j < hw; j++) {
                     y[yi + j] = x[xi + j] * s + t;
                 }
             }
@@ -98,7 +86,7 @@ public final class ChannelOps {
 
     /**
      * y += (sa[ch]*a + sb[ch]*b) + shift[ch]; y is modified (rows of (n, c) split over threads). Vector code at
-     * the configured width, lane by lane the same float operations as the scalar tail.
+     * the configured width ({@link ChannelRows}), lane by lane the same float operations as the scalar tail.
      */
     public static void channelCombineAccumulate(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a,
                                                 int aOffset, float[] sa, float[] b, int bOffset, float[] sb,
@@ -112,15 +100,7 @@ public final class ChannelOps {
                 int ai = aOffset + r * hw;
                 int bi = bOffset + r * hw;
                 int yi = yOffset + r * hw;
-                int j = 0;
-                if (width != SimdWidth.SCALAR) {
-                    VectorSpecies<Float> sp = width.floatSpecies();
-                    for (int upper = sp.loopBound(hw); j < upper; j += sp.length()) {
-                        FloatVector v = FloatVector.fromArray(sp, a, ai + j).mul(s1)
-                                .add(FloatVector.fromArray(sp, b, bi + j).mul(s2)).add(t);
-                        FloatVector.fromArray(sp, y, yi + j).add(v).intoArray(y, yi + j);
-                    }
-                }
+                int j = ChannelRows.combine(width, hw, a, ai, null, 0, s1, b, bi, s2, t, y, yi);
                 for (; j < hw; j++) {
                     y[yi + j] += (s1 * a[ai + j] + s2 * b[bi + j]) + t;
                 }
@@ -163,16 +143,7 @@ public final class ChannelOps {
                 float t = shift[ch];
                 int xi = xOffset + r * hw;
                 int yi = yOffset + r * hw;
-                int j = 0;
-                if (width != SimdWidth.SCALAR) {
-                    VectorSpecies<Float> sp = width.floatSpecies();
-                    FloatVector zero = FloatVector.zero(sp);
-                    for (int upper = sp.loopBound(hw); j < upper; j += sp.length()) {
-                        FloatVector v = FloatVector.fromArray(sp, x, xi + j).mul(s).add(t);
-                        zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yi + j);
-                    }
-                }
-                for (; j < hw; j++) {
+                for (int j = ChannelRows.affineRelu(width, hw, x, xi, s, t, y, yi); j < hw; j++) {
                     float v = x[xi + j] * s + t;
                     y[yi + j] = v > 0f ? v : 0f;
                 }
@@ -217,17 +188,7 @@ public final class ChannelOps {
                 int mi = maskOffset + r * hw;
                 int bi = bOffset + r * hw;
                 int yi = yOffset + r * hw;
-                int j = 0;
-                if (width != SimdWidth.SCALAR) {
-                    VectorSpecies<Float> sp = width.floatSpecies();
-                    FloatVector zero = FloatVector.zero(sp);
-                    for (int upper = sp.loopBound(hw); j < upper; j += sp.length()) {
-                        VectorMask<Float> open = FloatVector.fromArray(sp, mask, mi + j).compare(VectorOperators.GT, 0f);
-                        FloatVector av = zero.add(FloatVector.fromArray(sp, a, ai + j), open);
-                        FloatVector v = av.mul(s1).add(FloatVector.fromArray(sp, b, bi + j).mul(s2)).add(t);
-                        FloatVector.fromArray(sp, y, yi + j).add(v).intoArray(y, yi + j);
-                    }
-                }
+                int j = ChannelRows.combine(width, hw, a, ai, mask, mi, s1, b, bi, s2, t, y, yi);
                 for (; j < hw; j++) {
                     float av = mask[mi + j] > 0f ? 0f + a[ai + j] : 0f;
                     y[yi + j] += (s1 * av + s2 * b[bi + j]) + t;
