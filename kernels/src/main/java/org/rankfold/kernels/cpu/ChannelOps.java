@@ -16,7 +16,7 @@ public final class ChannelOps {
     public static void channelSums(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] x, int xOffset,
                                    double[] out) {
         pool.split(c, minChannels(n, hw), (c0, c1) -> {
-            LaneSums.Scratch s = LaneSums.scratch(hw);
+            LaneSums.Scratch s = LaneSums.scratch();
             for (int ch = c0; ch < c1; ch++) {
                 LaneSums.sums(width, n, c, hw, ch, x, xOffset, s);
                 out[ch] = LaneSums.combine(s.lanes, 0);
@@ -31,7 +31,7 @@ public final class ChannelOps {
     public static void channelDots(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a, int aOffset,
                                    float[] b, int bOffset, double[] out) {
         pool.split(c, minChannels(n, hw), (c0, c1) -> {
-            LaneSums.Scratch s = LaneSums.scratch(hw);
+            LaneSums.Scratch s = LaneSums.scratch();
             for (int ch = c0; ch < c1; ch++) {
                 LaneSums.sumsAndDots(width, n, c, hw, ch, a, aOffset, null, 0, b, bOffset, s);
                 out[ch] = LaneSums.combine(s.lanes, LaneSums.LANES);
@@ -55,7 +55,7 @@ public final class ChannelOps {
     public static void channelCenterSquares(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] x,
                                             int xOffset, float[] shift, float[] y, int yOffset, double[] squares) {
         pool.split(c, minChannels(n, hw), (c0, c1) -> {
-            LaneSums.Scratch s = LaneSums.scratch(hw);
+            LaneSums.Scratch s = LaneSums.scratch();
             for (int ch = c0; ch < c1; ch++) {
                 LaneSums.centerSquares(width, n, c, hw, ch, x, xOffset, shift[ch], y, yOffset, s);
                 squares[ch] = LaneSums.combine(s.lanes, 0);
@@ -100,7 +100,7 @@ public final class ChannelOps {
                 int ai = aOffset + r * hw;
                 int bi = bOffset + r * hw;
                 int yi = yOffset + r * hw;
-                int j = ChannelRows.combine(width, hw, a, ai, null, 0, s1, b, bi, s2, t, y, yi);
+                int j = ChannelRows.combine(width, hw, a, ai, s1, b, bi, s2, t, y, yi);
                 for (; j < hw; j++) {
                     y[yi + j] += (s1 * a[ai + j] + s2 * b[bi + j]) + t;
                 }
@@ -161,7 +161,7 @@ public final class ChannelOps {
                                                 int aOffset, float[] mask, int maskOffset, float[] b, int bOffset,
                                                 double[] sums, double[] dots) {
         pool.split(c, minChannels(n, hw), (c0, c1) -> {
-            LaneSums.Scratch s = LaneSums.scratch(hw);
+            LaneSums.Scratch s = LaneSums.scratch();
             for (int ch = c0; ch < c1; ch++) {
                 LaneSums.sumsAndDots(width, n, c, hw, ch, a, aOffset, mask, maskOffset, b, bOffset, s);
                 sums[ch] = LaneSums.combine(s.lanes, 0);
@@ -188,7 +188,7 @@ public final class ChannelOps {
                 int mi = maskOffset + r * hw;
                 int bi = bOffset + r * hw;
                 int yi = yOffset + r * hw;
-                int j = ChannelRows.combine(width, hw, a, ai, mask, mi, s1, b, bi, s2, t, y, yi);
+                int j = ChannelRows.maskedCombine(width, hw, a, ai, mask, mi, s1, b, bi, s2, t, y, yi);
                 for (; j < hw; j++) {
                     float av = mask[mi + j] > 0f ? 0f + a[ai + j] : 0f;
                     y[yi + j] += (s1 * av + s2 * b[bi + j]) + t;

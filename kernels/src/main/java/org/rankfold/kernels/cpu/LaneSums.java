@@ -1,14 +1,15 @@
 package org.rankfold.kernels.cpu;
 
-import java.util.Arrays;
-
 /**
  * The summation pattern of the per-channel reductions in {@link ChannelOps}, defined independently of the
  * vector width so that every width (and the scalar code) gives the same bits: a channel's values are summed
  * in {@link #LANES} double chains, value j of every (image, channel) row going to chain j mod LANES, rows in
- * image order; the chains are then combined by {@link #combine}. A width w runs the 16 chains as 16 / (w/64)
- * double vectors ({@link LaneSums512}, {@link LaneSums256}, {@link LaneSums128}, {@link LaneSumsScalar}).
- * Products of two floats are exact in double, so a chain's every step is the same rounding at any width.
+ * image order; the chains are then combined by {@link #combine}. At 512 bits the chains run as two double
+ * vectors ({@link LaneSums512}); at 256 and 128 bits and in scalar mode as 16 doubles ({@link LaneSumsScalar}):
+ * vector versions for those widths (four 256-bit or eight 128-bit double vectors) gave the same bits and were
+ * 1.5-2x faster alone, but in a training step at their width the other kernels (im2col, col2im, GEMM) then
+ * ran the Vector API's allocating fallback, megabytes per step. Products of two floats are exact in double,
+ * so a chain's every step is the same rounding whichever code runs it.
  */
 final class LaneSums {
     /** Chains per reduction: two 512-bit double vectors, enough independent adds to hide their latency. */
@@ -18,14 +19,11 @@ final class LaneSums {
     }
 
     /**
-     * One worker's scratch: the chains' values (two reductions of {@link #LANES}), a masked row and the
-     * zero-padded tails of rows whose length is not a multiple of {@link #LANES} (adding the padding's +0 changes no chain:
-     * a chain starts at +0 and so never holds -0).
+     * One worker's scratch: the chains' values (two reductions of {@link #LANES}), which carry them from one
+     * row to the next, and a row for the ReLU-masked values.
      */
     static final class Scratch {
         final double[] lanes = new double[2 * LANES];
-        final float[] tailA = new float[LANES];
-        final float[] tailB = new float[LANES];
         private float[] row = new float[0];
 
         /** A row of at least hw floats (for the ReLU-masked values); grows to the largest hw seen. */
@@ -35,22 +33,13 @@ final class LaneSums {
             }
             return row;
         }
-
-        /** Zeroes the tails' padding for rows of hw values. */
-        void prepareTails(int hw) {
-            int rem = hw % LANES;
-            Arrays.fill(tailA, rem, LANES, 0f);
-            Arrays.fill(tailB, rem, LANES, 0f);
-        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** This thread's scratch, its tails prepared for rows of hw values. */
-    static Scratch scratch(int hw) {
-        Scratch s = SCRATCH.get();
-        s.prepareTails(hw);
-        return s;
+    /** This thread's scratch. */
+    static Scratch scratch() {
+        return SCRATCH.get();
     }
 
     /** The chains lanes[off..off+16) combined in a fixed halving order: k with k+8, then k+4, k+2, k+1. */
@@ -74,9 +63,7 @@ final class LaneSums {
     static void sums(SimdWidth width, int n, int c, int hw, int ch, float[] x, int xOffset, Scratch s) {
         switch (width) {
             case BITS_512 -> LaneSums512.sums(n, c, hw, ch, x, xOffset, s);
-            case BITS_256 -> LaneSums256.sums(n, c, hw, ch, x, xOffset, s);
-            case BITS_128 -> LaneSums128.sums(n, c, hw, ch, x, xOffset, s);
-            case SCALAR -> LaneSumsScalar.sums(n, c, hw, ch, x, xOffset, s);
+            case BITS_256, BITS_128, SCALAR -> LaneSumsScalar.sums(n, c, hw, ch, x, xOffset, s);
         }
     }
 
@@ -88,9 +75,8 @@ final class LaneSums {
                             int maskOffset, float[] b, int bOffset, Scratch s) {
         switch (width) {
             case BITS_512 -> LaneSums512.sumsAndDots(n, c, hw, ch, a, aOffset, mask, maskOffset, b, bOffset, s);
-            case BITS_256 -> LaneSums256.sumsAndDots(n, c, hw, ch, a, aOffset, mask, maskOffset, b, bOffset, s);
-            case BITS_128 -> LaneSums128.sumsAndDots(n, c, hw, ch, a, aOffset, mask, maskOffset, b, bOffset, s);
-            case SCALAR -> LaneSumsScalar.sumsAndDots(n, c, hw, ch, a, aOffset, mask, maskOffset, b, bOffset, s);
+            case BITS_256, BITS_128, SCALAR ->
+                    LaneSumsScalar.sumsAndDots(n, c, hw, ch, a, aOffset, mask, maskOffset, b, bOffset, s);
         }
     }
 
@@ -99,29 +85,31 @@ final class LaneSums {
                               float[] y, int yOffset, Scratch s) {
         switch (width) {
             case BITS_512 -> LaneSums512.centerSquares(n, c, hw, ch, x, xOffset, t, y, yOffset, s);
-            case BITS_256 -> LaneSums256.centerSquares(n, c, hw, ch, x, xOffset, t, y, yOffset, s);
-            case BITS_128 -> LaneSums128.centerSquares(n, c, hw, ch, x, xOffset, t, y, yOffset, s);
-            case SCALAR -> LaneSumsScalar.centerSquares(n, c, hw, ch, x, xOffset, t, y, yOffset, s);
+            case BITS_256, BITS_128, SCALAR ->
+                    LaneSumsScalar.centerSquares(n, c, hw, ch, x, xOffset, t, y, yOffset, s);
         }
     }
 
-    /** tail[0..rem) = the masked a' of a row's last rem values (rem < 16), or a itself when mask is null. */
-    static void copyTail(float[] a, int ai, float[] mask, int mi, int rem, float[] tail) {
-        if (mask == null) {
-            System.arraycopy(a, ai, tail, 0, rem);
-        } else {
-            for (int k = 0; k < rem; k++) {
-                tail[k] = mask[mi + k] > 0f ? 0f + a[ai + k] : 0f;
+    /**
+     * Chains l[0..rem) += a' and, when b is not null, l[16..16 + rem) += a'*b over a row's last rem (< 16)
+     * values, a' = a, or (mask > 0 ? 0 + a : 0) with a mask: the scalar tail of a vector row.
+     */
+    static void sumTail(float[] a, int ai, float[] mask, int mi, float[] b, int bi, int rem, double[] l) {
+        for (int k = 0; k < rem; k++) {
+            float av = mask == null ? a[ai + k] : mask[mi + k] > 0f ? 0f + a[ai + k] : 0f;
+            l[k] += av;
+            if (b != null) {
+                l[LANES + k] += (double) av * b[bi + k];
             }
         }
     }
 
-    /** tail[0..rem) = y[0..rem) = x + t over a row's last rem values. */
-    static void centerTail(float[] x, int xi, float t, float[] y, int yi, int rem, float[] tail) {
+    /** y = x + t and chains l[0..rem) += y*y over a row's last rem (< 16) values. */
+    static void centerSquareTail(float[] x, int xi, float t, float[] y, int yi, int rem, double[] l) {
         for (int k = 0; k < rem; k++) {
             float v = x[xi + k] + t;
             y[yi + k] = v;
-            tail[k] = v;
+            l[k] += (double) v * v;
         }
     }
 }
