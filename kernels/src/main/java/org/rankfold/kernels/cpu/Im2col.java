@@ -118,9 +118,7 @@ public final class Im2col {
                     if (sw == 1) {
                         System.arraycopy(x, src + jLo, cols, dst + jLo, jHi - jLo);
                     } else {
-                        for (int j = jLo; j < jHi; j++) {
-                            cols[dst + j] = x[src + j * sw];
-                        }
+                        StridedCopy.copy(x, src + jLo * sw, sw, cols, dst + jLo, jHi - jLo);
                     }
                     Arrays.fill(cols, dst + jHi, dst + ow, 0f);
                 }
