@@ -118,7 +118,9 @@ public final class Im2col {
                     if (sw == 1) {
                         System.arraycopy(x, src + jLo, cols, dst + jLo, jHi - jLo);
                     } else {
-                        StridedCopy.copy(x, src + jLo * sw, sw, cols, dst + jLo, jHi - jLo);
+                        for (int j = jLo; j < jHi; j++) {
+                            cols[dst + j] = x[src + j * sw];
+                        }
                     }
                     Arrays.fill(cols, dst + jHi, dst + ow, 0f);
                 }

@@ -3,7 +3,6 @@ package org.rankfold.kernels.cpu.gemm;
 import java.util.Arrays;
 
 import org.rankfold.kernels.Conv2dGeometry;
-import org.rankfold.kernels.cpu.StridedCopy;
 
 /**
  * The im2col matrix of a batch of images, (C*KH*KW, images*OH*OW) in the layout of
@@ -74,7 +73,9 @@ record Im2colRows(Conv2dGeometry g, float[] x, int xOffset) implements RowSource
                         dst[base + o] = x[src + o];
                     }
                 } else {
-                    StridedCopy.copy(x, src + a * sw, sw, dst, base + a, b - a);
+                    for (int o = a; o < b; o++) {
+                        dst[base + o] = x[src + o * sw];
+                    }
                 }
                 for (int o = b; o < o1; o++) {
                     dst[base + o] = 0f;
