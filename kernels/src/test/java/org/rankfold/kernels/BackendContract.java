@@ -315,7 +315,8 @@ public abstract class BackendContract extends SeededTest {
     @Test
     void transposeBlocksMatchesReference() {
         SplittableRandom rng = random();
-        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {16, 8, 64}, {128, 16, 64}, {2, 9, 1}, {64, 128, 256}};
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {16, 8, 64}, {128, 16, 64}, {2, 9, 1}, {64, 128, 256}, {10, 128, 1},
+            {128, 300, 3}};
         for (int[] s : shapes) {
             int len = s[0] * s[1] * s[2];
             float[] x = uniform(rng, 2 + len);

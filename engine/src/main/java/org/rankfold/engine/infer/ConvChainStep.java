@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.kernels.Backend;
+import org.rankfold.kernels.Backends;
 import org.rankfold.kernels.Conv2dGeometry;
 import org.rankfold.kernels.GemmEpilogue;
 import org.rankfold.kernels.Transpose;
@@ -26,8 +27,8 @@ import org.rankfold.kernels.Transpose;
  * halo rows its window needs (recomputed by the stages before it in both neighbouring tiles). The cut
  * depends only on the shapes, the batch and the budget, and a GEMM element's value does not depend on how
  * many columns a call has nor where they start, so results are bit-identical for any cut and any thread
- * count. Threads take whole units; a batch of one unit (batch 1 of a small image) lets each GEMM use every
- * thread instead.
+ * count. Threads take whole units; a batch of fewer images than threads (batch 1) is cut into row tiles
+ * so that every thread has one ({@link #threadTiles}), and a step too small to share runs on one thread.
  *
  * <p>In the channel-major layout a unit is, in every channel row, a contiguous run of columns (whole
  * images are consecutive planes; a row tile is consecutive rows of one plane): a 1x1 convolution reads it
@@ -54,6 +55,17 @@ final class ConvChainStep implements Step {
     /** Computed on the first run, once the stages are final (compilation still appends and folds). */
     private RowBands wholeImage;
     private RowBands[] rowTiles;
+    /**
+     * Per stage, the weight as the GEMM reads it: a linear layer's (an activation of one pixel) stored
+     * transposed, (C, OC), so that at a batch of a few images the GEMM reads its rows in place instead of
+     * packing the whole weight on every call (what a linear layer at batch 1 spent most of its time on);
+     * null for the others, which read {@link ConvStage#weight()}. Computed on the first run.
+     */
+    private float[][] transposedWeights;
+    /** The last {@link #threadTiles} computed. */
+    private RowBands[] threadTiles;
+    /** Below this many multiply-adds per image a step is not cut into tiles for the threads. */
+    static final long SHARED_MIN_MACS = 1L << 16;
 
     ConvChainStep(String name, int input, int output, Shape inShape, int tileFloats) {
         this.name = name;
@@ -255,6 +267,39 @@ final class ConvChainStep implements Step {
         return best;
     }
 
+    /** The row tiles a batch runs in at this many threads, or null when whole images are the unit. */
+    private RowBands[] tilesFor(int batch, int threads) {
+        RowBands[] tiles = rowTiles();
+        return tiles == null && batch < threads ? threadTiles((threads + batch - 1) / batch) : tiles;
+    }
+
+    /**
+     * Row tiles that give every thread a unit when the batch has fewer images than threads (batch 1): the
+     * threads then run whole tiles of the chain, each GEMM, im2col and pool on one thread, instead of
+     * splitting every small GEMM between them (a fork and a join per GEMM cost more than a chain's halo
+     * rows). Null when the step is too small to share (the fork would cost more than the work), has too
+     * few output rows, or pools with padding (which needs whole planes).
+     */
+    RowBands[] threadTiles(int count) {
+        RowBands[] tiles = threadTiles;
+        if (tiles != null && tiles.length == count) {
+            return tiles;
+        }
+        int rows = outShape().height();
+        if (count < 2 || rows < count || macsPerImage() < SHARED_MIN_MACS
+                || (pool != null && pool.spec().padH() > 0)) {
+            return null;
+        }
+        int per = (rows + count - 1) / count;
+        int n = (rows + per - 1) / per;
+        tiles = new RowBands[n];
+        for (int t = 0; t < n; t++) {
+            tiles[t] = bands(t * per, Math.min(rows, (t + 1) * per));
+        }
+        threadTiles = tiles;
+        return tiles;
+    }
+
     /** Images per chunk when whole images are the unit: as many as fit the budget, at least 1, at most the batch. */
     int chunkImages(int batch) {
         long perImage = workingSet(wholeImage());
@@ -265,7 +310,7 @@ final class ConvChainStep implements Step {
      *  (output rows of the step, after its pool). */
     @Override
     public String tiling(int batch) {
-        RowBands[] tiles = rowTiles();
+        RowBands[] tiles = tilesFor(batch, Backends.current().threads());
         if (tiles == null) {
             int chunk = chunkImages(batch);
             return chunk == 1 ? "1 image per tile" : chunk + " images per tile";
@@ -305,15 +350,43 @@ final class ConvChainStep implements Step {
         return macs;
     }
 
+    /** The transposed weights of the linear stages (see {@link #transposedWeights}). */
+    private float[][] transposedWeights() {
+        float[][] t = transposedWeights;
+        if (t == null) {
+            t = new float[stages.size()][];
+            for (int i = 0; i < stages.size(); i++) {
+                ConvStage st = stages.get(i);
+                Shape in = i == 0 ? inShape : stageShapes.get(i - 1);
+                if (st.spec().isPointwise() && in.plane() == 1) {
+                    t[i] = transpose(st.weight(), st.outChannels(), st.inChannels());
+                }
+            }
+            transposedWeights = t;
+        }
+        return t;
+    }
+
+    private static float[] transpose(float[] w, int rows, int cols) {
+        float[] t = new float[w.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = w[r * cols + c];
+            }
+        }
+        return t;
+    }
+
     @Override
     public void run(PlanRun run) {
+        transposedWeights();
         int batch = run.batch();
         Backend be = run.backend();
         float[] x = run.buffer(input);
         float[] y = run.buffer(output);
         float[] res = residual < 0 ? null : run.buffer(residual);
         AtomicLongArray clock = run.parts(this);
-        RowBands[] tiles = rowTiles();
+        RowBands[] tiles = tilesFor(batch, be.threads());
         if (tiles == null) {
             int chunk = chunkImages(batch);
             int chunks = (batch + chunk - 1) / chunk;
@@ -401,7 +474,11 @@ final class ConvChainStep implements Step {
             GemmEpilogue ep = !last ? GemmEpilogue.bias(st.bias(), false)
                     : new GemmEpilogue(null, st.bias(), res, res == null ? 0 : b0 * out.plane() + b.outLo(i) * w,
                     batch * out.plane(), relu);
-            if (st.spec().isPointwise()) {
+            float[] wt = transposedWeights[i];
+            if (wt != null) {
+                be.gemmEpilogue(Transpose.YES, Transpose.NO, st.outChannels(), cols, st.inChannels(),
+                        wt, 0, st.outChannels(), in, inOff, ldIn, dst, dstOff, ldDst, ep);
+            } else if (st.spec().isPointwise()) {
                 be.gemmEpilogue(Transpose.NO, Transpose.NO, st.outChannels(), cols, st.inChannels(),
                         st.weight(), 0, st.inChannels(), in, inOff, ldIn, dst, dstOff, ldDst, ep);
             } else {

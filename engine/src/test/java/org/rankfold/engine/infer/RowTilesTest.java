@@ -27,6 +27,9 @@ import org.rankfold.engine.nn.Sequential;
 import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.engine.zoo.ModelZoo;
+import org.rankfold.kernels.Backend;
+import org.rankfold.kernels.Backends;
+import org.rankfold.kernels.cpu.CpuBackend;
 import org.rankfold.kernels.testing.SeededTest;
 
 /**
@@ -116,6 +119,42 @@ class RowTilesTest extends SeededTest {
             net.eval();
             compare("chain, height " + height, net, Tensor.randn(rng, 3, 2, height, height + 2));
             compare("chain, height " + height + ", batch 1", net, Tensor.randn(rng, 1, 2, height, height));
+        }
+    }
+
+    @Test
+    void aBatchSmallerThanTheThreadsIsCutIntoTilesForThemWithTheSameLogits() {
+        // batch 1 at 2 threads: each large enough step gives each thread a row tile of the image
+        SplittableRandom rng = random();
+        Module dense = ModelZoo.create("fashionnet", 1, 28, 10, 5);
+        PlanFixtures.randomizeBatchNorms(dense, rng);
+        Module decomposed = ModelZoo.create("fashionnet", 1, 28, 10, 5);
+        PlanFixtures.randomizeBatchNorms(decomposed, rng);
+        PlanFixtures.decompose(decomposed, rng);
+        for (Module model : new Module[] {dense, decomposed}) {
+            InferencePlan plan = InferencePlan.compile(model, 1, 28, 28);
+            Tensor batch = Tensor.randn(rng, 3, 1, 28, 28);
+            float[] inBatch = InferencePlanTest.runOn(1, plan, batch);
+            for (int image = 0; image < 3; image++) {
+                Tensor one = Tensor.wrap(Arrays.copyOfRange(batch.data(), image * 784, (image + 1) * 784), 1, 1, 28, 28);
+                float[] alone = InferencePlanTest.runOn(2, plan, one);
+                assertArrayEquals(Arrays.copyOfRange(inBatch, image * 10, (image + 1) * 10), alone,
+                        "image " + image + " alone at 2 threads vs in a batch of 3 at 1 thread");
+            }
+            List<String> tilings = tilingsAt(2, plan, 1);
+            assertTrue(tilings.stream().anyMatch(t -> t.equals("2 row tiles of 14 rows per image")), tilings.toString());
+            assertTrue(tilingsAt(1, plan, 1).stream().noneMatch(t -> t.contains("row tiles")), "1 thread keeps whole images");
+            assertTrue(tilingsAt(2, plan, 2).stream().noneMatch(t -> t.contains("row tiles")), "2 images for 2 threads");
+        }
+    }
+
+    private static List<String> tilingsAt(int threads, InferencePlan plan, int batch) {
+        Backend saved = Backends.current();
+        try (CpuBackend cpu = new CpuBackend(threads)) {
+            Backends.setCurrent(cpu);
+            return plan.stepTilings(batch);
+        } finally {
+            Backends.setCurrent(saved);
         }
     }
 

@@ -164,7 +164,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void maxPoolValues(Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset) {
         if (g.padH() == 0 && g.padW() == 0 && g.dilationH() == 1 && g.dilationW() == 1) {
-            Pool.maxValues(pool, g, x, xOffset, y, yOffset);
+            Pool.maxValues(pool, width, g, x, xOffset, y, yOffset);
         } else {
             Backend.super.maxPoolValues(g, x, xOffset, y, yOffset);
         }

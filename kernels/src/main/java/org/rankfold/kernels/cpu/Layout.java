@@ -8,6 +8,8 @@ package org.rankfold.kernels.cpu;
 public final class Layout {
     /** Below this many floats per thread a split costs more than it saves. */
     private static final int MIN_FLOATS_PER_THREAD = 1 << 15;
+    /** Blocks shorter than this are copied element by element rather than by System.arraycopy. */
+    private static final int SHORT_BLOCK = 4;
 
     private Layout() {
     }
@@ -17,6 +19,21 @@ public final class Layout {
                                        float[] y, int yOffset) {
         int minCols = Math.max(1, MIN_FLOATS_PER_THREAD / Math.max(1, rows * block));
         pool.split(cols, minCols, (c0, c1) -> {
+            if (block < SHORT_BLOCK) {
+                // short blocks (single floats: a flatten, the logits) by plain element copies: a
+                // System.arraycopy call per float cost 1 ns compiled and about 1 us before the JIT compiled
+                // the loop, which a step run once per batch reaches late (1.8 ms of resnet20's logits)
+                for (int c = c0; c < c1; c++) {
+                    for (int r = 0; r < rows; r++) {
+                        int from = xOffset + (r * cols + c) * block;
+                        int to = yOffset + (c * rows + r) * block;
+                        for (int e = 0; e < block; e++) {
+                            y[to + e] = x[from + e];
+                        }
+                    }
+                }
+                return;
+            }
             // c: one output row of blocks; r: one block, read with stride cols*block from x
             for (int c = c0; c < c1; c++) {
                 for (int r = 0; r < rows; r++) {

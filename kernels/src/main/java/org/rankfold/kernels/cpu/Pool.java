@@ -137,6 +137,12 @@ public final class Pool {
      * after a convolution cost as much as its GEMM. Math.max propagates NaN; of +0 and -0 it returns +0.
      */
     public static void maxValues(WorkerPool pool, Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset) {
+        maxValues(pool, SimdWidth.SCALAR, g, x, xOffset, y, yOffset);
+    }
+
+    /** As above; a 2x2 window of stride 2 runs {@link MaxPool2x2} at this width (same values at every width). */
+    public static void maxValues(WorkerPool pool, SimdWidth simd, Conv2dGeometry g, float[] x, int xOffset, float[] y,
+                                 int yOffset) {
         if (g.padH() != 0 || g.padW() != 0 || g.dilationH() != 1 || g.dilationW() != 1) {
             throw new IllegalArgumentException("maxValues: needs no padding and no dilation, got " + g);
         }
@@ -155,6 +161,10 @@ public final class Pool {
                 for (int r = 0; r < oh; r++) {
                     int row0 = xp + r * sh * width;
                     int o = yp + r * ow;
+                    if (kh == 2 && kw == 2 && sw == 2) {
+                        MaxPool2x2.row(simd, x, row0, row0 + width, y, o, ow);
+                        continue;
+                    }
                     if (kh == 2 && kw == 2) {
                         int row1 = row0 + width;
                         for (int s = 0; s < ow; s++) {

@@ -16,6 +16,8 @@ import org.rankfold.kernels.ref.PoolRef;
 class PoolTest {
     private static final Conv2dGeometry[] GEOMETRIES = {
         Conv2dGeometry.square(5, 28, 28, 2, 2, 0),
+        Conv2dGeometry.square(2, 6, 70, 2, 2, 0),
+        Conv2dGeometry.square(2, 5, 71, 2, 2, 0),
         Conv2dGeometry.square(3, 7, 9, 2, 2, 0),
         Conv2dGeometry.square(4, 6, 8, 2, 1, 0),
         Conv2dGeometry.square(3, 9, 9, 3, 2, 0),
@@ -78,9 +80,11 @@ class PoolTest {
                         String what = g + " input kind " + kind + " threads " + threads;
                         assertArrayEquals(yRef, Arrays.copyOfRange(y, 2, 2 + out), what);
                         if (g.padH() == 0 && g.dilationH() == 1 && g.dilationW() == 1) {
-                            Arrays.fill(y, 0f);
-                            Pool.maxValues(pool, g, x, 3, y, 2);
-                            assertArrayEquals(yRef, Arrays.copyOfRange(y, 2, 2 + out), what);
+                            for (SimdWidth w : SimdWidth.values()) {
+                                Arrays.fill(y, 0f);
+                                Pool.maxValues(pool, w, g, x, 3, y, 2);
+                                assertArrayEquals(yRef, Arrays.copyOfRange(y, 2, 2 + out), what + " width " + w);
+                            }
                         }
                     }
                 }

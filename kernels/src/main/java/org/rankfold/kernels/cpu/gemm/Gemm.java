@@ -174,8 +174,8 @@ public final class Gemm {
         int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1 : Math.min(pool.threads(), panels);
         if (parts == 1) {
             GemmWorkspace ws = wideSpace.get();
-            NarrowN.multiply(bits, kcStep, ws.packA, ws.tile, ta, tb, 0, m, n, k, alpha, a, aOffset, lda, b, bOffset,
-                    ldb, beta, c, cOffset, ldc, ep);
+            NarrowN.multiply(bits, kcStep, ws.packA, ws.tile, ws.narrowPanels, ta, tb, 0, m, n, k, alpha, a, aOffset,
+                    lda, b, bOffset, ldb, beta, c, cOffset, ldc, ep);
             return;
         }
         pool.run(parts, t -> {
@@ -183,8 +183,8 @@ public final class Gemm {
             int to = Math.min(m, (int) ((long) panels * (t + 1) / parts) * panelRows);
             if (from < to) {
                 GemmWorkspace ws = wideSpace.get();
-                NarrowN.multiply(bits, kcStep, ws.packA, ws.tile, ta, tb, from, to, n, k, alpha, a, aOffset, lda, b,
-                        bOffset, ldb, beta, c, cOffset, ldc, ep);
+                NarrowN.multiply(bits, kcStep, ws.packA, ws.tile, ws.narrowPanels, ta, tb, from, to, n, k, alpha, a,
+                        aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, ep);
             }
         });
     }

@@ -14,6 +14,8 @@ final class GemmWorkspace {
     final float[] tile;
     /** The output stage at the micro-kernel's width. */
     final EpilogueStage epilogue;
+    /** Where {@link NarrowN} reads its panels. */
+    final NarrowN.Panels narrowPanels = new NarrowN.Panels();
 
     GemmWorkspace(GemmConfig config) {
         this.config = config;

@@ -1,5 +1,7 @@
 package org.rankfold.kernels.cpu.gemm;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,6 +19,12 @@ import org.rankfold.kernels.GemmEpilogue;
  * {@code fma(acc, alpha, beta*C)}, beta 1 after the first block), then the epilogue on the last block. So a
  * column's values do not depend on how many columns the call had: an image's logits at batch 1 equal its
  * logits in a batch, bit for bit, and threads (which take whole panels of rows) change nothing.
+ *
+ * <p>When A is stored transposed (K x M), a whole panel's L rows at one k are L contiguous floats: such
+ * panels are read in place, with the stored leading dimension as their step, and only a partial last panel
+ * is packed. This is what makes a linear layer at batch 1 cheap when its weight is kept K x M (the
+ * inference plan does): packing the row-major weight moved every element once per call, and cost more than
+ * the products. Reading in place changes no value: the same elements enter the same chains.
  */
 final class NarrowN {
     private static final VectorSpecies<Float> S512 = FloatVector.SPECIES_512;
@@ -45,11 +53,15 @@ final class NarrowN {
      * Rows [m0, m1) of C; pack is scratch of at least GROUP * panelRows * kcStep floats, lanes of at least
      * GROUP * panelRows; ep (or null) on the last block.
      */
-    static void multiply(int vectorBits, int kcStep, float[] pack, float[] lanes, boolean ta, boolean tb, int m0, int m1,
+    static void multiply(int vectorBits, int kcStep, float[] pack, float[] lanes, Panels panels4, boolean ta, boolean tb,
+                         int m0, int m1,
                          int n, int k, float alpha, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                          float beta, float[] c, int cOffset, int ldc, GemmEpilogue ep) {
         int panelRows = panelRows(vectorBits);
         int groupRows = vectorBits == 0 ? panelRows : GROUP * panelRows;
+        float[][] src = panels4.source;
+        int[] at = panels4.offset;
+        int[] step = panels4.step;
         for (int r0 = m0; r0 < m1; r0 += groupRows) {
             int rows = Math.min(groupRows, m1 - r0);
             int panels = (rows + panelRows - 1) / panelRows;
@@ -57,7 +69,11 @@ final class NarrowN {
                 int kc = Math.min(kcStep, k - pc);
                 float betaHere = pc == 0 ? beta : 1f;
                 GemmEpilogue epHere = pc + kc == k ? ep : null;
-                PackA.pack(ta, panelRows, a, aOffset, lda, r0, rows, pc, kc, pack);
+                if (vectorBits == 0) {
+                    PackA.pack(ta, panelRows, a, aOffset, lda, r0, rows, pc, kc, pack);
+                } else {
+                    sources(ta, panelRows, panels, a, aOffset, lda, r0, rows, pc, kc, pack, src, at, step);
+                }
                 for (int j = 0; j < n; j++) {
                     int bAt = tb ? bOffset + j * ldb + pc : bOffset + pc * ldb + j;
                     int bStep = tb ? 1 : ldb;
@@ -65,40 +81,81 @@ final class NarrowN {
                         columnScalar(kc, pack, b, bAt, bStep, c, cOffset, ldc, r0, rows, j, alpha, betaHere, epHere);
                         continue;
                     }
-                    dot(vectorBits, kc, panels, pack, b, bAt, bStep, lanes);
+                    dot(vectorBits, kc, src, at, step, b, bAt, bStep, lanes);
                     for (int i = 0; i < rows; i++) {
                         store(lanes[i], c, cOffset, ldc, r0 + i, j, alpha, betaHere, epHere);
                     }
                 }
             }
         }
+        Arrays.fill(src, null); // the workspace outlives the call: keep no caller's array alive
+    }
+
+    /** Where the four panels of a group are read from: per-thread scratch, so a call allocates nothing. */
+    static final class Panels {
+        final float[][] source = new float[GROUP][];
+        final int[] offset = new int[GROUP];
+        final int[] step = new int[GROUP];
     }
 
     /**
-     * The dot products of up to {@link #GROUP} packed panels with one column of B into lanes (panel t's rows
-     * at t*L): one fused multiply-add chain per row, four chains in flight. Missing panels recompute panel 0
-     * (their lanes are not read). Each width has its own loop with its species as a static constant, so the
-     * Vector API calls are intrinsified whether or not the JIT inlines this method.
+     * Where each panel of the group [r0, r0+rows) is read for the k-block [pc, pc+kc): in place in a
+     * transposed A when the panel is whole, else packed k-major into pack (panel t at t*L*kc, step L).
+     * Panels past the last recompute panel 0 (their lanes are not read).
      */
-    private static void dot(int vectorBits, int kc, int panels, float[] pack, float[] b, int bAt, int bStep,
+    private static void sources(boolean ta, int panelRows, int panels, float[] a, int aOffset, int lda, int r0, int rows,
+                                int pc, int kc, float[] pack, float[][] src, int[] at, int[] step) {
+        for (int t = 0; t < GROUP; t++) {
+            if (t >= panels) {
+                src[t] = src[0];
+                at[t] = at[0];
+                step[t] = step[0];
+            } else if (ta && rows - t * panelRows >= panelRows) {
+                src[t] = a;
+                at[t] = aOffset + pc * lda + r0 + t * panelRows;
+                step[t] = lda;
+            } else {
+                int prows = Math.min(panelRows, rows - t * panelRows);
+                PackA.pack(ta, panelRows, a, aOffset, lda, r0 + t * panelRows, prows, pc, kc, pack, t * panelRows * kc);
+                src[t] = pack;
+                at[t] = t * panelRows * kc;
+                step[t] = panelRows;
+            }
+        }
+    }
+
+    /**
+     * The dot products of the {@link #GROUP} panels with one column of B into lanes (panel t's rows at
+     * t*L): panel t's vector at k-step p is read at {@code src[t][at[t] + p*step[t]]}; one fused
+     * multiply-add chain per row, four chains in flight. Each width has its own loop with its species as a
+     * static constant, so the Vector API calls are intrinsified whether or not the JIT inlines this method.
+     */
+    private static void dot(int vectorBits, int kc, float[][] src, int[] at, int[] step, float[] b, int bAt, int bStep,
                             float[] lanes) {
+        float[] a0 = src[0];
+        float[] a1 = src[1];
+        float[] a2 = src[2];
+        float[] a3 = src[3];
+        int o0 = at[0];
+        int o1 = at[1];
+        int o2 = at[2];
+        int o3 = at[3];
+        int s0 = step[0];
+        int s1 = step[1];
+        int s2 = step[2];
+        int s3 = step[3];
         switch (vectorBits) {
             case 512 -> {
-                int stride = 16 * kc;
-                int o1 = panels > 1 ? stride : 0;
-                int o2 = panels > 2 ? 2 * stride : 0;
-                int o3 = panels > 3 ? 3 * stride : 0;
                 FloatVector c0 = FloatVector.zero(S512);
                 FloatVector c1 = FloatVector.zero(S512);
                 FloatVector c2 = FloatVector.zero(S512);
                 FloatVector c3 = FloatVector.zero(S512);
                 for (int p = 0; p < kc; p++) {
                     FloatVector bv = FloatVector.broadcast(S512, b[bAt + p * bStep]);
-                    int at = p * 16;
-                    c0 = FloatVector.fromArray(S512, pack, at).fma(bv, c0);
-                    c1 = FloatVector.fromArray(S512, pack, o1 + at).fma(bv, c1);
-                    c2 = FloatVector.fromArray(S512, pack, o2 + at).fma(bv, c2);
-                    c3 = FloatVector.fromArray(S512, pack, o3 + at).fma(bv, c3);
+                    c0 = FloatVector.fromArray(S512, a0, o0 + p * s0).fma(bv, c0);
+                    c1 = FloatVector.fromArray(S512, a1, o1 + p * s1).fma(bv, c1);
+                    c2 = FloatVector.fromArray(S512, a2, o2 + p * s2).fma(bv, c2);
+                    c3 = FloatVector.fromArray(S512, a3, o3 + p * s3).fma(bv, c3);
                 }
                 c0.intoArray(lanes, 0);
                 c1.intoArray(lanes, 16);
@@ -106,21 +163,16 @@ final class NarrowN {
                 c3.intoArray(lanes, 48);
             }
             case 256 -> {
-                int stride = 8 * kc;
-                int o1 = panels > 1 ? stride : 0;
-                int o2 = panels > 2 ? 2 * stride : 0;
-                int o3 = panels > 3 ? 3 * stride : 0;
                 FloatVector c0 = FloatVector.zero(S256);
                 FloatVector c1 = FloatVector.zero(S256);
                 FloatVector c2 = FloatVector.zero(S256);
                 FloatVector c3 = FloatVector.zero(S256);
                 for (int p = 0; p < kc; p++) {
                     FloatVector bv = FloatVector.broadcast(S256, b[bAt + p * bStep]);
-                    int at = p * 8;
-                    c0 = FloatVector.fromArray(S256, pack, at).fma(bv, c0);
-                    c1 = FloatVector.fromArray(S256, pack, o1 + at).fma(bv, c1);
-                    c2 = FloatVector.fromArray(S256, pack, o2 + at).fma(bv, c2);
-                    c3 = FloatVector.fromArray(S256, pack, o3 + at).fma(bv, c3);
+                    c0 = FloatVector.fromArray(S256, a0, o0 + p * s0).fma(bv, c0);
+                    c1 = FloatVector.fromArray(S256, a1, o1 + p * s1).fma(bv, c1);
+                    c2 = FloatVector.fromArray(S256, a2, o2 + p * s2).fma(bv, c2);
+                    c3 = FloatVector.fromArray(S256, a3, o3 + p * s3).fma(bv, c3);
                 }
                 c0.intoArray(lanes, 0);
                 c1.intoArray(lanes, 8);
@@ -128,21 +180,16 @@ final class NarrowN {
                 c3.intoArray(lanes, 24);
             }
             default -> {
-                int stride = 4 * kc;
-                int o1 = panels > 1 ? stride : 0;
-                int o2 = panels > 2 ? 2 * stride : 0;
-                int o3 = panels > 3 ? 3 * stride : 0;
                 FloatVector c0 = FloatVector.zero(S128);
                 FloatVector c1 = FloatVector.zero(S128);
                 FloatVector c2 = FloatVector.zero(S128);
                 FloatVector c3 = FloatVector.zero(S128);
                 for (int p = 0; p < kc; p++) {
                     FloatVector bv = FloatVector.broadcast(S128, b[bAt + p * bStep]);
-                    int at = p * 4;
-                    c0 = FloatVector.fromArray(S128, pack, at).fma(bv, c0);
-                    c1 = FloatVector.fromArray(S128, pack, o1 + at).fma(bv, c1);
-                    c2 = FloatVector.fromArray(S128, pack, o2 + at).fma(bv, c2);
-                    c3 = FloatVector.fromArray(S128, pack, o3 + at).fma(bv, c3);
+                    c0 = FloatVector.fromArray(S128, a0, o0 + p * s0).fma(bv, c0);
+                    c1 = FloatVector.fromArray(S128, a1, o1 + p * s1).fma(bv, c1);
+                    c2 = FloatVector.fromArray(S128, a2, o2 + p * s2).fma(bv, c2);
+                    c3 = FloatVector.fromArray(S128, a3, o3 + p * s3).fma(bv, c3);
                 }
                 c0.intoArray(lanes, 0);
                 c1.intoArray(lanes, 4);

@@ -14,11 +14,17 @@ public final class PackA {
     /** dst[0 .. ceil(mc/MR)*MR*kc) is overwritten. */
     public static void pack(boolean transposed, int mr, float[] a, int aOffset, int lda,
                             int row0, int mc, int p0, int kc, float[] dst) {
+        pack(transposed, mr, a, aOffset, lda, row0, mc, p0, kc, dst, 0);
+    }
+
+    /** As above, the panels written from dst[dstOffset]. */
+    public static void pack(boolean transposed, int mr, float[] a, int aOffset, int lda,
+                            int row0, int mc, int p0, int kc, float[] dst, int dstOffset) {
         int panels = (mc + mr - 1) / mr;
         // panels: MR rows at a time
         for (int t = 0; t < panels; t++) {
             int rows = Math.min(mr, mc - t * mr);
-            int base = t * mr * kc;
+            int base = dstOffset + t * mr * kc;
             if (transposed) {
                 // op(A) row i is column i of the stored K x M matrix: MR contiguous floats per k
                 for (int p = 0; p < kc; p++) {
