@@ -149,21 +149,6 @@ final class LaneSums512 {
         q1.intoArray(l, lo + 8);
     }
 
-    /** Chains l[lo..) += v*v over the first len values of v (16 chains). */
-    private static void squareRow(float[] v, int vi, int len, double[] l, int lo) {
-        DoubleVector q0 = DoubleVector.fromArray(D, l, lo);
-        DoubleVector q1 = DoubleVector.fromArray(D, l, lo + 8);
-        for (int j = lo; j < len; j += BLOCK) {
-            FloatVector v0 = FloatVector.fromArray(FULL, v, vi + j);
-            DoubleVector w0 = half(v0, 0);
-            q0 = q0.add(w0.mul(w0));
-            DoubleVector w1 = half(v0, 1);
-            q1 = q1.add(w1.mul(w1));
-        }
-        q0.intoArray(l, lo);
-        q1.intoArray(l, lo + 8);
-    }
-
     /** out[0..len) = (mask > 0 ? 0 + a : 0), as {@link Elementwise#reluBackward} gives it; len is a multiple of 16. */
     private static void maskRow(float[] a, int ai, float[] mask, int mi, int len, float[] out) {
         FloatVector zero = FloatVector.zero(FULL);
