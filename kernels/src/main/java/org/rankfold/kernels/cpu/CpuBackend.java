@@ -158,7 +158,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void maxPoolForward(Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset,
                                int[] argmax, int argmaxOffset) {
-        Pool.maxForward(pool, g, x, xOffset, y, yOffset, argmax, argmaxOffset);
+        Pool.maxForward(pool, width, g, x, xOffset, y, yOffset, argmax, argmaxOffset);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.rankfold.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -29,6 +30,10 @@ final class MaxPool2x2 {
     private static final VectorShuffle<Float> EVEN128 = even(S128);
     private static final VectorShuffle<Float> ODD128 = odd(S128);
     private static final VectorMask<Float> HIGH128 = high(S128);
+    private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
+    /** Plane offsets of the 16 windows' top-left elements relative to the first: 0, 2, ..., 30. */
+    private static final IntVector EVEN_OFFSETS = IntVector.fromArray(I512,
+            new int[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30}, 0);
 
     private MaxPool2x2() {
     }
@@ -107,5 +112,49 @@ final class MaxPool2x2 {
             even.lanewise(VectorOperators.MAX, odd).intoArray(y, o + s);
         }
         return s;
+    }
+
+    /**
+     * One output row of the training pool, values and argmax (plane index of the chosen element): windows
+     * [0, ow) of the row whose top-left elements are plane elements at0, at0 + 2, ... (x's plane at xp, W
+     * = width). The scalar loop's rule per window, in its order (top-left, top-right, bottom-left,
+     * bottom-right): a later element replaces the best when it is greater or NaN, so ties keep the first
+     * and a NaN wins. Only at 512 bits (16 windows per step, a masked step for the rest of the row; every
+     * other width returns 0 and the caller runs the scalar loop): returns the windows done.
+     */
+    static int rowIndexed(SimdWidth simd, float[] x, int xp, int at0, int width, float[] y, int yo, int[] argmax,
+                          int ao, int ow) {
+        if (simd != SimdWidth.BITS_512) {
+            return 0;
+        }
+        for (int s = 0; s < ow; s += 16) {
+            int n = Math.min(16, ow - s);
+            int at = at0 + 2 * s;
+            VectorMask<Float> in0 = S512.indexInRange(0, 2 * n);
+            VectorMask<Float> in1 = S512.indexInRange(16, 2 * n);
+            FloatVector t0 = FloatVector.fromArray(S512, x, xp + at, in0);
+            FloatVector t1 = FloatVector.fromArray(S512, x, xp + at + 16, in1);
+            FloatVector b0 = FloatVector.fromArray(S512, x, xp + at + width, in0);
+            FloatVector b1 = FloatVector.fromArray(S512, x, xp + at + width + 16, in1);
+            FloatVector best = t0.rearrange(EVEN512).blend(t1.rearrange(EVEN512), HIGH512);
+            IntVector index = EVEN_OFFSETS.add(at);
+            IntVector bestIndex = index;
+            FloatVector v = t0.rearrange(ODD512).blend(t1.rearrange(ODD512), HIGH512);
+            VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));
+            best = best.blend(v, take);
+            bestIndex = bestIndex.blend(index.add(1), take.cast(I512));
+            v = b0.rearrange(EVEN512).blend(b1.rearrange(EVEN512), HIGH512);
+            take = v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));
+            best = best.blend(v, take);
+            bestIndex = bestIndex.blend(index.add(width), take.cast(I512));
+            v = b0.rearrange(ODD512).blend(b1.rearrange(ODD512), HIGH512);
+            take = v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));
+            best = best.blend(v, take);
+            bestIndex = bestIndex.blend(index.add(width + 1), take.cast(I512));
+            VectorMask<Float> out = S512.indexInRange(0, n);
+            best.intoArray(y, yo + s, out);
+            bestIndex.intoArray(argmax, ao + s, out.cast(I512));
+        }
+        return ow;
     }
 }

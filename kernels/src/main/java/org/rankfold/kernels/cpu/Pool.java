@@ -17,12 +17,18 @@ public final class Pool {
     /** y and argmax are overwritten; argmax = h*W + w inside the plane; first maximum wins, NaN propagates. */
     public static void maxForward(WorkerPool pool, Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset,
                                   int[] argmax, int argmaxOffset) {
+        maxForward(pool, SimdWidth.SCALAR, g, x, xOffset, y, yOffset, argmax, argmaxOffset);
+    }
+
+    /** As above; a 2x2 window of stride 2 runs {@link MaxPool2x2#rowIndexed} at 512 bits (same values and indices). */
+    public static void maxForward(WorkerPool pool, SimdWidth simd, Conv2dGeometry g, float[] x, int xOffset, float[] y,
+                                  int yOffset, int[] argmax, int argmaxOffset) {
         int oh = g.outHeight();
         int ow = g.outWidth();
         int plane = g.height() * g.width();
         if (g.padH() == 0 && g.padW() == 0 && g.dilationH() == 1 && g.dilationW() == 1) {
             pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) ->
-                    maxForwardInside(g, c0, c1, x, xOffset, y, yOffset, argmax, argmaxOffset));
+                    maxForwardInside(simd, g, c0, c1, x, xOffset, y, yOffset, argmax, argmaxOffset));
             return;
         }
         pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) -> {
@@ -69,7 +75,7 @@ public final class Pool {
      * the convolution before it). The common 2x2 window is unrolled. Same comparisons in the same order as the
      * general loop, so values and argmax are identical: a NaN replaces the maximum, a later NaN the earlier.
      */
-    private static void maxForwardInside(Conv2dGeometry g, int c0, int c1, float[] x, int xOffset, float[] y,
+    private static void maxForwardInside(SimdWidth simd, Conv2dGeometry g, int c0, int c1, float[] x, int xOffset, float[] y,
                                          int yOffset, int[] argmax, int argmaxOffset) {
         int oh = g.outHeight();
         int ow = g.outWidth();
@@ -86,7 +92,11 @@ public final class Pool {
                 int o = yp + r * ow;
                 int rowBase = r * sh * width;
                 if (kh == 2 && kw == 2) {
-                    for (int s = 0; s < ow; s++) {
+                    int done = sw == 2 && 2 * ow <= width
+                            ? MaxPool2x2.rowIndexed(simd, x, xp, rowBase, width, y, yOffset + o, argmax,
+                                    argmaxOffset + o, ow)
+                            : 0;
+                    for (int s = done; s < ow; s++) {
                         int at = rowBase + s * sw;
                         float best = x[xp + at];
                         int bestIndex = at;

@@ -47,10 +47,14 @@ class PoolTest {
                         float[] y = new float[1 + out];
                         int[] arg = new int[2 + out];
                         PoolRef.maxPoolForward(g, x, 3, yRef, 0, argRef, 0);
-                        Pool.maxForward(pool, g, x, 3, y, 1, arg, 2);
-                        String what = g + " input kind " + kind + " threads " + threads;
-                        assertArrayEquals(yRef, Arrays.copyOfRange(y, 1, 1 + out), what);
-                        assertArrayEquals(argRef, Arrays.copyOfRange(arg, 2, 2 + out), what);
+                        for (SimdWidth w : SimdWidth.values()) {
+                            Arrays.fill(y, 0f);
+                            Arrays.fill(arg, 0);
+                            Pool.maxForward(pool, w, g, x, 3, y, 1, arg, 2);
+                            String what = g + " input kind " + kind + " threads " + threads + " width " + w;
+                            assertArrayEquals(yRef, Arrays.copyOfRange(y, 1, 1 + out), what);
+                            assertArrayEquals(argRef, Arrays.copyOfRange(arg, 2, 2 + out), what);
+                        }
                     }
                 }
             }
