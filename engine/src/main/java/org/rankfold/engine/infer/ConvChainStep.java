@@ -350,8 +350,8 @@ final class ConvChainStep implements Step {
         return macs;
     }
 
-    /** The transposed weights of the linear stages (see {@link #transposedWeights}). */
-    private float[][] transposedWeights() {
+    /** The transposed weights of the linear stages (see {@link #transposedWeights}), transposed by be. */
+    private float[][] transposedWeights(Backend be) {
         float[][] t = transposedWeights;
         if (t == null) {
             t = new float[stages.size()][];
@@ -359,7 +359,8 @@ final class ConvChainStep implements Step {
                 ConvStage st = stages.get(i);
                 Shape in = i == 0 ? inShape : stageShapes.get(i - 1);
                 if (st.spec().isPointwise() && in.plane() == 1) {
-                    t[i] = transpose(st.weight(), st.outChannels(), st.inChannels());
+                    t[i] = new float[st.weight().length];
+                    be.transposeBlocks(st.outChannels(), st.inChannels(), 1, st.weight(), 0, t[i], 0);
                 }
             }
             transposedWeights = t;
@@ -367,21 +368,11 @@ final class ConvChainStep implements Step {
         return t;
     }
 
-    private static float[] transpose(float[] w, int rows, int cols) {
-        float[] t = new float[w.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = w[r * cols + c];
-            }
-        }
-        return t;
-    }
-
     @Override
     public void run(PlanRun run) {
-        transposedWeights();
         int batch = run.batch();
         Backend be = run.backend();
+        transposedWeights(be);
         float[] x = run.buffer(input);
         float[] y = run.buffer(output);
         float[] res = residual < 0 ? null : run.buffer(residual);

@@ -14,13 +14,10 @@ public final class Pool {
     private Pool() {
     }
 
-    /** y and argmax are overwritten; argmax = h*W + w inside the plane; first maximum wins, NaN propagates. */
-    public static void maxForward(WorkerPool pool, Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset,
-                                  int[] argmax, int argmaxOffset) {
-        maxForward(pool, SimdWidth.SCALAR, g, x, xOffset, y, yOffset, argmax, argmaxOffset);
-    }
-
-    /** As above; a 2x2 window of stride 2 runs {@link MaxPool2x2#rowIndexed} at 512 bits (same values and indices). */
+    /**
+     * y and argmax are overwritten; argmax = h*W + w inside the plane; first maximum wins, NaN propagates. An
+     * unpadded 2x2 window of stride 2 runs {@link MaxPool2x2#rowIndexed} at 512 bits (same values and indices).
+     */
     public static void maxForward(WorkerPool pool, SimdWidth simd, Conv2dGeometry g, float[] x, int xOffset, float[] y,
                                   int yOffset, int[] argmax, int argmaxOffset) {
         int oh = g.outHeight();
@@ -75,8 +72,8 @@ public final class Pool {
      * the convolution before it). The common 2x2 window is unrolled. Same comparisons in the same order as the
      * general loop, so values and argmax are identical: a NaN replaces the maximum, a later NaN the earlier.
      */
-    private static void maxForwardInside(SimdWidth simd, Conv2dGeometry g, int c0, int c1, float[] x, int xOffset, float[] y,
-                                         int yOffset, int[] argmax, int argmaxOffset) {
+    private static void maxForwardInside(SimdWidth simd, Conv2dGeometry g, int c0, int c1, float[] x, int xOffset,
+                                         float[] y, int yOffset, int[] argmax, int argmaxOffset) {
         int oh = g.outHeight();
         int ow = g.outWidth();
         int width = g.width();
@@ -92,7 +89,7 @@ public final class Pool {
                 int o = yp + r * ow;
                 int rowBase = r * sh * width;
                 if (kh == 2 && kw == 2) {
-                    int done = sw == 2 && 2 * ow <= width
+                    int done = sw == 2
                             ? MaxPool2x2.rowIndexed(simd, x, xp, rowBase, width, y, yOffset + o, argmax,
                                     argmaxOffset + o, ow)
                             : 0;
@@ -144,13 +141,9 @@ public final class Pool {
     /**
      * Window maxima of an unpadded, undilated max pool without the indices (inference). Math.max compiles to
      * branch-free code: the comparisons of the indexed loop mispredict on real activations and made the pool
-     * after a convolution cost as much as its GEMM. Math.max propagates NaN; of +0 and -0 it returns +0.
+     * after a convolution cost as much as its GEMM. Math.max propagates NaN; of +0 and -0 it returns +0. A 2x2
+     * window of stride 2 runs {@link MaxPool2x2} at this width (same values at every width).
      */
-    public static void maxValues(WorkerPool pool, Conv2dGeometry g, float[] x, int xOffset, float[] y, int yOffset) {
-        maxValues(pool, SimdWidth.SCALAR, g, x, xOffset, y, yOffset);
-    }
-
-    /** As above; a 2x2 window of stride 2 runs {@link MaxPool2x2} at this width (same values at every width). */
     public static void maxValues(WorkerPool pool, SimdWidth simd, Conv2dGeometry g, float[] x, int xOffset, float[] y,
                                  int yOffset) {
         if (g.padH() != 0 || g.padW() != 0 || g.dilationH() != 1 || g.dilationW() != 1) {
