@@ -118,6 +118,36 @@ public interface Backend {
     }
 
     /**
+     * A convolution with its output stage over images stored channel-major (the inference plan's layout):
+     * channel c of image i at {@code x[xOffset + c*ldx + i*H*W]}, output channel o of image i at
+     * {@code y[yOffset + o*ldy + i*OH*OW]}; y = ep(W * im2col(x)) with W (OC x C*KH*KW) at wOffset, and the
+     * epilogue's residual indexed like y. The default runs {@link #im2colBatch} per channel into a new cols
+     * matrix and then {@link #gemmEpilogue}; a backend may read the images without a cols matrix (the CPU
+     * backend does for size-keeping convolutions, {@link Conv2dGeometry#keepsSize}), with the same values.
+     */
+    /**
+     * Whether {@link #convChannelMajor} reads the images in place (no cols matrix) for this geometry and OC;
+     * callers that keep their own im2col scratch use it when this is false. The default: false.
+     */
+    default boolean convChannelMajorInPlace(Conv2dGeometry g, int oc) {
+        return false;
+    }
+
+    default void convChannelMajor(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x,
+                                  int xOffset, int ldx, float[] y, int yOffset, int ldy, GemmEpilogue ep) {
+        int n = images * g.colCols();
+        int taps = g.kernelH() * g.kernelW();
+        float[] cols = new float[g.colRows() * n];
+        Conv2dGeometry plane = new Conv2dGeometry(1, g.height(), g.width(), g.kernelH(), g.kernelW(), g.strideH(),
+                g.strideW(), g.padH(), g.padW(), g.dilationH(), g.dilationW());
+        for (int c = 0; c < g.channels(); c++) {
+            im2colBatch(plane, images, x, xOffset + c * ldx, cols, c * taps * n);
+        }
+        gemmEpilogue(Transpose.NO, Transpose.NO, oc, n, g.colRows(), w, wOffset, g.colRows(), cols, 0, n,
+                y, yOffset, ldy, ep);
+    }
+
+    /**
      * A convolution's weight gradient over a batch of images: dw (OC x C*KH*KW) at dwOffset =
      * beta*dw + dy^T * im2col(x)^T, dy (images, OC, OH*OW) seen as (OC, images*OH*OW). The default
      * materializes the transposed dy and the cols matrix; see {@link #convForward}.

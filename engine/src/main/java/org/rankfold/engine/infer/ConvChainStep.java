@@ -324,10 +324,17 @@ final class ConvChainStep implements Step {
         for (int i = 0; i < stages.size(); i++) {
             ConvStage s = stages.get(i);
             String window = s.spec().kernelH() + "x" + s.spec().kernelW();
+            // whole images of a convolution the backend reads in place need no im2col (on the CPU: a GEMM on a
+            // padded grid, whose copy it includes); row tiles (batch 1 on several threads, large images) do
+            Shape in = i == 0 ? inShape : stageShapes.get(i - 1);
+            boolean grid = !s.spec().isPointwise() && Backends.current().convChannelMajorInPlace(
+                    s.spec().geometry(s.inChannels(), in.height(), in.width()), s.outChannels());
             if (!s.spec().isPointwise()) {
-                names.add("im2col " + window + (s.spec().strideH() == 1 ? "" : "/" + s.spec().strideH()));
+                names.add("im2col " + window + (s.spec().strideH() == 1 ? "" : "/" + s.spec().strideH())
+                        + (grid ? " (row tiles only)" : ""));
             }
             names.add("gemm " + window + " " + s.inChannels() + "->" + s.outChannels()
+                    + (grid ? " without im2col" : "")
                     + (i == stages.size() - 1 ? " +output stage" : ""));
         }
         if (pool != null) {
@@ -475,23 +482,33 @@ final class ConvChainStep implements Step {
             } else {
                 int depth = st.depth();
                 int kk = depth / st.inChannels();
-                float[] colsBuf = scratch.floats(Scratch.COLS, depth * cols);
                 ConvSpec sp = st.spec();
                 // a padded band carries its zero rows; otherwise the window pads evenly (the whole image,
                 // or a band inside it)
                 int padH = inPadded ? 0 : b.padTop(i);
-                var g = new Conv2dGeometry(1, inRows, cur.width(), sp.kernelH(), sp.kernelW(), sp.strideH(),
-                        sp.strideW(), padH, sp.padW(), sp.dilationH(), sp.dilationW());
+                var g = new Conv2dGeometry(st.inChannels(), inRows, cur.width(), sp.kernelH(), sp.kernelW(),
+                        sp.strideH(), sp.strideW(), padH, sp.padW(), sp.dilationH(), sp.dilationW());
                 if (g.outHeight() != rows || g.outWidth() != w) {
                     throw new IllegalStateException(name + ": band of " + inRows + " rows gives " + g.outHeight()
                             + " output rows, expected " + rows);
                 }
-                for (int c = 0; c < st.inChannels(); c++) {
-                    be.im2colBatch(g, nb, in, inOff + c * ldIn, colsBuf, c * kk * cols);
+                if (inRows == cur.height() && be.convChannelMajorInPlace(g, st.outChannels())) {
+                    // whole images the backend reads without a cols matrix (a padded grid on the CPU for
+                    // size-keeping convolutions; im2col cost a third of such a step): same values
+                    t = lap(clock, part++, t);
+                    be.convChannelMajor(g, nb, st.outChannels(), st.weight(), 0, in, inOff, ldIn, dst, dstOff,
+                            ldDst, ep);
+                } else {
+                    float[] colsBuf = scratch.floats(Scratch.COLS, depth * cols);
+                    var plane = new Conv2dGeometry(1, inRows, cur.width(), sp.kernelH(), sp.kernelW(),
+                            sp.strideH(), sp.strideW(), padH, sp.padW(), sp.dilationH(), sp.dilationW());
+                    for (int c = 0; c < st.inChannels(); c++) {
+                        be.im2colBatch(plane, nb, in, inOff + c * ldIn, colsBuf, c * kk * cols);
+                    }
+                    t = lap(clock, part++, t);
+                    be.gemmEpilogue(Transpose.NO, Transpose.NO, st.outChannels(), cols, depth,
+                            st.weight(), 0, depth, colsBuf, 0, cols, dst, dstOff, ldDst, ep);
                 }
-                t = lap(clock, part++, t);
-                be.gemmEpilogue(Transpose.NO, Transpose.NO, st.outChannels(), cols, depth,
-                        st.weight(), 0, depth, colsBuf, 0, cols, dst, dstOff, ldDst, ep);
             }
             t = lap(clock, part++, t);
             in = dst;

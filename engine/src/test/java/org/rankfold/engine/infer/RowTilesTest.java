@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.rankfold.engine.nn.AvgPool2d;
 import org.rankfold.engine.nn.BatchNorm2d;
 import org.rankfold.engine.nn.Conv2d;
@@ -98,6 +99,21 @@ class RowTilesTest extends SeededTest {
         PlanFixtures.decompose(model, rng);
         Tensor x = Tensor.randn(rng, 2, channels, size, size);
         compare(name + " decomposed", model, x);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"fashionnet", "resnet20"})
+    void denseModelsGiveTheSameLogitsWithAndWithoutIm2col(String name) {
+        // whole images of their 3x3 convolutions are read in place (the CPU's padded grid); row tiles run
+        // im2col: both must give the same bits
+        SplittableRandom rng = random();
+        Module model = ModelZoo.create(name, 1, 12, 10, 7);
+        PlanFixtures.randomizeBatchNorms(model, rng);
+        Tensor x = Tensor.randn(rng, 3, 1, 12, 12);
+        InferencePlan whole = InferencePlan.compile(model, 1, 12, 12);
+        assertTrue(whole.stepParts().stream().flatMap(List::stream).anyMatch(p -> p.endsWith("without im2col")
+                        || p.contains("without im2col ")), String.join("\n", whole.stepDescriptions()));
+        compare(name + " dense", model, x);
     }
 
     @Test

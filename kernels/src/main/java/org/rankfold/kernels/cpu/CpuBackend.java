@@ -139,6 +139,26 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public boolean convChannelMajorInPlace(Conv2dGeometry g, int oc) {
+        return convGemm.gridPays(g, oc);
+    }
+
+    /** The convolution GEMMs, for tests that call a path directly. */
+    ConvGemm convGemm() {
+        return convGemm;
+    }
+
+    @Override
+    public void convChannelMajor(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x,
+                                 int xOffset, int ldx, float[] y, int yOffset, int ldy, GemmEpilogue ep) {
+        if (convGemm.gridPays(g, oc)) {
+            convGemm.forwardSame(g, images, oc, w, wOffset, x, xOffset, ldx, y, yOffset, ldy, ep);
+        } else {
+            Backend.super.convChannelMajor(g, images, oc, w, wOffset, x, xOffset, ldx, y, yOffset, ldy, ep);
+        }
+    }
+
+    @Override
     public void convWeightGrad(Conv2dGeometry g, int images, int oc, float[] dy, int dyOffset, float[] x,
                                int xOffset, float beta, float[] dw, int dwOffset) {
         convGemm.weightGrad(g, images, oc, dy, dyOffset, x, xOffset, beta, dw, dwOffset);

@@ -1,6 +1,7 @@
 package org.rankfold.kernels.cpu.gemm;
 
 import org.rankfold.kernels.Conv2dGeometry;
+import org.rankfold.kernels.GemmEpilogue;
 import org.rankfold.kernels.cpu.WorkerPool;
 
 /**
@@ -30,6 +31,9 @@ public final class ConvGemm {
     private final ThreadLocal<Space> wideSpace;
     private final ThreadLocal<Space> narrowSpace;
     private final ThreadLocal<Space> smallSpace;
+    /** One thread's {@link PaddedGrid} and product over the grid, grown to the largest they have held. */
+    private final ThreadLocal<float[][]> gridSpace = ThreadLocal.withInitial(() -> new float[2][0]);
+    private final EpilogueStage epilogue;
 
     /**
      * One thread's buffers: the GEMM's packing buffers, one row segment of a virtual operand, and the NR row
@@ -62,6 +66,7 @@ public final class ConvGemm {
         this.wideSpace = ThreadLocal.withInitial(() -> new Space(wide));
         this.narrowSpace = ThreadLocal.withInitial(() -> new Space(narrow));
         this.smallSpace = small == narrow ? narrowSpace : ThreadLocal.withInitial(() -> new Space(small));
+        this.epilogue = new EpilogueStage(wide.kernel().vectorBits());
     }
 
     /** y (images, OC, OH*OW) at yOffset = W (OC x C*KH*KW) * im2col(x); y is overwritten. */
@@ -100,6 +105,70 @@ public final class ConvGemm {
     }
 
     /**
+     * Whether {@link #forwardSame} is expected to beat im2col and {@link Gemm} for OC output channels (per-layer
+     * timings of resnet20 and fashionnet, docs/benchmarks.md): not for a shallow product (K = C*KH*KW under
+     * 32, e.g. a first layer on one channel: each tile's setup and store then outweigh its few multiply-adds,
+     * where {@link SmallM} has none), nor when OC leaves the register tile this path would use mostly empty in
+     * its last panel (OC = 9, 10 on 8-row tiles), which {@link SmallM}'s 4/2/1-row groups do not pad.
+     */
+    public boolean gridPays(Conv2dGeometry g, int oc) {
+        if (!g.keepsSize() || g.colRows() < 32) {
+            return false;
+        }
+        boolean useNarrow = wide != narrow && Gemm.prefersNarrow(oc, wide, narrow);
+        boolean useSmall = small != narrow && oc <= small.mr() && small.mr() < Math.min(wide.mr(), narrow.mr());
+        int mr = useSmall ? small.mr() : useNarrow ? narrow.mr() : wide.mr();
+        int padded = (oc + mr - 1) / mr * mr - oc;
+        return 8 * padded <= oc;
+    }
+
+    /**
+     * y = ep(W * im2col(x)) for a convolution that keeps the size ({@link Conv2dGeometry#keepsSize}) of images
+     * stored channel-major, the inference plan's layout: channel c of image i at
+     * {@code x[xOffset + c*ldx + i*H*W]}, output channel o of image i at {@code y[yOffset + o*ldy + i*H*W]};
+     * ep may be {@link GemmEpilogue#NONE}, and its residual is indexed like y. The images are copied once onto
+     * a {@link PaddedGrid}, B's rows are packed straight from it, and each tile's columns that land on output
+     * pixels are stored (the grid's padding columns are dropped); the k-blocks, panels, micro-kernels and edge
+     * formulas are {@link Gemm}'s, so every element is the value that im2col and the GEMM with the same
+     * epilogue give, bit for bit.
+     */
+    public void forwardSame(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
+                            int ldx, float[] y, int yOffset, int ldy, GemmEpilogue ep) {
+        if (images == 0) {
+            return;
+        }
+        int plane = g.height() * g.width();
+        int n = images * plane;
+        if (images < 0 || oc < 1 || ldx < n || ldy < n) {
+            throw new IllegalArgumentException("convolution on a padded grid needs images >= 0, OC >= 1 and leading "
+                    + "dimensions of at least images*H*W = " + n + ", got " + images + ", " + oc + ", " + ldx + ", " + ldy);
+        }
+        range("w", w, wOffset, (long) oc * g.colRows());
+        range("x", x, xOffset, (long) (g.channels() - 1) * ldx + n);
+        range("y", y, yOffset, (long) (oc - 1) * ldy + n);
+        ep.check(oc, n);
+        PaddedGrid grid = new PaddedGrid(g, images);
+        float[][] space = gridSpace.get();
+        if (space[0].length < grid.size()) {
+            space[0] = new float[grid.size()];
+        }
+        if (space[1].length < (long) oc * grid.columns) {
+            space[1] = new float[Math.multiplyExact(oc, grid.columns)];
+        }
+        float[] gridData = space[0];
+        float[] product = space[1];
+        grid.fill(x, xOffset, ldx, gridData);
+        run(oc, grid.columns, g.colRows(), new Dense(w, wOffset, g.colRows(), false), new Shifted(gridData, grid),
+                0f, new Dense(product, 0, grid.columns, false));
+        // the output pixels' columns into y, then the output stage along y's whole rows (full vectors; tiles cut
+        // at image-row edges left most of a row to the scalar tail)
+        grid.gather(oc, product, y, yOffset, ldy);
+        if (!ep.isIdentity()) {
+            epilogue.apply(ep, oc, n, y, yOffset, ldy, 0, 0);
+        }
+    }
+
+    /**
      * Rejects offsets and sizes outside the arrays before any work: a weight-like array of wLen floats, an
      * image batch (x, or cols whose size the caller checks) and an output batch (images, OC, OH*OW).
      */
@@ -128,6 +197,10 @@ public final class ConvGemm {
 
     /** A virtual matrix S; transposed: op(M)(i, p) = S(p, i). */
     private record Virtual(RowSource rows, boolean transposed) {
+    }
+
+    /** B on a padded grid: row (c, tap) is {@code data[c*channelLength + shifts[tap] + j]}. */
+    private record Shifted(float[] data, PaddedGrid grid) {
     }
 
     private static void packA(Object a, int mr, int row0, int mc, int p0, int kc, float[] dst, float[] row) {
@@ -172,6 +245,24 @@ public final class ConvGemm {
                     if (tail > 0) {
                         int at = fullPanels * panelSize + p * nr;
                         System.arraycopy(row, fullPanels * nr, dst, at, tail);
+                        for (int j = tail; j < nr; j++) {
+                            dst[at + j] = 0f;
+                        }
+                    }
+                }
+            }
+            case Shifted s -> {
+                // row p of B is a contiguous run of the grid: packed with vector moves, no copy in between
+                PaddedGrid grid = s.grid();
+                int taps = grid.shifts.length;
+                for (int p = 0; p < kc; p++) {
+                    int r = p0 + p;
+                    int ch = r / taps;
+                    int src = ch * grid.channelLength + grid.shifts[r - ch * taps] + col0;
+                    kernel.packRow(fullPanels, s.data(), src, dst, p * nr, panelSize);
+                    if (tail > 0) {
+                        int at = fullPanels * panelSize + p * nr;
+                        System.arraycopy(s.data(), src + fullPanels * nr, dst, at, tail);
                         for (int j = tail; j < nr; j++) {
                             dst[at + j] = 0f;
                         }
