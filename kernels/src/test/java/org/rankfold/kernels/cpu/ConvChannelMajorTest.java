@@ -78,7 +78,9 @@ class ConvChannelMajorTest extends SeededTest {
     void otherGeometriesFallBackToIm2col() {
         try (CpuBackend cpu = new CpuBackend(1, SimdWidth.preferred())) {
             assertTrue(cpu.convChannelMajorInPlace(Conv2dGeometry.square(16, 14, 14, 3, 1, 1), 16));
-            assertTrue(!cpu.convChannelMajorInPlace(Conv2dGeometry.square(1, 28, 28, 3, 1, 1), 16), "K = 9");
+            assertTrue(!cpu.convChannelMajorInPlace(Conv2dGeometry.square(1, 28, 28, 3, 1, 1), 16), "K = 9 < OC");
+            assertTrue(cpu.convChannelMajorInPlace(Conv2dGeometry.square(8, 28, 28, 3, 1, 1), 8), "few rows");
+            assertTrue(!cpu.convChannelMajorInPlace(Conv2dGeometry.square(2, 28, 28, 3, 1, 1), 24), "K = 18, 24 rows");
             assertTrue(!cpu.convChannelMajorInPlace(Conv2dGeometry.square(16, 14, 14, 3, 2, 1), 32), "stride 2");
         }
         SplittableRandom rng = random();

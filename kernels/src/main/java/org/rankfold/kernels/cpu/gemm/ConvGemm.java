@@ -33,6 +33,7 @@ public final class ConvGemm {
     private final ThreadLocal<Space> smallSpace;
     /** One thread's {@link PaddedGrid} and product over the grid, grown to the largest they have held. */
     private final ThreadLocal<float[][]> gridSpace = ThreadLocal.withInitial(() -> new float[2][0]);
+    private final ThreadLocal<int[][]> rowSpace = ThreadLocal.withInitial(() -> new int[1][0]);
     private final EpilogueStage epilogue;
 
     /**
@@ -74,6 +75,11 @@ public final class ConvGemm {
                         float[] y, int yOffset) {
         int ohw = g.colCols();
         check(g, images, oc, "w", w, wOffset, (long) oc * g.colRows(), "x", x, xOffset, "y", y, yOffset);
+        if (images > 0 && gridPays(g, oc)) {
+            // one copy of the images onto a padded grid instead of building every im2col row (same values)
+            forwardGrid(g, images, oc, w, wOffset, x, xOffset, g.inputSize(), ohw, y, yOffset, oc * ohw, ohw);
+            return;
+        }
         run(oc, images * ohw, g.colRows(), new Dense(w, wOffset, g.colRows(), false),
                 new Virtual(new Im2colRows(g, x, xOffset), false), 0f,
                 new BlockedRows(y, yOffset, ohw, oc * ohw, ohw));
@@ -105,19 +111,29 @@ public final class ConvGemm {
     }
 
     /**
-     * Whether {@link #forwardSame} is expected to beat im2col and {@link Gemm} for OC output channels (per-layer
-     * timings of resnet20 and fashionnet, docs/benchmarks.md): not for a shallow product (K = C*KH*KW under
-     * 32, e.g. a first layer on one channel: each tile's setup and store then outweigh its few multiply-adds,
-     * where {@link SmallM} has none), nor when OC leaves the register tile this path would use mostly empty in
-     * its last panel (OC = 9, 10 on 8-row tiles), which {@link SmallM}'s 4/2/1-row groups do not pad.
+     * Whether the padded grid ({@link #forwardSame}, and {@link #forward} for size-keeping convolutions) is
+     * expected to beat im2col and {@link Gemm} for OC output channels, by the per-layer timings of resnet20 and
+     * fashionnet (docs/benchmarks.md):
+     * <ul>
+     *   <li>never when K = C*KH*KW is under OC (a first layer on one channel): copying the product's OC rows
+     *       out of the grid then costs more than the K rows of im2col it saves;</li>
+     *   <li>always when {@link SmallM} takes the product (OC of at most 16): it reads B's rows straight from
+     *       the grid, with no packing at all;</li>
+     *   <li>otherwise not for K under 32 (each register tile's setup and store outweigh its few multiply-adds),
+     *       nor when OC leaves the last panel of the register tile mostly empty (OC = 18, 21 on 12-row tiles).</li>
+     * </ul>
      */
     public boolean gridPays(Conv2dGeometry g, int oc) {
-        if (!g.keepsSize() || g.colRows() < 32) {
+        if (!g.keepsSize() || g.colRows() < oc) {
+            return false; // the output's copy out of the grid product would cost more than the im2col it saves
+        }
+        if (SmallM.applies(wide.kernel().vectorBits(), false, oc, Integer.MAX_VALUE, g.colRows(), wide.kc())) {
+            return true; // read in place by SmallM (no packing at all), whatever K
+        }
+        if (g.colRows() < 32) {
             return false;
         }
-        boolean useNarrow = wide != narrow && Gemm.prefersNarrow(oc, wide, narrow);
-        boolean useSmall = small != narrow && oc <= small.mr() && small.mr() < Math.min(wide.mr(), narrow.mr());
-        int mr = useSmall ? small.mr() : useNarrow ? narrow.mr() : wide.mr();
+        int mr = configFor(oc).mr();
         int padded = (oc + mr - 1) / mr * mr - oc;
         return 8 * padded <= oc;
     }
@@ -147,6 +163,20 @@ public final class ConvGemm {
         range("x", x, xOffset, (long) (g.channels() - 1) * ldx + n);
         range("y", y, yOffset, (long) (oc - 1) * ldy + n);
         ep.check(oc, n);
+        forwardGrid(g, images, oc, w, wOffset, x, xOffset, plane, ldx, y, yOffset, plane, ldy);
+        if (!ep.isIdentity()) {
+            // the output stage along y's whole rows (full vectors; per-tile stores cut at image-row edges left
+            // most of a row to the scalar tail)
+            epilogue.apply(ep, oc, n, y, yOffset, ldy, 0, 0);
+        }
+    }
+
+    /**
+     * The product on a {@link PaddedGrid}: channel c of image i read at {@code x[xOffset + i*xImage + c*xChannel]},
+     * output channel o of image i stored at {@code y[yOffset + i*yImage + o*yChannel]}, both H*W floats.
+     */
+    private void forwardGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
+                             int xImage, int xChannel, float[] y, int yOffset, int yImage, int yChannel) {
         PaddedGrid grid = new PaddedGrid(g, images);
         float[][] space = gridSpace.get();
         if (space[0].length < grid.size()) {
@@ -157,15 +187,50 @@ public final class ConvGemm {
         }
         float[] gridData = space[0];
         float[] product = space[1];
-        grid.fill(x, xOffset, ldx, gridData);
-        run(oc, grid.columns, g.colRows(), new Dense(w, wOffset, g.colRows(), false), new Shifted(gridData, grid),
-                0f, new Dense(product, 0, grid.columns, false));
-        // the output pixels' columns into y, then the output stage along y's whole rows (full vectors; tiles cut
-        // at image-row edges left most of a row to the scalar tail)
-        grid.gather(oc, product, y, yOffset, ldy);
-        if (!ep.isIdentity()) {
-            epilogue.apply(ep, oc, n, y, yOffset, ldy, 0, 0);
+        grid.fill(x, xOffset, xImage, xChannel, gridData);
+        int k = g.colRows();
+        int n = grid.columns;
+        Dense a = new Dense(w, wOffset, k, false);
+        Shifted b = new Shifted(gridData, grid);
+        Dense c = new Dense(product, 0, n, false);
+        int bits = wide.kernel().vectorBits();
+        if (SmallM.applies(bits, false, oc, n, k, wide.kc())) {
+            // few rows: B's rows read in place from the grid, whole strips by SmallM, the rest blocked (same bits)
+            int[] rowAt = rowOffsets(grid, k);
+            int strip = SmallM.stripColumns(bits);
+            int strips = n / strip;
+            long macs = (long) oc * n * k;
+            int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1 : Math.min(pool.threads(), strips);
+            if (parts == 1) {
+                SmallM.multiply(bits, epilogue, false, oc, 0, strips * strip, k, 1f, w, wOffset, k, gridData, 0, 0,
+                        rowAt, 0f, product, 0, n, null);
+            } else {
+                pool.run(parts, t -> SmallM.multiply(bits, epilogue, false, oc, (int) ((long) strips * t / parts) * strip,
+                        (int) ((long) strips * (t + 1) / parts) * strip, k, 1f, w, wOffset, k, gridData, 0, 0, rowAt,
+                        0f, product, 0, n, null));
+            }
+            if (strips * strip < n) {
+                stripe(spacesFor(oc).get(), oc, strips * strip, n, k, a, b, 0f, c);
+            }
+        } else {
+            run(oc, n, k, a, b, 0f, c);
         }
+        grid.gather(oc, product, y, yOffset, yImage, yChannel);
+    }
+
+    /** Row r = (c, tap) of B on the grid starts at {@code rowAt[r]}: this thread's table, filled for the grid. */
+    private int[] rowOffsets(PaddedGrid grid, int k) {
+        int[][] holder = rowSpace.get();
+        if (holder[0].length < k) {
+            holder[0] = new int[k];
+        }
+        int[] rowAt = holder[0];
+        int taps = grid.shifts.length;
+        for (int r = 0; r < k; r++) {
+            int ch = r / taps;
+            rowAt[r] = ch * grid.channelLength + grid.shifts[r - ch * taps];
+        }
+        return rowAt;
     }
 
     /**
@@ -341,9 +406,7 @@ public final class ConvGemm {
         if (k == 0) {
             throw new IllegalArgumentException("convolution GEMM with K = 0");
         }
-        boolean useNarrow = wide != narrow && Gemm.prefersNarrow(m, wide, narrow);
-        boolean useSmall = small != narrow && m <= small.mr() && small.mr() < Math.min(wide.mr(), narrow.mr());
-        ThreadLocal<Space> spaces = useSmall ? smallSpace : useNarrow ? narrowSpace : wideSpace;
+        ThreadLocal<Space> spaces = spacesFor(m);
         int nr = wide.nr();
         int colTiles = (n + nr - 1) / nr;
         long macs = (long) m * n * k;
@@ -359,6 +422,18 @@ public final class ConvGemm {
                 stripe(spaces.get(), m, from, to, k, a, b, beta, c);
             }
         });
+    }
+
+    /** The configuration {@link Gemm} picks for M rows (same panels, same bits). */
+    private GemmConfig configFor(int m) {
+        boolean useNarrow = wide != narrow && Gemm.prefersNarrow(m, wide, narrow);
+        boolean useSmall = small != narrow && m <= small.mr() && small.mr() < Math.min(wide.mr(), narrow.mr());
+        return useSmall ? small : useNarrow ? narrow : wide;
+    }
+
+    private ThreadLocal<Space> spacesFor(int m) {
+        GemmConfig cfg = configFor(m);
+        return cfg == small ? smallSpace : cfg == narrow ? narrowSpace : wideSpace;
     }
 
     /** All rows x columns [n0, n1) of C on the calling thread: {@link Gemm}'s stripe with these operands. */

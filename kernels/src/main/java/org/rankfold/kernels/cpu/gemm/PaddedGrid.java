@@ -74,15 +74,14 @@ final class PaddedGrid {
 
     /**
      * Copies the images onto the grid and zeroes its padding: channel c of image i is read at
-     * {@code x[xOffset + c*ldx + i*H*W]} (H*W floats, row-major).
+     * {@code x[xOffset + i*imageStride + c*channelStride]} (H*W floats, row-major).
      */
-    void fill(float[] x, int xOffset, int ldx, float[] grid) {
-        int plane = height * width;
+    void fill(float[] x, int xOffset, int imageStride, int channelStride, float[] grid) {
         for (int c = 0; c < channels; c++) {
             int base = c * channelLength;
             Arrays.fill(grid, base, base + lead, 0f);
             for (int i = 0; i < images; i++) {
-                int src = xOffset + c * ldx + i * plane;
+                int src = xOffset + i * imageStride + c * channelStride;
                 int row = base + lead + i * rowsPerImage * gw;
                 for (int r = 0; r < height; r++, row += gw, src += width) {
                     System.arraycopy(x, src, grid, row, width);
@@ -100,17 +99,15 @@ final class PaddedGrid {
 
     /**
      * Copies the output pixels out of a product over the grid's columns (rows of {@link #columns} floats):
-     * row o's pixel (i, oh, ow) to {@code y[yOffset + o*ldy + (i*H + oh)*W + ow]}.
+     * row o's pixel (i, oh, ow) to {@code y[yOffset + i*imageStride + o*channelStride + oh*W + ow]}.
      */
-    void gather(int rows, float[] product, float[] y, int yOffset, int ldy) {
-        int plane = height * width;
+    void gather(int rows, float[] product, float[] y, int yOffset, int imageStride, int channelStride) {
         for (int o = 0; o < rows; o++) {
-            int src = o * columns;
-            int dst = yOffset + o * ldy;
             for (int i = 0; i < images; i++) {
-                int from = src + i * rowsPerImage * gw;
+                int from = o * columns + i * rowsPerImage * gw;
+                int to = yOffset + i * imageStride + o * channelStride;
                 for (int r = 0; r < height; r++) {
-                    System.arraycopy(product, from + r * gw, y, dst + i * plane + r * width, width);
+                    System.arraycopy(product, from + r * gw, y, to + r * width, width);
                 }
             }
         }

@@ -62,6 +62,17 @@ final class SmallM {
     static void multiply(int vectorBits, EpilogueStage stage, boolean ta, int m, int n0, int n1, int k, float alpha,
                          float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                          float beta, float[] c, int cOffset, int ldc, GemmEpilogue ep) {
+        multiply(vectorBits, stage, ta, m, n0, n1, k, alpha, a, aOffset, lda, b, bOffset, ldb, null, beta, c, cOffset,
+                ldc, ep);
+    }
+
+    /**
+     * As above with B's row p at {@code b[bOffset + rowAt[p]]} instead of {@code bOffset + p*ldb} when rowAt is
+     * not null: the rows of a convolution's B on a {@link PaddedGrid} are shifted runs of the grid, read in place.
+     */
+    static void multiply(int vectorBits, EpilogueStage stage, boolean ta, int m, int n0, int n1, int k, float alpha,
+                         float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, int[] rowAt,
+                         float beta, float[] c, int cOffset, int ldc, GemmEpilogue ep) {
         int w = stripColumns(vectorBits);
         // A's element (i, p) is at aOffset + i*ars + p*aps in either layout: no copy of A is needed
         int ars = ta ? 1 : lda;
@@ -70,16 +81,16 @@ final class SmallM {
             int bi = bOffset + j;
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                group(vectorBits, 4, k, a, aOffset + i * ars, ars, aps, b, bi, ldb, alpha, beta, c,
+                group(vectorBits, 4, k, a, aOffset + i * ars, ars, aps, b, bi, ldb, rowAt, alpha, beta, c,
                         cOffset + i * ldc + j, ldc);
             }
             if (i + 2 <= m) {
-                group(vectorBits, 2, k, a, aOffset + i * ars, ars, aps, b, bi, ldb, alpha, beta, c,
+                group(vectorBits, 2, k, a, aOffset + i * ars, ars, aps, b, bi, ldb, rowAt, alpha, beta, c,
                         cOffset + i * ldc + j, ldc);
                 i += 2;
             }
             if (i < m) {
-                group(vectorBits, 1, k, a, aOffset + i * ars, ars, aps, b, bi, ldb, alpha, beta, c,
+                group(vectorBits, 1, k, a, aOffset + i * ars, ars, aps, b, bi, ldb, rowAt, alpha, beta, c,
                         cOffset + i * ldc + j, ldc);
             }
             if (ep != null) {
@@ -94,27 +105,27 @@ final class SmallM {
      * accumulators in registers (an array of vectors would live in memory).
      */
     private static void group(int vectorBits, int rows, int k, float[] a, int ai, int ars, int aps, float[] b, int bi,
-                              int ldb, float alpha, float beta, float[] c, int ci, int ldc) {
+                              int ldb, int[] rowAt, float alpha, float beta, float[] c, int ci, int ldc) {
         switch (vectorBits) {
             case 512 -> {
                 switch (rows) {
-                    case 4 -> rows4x512(k, a, ai, ars, aps, b, bi, ldb, alpha, beta, c, ci, ldc);
-                    case 2 -> rows2x512(k, a, ai, ars, aps, b, bi, ldb, alpha, beta, c, ci, ldc);
-                    default -> rows1x512(k, a, ai, ars, aps, b, bi, ldb, alpha, beta, c, ci, ldc);
+                    case 4 -> rows4x512(k, a, ai, ars, aps, b, bi, ldb, rowAt, alpha, beta, c, ci, ldc);
+                    case 2 -> rows2x512(k, a, ai, ars, aps, b, bi, ldb, rowAt, alpha, beta, c, ci, ldc);
+                    default -> rows1x512(k, a, ai, ars, aps, b, bi, ldb, rowAt, alpha, beta, c, ci, ldc);
                 }
             }
             case 256 -> {
                 switch (rows) {
-                    case 4 -> rows4x256(k, a, ai, ars, aps, b, bi, ldb, alpha, beta, c, ci, ldc);
-                    case 2 -> rows2x256(k, a, ai, ars, aps, b, bi, ldb, alpha, beta, c, ci, ldc);
-                    default -> rows1x256(k, a, ai, ars, aps, b, bi, ldb, alpha, beta, c, ci, ldc);
+                    case 4 -> rows4x256(k, a, ai, ars, aps, b, bi, ldb, rowAt, alpha, beta, c, ci, ldc);
+                    case 2 -> rows2x256(k, a, ai, ars, aps, b, bi, ldb, rowAt, alpha, beta, c, ci, ldc);
+                    default -> rows1x256(k, a, ai, ars, aps, b, bi, ldb, rowAt, alpha, beta, c, ci, ldc);
                 }
             }
             default -> {
                 switch (rows) {
-                    case 4 -> rows4x128(k, a, ai, ars, aps, b, bi, ldb, alpha, beta, c, ci, ldc);
-                    case 2 -> rows2x128(k, a, ai, ars, aps, b, bi, ldb, alpha, beta, c, ci, ldc);
-                    default -> rows1x128(k, a, ai, ars, aps, b, bi, ldb, alpha, beta, c, ci, ldc);
+                    case 4 -> rows4x128(k, a, ai, ars, aps, b, bi, ldb, rowAt, alpha, beta, c, ci, ldc);
+                    case 2 -> rows2x128(k, a, ai, ars, aps, b, bi, ldb, rowAt, alpha, beta, c, ci, ldc);
+                    default -> rows1x128(k, a, ai, ars, aps, b, bi, ldb, rowAt, alpha, beta, c, ci, ldc);
                 }
             }
         }
@@ -122,7 +133,7 @@ final class SmallM {
 
     // The kernels below differ only in width (species, vector length) and row count.
 
-    private static void rows4x512(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb,
+    private static void rows4x512(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, int[] rowAt,
                                    float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S512); FloatVector c01 = FloatVector.zero(S512);
         FloatVector c02 = FloatVector.zero(S512); FloatVector c03 = FloatVector.zero(S512);
@@ -133,7 +144,7 @@ final class SmallM {
         FloatVector c30 = FloatVector.zero(S512); FloatVector c31 = FloatVector.zero(S512);
         FloatVector c32 = FloatVector.zero(S512); FloatVector c33 = FloatVector.zero(S512);
         for (int p = 0; p < k; p++) {
-            int bp = bi + p * ldb;
+            int bp = bi + (rowAt == null ? p * ldb : rowAt[p]);
             FloatVector b0 = FloatVector.fromArray(S512, b, bp);
             FloatVector b1 = FloatVector.fromArray(S512, b, bp + 16);
             FloatVector b2 = FloatVector.fromArray(S512, b, bp + 32);
@@ -178,14 +189,14 @@ final class SmallM {
         }
     }
 
-    private static void rows2x512(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb,
+    private static void rows2x512(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, int[] rowAt,
                                    float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S512); FloatVector c01 = FloatVector.zero(S512);
         FloatVector c02 = FloatVector.zero(S512); FloatVector c03 = FloatVector.zero(S512);
         FloatVector c10 = FloatVector.zero(S512); FloatVector c11 = FloatVector.zero(S512);
         FloatVector c12 = FloatVector.zero(S512); FloatVector c13 = FloatVector.zero(S512);
         for (int p = 0; p < k; p++) {
-            int bp = bi + p * ldb;
+            int bp = bi + (rowAt == null ? p * ldb : rowAt[p]);
             FloatVector b0 = FloatVector.fromArray(S512, b, bp);
             FloatVector b1 = FloatVector.fromArray(S512, b, bp + 16);
             FloatVector b2 = FloatVector.fromArray(S512, b, bp + 32);
@@ -214,12 +225,12 @@ final class SmallM {
         }
     }
 
-    private static void rows1x512(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb,
+    private static void rows1x512(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, int[] rowAt,
                                    float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S512); FloatVector c01 = FloatVector.zero(S512);
         FloatVector c02 = FloatVector.zero(S512); FloatVector c03 = FloatVector.zero(S512);
         for (int p = 0; p < k; p++) {
-            int bp = bi + p * ldb;
+            int bp = bi + (rowAt == null ? p * ldb : rowAt[p]);
             FloatVector b0 = FloatVector.fromArray(S512, b, bp);
             FloatVector b1 = FloatVector.fromArray(S512, b, bp + 16);
             FloatVector b2 = FloatVector.fromArray(S512, b, bp + 32);
@@ -240,7 +251,7 @@ final class SmallM {
         }
     }
 
-    private static void rows4x256(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb,
+    private static void rows4x256(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, int[] rowAt,
                                    float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S256); FloatVector c01 = FloatVector.zero(S256);
         FloatVector c02 = FloatVector.zero(S256); FloatVector c03 = FloatVector.zero(S256);
@@ -251,7 +262,7 @@ final class SmallM {
         FloatVector c30 = FloatVector.zero(S256); FloatVector c31 = FloatVector.zero(S256);
         FloatVector c32 = FloatVector.zero(S256); FloatVector c33 = FloatVector.zero(S256);
         for (int p = 0; p < k; p++) {
-            int bp = bi + p * ldb;
+            int bp = bi + (rowAt == null ? p * ldb : rowAt[p]);
             FloatVector b0 = FloatVector.fromArray(S256, b, bp);
             FloatVector b1 = FloatVector.fromArray(S256, b, bp + 8);
             FloatVector b2 = FloatVector.fromArray(S256, b, bp + 16);
@@ -296,14 +307,14 @@ final class SmallM {
         }
     }
 
-    private static void rows2x256(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb,
+    private static void rows2x256(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, int[] rowAt,
                                    float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S256); FloatVector c01 = FloatVector.zero(S256);
         FloatVector c02 = FloatVector.zero(S256); FloatVector c03 = FloatVector.zero(S256);
         FloatVector c10 = FloatVector.zero(S256); FloatVector c11 = FloatVector.zero(S256);
         FloatVector c12 = FloatVector.zero(S256); FloatVector c13 = FloatVector.zero(S256);
         for (int p = 0; p < k; p++) {
-            int bp = bi + p * ldb;
+            int bp = bi + (rowAt == null ? p * ldb : rowAt[p]);
             FloatVector b0 = FloatVector.fromArray(S256, b, bp);
             FloatVector b1 = FloatVector.fromArray(S256, b, bp + 8);
             FloatVector b2 = FloatVector.fromArray(S256, b, bp + 16);
@@ -332,12 +343,12 @@ final class SmallM {
         }
     }
 
-    private static void rows1x256(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb,
+    private static void rows1x256(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, int[] rowAt,
                                    float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S256); FloatVector c01 = FloatVector.zero(S256);
         FloatVector c02 = FloatVector.zero(S256); FloatVector c03 = FloatVector.zero(S256);
         for (int p = 0; p < k; p++) {
-            int bp = bi + p * ldb;
+            int bp = bi + (rowAt == null ? p * ldb : rowAt[p]);
             FloatVector b0 = FloatVector.fromArray(S256, b, bp);
             FloatVector b1 = FloatVector.fromArray(S256, b, bp + 8);
             FloatVector b2 = FloatVector.fromArray(S256, b, bp + 16);
@@ -358,7 +369,7 @@ final class SmallM {
         }
     }
 
-    private static void rows4x128(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb,
+    private static void rows4x128(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, int[] rowAt,
                                    float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S128); FloatVector c01 = FloatVector.zero(S128);
         FloatVector c02 = FloatVector.zero(S128); FloatVector c03 = FloatVector.zero(S128);
@@ -369,7 +380,7 @@ final class SmallM {
         FloatVector c30 = FloatVector.zero(S128); FloatVector c31 = FloatVector.zero(S128);
         FloatVector c32 = FloatVector.zero(S128); FloatVector c33 = FloatVector.zero(S128);
         for (int p = 0; p < k; p++) {
-            int bp = bi + p * ldb;
+            int bp = bi + (rowAt == null ? p * ldb : rowAt[p]);
             FloatVector b0 = FloatVector.fromArray(S128, b, bp);
             FloatVector b1 = FloatVector.fromArray(S128, b, bp + 4);
             FloatVector b2 = FloatVector.fromArray(S128, b, bp + 8);
@@ -414,14 +425,14 @@ final class SmallM {
         }
     }
 
-    private static void rows2x128(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb,
+    private static void rows2x128(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, int[] rowAt,
                                    float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S128); FloatVector c01 = FloatVector.zero(S128);
         FloatVector c02 = FloatVector.zero(S128); FloatVector c03 = FloatVector.zero(S128);
         FloatVector c10 = FloatVector.zero(S128); FloatVector c11 = FloatVector.zero(S128);
         FloatVector c12 = FloatVector.zero(S128); FloatVector c13 = FloatVector.zero(S128);
         for (int p = 0; p < k; p++) {
-            int bp = bi + p * ldb;
+            int bp = bi + (rowAt == null ? p * ldb : rowAt[p]);
             FloatVector b0 = FloatVector.fromArray(S128, b, bp);
             FloatVector b1 = FloatVector.fromArray(S128, b, bp + 4);
             FloatVector b2 = FloatVector.fromArray(S128, b, bp + 8);
@@ -450,12 +461,12 @@ final class SmallM {
         }
     }
 
-    private static void rows1x128(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb,
+    private static void rows1x128(int k, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, int[] rowAt,
                                    float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S128); FloatVector c01 = FloatVector.zero(S128);
         FloatVector c02 = FloatVector.zero(S128); FloatVector c03 = FloatVector.zero(S128);
         for (int p = 0; p < k; p++) {
-            int bp = bi + p * ldb;
+            int bp = bi + (rowAt == null ? p * ldb : rowAt[p]);
             FloatVector b0 = FloatVector.fromArray(S128, b, bp);
             FloatVector b1 = FloatVector.fromArray(S128, b, bp + 4);
             FloatVector b2 = FloatVector.fromArray(S128, b, bp + 8);
