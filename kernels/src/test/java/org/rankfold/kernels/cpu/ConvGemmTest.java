@@ -32,6 +32,8 @@ class ConvGemmTest extends SeededTest {
         new Case(new Conv2dGeometry(3, 9, 11, 3, 2, 1, 2, 1, 0, 2, 1), 2, 1), // rectangular, dilated, OC 1
         new Case(Conv2dGeometry.square(64, 6, 6, 3, 1, 1), 2, 200),         // K = 576 (2 k-blocks), M > MC
         new Case(Conv2dGeometry.square(32, 10, 10, 3, 1, 1), 7, 11),        // data cols with M = 288 > MC
+        new Case(Conv2dGeometry.square(32, 28, 28, 3, 1, 1), 3, 32),        // padded grid in groups of 2 images
+        new Case(Conv2dGeometry.square(8, 14, 14, 3, 1, 1), 3, 8),          // padded grid read in place (SmallM)
     };
 
     @Test

@@ -21,6 +21,8 @@ import org.rankfold.kernels.cpu.WorkerPool;
  * range.
  */
 public final class ConvGemm {
+    /** Floats of grid and product per group of images in {@link #forward} (512 KiB, half a core's L2). */
+    private static final long GRID_GROUP_FLOATS = 1L << 17;
     /** Below this many multiply-adds a call runs on one thread (as {@link Gemm}). */
     private static final long PARALLEL_MIN_MACS = 1L << 18;
 
@@ -76,8 +78,16 @@ public final class ConvGemm {
         int ohw = g.colCols();
         check(g, images, oc, "w", w, wOffset, (long) oc * g.colRows(), "x", x, xOffset, "y", y, yOffset);
         if (images > 0 && gridPays(g, oc)) {
-            // one copy of the images onto a padded grid instead of building every im2col row (same values)
-            forwardGrid(g, images, oc, w, wOffset, x, xOffset, g.inputSize(), ohw, y, yOffset, oc * ohw, ohw);
+            // one copy of the images onto a padded grid instead of building every im2col row (same values), in
+            // groups of images whose grid and product stay in L2 (a training chunk's would not: fashionnet's
+            // 28x28 layers ran 6% slower with whole chunks)
+            long perImage = (long) (g.channels() + oc) * (g.height() + g.padH()) * (g.width() + g.padW());
+            int group = (int) Math.max(1, Math.min(images, GRID_GROUP_FLOATS / perImage));
+            for (int i = 0; i < images; i += group) {
+                int nb = Math.min(group, images - i);
+                forwardGrid(g, nb, oc, w, wOffset, x, xOffset + i * g.inputSize(), g.inputSize(), ohw, y,
+                        yOffset + i * oc * ohw, oc * ohw, ohw);
+            }
             return;
         }
         run(oc, images * ohw, g.colRows(), new Dense(w, wOffset, g.colRows(), false),
