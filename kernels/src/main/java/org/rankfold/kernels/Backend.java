@@ -123,7 +123,8 @@ public interface Backend {
      * {@code y[yOffset + o*ldy + i*OH*OW]}; y = ep(W * im2col(x)) with W (OC x C*KH*KW) at wOffset, and the
      * epilogue's residual indexed like y. The default runs {@link #im2colBatch} per channel into a new cols
      * matrix and then {@link #gemmEpilogue}; a backend may read the images without a cols matrix (the CPU
-     * backend does for size-keeping convolutions, {@link Conv2dGeometry#keepsSize}), with the same values.
+     * backend does for stride-1 and stride-2 convolutions with odd kernels and padding (K-1)/2), with the same
+     * values.
      */
     /**
      * Whether {@link #convChannelMajor} reads the images in place (no cols matrix) for this geometry and OC;

@@ -69,15 +69,6 @@ public record Conv2dGeometry(int channels, int height, int width,
         return new Conv2dGeometry(channels, height, width, kernel, kernel, stride, stride, pad, pad, 1, 1);
     }
 
-    /**
-     * Stride 1, dilation 1, odd kernel sides and padding (K-1)/2 on each axis: every output pixel sits on the
-     * input pixel at the window's centre, so the output has the input's size ("same" convolution).
-     */
-    public boolean keepsSize() {
-        return strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1 && kernelH % 2 == 1
-                && kernelW % 2 == 1 && padH == kernelH / 2 && padW == kernelW / 2;
-    }
-
     private static long outSize(int in, int k, int stride, int pad, int dil) {
         return Math.floorDiv((long) in + 2L * pad - (long) dil * (k - 1) - 1, stride) + 1;
     }

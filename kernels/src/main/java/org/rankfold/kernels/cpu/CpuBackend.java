@@ -152,7 +152,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     public void convChannelMajor(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x,
                                  int xOffset, int ldx, float[] y, int yOffset, int ldy, GemmEpilogue ep) {
         if (convGemm.gridPays(g, oc)) {
-            convGemm.forwardSame(g, images, oc, w, wOffset, x, xOffset, ldx, y, yOffset, ldy, ep);
+            convGemm.forwardOnGrid(g, images, oc, w, wOffset, x, xOffset, ldx, y, yOffset, ldy, ep);
         } else {
             Backend.super.convChannelMajor(g, images, oc, w, wOffset, x, xOffset, ldx, y, yOffset, ldy, ep);
         }

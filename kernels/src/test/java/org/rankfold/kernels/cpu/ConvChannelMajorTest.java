@@ -19,8 +19,8 @@ import org.rankfold.kernels.testing.SeededTest;
 import org.rankfold.kernels.testing.Tolerances;
 
 /**
- * The channel-major convolution with its output stage, as the inference plan calls it. For size-keeping
- * convolutions the CPU backend multiplies on a padded grid instead of an im2col matrix; every element must
+ * The channel-major convolution with its output stage, as the inference plan calls it. For stride-1 and -2
+ * convolutions with centred windows the CPU backend multiplies on a padded grid instead of an im2col matrix; every element must
  * have the bits of im2col + GEMM with the same epilogue (computed here step by step at the scalar width),
  * at every vector width and thread count, and nothing outside the output's rows may be written.
  */
@@ -33,15 +33,19 @@ class ConvChannelMajorTest extends SeededTest {
     private static final int[][] SHAPES = {
             {1, 1, 1, 1, 3, 3, 1}, {3, 5, 7, 7, 3, 3, 3}, {16, 16, 14, 14, 3, 3, 2}, {40, 33, 5, 9, 3, 3, 4},
             {4, 70, 6, 5, 5, 5, 2}, {2, 3, 4, 11, 1, 3, 3}, {8, 2, 9, 3, 3, 1, 5}, {3, 200, 4, 4, 3, 3, 2},
-            {32, 32, 7, 7, 3, 3, 9}, {1, 12, 28, 28, 3, 3, 1}, {9, 9, 5, 5, 3, 3, 2}};
+            {32, 32, 7, 7, 3, 3, 9}, {1, 12, 28, 28, 3, 3, 1}, {9, 9, 5, 5, 3, 3, 2},
+            // stride 2: even and odd sizes, 3x3 (phases with a zero row and column), 1x1 (one phase), 5x3
+            {16, 32, 14, 14, 3, 3, 2, 2}, {5, 7, 7, 9, 3, 3, 3, 2}, {8, 16, 9, 6, 1, 1, 2, 2},
+            {3, 4, 11, 8, 5, 3, 2, 2}, {40, 20, 6, 6, 3, 3, 3, 2}};
 
     @Test
     void paddedGridGivesTheBitsOfIm2colAndGemm() {
         SplittableRandom rng = random();
         List<Case> cases = new ArrayList<>();
         for (int[] s : SHAPES) {
-            Conv2dGeometry g = new Conv2dGeometry(s[0], s[2], s[3], s[4], s[5], 1, 1, s[4] / 2, s[5] / 2, 1, 1);
-            assertTrue(g.keepsSize(), g.toString());
+            int stride = s.length > 7 ? s[7] : 1;
+            Conv2dGeometry g = new Conv2dGeometry(s[0], s[2], s[3], s[4], s[5], stride, stride, s[4] / 2, s[5] / 2,
+                    1, 1);
             for (int variant = 0; variant < 4; variant++) {
                 cases.add(new Case(rng, g, s[6], s[1], variant, Arrays.toString(s) + " variant " + variant));
             }
@@ -81,13 +85,16 @@ class ConvChannelMajorTest extends SeededTest {
             assertTrue(!cpu.convChannelMajorInPlace(Conv2dGeometry.square(1, 28, 28, 3, 1, 1), 16), "K = 9 < OC");
             assertTrue(cpu.convChannelMajorInPlace(Conv2dGeometry.square(8, 28, 28, 3, 1, 1), 8), "few rows");
             assertTrue(!cpu.convChannelMajorInPlace(Conv2dGeometry.square(2, 28, 28, 3, 1, 1), 24), "K = 18, 24 rows");
-            assertTrue(!cpu.convChannelMajorInPlace(Conv2dGeometry.square(16, 14, 14, 3, 2, 1), 32), "stride 2");
+            assertTrue(cpu.convChannelMajorInPlace(Conv2dGeometry.square(16, 28, 28, 3, 2, 1), 32), "stride 2");
         }
         SplittableRandom rng = random();
-        Conv2dGeometry strided = new Conv2dGeometry(5, 9, 8, 3, 3, 2, 2, 1, 1, 1, 1);
+        Conv2dGeometry stride3 = new Conv2dGeometry(5, 9, 8, 3, 3, 3, 3, 1, 1, 1, 1);
         Conv2dGeometry unpadded = new Conv2dGeometry(3, 6, 6, 3, 3, 1, 1, 0, 0, 1, 1);
-        for (Conv2dGeometry g : new Conv2dGeometry[] {strided, unpadded}) {
-            assertTrue(!g.keepsSize(), g.toString());
+        Conv2dGeometry dilated = new Conv2dGeometry(4, 9, 9, 3, 3, 1, 1, 2, 2, 2, 2);
+        for (Conv2dGeometry g : new Conv2dGeometry[] {stride3, unpadded, dilated}) {
+            try (CpuBackend cpu = new CpuBackend(1, SimdWidth.preferred())) {
+                assertTrue(!cpu.convChannelMajorInPlace(g, 7), g.toString());
+            }
             Case c = new Case(rng, g, 3, 7, 2, g.toString());
             try (CpuBackend cpu = new CpuBackend(2, SimdWidth.preferred())) {
                 c.assertSameBits(g.toString(), c.explicit(cpu), c.run(cpu));
@@ -103,10 +110,10 @@ class ConvChannelMajorTest extends SeededTest {
             float[] x = new float[2 * 2 * 16];
             float[] y = new float[3 * 2 * 16];
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> cpu.convGemm().forwardSame(g, 2, 3, w, 0, x, 0, 31, y, 0, 32, GemmEpilogue.NONE));
+                    () -> cpu.convGemm().forwardOnGrid(g, 2, 3, w, 0, x, 0, 31, y, 0, 32, GemmEpilogue.NONE));
             assertTrue(e.getMessage().contains("leading dimensions"), e.getMessage());
             assertThrows(IllegalArgumentException.class,
-                    () -> cpu.convGemm().forwardSame(g, 2, 3, w, 0, x, 1, 32, y, 0, 32, GemmEpilogue.NONE));
+                    () -> cpu.convGemm().forwardOnGrid(g, 2, 3, w, 0, x, 1, 32, y, 0, 32, GemmEpilogue.NONE));
         }
     }
 
@@ -156,7 +163,7 @@ class ConvChannelMajorTest extends SeededTest {
         float[] runGrid(CpuBackend cpu) {
             float[] y = new float[Y_OFFSET + oc * ldy];
             Arrays.fill(y, Float.NaN);
-            cpu.convGemm().forwardSame(g, images, oc, w, 1, x, X_OFFSET, ldx, y, Y_OFFSET, ldy, ep);
+            cpu.convGemm().forwardOnGrid(g, images, oc, w, 1, x, X_OFFSET, ldx, y, Y_OFFSET, ldy, ep);
             return y;
         }
 

@@ -81,11 +81,13 @@ public final class ConvGemm {
             // one copy of the images onto a padded grid instead of building every im2col row (same values), in
             // groups of images whose grid and product stay in L2 (a training chunk's would not: fashionnet's
             // 28x28 layers ran 6% slower with whole chunks)
-            long perImage = (long) (g.channels() + oc) * (g.height() + g.padH()) * (g.width() + g.padW());
+            PaddedGrid one = new PaddedGrid(g, 1);
+            long perImage = one.size() + (long) oc * one.columns;
             int group = (int) Math.max(1, Math.min(images, GRID_GROUP_FLOATS / perImage));
             for (int i = 0; i < images; i += group) {
                 int nb = Math.min(group, images - i);
-                forwardGrid(g, nb, oc, w, wOffset, x, xOffset + i * g.inputSize(), g.inputSize(), ohw, y,
+                forwardGrid(g, nb, oc, w, wOffset, x, xOffset + i * g.inputSize(), g.inputSize(),
+                        g.height() * g.width(), y,
                         yOffset + i * oc * ohw, oc * ohw, ohw);
             }
             return;
@@ -121,7 +123,7 @@ public final class ConvGemm {
     }
 
     /**
-     * Whether the padded grid ({@link #forwardSame}, and {@link #forward} for size-keeping convolutions) is
+     * Whether the padded grid ({@link #forwardOnGrid}, and {@link #forward} for centred windows) is
      * expected to beat im2col and {@link Gemm} for OC output channels, by the per-layer timings of resnet20 and
      * fashionnet (docs/benchmarks.md):
      * <ul>
@@ -134,7 +136,7 @@ public final class ConvGemm {
      * </ul>
      */
     public boolean gridPays(Conv2dGeometry g, int oc) {
-        if (!g.keepsSize() || g.colRows() < oc) {
+        if (!PaddedGrid.fits(g) || g.colRows() < oc) {
             return false; // the output's copy out of the grid product would cost more than the im2col it saves
         }
         if (SmallM.applies(wide.kernel().vectorBits(), false, oc, Integer.MAX_VALUE, g.colRows(), wide.kc())) {
@@ -149,31 +151,33 @@ public final class ConvGemm {
     }
 
     /**
-     * y = ep(W * im2col(x)) for a convolution that keeps the size ({@link Conv2dGeometry#keepsSize}) of images
-     * stored channel-major, the inference plan's layout: channel c of image i at
-     * {@code x[xOffset + c*ldx + i*H*W]}, output channel o of image i at {@code y[yOffset + o*ldy + i*H*W]};
-     * ep may be {@link GemmEpilogue#NONE}, and its residual is indexed like y. The images are copied once onto
-     * a {@link PaddedGrid}, B's rows are packed straight from it, and each tile's columns that land on output
-     * pixels are stored (the grid's padding columns are dropped); the k-blocks, panels, micro-kernels and edge
-     * formulas are {@link Gemm}'s, so every element is the value that im2col and the GEMM with the same
-     * epilogue give, bit for bit.
+     * y = ep(W * im2col(x)) for a convolution with centred windows ({@link PaddedGrid#fits}: stride 1 or 2, odd
+     * kernel, padding (K-1)/2) of images stored channel-major, the inference plan's layout: channel c of image
+     * i at {@code x[xOffset + c*ldx + i*H*W]}, output channel o of image i at {@code y[yOffset + o*ldy +
+     * i*OH*OW]}; ep may be {@link GemmEpilogue#NONE}, and its residual is indexed like y. The images are
+     * copied once onto a {@link PaddedGrid}, B's rows are read from it (packed with vector moves, or in place
+     * by {@link SmallM}), the product over the grid's columns is gathered into y and the output stage runs
+     * along y's rows. The k-blocks, panels, micro-kernels and store formulas are {@link Gemm}'s, so every
+     * element is the value that im2col and the GEMM with the same epilogue give, bit for bit.
      */
-    public void forwardSame(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
-                            int ldx, float[] y, int yOffset, int ldy, GemmEpilogue ep) {
+    public void forwardOnGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
+                              int ldx, float[] y, int yOffset, int ldy, GemmEpilogue ep) {
         if (images == 0) {
             return;
         }
         int plane = g.height() * g.width();
-        int n = images * plane;
-        if (images < 0 || oc < 1 || ldx < n || ldy < n) {
+        int outPlane = g.colCols();
+        if (images < 0 || oc < 1 || ldx < images * plane || ldy < images * outPlane) {
             throw new IllegalArgumentException("convolution on a padded grid needs images >= 0, OC >= 1 and leading "
-                    + "dimensions of at least images*H*W = " + n + ", got " + images + ", " + oc + ", " + ldx + ", " + ldy);
+                    + "dimensions of at least images*H*W = " + images * plane + " (x) and images*OH*OW = "
+                    + images * outPlane + " (y), got " + images + ", " + oc + ", " + ldx + ", " + ldy);
         }
+        int n = images * outPlane;
         range("w", w, wOffset, (long) oc * g.colRows());
-        range("x", x, xOffset, (long) (g.channels() - 1) * ldx + n);
+        range("x", x, xOffset, (long) (g.channels() - 1) * ldx + (long) images * plane);
         range("y", y, yOffset, (long) (oc - 1) * ldy + n);
         ep.check(oc, n);
-        forwardGrid(g, images, oc, w, wOffset, x, xOffset, plane, ldx, y, yOffset, plane, ldy);
+        forwardGrid(g, images, oc, w, wOffset, x, xOffset, plane, ldx, y, yOffset, outPlane, ldy);
         if (!ep.isIdentity()) {
             // the output stage along y's whole rows (full vectors; per-tile stores cut at image-row edges left
             // most of a row to the scalar tail)
@@ -183,7 +187,7 @@ public final class ConvGemm {
 
     /**
      * The product on a {@link PaddedGrid}: channel c of image i read at {@code x[xOffset + i*xImage + c*xChannel]},
-     * output channel o of image i stored at {@code y[yOffset + i*yImage + o*yChannel]}, both H*W floats.
+     * output channel o of image i stored at {@code y[yOffset + i*yImage + o*yChannel]} (H*W and OH*OW floats).
      */
     private void forwardGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
                              int xImage, int xChannel, float[] y, int yOffset, int yImage, int yChannel) {
@@ -235,10 +239,8 @@ public final class ConvGemm {
             holder[0] = new int[k];
         }
         int[] rowAt = holder[0];
-        int taps = grid.shifts.length;
         for (int r = 0; r < k; r++) {
-            int ch = r / taps;
-            rowAt[r] = ch * grid.channelLength + grid.shifts[r - ch * taps];
+            rowAt[r] = grid.rowStart(r);
         }
         return rowAt;
     }
@@ -329,11 +331,8 @@ public final class ConvGemm {
             case Shifted s -> {
                 // row p of B is a contiguous run of the grid: packed with vector moves, no copy in between
                 PaddedGrid grid = s.grid();
-                int taps = grid.shifts.length;
                 for (int p = 0; p < kc; p++) {
-                    int r = p0 + p;
-                    int ch = r / taps;
-                    int src = ch * grid.channelLength + grid.shifts[r - ch * taps] + col0;
+                    int src = grid.rowStart(p0 + p) + col0;
                     kernel.packRow(fullPanels, s.data(), src, dst, p * nr, panelSize);
                     if (tail > 0) {
                         int at = fullPanels * panelSize + p * nr;

@@ -5,71 +5,112 @@ import java.util.Arrays;
 import org.rankfold.kernels.Conv2dGeometry;
 
 /**
- * Images laid out so that a size-keeping convolution ({@link Conv2dGeometry#keepsSize}) needs no im2col
- * matrix. Each channel's images are copied, row by row, onto a grid of rows {@code gw = W + padW} wide,
+ * Images laid out so that a convolution with centred windows ({@link #fits}: stride 1 or 2, odd kernel,
+ * padding (K-1)/2, no dilation) needs no im2col matrix.
+ *
+ * <p>Stride 1: each channel's images are copied, row by row, onto a grid of rows {@code gw = W + padW} wide,
  * with {@code padH} zero rows between images and before the first and after the last one. Output pixel
- * (i, oh, ow) is grid column {@code u = (i*(H + padH) + oh)*gw + ow}, and its tap (p, q) reads grid element
+ * (i, oh, ow) is grid column {@code u = (i*(OH + sep) + oh)*gw + ow}, and its tap (p, q) reads grid element
  * {@code u + shift(p, q)}, the same shift for every pixel: a tap that falls left of column 0 lands on the
  * previous row's zero columns, one above row 0 on the zero rows. So row (c, p, q) of the GEMM's B is a
- * contiguous run of channel c's grid, packed straight from it.
+ * contiguous run of the grid.
  *
- * <p>The GEMM computes every grid column in [0, {@link #columns}); those on the padding (ow &gt;= W, or the
- * rows between images) are computed and dropped: a share of {@code (W + padW)(H + padH) / (W H) - 1}
- * (31% at 7x7, 15% at 14x14, 7% at 28x28 for a 3x3 kernel), against the im2col matrix's KH*KW copies
- * of every input element that the grid's one copy replaces.
+ * <p>Stride 2: input pixel (2r + a, 2j + b) goes to phase plane (a, b) at (r, j), so a plane has the output's
+ * size, and tap (p, q) of output pixel (oh, ow), which reads input (2oh + p - padH, 2ow + q - padW), reads
+ * plane (floorMod(p - padH, 2), floorMod(q - padW, 2)) at (oh + floorDiv(p - padH, 2), ow + floorDiv(q -
+ * padW, 2)): again one shift per tap, on a grid of the output's size with the zero rows and columns those
+ * shifts reach (one above and left for a 3x3 window, none for a 1x1). Every input element is copied once.
+ *
+ * <p>The GEMM computes every grid column in [0, {@link #columns}); those on the padding are computed and
+ * dropped: a share of {@code (OW + padW')(OH + padH') / (OW OH) - 1} (31% at 7x7, 15% at 14x14, 7% at 28x28
+ * for one padding row and column), against the im2col matrix's KH*KW copies of every input element.
  */
 final class PaddedGrid {
     final int channels;
     final int images;
     final int height;
     final int width;
-    final int padH;
-    final int padW;
+    final int outH;
+    final int outW;
+    private final int strideH;
+    private final int strideW;
+    /** Phase planes per channel: strideH * strideW. */
+    private final int phases;
     /** Floats per grid row. */
     final int gw;
-    /** Grid rows per image: its H rows and the padH zero rows after it. */
+    /** Grid rows per image: its OH rows and the zero rows after it. */
     final int rowsPerImage;
-    /** Zero floats before the first image's first row: padH rows and padW columns. */
+    /** Zero floats before the first image's first row. */
     final int lead;
     /** Grid columns the GEMM computes: up to the last image's last row. */
     final int columns;
-    /** Floats per channel: lead, the columns, and the zeros the last rows' taps read. */
-    final int channelLength;
-    /** Per tap p*KW + q, the offset of its first element from the channel's start. */
-    final int[] shifts;
+    /** Floats per phase plane: lead, the columns, and the zeros the last rows' taps read. */
+    final int planeLength;
+    /** Per tap p*KW + q, its first element's offset from the channel's first plane. */
+    private final int[] tapOffset;
+    /** The phase planes some tap reads (a 1x1 window at stride 2 reads one of four). */
+    private final boolean[] phaseUsed;
+
+    /** Stride 1 or 2 on each axis, no dilation, odd kernel sides and padding (K-1)/2. */
+    static boolean fits(Conv2dGeometry g) {
+        return g.dilationH() == 1 && g.dilationW() == 1 && (g.strideH() == 1 || g.strideH() == 2)
+                && (g.strideW() == 1 || g.strideW() == 2) && g.kernelH() % 2 == 1 && g.kernelW() % 2 == 1
+                && g.padH() == g.kernelH() / 2 && g.padW() == g.kernelW() / 2;
+    }
 
     PaddedGrid(Conv2dGeometry g, int images) {
-        if (!g.keepsSize()) {
-            throw new IllegalArgumentException("a padded grid needs a size-keeping convolution (stride 1, "
-                    + "dilation 1, odd kernel, padding (K-1)/2), got " + g);
+        if (!fits(g) || images < 1) {
+            throw new IllegalArgumentException("a padded grid needs stride 1 or 2, no dilation, an odd kernel and "
+                    + "padding (K-1)/2, and at least one image; got " + g + ", " + images + " images");
         }
         this.channels = g.channels();
         this.images = images;
         this.height = g.height();
         this.width = g.width();
-        this.padH = g.padH();
-        this.padW = g.padW();
-        this.gw = width + padW;
-        this.rowsPerImage = height + padH;
-        this.lead = padH * gw + padW;
-        long cols = ((long) (images - 1) * rowsPerImage + height) * gw;
-        long length = lead + cols + (long) padH * gw + padW;
-        if (images < 1 || length * channels >= Integer.MAX_VALUE) {
+        this.outH = g.outHeight();
+        this.outW = g.outWidth();
+        this.strideH = g.strideH();
+        this.strideW = g.strideW();
+        this.phases = strideH * strideW;
+        // zero rows (columns) the taps reach above and below (left and right) the output's own
+        int top = -Math.floorDiv(-g.padH(), strideH);
+        int bottom = Math.floorDiv(g.kernelH() - 1 - g.padH(), strideH);
+        int left = -Math.floorDiv(-g.padW(), strideW);
+        int right = Math.floorDiv(g.kernelW() - 1 - g.padW(), strideW);
+        this.gw = outW + Math.max(left, right);
+        this.rowsPerImage = outH + Math.max(top, bottom);
+        this.lead = top * gw + left;
+        long cols = ((long) (images - 1) * rowsPerImage + outH) * gw;
+        long length = lead + cols + (long) bottom * gw + right;
+        if (length * phases * channels >= Integer.MAX_VALUE) {
             throw new IllegalArgumentException("padded grid of " + images + " images " + g + " does not fit an array");
         }
         this.columns = (int) cols;
-        this.channelLength = (int) length;
-        this.shifts = new int[g.kernelH() * g.kernelW()];
+        this.planeLength = (int) length;
+        this.tapOffset = new int[g.kernelH() * g.kernelW()];
+        this.phaseUsed = new boolean[phases];
         for (int p = 0; p < g.kernelH(); p++) {
+            int dy = p - g.padH();
             for (int q = 0; q < g.kernelW(); q++) {
-                shifts[p * g.kernelW() + q] = lead + (p - padH) * gw + (q - padW);
+                int dx = q - g.padW();
+                int phase = Math.floorMod(dy, strideH) * strideW + Math.floorMod(dx, strideW);
+                phaseUsed[phase] = true;
+                tapOffset[p * g.kernelW() + q] = phase * planeLength + lead + Math.floorDiv(dy, strideH) * gw
+                        + Math.floorDiv(dx, strideW);
             }
         }
     }
 
     /** Floats the whole grid takes. */
     int size() {
-        return channels * channelLength;
+        return channels * phases * planeLength;
+    }
+
+    /** Where row r = c*KH*KW + p*KW + q of B (tap (p, q) of channel c) starts in the grid. */
+    int rowStart(int r) {
+        int taps = tapOffset.length;
+        int c = r / taps;
+        return c * phases * planeLength + tapOffset[r - c * taps];
     }
 
     /**
@@ -78,36 +119,58 @@ final class PaddedGrid {
      */
     void fill(float[] x, int xOffset, int imageStride, int channelStride, float[] grid) {
         for (int c = 0; c < channels; c++) {
-            int base = c * channelLength;
-            Arrays.fill(grid, base, base + lead, 0f);
-            for (int i = 0; i < images; i++) {
-                int src = xOffset + i * imageStride + c * channelStride;
-                int row = base + lead + i * rowsPerImage * gw;
-                for (int r = 0; r < height; r++, row += gw, src += width) {
-                    System.arraycopy(x, src, grid, row, width);
-                    for (int j = width; j < gw; j++) {
-                        grid[row + j] = 0f;
-                    }
-                }
-                if (i < images - 1) {
-                    Arrays.fill(grid, row, row + padH * gw, 0f);
+            for (int phase = 0; phase < phases; phase++) {
+                if (phaseUsed[phase]) {
+                    fillPlane(x, xOffset + c * channelStride, imageStride, phase / strideW, phase % strideW, grid,
+                            (c * phases + phase) * planeLength);
                 }
             }
-            Arrays.fill(grid, base + lead + columns, base + channelLength, 0f);
         }
+    }
+
+    /** Phase plane (a, b) of one channel (whose image i starts at x[src + i*imageStride]) at grid[base]. */
+    private void fillPlane(float[] x, int src, int imageStride, int a, int b, float[] grid, int base) {
+        Arrays.fill(grid, base, base + lead, 0f);
+        // columns of the plane that hold input pixels (the rest of each grid row is zero)
+        int cols = Math.min(outW, (width - b + strideW - 1) / strideW);
+        for (int i = 0; i < images; i++) {
+            int row = base + lead + i * rowsPerImage * gw;
+            for (int r = 0; r < outH; r++, row += gw) {
+                int hy = r * strideH + a;
+                int j = 0;
+                if (hy < height) {
+                    int from = src + i * imageStride + hy * width + b;
+                    if (strideW == 1) {
+                        System.arraycopy(x, from, grid, row, cols);
+                    } else {
+                        for (; j < cols; j++) {
+                            grid[row + j] = x[from + j * strideW];
+                        }
+                    }
+                    j = cols;
+                }
+                for (; j < gw; j++) {
+                    grid[row + j] = 0f;
+                }
+            }
+            if (i < images - 1) {
+                Arrays.fill(grid, row, row + (rowsPerImage - outH) * gw, 0f);
+            }
+        }
+        Arrays.fill(grid, base + lead + columns, base + planeLength, 0f);
     }
 
     /**
      * Copies the output pixels out of a product over the grid's columns (rows of {@link #columns} floats):
-     * row o's pixel (i, oh, ow) to {@code y[yOffset + i*imageStride + o*channelStride + oh*W + ow]}.
+     * row o's pixel (i, oh, ow) to {@code y[yOffset + i*imageStride + o*channelStride + oh*OW + ow]}.
      */
     void gather(int rows, float[] product, float[] y, int yOffset, int imageStride, int channelStride) {
         for (int o = 0; o < rows; o++) {
             for (int i = 0; i < images; i++) {
                 int from = o * columns + i * rowsPerImage * gw;
                 int to = yOffset + i * imageStride + o * channelStride;
-                for (int r = 0; r < height; r++) {
-                    System.arraycopy(product, from + r * gw, y, to + r * width, width);
+                for (int r = 0; r < outH; r++) {
+                    System.arraycopy(product, from + r * gw, y, to + r * outW, outW);
                 }
             }
         }
