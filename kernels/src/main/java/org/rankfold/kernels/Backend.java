@@ -149,6 +149,29 @@ public interface Backend {
     }
 
     /**
+     * Whether {@link #convDataGrad} runs without a data-gradient cols matrix for this geometry and OC; when
+     * false, callers that keep their own cols scratch run {@link #convDataCols} and {@link #col2imBatch}
+     * themselves. The default: false.
+     */
+    default boolean convDataGradInPlace(Conv2dGeometry g, int oc) {
+        return false;
+    }
+
+    /**
+     * A convolution's data gradient over a batch of images: dx (images, C, H, W) at dxOffset +=
+     * col2im(W^T * dy^T), dy (images, OC, OH*OW). The default runs {@link #convDataCols} into a new cols
+     * matrix and then {@link #col2imBatch}. A backend may instead run it as the convolution of dy with the
+     * transposed, flipped weight (the CPU backend does for stride-1 convolutions with centred windows); its
+     * sums then run in another order, so the values agree to rounding, not bit for bit.
+     */
+    default void convDataGrad(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy, int dyOffset,
+                              float[] dx, int dxOffset) {
+        float[] cols = new float[g.colRows() * images * g.colCols()];
+        convDataCols(g, images, oc, w, wOffset, dy, dyOffset, cols, 0);
+        col2imBatch(g, images, cols, 0, dx, dxOffset);
+    }
+
+    /**
      * A convolution's weight gradient over a batch of images: dw (OC x C*KH*KW) at dwOffset =
      * beta*dw + dy^T * im2col(x)^T, dy (images, OC, OH*OW) seen as (OC, images*OH*OW). The default
      * materializes the transposed dy and the cols matrix; see {@link #convForward}.

@@ -191,7 +191,10 @@ public final class Conv2dOp {
         if (dw != null) {
             bk.convWeightGrad(g, nb, oc, dout, dyOff, xd, xOff, dwBeta, dw, dwOff);
         }
-        if (dx != null) {
+        if (dx != null && bk.convDataGradInPlace(g, oc)) {
+            // the backend needs no cols matrix (on the CPU: dy convolved with the flipped weight on a grid)
+            bk.convDataGrad(g, nb, oc, wd, 0, dout, dyOff, dx, xOff);
+        } else if (dx != null) {
             // the data gradient's cols round trip in sub-chunks small enough to stay in the core's L2 cache
             // between the GEMM's store and col2im; every image's dx is the same sum either way
             int sub = dataGradImages(g, nb);

@@ -143,6 +143,21 @@ public final class CpuBackend implements Backend, AutoCloseable {
         return convGemm.gridPays(g, oc);
     }
 
+    @Override
+    public boolean convDataGradInPlace(Conv2dGeometry g, int oc) {
+        return convGemm.dataGradOnGridPays(g, oc);
+    }
+
+    @Override
+    public void convDataGrad(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy, int dyOffset,
+                             float[] dx, int dxOffset) {
+        if (convGemm.dataGradOnGridPays(g, oc)) {
+            convGemm.dataGradOnGrid(g, images, oc, w, wOffset, dy, dyOffset, dx, dxOffset);
+        } else {
+            Backend.super.convDataGrad(g, images, oc, w, wOffset, dy, dyOffset, dx, dxOffset);
+        }
+    }
+
     /** The convolution GEMMs, for tests that call a path directly. */
     ConvGemm convGemm() {
         return convGemm;

@@ -36,6 +36,7 @@ public final class ConvGemm {
     /** One thread's {@link PaddedGrid} and product over the grid, grown to the largest they have held. */
     private final ThreadLocal<float[][]> gridSpace = ThreadLocal.withInitial(() -> new float[2][0]);
     private final ThreadLocal<int[][]> rowSpace = ThreadLocal.withInitial(() -> new int[1][0]);
+    private final ThreadLocal<float[][]> flippedSpace = ThreadLocal.withInitial(() -> new float[1][0]);
     private final EpilogueStage epilogue;
 
     /**
@@ -81,14 +82,11 @@ public final class ConvGemm {
             // one copy of the images onto a padded grid instead of building every im2col row (same values), in
             // groups of images whose grid and product stay in L2 (a training chunk's would not: fashionnet's
             // 28x28 layers ran 6% slower with whole chunks)
-            PaddedGrid one = new PaddedGrid(g, 1);
-            long perImage = one.size() + (long) oc * one.columns;
-            int group = (int) Math.max(1, Math.min(images, GRID_GROUP_FLOATS / perImage));
+            int group = gridGroup(g, oc, images);
             for (int i = 0; i < images; i += group) {
                 int nb = Math.min(group, images - i);
                 forwardGrid(g, nb, oc, w, wOffset, x, xOffset + i * g.inputSize(), g.inputSize(),
-                        g.height() * g.width(), y,
-                        yOffset + i * oc * ohw, oc * ohw, ohw);
+                        g.height() * g.width(), y, yOffset + i * oc * ohw, oc * ohw, ohw, false);
             }
             return;
         }
@@ -177,7 +175,7 @@ public final class ConvGemm {
         range("x", x, xOffset, (long) (g.channels() - 1) * ldx + (long) images * plane);
         range("y", y, yOffset, (long) (oc - 1) * ldy + n);
         ep.check(oc, n);
-        forwardGrid(g, images, oc, w, wOffset, x, xOffset, plane, ldx, y, yOffset, outPlane, ldy);
+        forwardGrid(g, images, oc, w, wOffset, x, xOffset, plane, ldx, y, yOffset, outPlane, ldy, false);
         if (!ep.isIdentity()) {
             // the output stage along y's whole rows (full vectors; per-tile stores cut at image-row edges left
             // most of a row to the scalar tail)
@@ -187,10 +185,12 @@ public final class ConvGemm {
 
     /**
      * The product on a {@link PaddedGrid}: channel c of image i read at {@code x[xOffset + i*xImage + c*xChannel]},
-     * output channel o of image i stored at {@code y[yOffset + i*yImage + o*yChannel]} (H*W and OH*OW floats).
+     * output channel o of image i stored at {@code y[yOffset + i*yImage + o*yChannel]} (H*W and OH*OW floats),
+     * or added to it when accumulate.
      */
     private void forwardGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
-                             int xImage, int xChannel, float[] y, int yOffset, int yImage, int yChannel) {
+                             int xImage, int xChannel, float[] y, int yOffset, int yImage, int yChannel,
+                             boolean accumulate) {
         PaddedGrid grid = new PaddedGrid(g, images);
         float[][] space = gridSpace.get();
         if (space[0].length < grid.size()) {
@@ -229,7 +229,77 @@ public final class ConvGemm {
         } else {
             run(oc, n, k, a, b, 0f, c);
         }
-        grid.gather(oc, product, y, yOffset, yImage, yChannel);
+        grid.gather(oc, product, y, yOffset, yImage, yChannel, accumulate);
+    }
+
+    /** Images per {@link #forwardGrid} call whose grid and product take at most {@link #GRID_GROUP_FLOATS}. */
+    private static int gridGroup(Conv2dGeometry g, int oc, int images) {
+        PaddedGrid one = new PaddedGrid(g, 1);
+        long perImage = one.size() + (long) oc * one.columns;
+        return (int) Math.max(1, Math.min(images, GRID_GROUP_FLOATS / perImage));
+    }
+
+    /**
+     * The data gradient of a stride-1 convolution with centred windows as a forward convolution: dy's OC
+     * channels in, C channels out, the same window; null for other geometries.
+     */
+    private static Conv2dGeometry dataGradGeometry(Conv2dGeometry g, int oc) {
+        if (g.strideH() != 1 || g.strideW() != 1 || !PaddedGrid.fits(g)) {
+            return null;
+        }
+        return new Conv2dGeometry(oc, g.height(), g.width(), g.kernelH(), g.kernelW(), 1, 1, g.padH(), g.padW(), 1, 1);
+    }
+
+    /**
+     * Whether {@link #dataGradOnGrid} applies and is taken: whenever its product is at least as deep as it has
+     * rows (OC*KH*KW >= C). Unlike {@link #gridPays} the rule must not depend on the vector width: the grid's
+     * sums run in another order than the cols path's, so a per-width choice would give per-width bits.
+     */
+    public boolean dataGradOnGridPays(Conv2dGeometry g, int oc) {
+        Conv2dGeometry t = dataGradGeometry(g, oc);
+        return t != null && t.colRows() >= g.channels();
+    }
+
+    /**
+     * dx (images, C, H, W) at dxOffset += the data gradient of a stride-1 convolution with centred windows,
+     * computed as the convolution of dy (images, OC, H, W) with the transposed, flipped weight
+     * {@code W'[c][o][p][q] = W[o][c][KH-1-p][KW-1-q]} on a {@link PaddedGrid} (the window is symmetric about
+     * its centre, so the padding is the same): no cols matrix and no col2im. Each element is one chain over
+     * (o, p, q), not col2im's sum of per-tap chains: equal to the explicit path to rounding.
+     */
+    public void dataGradOnGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy, int dyOffset,
+                               float[] dx, int dxOffset) {
+        Conv2dGeometry t = dataGradGeometry(g, oc);
+        if (t == null) {
+            throw new IllegalArgumentException("data gradient on a grid needs stride 1, no dilation, an odd kernel "
+                    + "and padding (K-1)/2, got " + g);
+        }
+        int c = g.channels();
+        int taps = g.kernelH() * g.kernelW();
+        int hw = g.height() * g.width();
+        range("w", w, wOffset, (long) oc * c * taps);
+        range("dy", dy, dyOffset, (long) images * oc * hw);
+        range("dx", dx, dxOffset, (long) images * c * hw);
+        float[][] holder = flippedSpace.get();
+        if (holder[0].length < c * oc * taps) {
+            holder[0] = new float[c * oc * taps];
+        }
+        float[] flipped = holder[0];
+        for (int o = 0; o < oc; o++) {
+            for (int ci = 0; ci < c; ci++) {
+                int src = wOffset + (o * c + ci) * taps;
+                int dst = (ci * oc + o) * taps + taps - 1;
+                for (int tap = 0; tap < taps; tap++) {
+                    flipped[dst - tap] = w[src + tap];
+                }
+            }
+        }
+        int group = gridGroup(t, c, images);
+        for (int i = 0; i < images; i += group) {
+            int nb = Math.min(group, images - i);
+            forwardGrid(t, nb, c, flipped, 0, dy, dyOffset + i * oc * hw, oc * hw, hw, dx, dxOffset + i * c * hw,
+                    c * hw, hw, true);
+        }
     }
 
     /** Row r = (c, tap) of B on the grid starts at {@code rowAt[r]}: this thread's table, filled for the grid. */

@@ -162,15 +162,25 @@ final class PaddedGrid {
 
     /**
      * Copies the output pixels out of a product over the grid's columns (rows of {@link #columns} floats):
-     * row o's pixel (i, oh, ow) to {@code y[yOffset + i*imageStride + o*channelStride + oh*OW + ow]}.
+     * row o's pixel (i, oh, ow) to {@code y[yOffset + i*imageStride + o*channelStride + oh*OW + ow]}, or added
+     * to it when accumulate.
      */
-    void gather(int rows, float[] product, float[] y, int yOffset, int imageStride, int channelStride) {
+    void gather(int rows, float[] product, float[] y, int yOffset, int imageStride, int channelStride,
+                boolean accumulate) {
         for (int o = 0; o < rows; o++) {
             for (int i = 0; i < images; i++) {
                 int from = o * columns + i * rowsPerImage * gw;
                 int to = yOffset + i * imageStride + o * channelStride;
                 for (int r = 0; r < outH; r++) {
-                    System.arraycopy(product, from + r * gw, y, to + r * outW, outW);
+                    if (accumulate) {
+                        int src = from + r * gw;
+                        int dst = to + r * outW;
+                        for (int j = 0; j < outW; j++) {
+                            y[dst + j] += product[src + j];
+                        }
+                    } else {
+                        System.arraycopy(product, from + r * gw, y, to + r * outW, outW);
+                    }
                 }
             }
         }
