@@ -130,7 +130,8 @@ public final class ConvGemm {
      *   <li>always when {@link SmallM} takes the product (OC of at most 16): it reads B's rows straight from
      *       the grid, with no packing at all;</li>
      *   <li>otherwise not for K under 32 (each register tile's setup and store outweigh its few multiply-adds),
-     *       nor when OC leaves the last panel of the register tile mostly empty (OC = 18, 21 on 12-row tiles).</li>
+     *       nor when the register tiles pad OC by more than half (OC = 17 on 12-row tiles); OC = 18 and 21
+     *       (fashionnet 3x's cores, 6 and 3 padded rows) gained 6-11% on the grid.</li>
      * </ul>
      */
     public boolean gridPays(Conv2dGeometry g, int oc) {
@@ -145,7 +146,7 @@ public final class ConvGemm {
         }
         int mr = configFor(oc).mr();
         int padded = (oc + mr - 1) / mr * mr - oc;
-        return 8 * padded <= oc;
+        return 2 * padded <= oc;
     }
 
     /**
