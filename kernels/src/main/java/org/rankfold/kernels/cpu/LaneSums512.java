@@ -19,6 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * tail branch were boxed too). A row's last hw mod 16 values are added to their chains in scalar code
  * ({@link LaneSums#sumTail}), so each method inlines one copy of its vector loop. The ReLU mask is applied by
  * a full-width pass into a scratch row ({@link #maskRow}).
+ *
+ * <p>The halves are widened in place, {@code convertShape(F2D, D, 0 or 1)} with a literal part: a helper taking
+ * the part as an argument was sometimes compiled on its own (not inlined), where the part is no constant and
+ * C2 keeps the allocating fallback for every vector (seen as 43 MB per fashionnet step in
+ * {@code StepArenaTest}, stuck for thousands of steps, on some runs only).
  */
 final class LaneSums512 {
     private static final VectorSpecies<Float> FULL = FloatVector.SPECIES_512;
@@ -103,8 +108,8 @@ final class LaneSums512 {
         DoubleVector s1 = DoubleVector.fromArray(D, l, lo + 8);
         for (int j = lo; j < len; j += BLOCK) {
             FloatVector x0 = FloatVector.fromArray(FULL, x, xi + j);
-            s0 = s0.add(half(x0, 0));
-            s1 = s1.add(half(x0, 1));
+            s0 = s0.add((DoubleVector) x0.convertShape(VectorOperators.F2D, D, 0));
+            s1 = s1.add((DoubleVector) x0.convertShape(VectorOperators.F2D, D, 1));
         }
         s0.intoArray(l, lo);
         s1.intoArray(l, lo + 8);
@@ -119,12 +124,12 @@ final class LaneSums512 {
         for (int j = lo; j < len; j += BLOCK) {
             FloatVector a0 = FloatVector.fromArray(FULL, a, ai + j);
             FloatVector b0 = FloatVector.fromArray(FULL, b, bi + j);
-            DoubleVector h0 = half(a0, 0);
+            DoubleVector h0 = (DoubleVector) a0.convertShape(VectorOperators.F2D, D, 0);
             s0 = s0.add(h0);
-            d0 = d0.add(h0.mul(half(b0, 0)));
-            DoubleVector h1 = half(a0, 1);
+            d0 = d0.add(h0.mul((DoubleVector) b0.convertShape(VectorOperators.F2D, D, 0)));
+            DoubleVector h1 = (DoubleVector) a0.convertShape(VectorOperators.F2D, D, 1);
             s1 = s1.add(h1);
-            d1 = d1.add(h1.mul(half(b0, 1)));
+            d1 = d1.add(h1.mul((DoubleVector) b0.convertShape(VectorOperators.F2D, D, 1)));
         }
         s0.intoArray(l, lo);
         s1.intoArray(l, lo + 8);
@@ -140,9 +145,9 @@ final class LaneSums512 {
         for (int j = lo; j < len; j += BLOCK) {
             FloatVector v0 = FloatVector.fromArray(FULL, x, xi + j).add(t);
             v0.intoArray(y, yi + j);
-            DoubleVector w0 = half(v0, 0);
+            DoubleVector w0 = (DoubleVector) v0.convertShape(VectorOperators.F2D, D, 0);
             q0 = q0.add(w0.mul(w0));
-            DoubleVector w1 = half(v0, 1);
+            DoubleVector w1 = (DoubleVector) v0.convertShape(VectorOperators.F2D, D, 1);
             q1 = q1.add(w1.mul(w1));
         }
         q0.intoArray(l, lo);
@@ -156,10 +161,5 @@ final class LaneSums512 {
             FloatVector open = FloatVector.fromArray(FULL, mask, mi + j);
             zero.add(FloatVector.fromArray(FULL, a, ai + j), open.compare(VectorOperators.GT, 0f)).intoArray(out, j);
         }
-    }
-
-    /** Half p (0: lower lanes, 1: upper) of v, widened to double. */
-    private static DoubleVector half(FloatVector v, int p) {
-        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, p);
     }
 }
