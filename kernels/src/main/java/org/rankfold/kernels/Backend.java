@@ -137,15 +137,26 @@ public interface Backend {
     default void convChannelMajor(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x,
                                   int xOffset, int ldx, float[] y, int yOffset, int ldy, GemmEpilogue ep) {
         int n = images * g.colCols();
-        int taps = g.kernelH() * g.kernelW();
         float[] cols = new float[g.colRows() * n];
+        im2colChannelMajor(g, images, x, xOffset, ldx, cols, 0);
+        gemmEpilogue(Transpose.NO, Transpose.NO, oc, n, g.colRows(), w, wOffset, g.colRows(), cols, 0, n,
+                y, yOffset, ldy, ep);
+    }
+
+    /**
+     * cols (C*KH*KW, images*OH*OW) at colsOffset = im2col of images stored channel-major, the inference plan's
+     * layout: channel c of image i at {@code x[xOffset + c*ldx + i*H*W]}. One {@link #im2colBatch} per
+     * channel, whose rows are that channel's KH*KW rows of cols.
+     */
+    default void im2colChannelMajor(Conv2dGeometry g, int images, float[] x, int xOffset, int ldx, float[] cols,
+                                    int colsOffset) {
+        int n = images * g.colCols();
+        int taps = g.kernelH() * g.kernelW();
         Conv2dGeometry plane = new Conv2dGeometry(1, g.height(), g.width(), g.kernelH(), g.kernelW(), g.strideH(),
                 g.strideW(), g.padH(), g.padW(), g.dilationH(), g.dilationW());
         for (int c = 0; c < g.channels(); c++) {
-            im2colBatch(plane, images, x, xOffset + c * ldx, cols, c * taps * n);
+            im2colBatch(plane, images, x, xOffset + c * ldx, cols, colsOffset + c * taps * n);
         }
-        gemmEpilogue(Transpose.NO, Transpose.NO, oc, n, g.colRows(), w, wOffset, g.colRows(), cols, 0, n,
-                y, yOffset, ldy, ep);
     }
 
     /**

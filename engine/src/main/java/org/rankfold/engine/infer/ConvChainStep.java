@@ -481,7 +481,6 @@ final class ConvChainStep implements Step {
                         st.weight(), 0, st.inChannels(), in, inOff, ldIn, dst, dstOff, ldDst, ep);
             } else {
                 int depth = st.depth();
-                int kk = depth / st.inChannels();
                 ConvSpec sp = st.spec();
                 // a padded band carries its zero rows; otherwise the window pads evenly (the whole image,
                 // or a band inside it)
@@ -500,11 +499,7 @@ final class ConvChainStep implements Step {
                             ldDst, ep);
                 } else {
                     float[] colsBuf = scratch.floats(Scratch.COLS, depth * cols);
-                    var plane = new Conv2dGeometry(1, inRows, cur.width(), sp.kernelH(), sp.kernelW(),
-                            sp.strideH(), sp.strideW(), padH, sp.padW(), sp.dilationH(), sp.dilationW());
-                    for (int c = 0; c < st.inChannels(); c++) {
-                        be.im2colBatch(plane, nb, in, inOff + c * ldIn, colsBuf, c * kk * cols);
-                    }
+                    be.im2colChannelMajor(g, nb, in, inOff, ldIn, colsBuf, 0);
                     t = lap(clock, part++, t);
                     be.gemmEpilogue(Transpose.NO, Transpose.NO, st.outChannels(), cols, depth,
                             st.weight(), 0, depth, colsBuf, 0, cols, dst, dstOff, ldDst, ep);

@@ -33,10 +33,7 @@ public final class ConvGemm {
     private final ThreadLocal<Space> wideSpace;
     private final ThreadLocal<Space> narrowSpace;
     private final ThreadLocal<Space> smallSpace;
-    /** One thread's {@link PaddedGrid} and product over the grid, grown to the largest they have held. */
-    private final ThreadLocal<float[][]> gridSpace = ThreadLocal.withInitial(() -> new float[2][0]);
-    private final ThreadLocal<int[][]> rowSpace = ThreadLocal.withInitial(() -> new int[1][0]);
-    private final ThreadLocal<float[][]> flippedSpace = ThreadLocal.withInitial(() -> new float[1][0]);
+    private final ThreadLocal<GridSpace> gridSpace = ThreadLocal.withInitial(GridSpace::new);
     private final EpilogueStage epilogue;
 
     /**
@@ -82,7 +79,7 @@ public final class ConvGemm {
             // one copy of the images onto a padded grid instead of building every im2col row (same values), in
             // groups of images whose grid and product stay in L2 (a training chunk's would not: fashionnet's
             // 28x28 layers ran 6% slower with whole chunks)
-            int group = gridGroup(g, oc, images);
+            int group = gridGroup(gridSpace.get(), g, oc, images);
             for (int i = 0; i < images; i += group) {
                 int nb = Math.min(group, images - i);
                 forwardGrid(g, nb, oc, w, wOffset, x, xOffset + i * g.inputSize(), g.inputSize(),
@@ -192,16 +189,10 @@ public final class ConvGemm {
     private void forwardGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
                              int xImage, int xChannel, float[] y, int yOffset, int yImage, int yChannel,
                              boolean accumulate) {
-        PaddedGrid grid = new PaddedGrid(g, images);
-        float[][] space = gridSpace.get();
-        if (space[0].length < grid.size()) {
-            space[0] = new float[grid.size()];
-        }
-        if (space[1].length < (long) oc * grid.columns) {
-            space[1] = new float[Math.multiplyExact(oc, grid.columns)];
-        }
-        float[] gridData = space[0];
-        float[] product = space[1];
+        GridSpace space = gridSpace.get();
+        PaddedGrid grid = space.layout(g, images);
+        float[] gridData = space.grid = GridSpace.atLeast(space.grid, grid.size());
+        float[] product = space.product = GridSpace.atLeast(space.product, (long) oc * grid.columns);
         grid.fill(x, xOffset, xImage, xChannel, gridData);
         int k = g.colRows();
         int n = grid.columns;
@@ -211,7 +202,7 @@ public final class ConvGemm {
         int bits = wide.kernel().vectorBits();
         if (SmallM.applies(bits, false, oc, n, k, wide.kc())) {
             // few rows: B's rows read in place from the grid, whole strips by SmallM, the rest blocked (same bits)
-            int[] rowAt = rowOffsets(grid, k);
+            int[] rowAt = space.rowOffsets(grid, k);
             int strip = SmallM.stripColumns(bits);
             int strips = n / strip;
             long macs = (long) oc * n * k;
@@ -220,9 +211,9 @@ public final class ConvGemm {
                 SmallM.multiply(bits, epilogue, false, oc, 0, strips * strip, k, 1f, w, wOffset, k, gridData, 0, 0,
                         rowAt, 0f, product, 0, n, null);
             } else {
-                pool.run(parts, t -> SmallM.multiply(bits, epilogue, false, oc, (int) ((long) strips * t / parts) * strip,
-                        (int) ((long) strips * (t + 1) / parts) * strip, k, 1f, w, wOffset, k, gridData, 0, 0, rowAt,
-                        0f, product, 0, n, null));
+                pool.run(parts, t -> SmallM.multiply(bits, epilogue, false, oc,
+                        SmallM.partStart(strips, parts, t, strip), SmallM.partStart(strips, parts, t + 1, strip), k,
+                        1f, w, wOffset, k, gridData, 0, 0, rowAt, 0f, product, 0, n, null));
             }
             if (strips * strip < n) {
                 stripe(spacesFor(oc).get(), oc, strips * strip, n, k, a, b, 0f, c);
@@ -234,8 +225,8 @@ public final class ConvGemm {
     }
 
     /** Images per {@link #forwardGrid} call whose grid and product take at most {@link #GRID_GROUP_FLOATS}. */
-    private static int gridGroup(Conv2dGeometry g, int oc, int images) {
-        PaddedGrid one = new PaddedGrid(g, 1);
+    private static int gridGroup(GridSpace space, Conv2dGeometry g, int oc, int images) {
+        PaddedGrid one = space.single(g);
         long perImage = one.size() + (long) oc * one.columns;
         return (int) Math.max(1, Math.min(images, GRID_GROUP_FLOATS / perImage));
     }
@@ -281,11 +272,8 @@ public final class ConvGemm {
         range("w", w, wOffset, (long) oc * c * taps);
         range("dy", dy, dyOffset, (long) images * oc * hw);
         range("dx", dx, dxOffset, (long) images * c * hw);
-        float[][] holder = flippedSpace.get();
-        if (holder[0].length < c * oc * taps) {
-            holder[0] = new float[c * oc * taps];
-        }
-        float[] flipped = holder[0];
+        GridSpace space = gridSpace.get();
+        float[] flipped = space.flipped = GridSpace.atLeast(space.flipped, (long) c * oc * taps);
         for (int o = 0; o < oc; o++) {
             for (int ci = 0; ci < c; ci++) {
                 int src = wOffset + (o * c + ci) * taps;
@@ -295,25 +283,12 @@ public final class ConvGemm {
                 }
             }
         }
-        int group = gridGroup(t, c, images);
+        int group = gridGroup(space, t, c, images);
         for (int i = 0; i < images; i += group) {
             int nb = Math.min(group, images - i);
             forwardGrid(t, nb, c, flipped, 0, dy, dyOffset + i * oc * hw, oc * hw, hw, dx, dxOffset + i * c * hw,
                     c * hw, hw, true);
         }
-    }
-
-    /** Row r = (c, tap) of B on the grid starts at {@code rowAt[r]}: this thread's table, filled for the grid. */
-    private int[] rowOffsets(PaddedGrid grid, int k) {
-        int[][] holder = rowSpace.get();
-        if (holder[0].length < k) {
-            holder[0] = new int[k];
-        }
-        int[] rowAt = holder[0];
-        for (int r = 0; r < k; r++) {
-            rowAt[r] = grid.rowStart(r);
-        }
-        return rowAt;
     }
 
     /**

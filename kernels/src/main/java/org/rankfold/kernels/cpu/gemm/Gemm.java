@@ -215,8 +215,8 @@ public final class Gemm {
             return;
         }
         pool.run(parts, t -> {
-            int from = (int) ((long) strips * t / parts) * w;
-            int to = (int) ((long) strips * (t + 1) / parts) * w;
+            int from = SmallM.partStart(strips, parts, t, w);
+            int to = SmallM.partStart(strips, parts, t + 1, w);
             GemmWorkspace ws = spaces.get();
             SmallM.multiply(bits, ws.epilogue, ta, m, from, to, k, alpha, a, aOffset, lda, b, bOffset, ldb,
                     beta, c, cOffset, ldc, ep);

@@ -100,6 +100,14 @@ final class SmallM {
     }
 
     /**
+     * The first column of part t when parts threads split strips whole strips of width columns evenly (part
+     * t takes [partStart(t), partStart(t + 1))).
+     */
+    static int partStart(int strips, int parts, int t, int width) {
+        return (int) ((long) strips * t / parts) * width;
+    }
+
+    /**
      * One group of rows x one strip. Each width and row count has its own method with the species as a static
      * constant and the accumulators as locals, so C2 intrinsifies the Vector API calls and keeps the
      * accumulators in registers (an array of vectors would live in memory).
