@@ -16,6 +16,9 @@ import org.rankfold.kernels.ref.PoolRef;
 class PoolTest {
     private static final Conv2dGeometry[] GEOMETRIES = {
         Conv2dGeometry.square(5, 28, 28, 2, 2, 0),
+        Conv2dGeometry.square(3, 14, 14, 2, 2, 0),
+        Conv2dGeometry.square(2, 4, 64, 2, 2, 0),
+        Conv2dGeometry.square(2, 4, 66, 2, 2, 0),
         Conv2dGeometry.square(2, 6, 70, 2, 2, 0),
         Conv2dGeometry.square(2, 5, 71, 2, 2, 0),
         Conv2dGeometry.square(3, 7, 9, 2, 2, 0),
