@@ -76,15 +76,8 @@ public final class ConvGemm {
         int ohw = g.colCols();
         check(g, images, oc, "w", w, wOffset, (long) oc * g.colRows(), "x", x, xOffset, "y", y, yOffset);
         if (images > 0 && gridPays(g, oc)) {
-            // one copy of the images onto a padded grid instead of building every im2col row (same values), in
-            // groups of images whose grid and product stay in L2 (a training chunk's would not: fashionnet's
-            // 28x28 layers ran 6% slower with whole chunks)
-            int group = gridGroup(gridSpace.get(), g, oc, images);
-            for (int i = 0; i < images; i += group) {
-                int nb = Math.min(group, images - i);
-                forwardGrid(g, nb, oc, w, wOffset, x, xOffset + i * g.inputSize(), g.inputSize(),
-                        g.height() * g.width(), y, yOffset + i * oc * ohw, oc * ohw, ohw, false);
-            }
+            // one copy of the images onto a padded grid instead of building every im2col row (same values)
+            forwardGridGroups(g, images, oc, w, wOffset, x, xOffset, y, yOffset, false);
             return;
         }
         run(oc, images * ohw, g.colRows(), new Dense(w, wOffset, g.colRows(), false),
@@ -224,11 +217,23 @@ public final class ConvGemm {
         grid.gather(oc, product, y, yOffset, yImage, yChannel, accumulate);
     }
 
-    /** Images per {@link #forwardGrid} call whose grid and product take at most {@link #GRID_GROUP_FLOATS}. */
-    private static int gridGroup(GridSpace space, Conv2dGeometry g, int oc, int images) {
-        PaddedGrid one = space.single(g);
+    /**
+     * {@link #forwardGrid} over images stored one after another, x (images, C, H, W) and y (images, OC, OH*OW),
+     * in groups of images whose grid and product take at most {@link #GRID_GROUP_FLOATS}, so they stay in L2
+     * (a training chunk's would not: fashionnet's 28x28 layers ran 6% slower with whole chunks).
+     */
+    private void forwardGridGroups(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x,
+                                   int xOffset, float[] y, int yOffset, boolean accumulate) {
+        PaddedGrid one = gridSpace.get().single(g);
         long perImage = one.size() + (long) oc * one.columns;
-        return (int) Math.max(1, Math.min(images, GRID_GROUP_FLOATS / perImage));
+        int group = (int) Math.max(1, Math.min(images, GRID_GROUP_FLOATS / perImage));
+        int plane = g.height() * g.width();
+        int outImage = oc * g.colCols();
+        for (int i = 0; i < images; i += group) {
+            int nb = Math.min(group, images - i);
+            forwardGrid(g, nb, oc, w, wOffset, x, xOffset + i * g.inputSize(), g.inputSize(), plane, y,
+                    yOffset + i * outImage, outImage, g.colCols(), accumulate);
+        }
     }
 
     /**
@@ -236,10 +241,14 @@ public final class ConvGemm {
      * channels in, C channels out, the same window; null for other geometries.
      */
     private static Conv2dGeometry dataGradGeometry(Conv2dGeometry g, int oc) {
-        if (g.strideH() != 1 || g.strideW() != 1 || !PaddedGrid.fits(g)) {
+        if (!dataGradFits(g)) {
             return null;
         }
         return new Conv2dGeometry(oc, g.height(), g.width(), g.kernelH(), g.kernelW(), 1, 1, g.padH(), g.padW(), 1, 1);
+    }
+
+    private static boolean dataGradFits(Conv2dGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && PaddedGrid.fits(g);
     }
 
     /**
@@ -248,8 +257,7 @@ public final class ConvGemm {
      * sums run in another order than the cols path's, so a per-width choice would give per-width bits.
      */
     public boolean dataGradOnGridPays(Conv2dGeometry g, int oc) {
-        Conv2dGeometry t = dataGradGeometry(g, oc);
-        return t != null && t.colRows() >= g.channels();
+        return dataGradFits(g) && (long) oc * g.kernelH() * g.kernelW() >= g.channels();
     }
 
     /**
@@ -283,12 +291,7 @@ public final class ConvGemm {
                 }
             }
         }
-        int group = gridGroup(space, t, c, images);
-        for (int i = 0; i < images; i += group) {
-            int nb = Math.min(group, images - i);
-            forwardGrid(t, nb, c, flipped, 0, dy, dyOffset + i * oc * hw, oc * hw, hw, dx, dxOffset + i * c * hw,
-                    c * hw, hw, true);
-        }
+        forwardGridGroups(t, images, c, flipped, 0, dy, dyOffset, dx, dxOffset, true);
     }
 
     /**
