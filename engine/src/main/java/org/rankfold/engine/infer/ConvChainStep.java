@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import org.rankfold.engine.ops.BatchChunks;
 import org.rankfold.engine.ops.ConvSpec;
 import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Backends;
@@ -300,19 +301,24 @@ final class ConvChainStep implements Step {
         return tiles;
     }
 
-    /** Images per chunk when whole images are the unit: as many as fit the budget, at least 1, at most the batch. */
-    int chunkImages(int batch) {
+    /**
+     * Chunks of a batch when whole images are the unit: as few as keep each within the budget, evenly
+     * filled; at several threads a multiple of {@link BatchChunks#BALANCE} when more than one, so the
+     * threads get equal shares ({@link BatchChunks}). Each image's values do not depend on its chunk.
+     */
+    int chunkCount(int batch, int threads) {
         long perImage = workingSet(wholeImage());
-        return (int) Math.max(1, Math.min(batch, tileFloats / Math.max(1, perImage)));
+        return threads > 1 ? BatchChunks.count(batch, perImage, tileFloats)
+                : BatchChunks.fewest(batch, perImage, tileFloats);
     }
 
     /** How a batch is cut, for per-layer timings: "3 images per tile" or "4 row tiles of 7 rows per image"
      *  (output rows of the step, after its pool). */
     @Override
-    public String tiling(int batch) {
-        RowBands[] tiles = tilesFor(batch, Backends.current().threads());
+    public String tiling(int batch, int threads) {
+        RowBands[] tiles = tilesFor(batch, threads);
         if (tiles == null) {
-            int chunk = chunkImages(batch);
+            int chunk = BatchChunks.largest(batch, chunkCount(batch, threads));
             return chunk == 1 ? "1 image per tile" : chunk + " images per tile";
         }
         return tiles.length + " row tiles of " + (tiles[0].tileHi() - tiles[0].tileLo()) + " rows per image";
@@ -376,6 +382,16 @@ final class ConvChainStep implements Step {
     }
 
     @Override
+    public void prepare(Backend be) {
+        wholeImage();
+        rowTiles();
+        transposedWeights(be);
+        if (be.threads() > 1) {
+            threadTiles(be.threads());
+        }
+    }
+
+    @Override
     public void run(PlanRun run) {
         int batch = run.batch();
         Backend be = run.backend();
@@ -384,15 +400,14 @@ final class ConvChainStep implements Step {
         float[] y = run.buffer(output);
         float[] res = residual < 0 ? null : run.buffer(residual);
         AtomicLongArray clock = run.parts(this);
-        RowBands[] tiles = tilesFor(batch, be.threads());
+        RowBands[] tiles = tilesFor(batch, run.threads());
         if (tiles == null) {
-            int chunk = chunkImages(batch);
-            int chunks = (batch + chunk - 1) / chunk;
+            int chunks = chunkCount(batch, run.threads());
             RowBands whole = wholeImage();
             be.forEachRange(chunks, (c0, c1) -> {
                 for (int ci = c0; ci < c1; ci++) {
-                    int b0 = ci * chunk;
-                    runTile(be, batch, b0, Math.min(chunk, batch - b0), whole, x, y, res, clock);
+                    runTile(be, batch, BatchChunks.start(batch, chunks, ci), BatchChunks.size(batch, chunks, ci),
+                            whole, x, y, res, clock);
                 }
             });
             return;

@@ -1,5 +1,6 @@
 package org.rankfold.engine.infer;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.rankfold.engine.nn.Module;
+import org.rankfold.engine.ops.BatchChunks;
 import org.rankfold.engine.tensor.Tensor;
 import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Backends;
@@ -22,6 +24,20 @@ import org.rankfold.kernels.Backends;
  * time (its buffers are reused between runs); the backend is {@link Backends#current()} at each run.
  */
 public final class InferencePlan {
+    /**
+     * The activation budget of a sub-batch in floats (2 MiB, a core's L2 here): a batch runs through
+     * the plan in sub-batches whose activation buffers take at most this much, so a layer's output is still
+     * in cache when the next layer reads it (at batch 128 resnet20's 28x28 activations take 6.4 MB each and
+     * its compressed layers ran at the speed of the L3 cache); docs/benchmarks.md.
+     */
+    static final int SUB_BATCH_FLOATS = 1 << 19;
+    /**
+     * Fewest images per sub-batch when the budget would allow fewer (large images): a sub-batch of one or
+     * two images pays each GEMM's fixed costs (packing the weight, a call per layer) for too little work
+     * (1-image sub-batches of resnet20 ran 25% slower at one thread than the whole batch).
+     */
+    static final int MIN_SUB_BATCH = 8;
+
     private final Shape input;
     private final int classes;
     private final List<Step> steps;
@@ -29,8 +45,12 @@ public final class InferencePlan {
     /** Buffer slot of each value (-1 for none), and each slot's floats per image. */
     private final int[] slotOf;
     private final int[] slotSize;
-    private float[][] slots = new float[0][];
-    private int capacity;
+    /** Floats per image of all activation buffers together: what one image of a sub-batch keeps live. */
+    private final long floatsPerImage;
+    /** The activation budget of one sub-batch, in floats (see {@link #subBatches}). */
+    private int subBatchFloats = defaultSubBatchFloats();
+    /** Workspaces not in use: one per thread that runs sub-batches side by side, kept between runs. */
+    private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
 
     InferencePlan(Shape input, int classes, List<Step> steps, List<Shape> values) {
         this.input = input;
@@ -42,6 +62,7 @@ public final class InferencePlan {
         List<Integer> sizes = new ArrayList<>();
         assignSlots(sizes);
         this.slotSize = sizes.stream().mapToInt(Integer::intValue).toArray();
+        this.floatsPerImage = Arrays.stream(slotSize).asLongStream().sum();
     }
 
     /**
@@ -72,6 +93,61 @@ public final class InferencePlan {
         }
         throw new IllegalArgumentException("system property rankfold.plan.tileKiB: expected KiB between 1 and "
                 + (1 << 20) + ", got '" + kib + "'");
+    }
+
+    /**
+     * The activation budget of a sub-batch: {@link #SUB_BATCH_FLOATS}, or the system property {@code
+     * rankfold.plan.subBatchKiB} (KiB; 0 runs every batch whole, as one sub-batch) for measuring others.
+     */
+    static int defaultSubBatchFloats() {
+        String kib = System.getProperty("rankfold.plan.subBatchKiB");
+        if (kib == null) {
+            return SUB_BATCH_FLOATS;
+        }
+        try {
+            int v = Integer.parseInt(kib.trim());
+            if (v >= 0 && v <= 1 << 20) {
+                return v == 0 ? Integer.MAX_VALUE : v * 256;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("system property rankfold.plan.subBatchKiB: expected KiB between 0 and "
+                + (1 << 20) + ", got '" + kib + "'");
+    }
+
+    /** Sets the activation budget of a sub-batch in floats (Integer.MAX_VALUE: whole batches); for tests. */
+    void subBatchFloats(int floats) {
+        if (floats < 1) {
+            throw new IllegalArgumentException("sub-batch budget must be >= 1 float, got " + floats);
+        }
+        subBatchFloats = floats;
+    }
+
+    /**
+     * How many sub-batches a batch runs in: as many as keep each one's activations within the budget,
+     * evenly filled, a multiple of four when more than one ({@link BatchChunks}); 1 when the whole batch fits.
+     */
+    public int subBatches(int batch) {
+        long most = Math.max(MIN_SUB_BATCH, subBatchFloats / Math.max(1, floatsPerImage));
+        return BatchChunks.count(batch, 1, most);
+    }
+
+    /** The threads each step spreads over: all of them for one sub-batch, else 1 (sub-batches side by side). */
+    private static int stepThreads(int subBatches, int threads) {
+        return subBatches == 1 ? threads : 1;
+    }
+
+    /** How a batch runs, for per-layer timings: "16 sub-batches of 8 images, side by side on 2 threads". */
+    public String describeSubBatches(int batch, int threads) {
+        int count = subBatches(batch);
+        if (count == 1) {
+            return "the whole batch at once (" + floatsPerImage * 4 / 1024 + " KiB of activations per image)";
+        }
+        int most = BatchChunks.largest(batch, count);
+        return count + " sub-batches of " + (most == 1 ? "1 image (" : most + " images (")
+                + floatsPerImage * 4 / 1024 + " KiB of activations per image), "
+                + (threads > 1 ? "side by side on " + Math.min(threads, count) + " threads" : "one after another");
     }
 
     /** As {@link #compile(Module, int, int, int)} with another working-set budget per tile, in floats. */
@@ -161,7 +237,10 @@ public final class InferencePlan {
 
     /** How each step cuts a batch of {@code batch} into units of work ("" for steps that do not), in execution order. */
     public List<String> stepTilings(int batch) {
-        return steps.stream().map(s -> s.tiling(batch)).toList();
+        int count = subBatches(batch);
+        int sub = BatchChunks.largest(batch, count);
+        int threads = stepThreads(count, Backends.current().threads());
+        return steps.stream().map(s -> s.tiling(sub, threads)).toList();
     }
 
     /** The parts each step times separately (empty for most), in execution order; see {@link #run(float[], int, int, long[], long[][])}. */
@@ -209,7 +288,6 @@ public final class InferencePlan {
         if (stepNanos != null && stepNanos.length != steps.size()) {
             throw new IllegalArgumentException("stepNanos needs " + steps.size() + " entries, got " + stepNanos.length);
         }
-        float[][] buffers = buffers(batch);
         float[] logits = new float[batch * classes];
         Backend be = Backends.current();
         Map<Step, AtomicLongArray> clocks = null;
@@ -226,13 +304,22 @@ public final class InferencePlan {
                 clocks.put(steps.get(i), new AtomicLongArray(parts));
             }
         }
-        PlanRun run = new PlanRun(batch, be, buffers, images, offset, logits, clocks);
-        for (int i = 0; i < steps.size(); i++) {
-            long t0 = stepNanos == null ? 0 : System.nanoTime();
-            steps.get(i).run(run);
-            if (stepNanos != null) {
-                stepNanos[i] += System.nanoTime() - t0;
+        int count = subBatches(batch);
+        if (count == 1 || be.threads() == 1) {
+            // one thread goes through the sub-batches in turn (or one sub-batch whose steps share the threads)
+            Workspace ws = acquire();
+            try {
+                ws.clearTimes(steps.size());
+                for (int sb = 0; sb < count; sb++) {
+                    runSubBatch(ws, be, stepThreads(count, be.threads()), images, offset, batch, count, sb, logits,
+                            clocks, stepNanos != null);
+                }
+                ws.addTimes(stepNanos, 1);
+            } finally {
+                release(ws);
             }
+        } else {
+            runSideBySide(be, images, offset, batch, count, logits, clocks, stepNanos);
         }
         if (clocks != null) {
             for (int i = 0; i < steps.size(); i++) {
@@ -245,6 +332,119 @@ public final class InferencePlan {
         return logits;
     }
 
+    /**
+     * The sub-batches on the threads side by side, each thread taking a contiguous range of them through
+     * every step with its own buffers: no fork and join per step, and each thread's activations stay in its
+     * core's cache. A step's time is then its threads' summed time divided by their number.
+     */
+    private void runSideBySide(Backend be, float[] images, int offset, int batch, int count, float[] logits,
+                               Map<Step, AtomicLongArray> clocks, long[] stepNanos) {
+        for (Step step : steps) {
+            step.prepare(be); // lazily computed layouts, computed here once instead of racing in the threads
+        }
+        int workers = Math.min(be.threads(), count);
+        Workspace[] used = new Workspace[workers];
+        for (int t = 0; t < workers; t++) {
+            used[t] = acquire();
+            used[t].clearTimes(steps.size());
+        }
+        try {
+            be.forEachRange(count, (s0, s1) -> {
+                Workspace ws = take(used);
+                for (int sb = s0; sb < s1; sb++) {
+                    runSubBatch(ws, be, 1, images, offset, batch, count, sb, logits, clocks, stepNanos != null);
+                }
+            });
+            for (Workspace ws : used) {
+                ws.addTimes(stepNanos, workers);
+            }
+        } finally {
+            for (Workspace ws : used) {
+                ws.taken = false;
+                release(ws);
+            }
+        }
+    }
+
+    /** Sub-batch sb of count through every step, with ws's buffers, each step spreading over threads. */
+    private void runSubBatch(Workspace ws, Backend be, int threads, float[] images, int offset, int batch, int count,
+                             int sb, float[] logits, Map<Step, AtomicLongArray> clocks, boolean timed) {
+        int b0 = BatchChunks.start(batch, count, sb);
+        int nb = BatchChunks.size(batch, count, sb);
+        PlanRun run = new PlanRun(nb, be, ws.buffers(nb), images, offset + b0 * input.size(), logits,
+                b0 * classes, threads, clocks);
+        for (int i = 0; i < steps.size(); i++) {
+            long t0 = timed ? System.nanoTime() : 0;
+            steps.get(i).run(run);
+            if (timed) {
+                ws.stepNanos[i] += System.nanoTime() - t0;
+            }
+        }
+    }
+
+    private synchronized Workspace acquire() {
+        Workspace ws = idle.poll();
+        return ws != null ? ws : new Workspace();
+    }
+
+    private synchronized void release(Workspace ws) {
+        idle.push(ws);
+    }
+
+    /** A workspace of used that no other thread of this run has taken. */
+    private static synchronized Workspace take(Workspace[] used) {
+        for (Workspace ws : used) {
+            if (!ws.taken) {
+                ws.taken = true;
+                return ws;
+            }
+        }
+        throw new IllegalStateException("more parts than workspaces");
+    }
+
+    /**
+     * One thread's activation buffers (slot arrays grown to the largest sub-batch seen) and step times. A
+     * plan keeps the workspaces between runs, so a steady-state run allocates no activations.
+     */
+    private final class Workspace {
+        private float[][] slots = new float[0][];
+        private int capacity;
+        private long[] stepNanos = new long[0];
+        private boolean taken;
+
+        /** Each value's buffer for a sub-batch of nb images. */
+        float[][] buffers(int nb) {
+            if (nb > capacity) {
+                slots = new float[slotSize.length][];
+                for (int s = 0; s < slotSize.length; s++) {
+                    slots[s] = new float[Math.multiplyExact(slotSize[s], nb)];
+                }
+                capacity = nb;
+            }
+            float[][] byValue = new float[values.size()][];
+            for (int v = 0; v < byValue.length; v++) {
+                byValue[v] = slotOf[v] < 0 ? null : slots[slotOf[v]];
+            }
+            return byValue;
+        }
+
+        void clearTimes(int n) {
+            if (stepNanos.length != n) {
+                stepNanos = new long[n];
+            }
+            Arrays.fill(stepNanos, 0);
+        }
+
+        /** Adds this workspace's step times, divided by the workers that ran side by side, to into. */
+        void addTimes(long[] into, int workers) {
+            if (into != null) {
+                for (int i = 0; i < into.length; i++) {
+                    into[i] += stepNanos[i] / workers;
+                }
+            }
+        }
+    }
+
     /** The logits of x (N, C, H, W) as a tensor (N, classes), without autograd. */
     public Tensor forward(Tensor x) {
         if (x.rank() != 4 || x.dim(1) != input.channels() || x.dim(2) != input.height() || x.dim(3) != input.width()) {
@@ -252,22 +452,6 @@ public final class InferencePlan {
                     + input.width() + ") images, got " + Arrays.toString(x.shape()));
         }
         return Tensor.wrap(run(x.data(), 0, x.dim(0)), x.dim(0), classes);
-    }
-
-    /** Each value's buffer for a batch: slot arrays grown to the largest batch seen. */
-    private float[][] buffers(int batch) {
-        if (batch > capacity) {
-            slots = new float[slotSize.length][];
-            for (int s = 0; s < slotSize.length; s++) {
-                slots[s] = new float[Math.multiplyExact(slotSize[s], batch)];
-            }
-            capacity = batch;
-        }
-        float[][] byValue = new float[values.size()][];
-        for (int v = 0; v < byValue.length; v++) {
-            byValue[v] = slotOf[v] < 0 ? null : slots[slotOf[v]];
-        }
-        return byValue;
     }
 
     @Override

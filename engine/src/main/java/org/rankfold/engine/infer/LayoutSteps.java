@@ -89,7 +89,8 @@ final class LayoutSteps {
 
         @Override
         public void run(PlanRun run) {
-            run.backend().transposeBlocks(classes, run.batch(), 1, run.buffer(input), 0, run.logits(), 0);
+            run.backend().transposeBlocks(classes, run.batch(), 1, run.buffer(input), 0, run.logits(),
+                    run.logitsOffset());
         }
     }
 }

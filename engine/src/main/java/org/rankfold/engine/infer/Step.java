@@ -2,6 +2,8 @@ package org.rankfold.engine.infer;
 
 import java.util.List;
 
+import org.rankfold.kernels.Backend;
+
 /**
  * One step of an {@link InferencePlan}: reads the activations named by {@link #inputs()} and writes
  * {@link #output()}, each a value index of the plan (buffers are assigned by the plan from the values'
@@ -23,8 +25,18 @@ interface Step {
 
     void run(PlanRun run);
 
-    /** How the step cuts a batch into units of work (for per-layer timings), or "" when it does not. */
-    default String tiling(int batch) {
+    /**
+     * Computes what the step computes lazily on its first run (layouts, tiles, transposed weights) for
+     * backend be, so that threads running sub-batches side by side only read it. Default: nothing.
+     */
+    default void prepare(Backend be) {
+    }
+
+    /**
+     * How the step cuts a batch into units of work at this many threads (for per-layer timings), or "" when
+     * it does not.
+     */
+    default String tiling(int batch, int threads) {
         return "";
     }
 

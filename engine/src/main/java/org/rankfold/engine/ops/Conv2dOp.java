@@ -14,7 +14,7 @@ import org.rankfold.kernels.Transpose;
  * of images.
  *
  * <p>x is (N, C, H, W), w is (OC, C, KH, KW), bias (OC) or null; y is (N, OC, OH, OW). The images are
- * taken in chunks of B (see {@link #chunkImages}); for a chunk, cols = im2col of its B images side by
+ * taken in chunks of B (see {@link #chunkCount}); for a chunk, cols = im2col of its B images side by
  * side, (C*KH*KW, B*OH*OW), and dY^T is the chunk's output gradient as (OC, B*OH*OW):
  * <pre>
  *   forward:         Y^T  = W (OC x C*KH*KW) * cols, stored as (B, OC, OH*OW), + bias
@@ -27,11 +27,11 @@ import org.rankfold.kernels.Transpose;
  * through the im2col index map while packing the GEMM's operand and reads/writes the (OC, B*OH*OW) view of
  * the activations in place, so neither cols (except for col2im) nor a transposed copy is ever written.
  * One GEMM per chunk instead of one per image: at ResNet-20's 8x8 and 16x16 maps a single image gives
- * only 64-256 columns, too few to amortize packing W. B is chosen from the layer's shape only (never the
- * thread count), so results stay bit-identical for every thread count. Threads take whole chunks
- * ({@link Backend#forEachRange}): a chunk's im2col, GEMM and transpose run on one core, with its cols in
- * that core's cache and no barrier between the kernels; splitting each kernel call instead left the second
- * thread waiting at thousands of barriers per ResNet-20 step. The chunk buffers are per-thread
+ * only 64-256 columns, too few to amortize packing W. The chunks are chosen from the layer's shape and the
+ * batch only (never the thread count), so results stay bit-identical for every thread count. Threads take
+ * whole chunks ({@link Backend#forEachRange}): a chunk's im2col, GEMM and transpose run on one core, with its
+ * cols in that core's cache and no barrier between the kernels; splitting each kernel call instead left the
+ * second thread waiting at thousands of barriers per ResNet-20 step. The chunk buffers are per-thread
  * scratch shared by all convolutions (autograd runs one op at a time), so their size is bounded by
  * {@link #CHUNK_FLOATS}, not by the batch; backward recomputes im2col rather than keeping N column
  * matrices.
@@ -80,6 +80,14 @@ public final class Conv2dOp {
         return (int) Math.max(1, Math.min(n, CHUNK_FLOATS / perImage));
     }
 
+    /**
+     * Chunks of a batch of n: one per image for a 1x1 stride-1 convolution (x_n is its own cols), otherwise
+     * as many as keep each chunk's cols within {@link #CHUNK_FLOATS}, evenly filled ({@link BatchChunks}).
+     */
+    static int chunkCount(Conv2dGeometry g, boolean pointwise, int n) {
+        return pointwise ? n : BatchChunks.count(n, (long) g.colRows() * g.colCols(), CHUNK_FLOATS);
+    }
+
     public static Tensor forward(Tensor x, Tensor w, Tensor bias, ConvSpec spec) {
         if (x.rank() != 4 || w.rank() != 4) {
             throw new IllegalArgumentException("conv2d needs x (N, C, H, W) and w (OC, C, KH, KW), got "
@@ -102,17 +110,16 @@ public final class Conv2dOp {
         int ohw = oh * ow;
         int ckk = g.colRows();
         boolean pointwise = spec.isPointwise();
-        int chunk = pointwise ? 1 : chunkImages(g, n);
+        int chunks = chunkCount(g, pointwise, n);
         Backend be = Backends.current();
         float[] xd = x.data();
         float[] wd = w.data();
         float[] out = StepArena.floats(n * oc * ohw);
-        int chunks = (n + chunk - 1) / chunk;
-        // chunk ci covers images [ci*chunk, ci*chunk + nb) and writes only their outputs
+        // chunk ci covers images [i0, i0 + nb) and writes only their outputs
         be.forEachRange(chunks, (c0, c1) -> {
             for (int ci = c0; ci < c1; ci++) {
-                int i0 = ci * chunk;
-                int nb = Math.min(chunk, n - i0);
+                int i0 = BatchChunks.start(n, chunks, ci);
+                int nb = BatchChunks.size(n, chunks, ci);
                 int yOff = i0 * oc * ohw;
                 if (pointwise) {
                     be.gemm(Transpose.NO, Transpose.NO, oc, ohw, c, 1f, wd, 0, c, xd, i0 * inSize, ohw, 0f, out, yOff, ohw);
@@ -127,7 +134,6 @@ public final class Conv2dOp {
             }
         }
         Tensor[] inputs = bias == null ? new Tensor[] {x, w} : new Tensor[] {x, w, bias};
-        int chunkImages = chunk;
         return Tensor.derived(out, new int[] {n, oc, oh, ow}, "conv2d", dout -> {
             Backend bk = Backends.current();
             boolean weightGrad = w.requiresGrad();
@@ -141,8 +147,8 @@ public final class Conv2dOp {
                     int first = (int) ((long) chunks * grp / groups);
                     int last = (int) ((long) chunks * (grp + 1) / groups);
                     for (int ci = first; ci < last; ci++) {
-                        int i0 = ci * chunkImages;
-                        int nb = Math.min(chunkImages, n - i0);
+                        int i0 = BatchChunks.start(n, chunks, ci);
+                        int nb = BatchChunks.size(n, chunks, ci);
                         // the group's first chunk overwrites its partial, the others add to it
                         float dwBeta = ci == first ? 0f : 1f;
                         backwardChunk(bk, g, pointwise, oc, c, ckk, ohw, i0, nb, dout, xd, wd, dx,

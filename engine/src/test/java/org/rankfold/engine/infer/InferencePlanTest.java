@@ -77,13 +77,9 @@ class InferencePlanTest extends SeededTest {
     @Test
     void logitsAreBitIdenticalAtOneAndTwoThreads() {
         SplittableRandom rng = random();
-        Module model = ModelZoo.create("resnet20", 1, 12, 10, 3);
-        PlanFixtures.randomizeBatchNorms(model, rng);
-        PlanFixtures.decompose(model, rng);
-        Module fashion = ModelZoo.create("fashionnet", 1, 16, 10, 4);
-        PlanFixtures.randomizeBatchNorms(fashion, rng);
-        for (Module m : new Module[] {model, fashion}) {
-            int size = m == model ? 12 : 16;
+        Module[] models = decomposedResnetAndFashionnet(rng);
+        for (Module m : models) {
+            int size = m == models[0] ? 12 : 16;
             Tensor x = Tensor.randn(rng, 9, 1, size, size);
             InferencePlan plan = InferencePlan.compile(m, 1, size, size);
             float[] one = runOn(1, plan, x);
@@ -93,6 +89,59 @@ class InferencePlanTest extends SeededTest {
             float[] single = runOn(2, plan, Tensor.wrap(Arrays.copyOf(x.data(), plan.imageSize()), 1, 1, size, size));
             assertArrayEquals(Arrays.copyOf(one, plan.classes()), single, "batch 1 vs first row of batch 9");
         }
+    }
+
+    @Test
+    void subBatchesGiveTheWholeBatchsLogitsBitForBit() {
+        SplittableRandom rng = random();
+        Module[] models = decomposedResnetAndFashionnet(rng);
+        for (Module m : models) {
+            int size = m == models[0] ? 12 : 16;
+            Tensor x = Tensor.randn(rng, 21, 1, size, size);
+            InferencePlan whole = InferencePlan.compile(m, 1, size, size);
+            whole.subBatchFloats(Integer.MAX_VALUE);
+            assertEquals(1, whole.subBatches(21));
+            float[] expected = runOn(1, whole, x);
+            InferencePlan split = InferencePlan.compile(m, 1, size, size);
+            // the smallest budget: sub-batches of MIN_SUB_BATCH images at most, four of them for 21 images
+            split.subBatchFloats(1);
+            assertEquals(4, split.subBatches(21));
+            assertTrue(split.describeSubBatches(21, 2).startsWith("4 sub-batches of 6 images"),
+                    split.describeSubBatches(21, 2));
+            for (int threads : new int[] {1, 2, 1, 2}) {
+                // side by side on two threads, one after another on one; again with the kept workspaces
+                assertArrayEquals(expected, runOn(threads, split, x), threads + " threads, sub-batches");
+            }
+            assertArrayEquals(expected, runOn(2, whole, x), "2 threads, whole batch");
+        }
+    }
+
+    @Test
+    void stepTimesAreRecordedWhenSubBatchesRunSideBySide() {
+        SplittableRandom rng = random();
+        Module model = ModelZoo.create("fashionnet", 1, 16, 10, 4);
+        InferencePlan plan = InferencePlan.compile(model, 1, 16, 16);
+        plan.subBatchFloats(1);
+        Tensor x = Tensor.randn(rng, 16, 1, 16, 16);
+        long[] nanos = new long[plan.stepDescriptions().size()];
+        Backend saved = Backends.current();
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            Backends.setCurrent(cpu);
+            plan.run(x.data(), 0, 16, nanos);
+        } finally {
+            Backends.setCurrent(saved);
+        }
+        assertTrue(Arrays.stream(nanos).allMatch(t -> t > 0), Arrays.toString(nanos));
+    }
+
+    /** resnet20 on 12x12 images with its convolutions decomposed, and fashionnet on 16x16, both with random BN. */
+    private static Module[] decomposedResnetAndFashionnet(SplittableRandom rng) {
+        Module model = ModelZoo.create("resnet20", 1, 12, 10, 3);
+        PlanFixtures.randomizeBatchNorms(model, rng);
+        PlanFixtures.decompose(model, rng);
+        Module fashion = ModelZoo.create("fashionnet", 1, 16, 10, 4);
+        PlanFixtures.randomizeBatchNorms(fashion, rng);
+        return new Module[] {model, fashion};
     }
 
     /** The plan's logits for {@code x} on a CPU backend of {@code threads} threads (tests of this package). */

@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * fashionnet's first chain at batch 1. Lane-wise MAX is {@link Math#max} (NaN wins, +0 above -0), and a
  * maximum does not depend on the order it is taken in, so every width gives the scalar loop's values.
  * Each width has its own loop with its species, shuffles and mask as static constants, so the calls are
- * intrinsified. At 512 bits the last outputs of a row take one masked step (lanes past the row are neither
- * read nor stored); the narrower widths leave them to the scalar loop.
+ * intrinsified. At 512 bits every step is masked, so the last outputs of a row take one more step (lanes past
+ * the row are neither read nor stored); the narrower widths leave them to the scalar loop.
  */
 final class MaxPool2x2 {
     private static final VectorSpecies<Float> S512 = FloatVector.SPECIES_512;
@@ -70,36 +70,27 @@ final class MaxPool2x2 {
         }
     }
 
+    /**
+     * Every step masked (an all-true mask costs a full step nothing at 512 bits), so the last outputs of a
+     * row need no second copy of the body: rows of 28 or 14 floats (ow 14 or 7, the pools of the 28x28
+     * models) have no whole step at all, and their scalar loop cost a compressed fashionnet as much as the
+     * Tucker-2 chain before it.
+     */
     private static int row512(float[] x, int row0, int row1, float[] y, int o, int ow) {
-        int s = 0;
-        for (; s + 16 <= ow; s += 16) {
+        for (int s = 0; s < ow; s += 16) {
+            int n = Math.min(16, ow - s);
             int at = 2 * s;
-            FloatVector lo = FloatVector.fromArray(S512, x, row0 + at)
-                    .lanewise(VectorOperators.MAX, FloatVector.fromArray(S512, x, row1 + at));
-            FloatVector hi = FloatVector.fromArray(S512, x, row0 + at + 16)
-                    .lanewise(VectorOperators.MAX, FloatVector.fromArray(S512, x, row1 + at + 16));
-            FloatVector even = lo.rearrange(EVEN512).blend(hi.rearrange(EVEN512), HIGH512);
-            FloatVector odd = lo.rearrange(ODD512).blend(hi.rearrange(ODD512), HIGH512);
-            even.lanewise(VectorOperators.MAX, odd).intoArray(y, o + s);
-        }
-        if (s < ow) {
-            // the rest of the row in one masked step: rows of 28 or 14 floats (ow 14 or 7, the pools of the
-            // 28x28 models) have no whole step at all, and their scalar loop cost a compressed fashionnet
-            // as much as the Tucker-2 chain before it
-            int rest = 2 * (ow - s);
-            int at = 2 * s;
-            VectorMask<Float> first = S512.indexInRange(0, rest);
-            VectorMask<Float> second = S512.indexInRange(16, rest);
+            VectorMask<Float> first = S512.indexInRange(0, 2 * n);
+            VectorMask<Float> second = S512.indexInRange(16, 2 * n);
             FloatVector lo = FloatVector.fromArray(S512, x, row0 + at, first)
                     .lanewise(VectorOperators.MAX, FloatVector.fromArray(S512, x, row1 + at, first));
             FloatVector hi = FloatVector.fromArray(S512, x, row0 + at + 16, second)
                     .lanewise(VectorOperators.MAX, FloatVector.fromArray(S512, x, row1 + at + 16, second));
             FloatVector even = lo.rearrange(EVEN512).blend(hi.rearrange(EVEN512), HIGH512);
             FloatVector odd = lo.rearrange(ODD512).blend(hi.rearrange(ODD512), HIGH512);
-            even.lanewise(VectorOperators.MAX, odd).intoArray(y, o + s, S512.indexInRange(0, ow - s));
-            s = ow;
+            even.lanewise(VectorOperators.MAX, odd).intoArray(y, o + s, S512.indexInRange(0, n));
         }
-        return s;
+        return ow;
     }
 
     private static int row256(float[] x, int row0, int row1, float[] y, int o, int ow) {

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import org.rankfold.engine.infer.InferencePlan;
 import org.rankfold.engine.tensor.Tensor;
+import org.rankfold.kernels.Backends;
 
 /**
  * {@code bench infer --per-layer}: each step of the compiled plan with its share of the time, its time per
@@ -41,7 +42,8 @@ final class PerLayer {
         }
         long[] macs = plan.stepMacs();
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "per-layer times of the plan, batch %d, %d runs:", batch, reps));
+        lines.add(String.format(Locale.ROOT, "per-layer times of the plan, batch %d, %d runs, %s:", batch, reps,
+                plan.describeSubBatches(batch, Backends.current().threads())));
         lines.add(String.format(Locale.ROOT, "  %6s %10s %9s  %s", "share", "ms/batch", "GMAC/s", "step"));
         for (int i = 0; i < names.size(); i++) {
             double ms = nanos[i] / 1e6 / reps;
