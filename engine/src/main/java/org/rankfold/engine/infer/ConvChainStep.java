@@ -386,9 +386,6 @@ final class ConvChainStep implements Step {
         wholeImage();
         rowTiles();
         transposedWeights(be);
-        if (be.threads() > 1) {
-            threadTiles(be.threads());
-        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.rankfold.engine.nn.Module;
@@ -79,19 +80,28 @@ public final class InferencePlan {
      * the system property {@code rankfold.plan.tileKiB} (KiB, at least 1) for measuring other budgets.
      */
     static int defaultTileFloats() {
-        String kib = System.getProperty("rankfold.plan.tileKiB");
+        int kib = kibProperty("rankfold.plan.tileKiB", 1);
+        return kib < 0 ? ConvChainStep.TILE_FLOATS : kib * 256;
+    }
+
+    /**
+     * The system property {@code name} as KiB between {@code least} and 2^20, or -1 when it is not set;
+     * IllegalArgumentException naming the property otherwise.
+     */
+    private static int kibProperty(String name, int least) {
+        String kib = System.getProperty(name);
         if (kib == null) {
-            return ConvChainStep.TILE_FLOATS;
+            return -1;
         }
         try {
             int v = Integer.parseInt(kib.trim());
-            if (v >= 1 && v <= 1 << 20) {
-                return v * 256;
+            if (v >= least && v <= 1 << 20) {
+                return v;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("system property rankfold.plan.tileKiB: expected KiB between 1 and "
+        throw new IllegalArgumentException("system property " + name + ": expected KiB between " + least + " and "
                 + (1 << 20) + ", got '" + kib + "'");
     }
 
@@ -100,20 +110,8 @@ public final class InferencePlan {
      * rankfold.plan.subBatchKiB} (KiB; 0 runs every batch whole, as one sub-batch) for measuring others.
      */
     static int defaultSubBatchFloats() {
-        String kib = System.getProperty("rankfold.plan.subBatchKiB");
-        if (kib == null) {
-            return SUB_BATCH_FLOATS;
-        }
-        try {
-            int v = Integer.parseInt(kib.trim());
-            if (v >= 0 && v <= 1 << 20) {
-                return v == 0 ? Integer.MAX_VALUE : v * 256;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("system property rankfold.plan.subBatchKiB: expected KiB between 0 and "
-                + (1 << 20) + ", got '" + kib + "'");
+        int kib = kibProperty("rankfold.plan.subBatchKiB", 0);
+        return kib < 0 ? SUB_BATCH_FLOATS : kib == 0 ? Integer.MAX_VALUE : kib * 256;
     }
 
     /** Sets the activation budget of a sub-batch in floats (Integer.MAX_VALUE: whole batches); for tests. */
@@ -348,9 +346,11 @@ public final class InferencePlan {
             used[t] = acquire();
             used[t].clearTimes(steps.size());
         }
+        // forEachRange runs the body once per worker (or once, on this thread, inside another part)
+        AtomicInteger next = new AtomicInteger();
         try {
             be.forEachRange(count, (s0, s1) -> {
-                Workspace ws = take(used);
+                Workspace ws = used[next.getAndIncrement()];
                 for (int sb = s0; sb < s1; sb++) {
                     runSubBatch(ws, be, 1, images, offset, batch, count, sb, logits, clocks, stepNanos != null);
                 }
@@ -360,7 +360,6 @@ public final class InferencePlan {
             }
         } finally {
             for (Workspace ws : used) {
-                ws.taken = false;
                 release(ws);
             }
         }
@@ -391,17 +390,6 @@ public final class InferencePlan {
         idle.push(ws);
     }
 
-    /** A workspace of used that no other thread of this run has taken. */
-    private static synchronized Workspace take(Workspace[] used) {
-        for (Workspace ws : used) {
-            if (!ws.taken) {
-                ws.taken = true;
-                return ws;
-            }
-        }
-        throw new IllegalStateException("more parts than workspaces");
-    }
-
     /**
      * One thread's activation buffers (slot arrays grown to the largest sub-batch seen) and step times. A
      * plan keeps the workspaces between runs, so a steady-state run allocates no activations.
@@ -410,7 +398,6 @@ public final class InferencePlan {
         private float[][] slots = new float[0][];
         private int capacity;
         private long[] stepNanos = new long[0];
-        private boolean taken;
 
         /** Each value's buffer for a sub-batch of nb images. */
         float[][] buffers(int nb) {

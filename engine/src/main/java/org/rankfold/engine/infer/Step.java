@@ -27,7 +27,8 @@ interface Step {
 
     /**
      * Computes what the step computes lazily on its first run (layouts, tiles, transposed weights) for
-     * backend be, so that threads running sub-batches side by side only read it. Default: nothing.
+     * backend be, so that threads running sub-batches side by side (each step on one thread, so no tiles
+     * for the threads) only read it. Default: nothing.
      */
     default void prepare(Backend be) {
     }

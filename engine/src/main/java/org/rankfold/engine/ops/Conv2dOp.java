@@ -74,12 +74,6 @@ public final class Conv2dOp {
         return (int) Math.max(1, Math.min(nb, DATA_GRAD_FLOATS / perImage));
     }
 
-    /** Images per chunk: as many as fit {@link #CHUNK_FLOATS} of cols, at least 1, at most n. */
-    static int chunkImages(Conv2dGeometry g, int n) {
-        long perImage = (long) g.colRows() * g.colCols();
-        return (int) Math.max(1, Math.min(n, CHUNK_FLOATS / perImage));
-    }
-
     /**
      * Chunks of a batch of n: one per image for a 1x1 stride-1 convolution (x_n is its own cols), otherwise
      * as many as keep each chunk's cols within {@link #CHUNK_FLOATS}, evenly filled ({@link BatchChunks}).

@@ -31,7 +31,7 @@ class Conv2dDataGradChunkTest extends SeededTest {
         Conv2dGeometry g = spec.geometry(c, size, size);
         assertTrue(!Backends.current().convDataGradInPlace(g, oc));
         // the case under test: one chunk of three images, its data gradient one image at a time
-        assertEquals(n, Conv2dOp.chunkImages(g, n));
+        assertEquals(1, Conv2dOp.chunkCount(g, false, n));
         assertTrue(Conv2dOp.dataGradImages(g, n) < n, "sub-chunks smaller than the chunk");
 
         SplittableRandom rng = random();
