@@ -128,6 +128,12 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void im2colChannelMajor(Conv2dGeometry g, int images, float[] x, int xOffset, int ldx, float[] cols,
+                                   int colsOffset) {
+        Im2col.im2colChannelMajor(pool, g, images, x, xOffset, ldx, cols, colsOffset);
+    }
+
+    @Override
     public void col2imBatch(Conv2dGeometry g, int images, float[] cols, int colsOffset, float[] dx, int dxOffset) {
         Im2col.col2imBatch(pool, width, g, images, cols, colsOffset, dx, dxOffset);
     }

@@ -48,6 +48,30 @@ public final class Im2col {
                 im2colChannel(g, ch, x, xOffset + img * g.inputSize(), cols, colsOffset + img * ohw, ld));
     }
 
+    /**
+     * cols as {@link #im2colBatch}, from images stored channel-major (the inference plan's layout): channel c of
+     * image i at {@code x[xOffset + c*ldx + i*H*W]}. All (channel, image) pairs go through one split (a split
+     * per channel cost more than the copies of a small strided 1x1 convolution).
+     */
+    public static void im2colChannelMajor(WorkerPool pool, Conv2dGeometry g, int images, float[] x, int xOffset,
+                                          int ldx, float[] cols, int colsOffset) {
+        int ohw = g.colCols();
+        int ld = images * ohw;
+        int taps = g.kernelH() * g.kernelW();
+        int plane = g.height() * g.width();
+        // channel 0 of a one-channel geometry at the plane's own offset: the (image, channel) body as it is
+        Conv2dGeometry one = new Conv2dGeometry(1, g.height(), g.width(), g.kernelH(), g.kernelW(), g.strideH(),
+                g.strideW(), g.padH(), g.padW(), g.dilationH(), g.dilationW());
+        pool.split(images * g.channels(), minItems(g), (i0, i1) -> {
+            for (int item = i0; item < i1; item++) {
+                int c = item / images;
+                int img = item - c * images;
+                im2colChannel(one, 0, x, xOffset + c * ldx + img * plane, cols,
+                        colsOffset + c * taps * ld + img * ohw, ld);
+            }
+        });
+    }
+
     /** dx (images, C, H, W) is accumulated into; cols is scratch (its contents are undefined afterwards). */
     public static void col2imBatch(WorkerPool pool, SimdWidth width, Conv2dGeometry g, int images, float[] cols,
                                    int colsOffset, float[] dx, int dxOffset) {
@@ -94,6 +118,10 @@ public final class Im2col {
         int sw = g.strideW();
         int plane = image + c * h * w;
         boolean sameWidth = sw == 1 && g.strideH() == 1 && ow == w;
+        if (g.kernelH() == 1 && g.kernelW() == 1 && g.padH() == 0 && g.padW() == 0) {
+            pointwise(g, x, plane, cols, block + c * ld);
+            return;
+        }
         // (p, q): one kernel tap, one row of cols
         for (int p = 0; p < g.kernelH(); p++) {
             for (int q = 0; q < g.kernelW(); q++) {
@@ -124,6 +152,24 @@ public final class Im2col {
                     }
                     Arrays.fill(cols, dst + jHi, dst + ow, 0f);
                 }
+            }
+        }
+    }
+
+    /**
+     * The one row of an unpadded 1x1 window (a strided shortcut): output (i, j) reads plane element
+     * {@code i*SH*W + j*SW}, always inside the plane, so there is nothing to clamp or fill.
+     */
+    private static void pointwise(Conv2dGeometry g, float[] x, int plane, float[] cols, int row) {
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int sw = g.strideW();
+        int rowStep = g.strideH() * g.width();
+        for (int i = 0; i < oh; i++) {
+            int src = plane + i * rowStep;
+            int dst = row + i * ow;
+            for (int j = 0; j < ow; j++) {
+                cols[dst + j] = x[src + j * sw];
             }
         }
     }

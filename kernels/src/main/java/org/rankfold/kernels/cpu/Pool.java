@@ -220,6 +220,11 @@ public final class Pool {
         int oh = g.outHeight();
         int ow = g.outWidth();
         int plane = g.height() * g.width();
+        if (coversPlane(g)) {
+            pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) ->
+                    planeMeans(plane, c0, c1, x, xOffset, y, yOffset));
+            return;
+        }
         pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int xp = xOffset + c * plane;
@@ -240,6 +245,59 @@ public final class Pool {
                 }
             }
         });
+    }
+
+    /** One unpadded window over the whole plane (a global average pool). */
+    private static boolean coversPlane(Conv2dGeometry g) {
+        return g.padH() == 0 && g.padW() == 0 && g.kernelH() == g.height() && g.kernelW() == g.width();
+    }
+
+    /**
+     * y[c] = mean of plane c for the planes [c0, c1): the window loop's sums in the same order (one double
+     * sum per plane, pixel by pixel), eight planes at a time. A single plane's sum is a chain of dependent
+     * adds (4 cycles each); eight independent chains in one loop keep both adders busy (the 7x7 global pool
+     * of a compressed ResNet-20 took a third as long as the convolution before it).
+     */
+    private static void planeMeans(int plane, int c0, int c1, float[] x, int xOffset, float[] y, int yOffset) {
+        int c = c0;
+        for (; c + 8 <= c1; c += 8) {
+            int x0 = xOffset + c * plane;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            double s4 = 0;
+            double s5 = 0;
+            double s6 = 0;
+            double s7 = 0;
+            for (int i = 0; i < plane; i++) {
+                int at = x0 + i;
+                s0 += x[at];
+                s1 += x[at + plane];
+                s2 += x[at + 2 * plane];
+                s3 += x[at + 3 * plane];
+                s4 += x[at + 4 * plane];
+                s5 += x[at + 5 * plane];
+                s6 += x[at + 6 * plane];
+                s7 += x[at + 7 * plane];
+            }
+            y[yOffset + c] = (float) (s0 / plane);
+            y[yOffset + c + 1] = (float) (s1 / plane);
+            y[yOffset + c + 2] = (float) (s2 / plane);
+            y[yOffset + c + 3] = (float) (s3 / plane);
+            y[yOffset + c + 4] = (float) (s4 / plane);
+            y[yOffset + c + 5] = (float) (s5 / plane);
+            y[yOffset + c + 6] = (float) (s6 / plane);
+            y[yOffset + c + 7] = (float) (s7 / plane);
+        }
+        for (; c < c1; c++) {
+            int x0 = xOffset + c * plane;
+            double s = 0;
+            for (int i = 0; i < plane; i++) {
+                s += x[x0 + i];
+            }
+            y[yOffset + c] = (float) (s / plane);
+        }
     }
 
     /** dx is accumulated into: each input of a window gets dy / divisor. */

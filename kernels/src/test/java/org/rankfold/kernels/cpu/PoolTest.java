@@ -98,4 +98,38 @@ class PoolTest {
             }
         }
     }
+
+    @Test
+    void globalAveragesEqualTheReferenceBitForBit() {
+        SplittableRandom rng = new SplittableRandom(13);
+        // plane counts around the eight-plane groups, and windows that do not cover the plane (the general loop)
+        Conv2dGeometry[] geometries = {
+            Conv2dGeometry.square(1, 7, 7, 7, 1, 0),
+            Conv2dGeometry.square(7, 7, 7, 7, 1, 0),
+            Conv2dGeometry.square(13, 8, 8, 8, 8, 0),
+            Conv2dGeometry.square(17, 7, 7, 7, 1, 0),
+            new Conv2dGeometry(9, 3, 5, 3, 5, 1, 1, 0, 0, 1, 1),
+            Conv2dGeometry.square(6, 7, 7, 7, 1, 1),
+            Conv2dGeometry.square(5, 8, 8, 7, 1, 0),
+        };
+        for (int threads : new int[] {1, 3}) {
+            try (WorkerPool pool = new WorkerPool(threads)) {
+                for (Conv2dGeometry g : geometries) {
+                    float[] x = new float[2 + g.inputSize()];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) (rng.nextDouble() * 2e3 - 1e3) * (i % 5 == 0 ? 1e-4f : 1f);
+                    }
+                    int out = g.channels() * g.outHeight() * g.outWidth();
+                    for (boolean includePad : new boolean[] {true, false}) {
+                        float[] yRef = new float[out];
+                        PoolRef.avgPoolForward(g, includePad, x, 2, yRef, 0);
+                        float[] y = new float[1 + out];
+                        Pool.avgForward(pool, g, includePad, x, 2, y, 1);
+                        assertArrayEquals(yRef, Arrays.copyOfRange(y, 1, 1 + out),
+                                g + " includePad " + includePad + " threads " + threads);
+                    }
+                }
+            }
+        }
+    }
 }
