@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * The convolution products with implicit im2col and in-place activation views ({@code convForward},
  * {@code convWeightGrad}, {@code convDataCols} of the CPU backend) against the definition
  * ({@link ConvGemmRef}) and, bit for bit, against the explicit path they replace (im2colBatch, gemm,
- * transposeBlocks on the same backend), for every vector width and 1 and 2 threads.
+ * transposeBlocks on the same backend), for every vector width and 1 and 2 threads; the weight gradient of
+ * the geometries the padded grid takes only against the definition (its own checks: ConvWeightGradTest).
  */
 class ConvGemmTest extends SeededTest {
 
@@ -79,7 +80,10 @@ class ConvGemmTest extends SeededTest {
                             explicitWeightGrad(cpu, k, dy, 5, x, beta, explicit);
                             float[] dw = prior.clone();
                             cpu.convWeightGrad(k.g, k.images, k.oc, dy, 5, x, 0, beta, dw, 0);
-                            assertArrayEquals(explicit, dw, what("weight grad beta " + beta, k, width, threads));
+                            if (!onGrid(k.g)) {
+                                // (the grid's weight gradient sums in its own order: ConvWeightGradTest)
+                                assertArrayEquals(explicit, dw, what("weight grad beta " + beta, k, width, threads));
+                            }
                             Arrays2.assertClose(what("weight grad vs definition", k, width, threads), ref, dw,
                                     1e-4, 1e-3);
                         }
@@ -166,6 +170,13 @@ class ConvGemmTest extends SeededTest {
         cpu.im2colBatch(k.g, k.images, x, 0, cols, 0);
         cpu.gemm(Transpose.NO, Transpose.YES, k.oc, k.g.colRows(), n, 1f, dyt, 0, n, cols, 0, n, beta, dw, 0,
                 k.g.colRows());
+    }
+
+    /** The centred windows of stride 1 or 2 whose weight gradient the CPU backend takes on its padded grid. */
+    private static boolean onGrid(Conv2dGeometry g) {
+        return g.dilationH() == 1 && g.dilationW() == 1 && g.strideH() <= 2 && g.strideW() <= 2
+                && g.kernelH() % 2 == 1 && g.kernelW() % 2 == 1 && g.padH() == g.kernelH() / 2
+                && g.padW() == g.kernelW() / 2;
     }
 
     private static String what(String op, Case k, SimdWidth width, int threads) {

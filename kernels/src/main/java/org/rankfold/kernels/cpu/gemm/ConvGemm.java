@@ -90,6 +90,10 @@ public final class ConvGemm {
                            float beta, float[] dw, int dwOffset) {
         int ohw = g.colCols();
         check(g, images, oc, "dw", dw, dwOffset, (long) oc * g.colRows(), "x", x, xOffset, "dy", dy, dyOffset);
+        if (images > 0 && weightGradOnGridPays(g, oc)) {
+            weightGradOnGrid(g, images, oc, dy, dyOffset, x, xOffset, beta, dw, dwOffset);
+            return;
+        }
         run(oc, g.colRows(), images * ohw, new Virtual(new BlockedRows(dy, dyOffset, ohw, oc * ohw, ohw), false),
                 new Virtual(new Im2colRows(g, x, xOffset), true), beta,
                 new Dense(dw, dwOffset, g.colRows(), false));
@@ -292,6 +296,53 @@ public final class ConvGemm {
             }
         }
         forwardGridGroups(t, images, c, flipped, 0, dy, dyOffset, dx, dxOffset, true);
+    }
+
+    /**
+     * Whether {@link #weightGrad} runs on a padded grid ({@link GridWeightGrad}). As for the data gradient, the
+     * rule must not depend on the vector width (the grid's sums run in another order than the blocked GEMM's).
+     */
+    public boolean weightGradOnGridPays(Conv2dGeometry g, int oc) {
+        return GRID_WEIGHT_GRAD && PaddedGrid.fits(g);
+    }
+
+    private static final boolean GRID_WEIGHT_GRAD = !"false".equals(System.getProperty("rankfold.gridWeightGrad"));
+
+    /**
+     * dw = beta*dw + dy^T * im2col(x)^T by {@link GridWeightGrad}: in groups of images, the images onto a grid
+     * and dy onto the grid's output positions, every row of im2col read in place from the grid; threads take
+     * whole quadruples of rows of the (shared) accumulator.
+     */
+    private void weightGradOnGrid(Conv2dGeometry g, int images, int oc, float[] dy, int dyOffset, float[] x,
+                                  int xOffset, float beta, float[] dw, int dwOffset) {
+        GridSpace space = gridSpace.get();
+        int group = GridWeightGrad.groupImages(space.single(g), oc, images);
+        int k = g.colRows();
+        int ocp = GridWeightGrad.paddedChannels(oc);
+        int quads = (k + 3) / 4;
+        int bits = wide.kernel().vectorBits();
+        float[] acc = space.weightSums = GridSpace.atLeast(space.weightSums, (long) k * ocp);
+        java.util.Arrays.fill(acc, 0, k * ocp, 0f);
+        int dyImage = oc * g.colCols();
+        for (int i = 0; i < images; i += group) {
+            int nb = Math.min(group, images - i);
+            PaddedGrid grid = space.layout(g, nb);
+            float[] gridData = space.grid = GridSpace.atLeast(space.grid, grid.size());
+            float[] dyT = space.product = GridSpace.atLeast(space.product, (long) grid.columns * ocp);
+            grid.fill(x, xOffset + i * g.inputSize(), g.inputSize(), g.height() * g.width(), gridData);
+            GridWeightGrad.scatter(grid, oc, dy, dyOffset + i * dyImage, dyT);
+            int[] rowAt = space.rowOffsets(grid, k);
+            int columns = grid.columns;
+            long macs = (long) k * ocp * columns;
+            int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1 : Math.min(pool.threads(), quads);
+            if (parts == 1) {
+                GridWeightGrad.accumulate(bits, k, oc, columns, gridData, rowAt, dyT, acc, 0, quads);
+            } else {
+                pool.run(parts, t -> GridWeightGrad.accumulate(bits, k, oc, columns, gridData, rowAt, dyT, acc,
+                        quads * t / parts, quads * (t + 1) / parts));
+            }
+        }
+        GridWeightGrad.store(k, oc, acc, beta, dw, dwOffset);
     }
 
     /**

@@ -12,6 +12,8 @@ final class GridSpace {
     float[] grid = new float[0];
     /** The product over the grid's columns, before the gather. */
     float[] product = new float[0];
+    /** The weight gradient's sums on the grid, (C*KH*KW) x padded OC. */
+    float[] weightSums = new float[0];
     /** The transposed, flipped weight of a data gradient on the grid. */
     float[] flipped = new float[0];
     /** Where each of B's rows starts in {@link #grid}, filled for {@link #rowsFor}. */
