@@ -330,7 +330,7 @@ public final class ConvGemm {
             float[] gridData = space.grid = GridSpace.atLeast(space.grid, grid.size());
             float[] dyT = space.product = GridSpace.atLeast(space.product, (long) grid.columns * ocp);
             grid.fill(x, xOffset + i * g.inputSize(), g.inputSize(), g.height() * g.width(), gridData);
-            GridWeightGrad.scatter(grid, oc, dy, dyOffset + i * dyImage, dyT);
+            GridWeightGrad.scatter(bits, grid, oc, dy, dyOffset + i * dyImage, dyT, space.lanes);
             int[] rowAt = space.rowOffsets(grid, k);
             int columns = grid.columns;
             long macs = (long) k * ocp * columns;

@@ -14,6 +14,8 @@ final class GridSpace {
     float[] product = new float[0];
     /** The weight gradient's sums on the grid, (C*KH*KW) x padded OC. */
     float[] weightSums = new float[0];
+    /** Gather indices of the weight gradient's scatter of dy. */
+    final int[] lanes = new int[2 * GridWeightGrad.LANES];
     /** The transposed, flipped weight of a data gradient on the grid. */
     float[] flipped = new float[0];
     /** Where each of B's rows starts in {@link #grid}, filled for {@link #rowsFor}. */

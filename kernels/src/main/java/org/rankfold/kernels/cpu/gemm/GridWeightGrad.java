@@ -3,6 +3,7 @@ package org.rankfold.kernels.cpu.gemm;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.rankfold.kernels.Conv2dGeometry;
@@ -63,22 +64,57 @@ final class GridWeightGrad {
 
     /**
      * dyT (grid.columns x paddedChannels(oc)) = dy's images (images, OC, OH*OW) at dyOffset on the grid's output
-     * positions, zero elsewhere.
+     * positions, zero elsewhere. At 512 bits a pixel's 16 channels are one gather (channel stride OH*OW) and one
+     * store instead of 16 scalar stores a row of dyT apart; index holds at least 32 ints (overwritten). The
+     * values are the same at every width.
      */
-    static void scatter(PaddedGrid grid, int oc, float[] dy, int dyOffset, float[] dyT) {
+    static void scatter(int vectorBits, PaddedGrid grid, int oc, float[] dy, int dyOffset, float[] dyT, int[] index) {
         int ocp = paddedChannels(oc);
         int ohw = grid.outH * grid.outW;
-        Arrays.fill(dyT, 0, grid.columns * ocp, 0f);
-        for (int i = 0; i < grid.images; i++) {
-            for (int o = 0; o < oc; o++) {
-                int src = dyOffset + (i * oc + o) * ohw;
-                for (int oh = 0; oh < grid.outH; oh++) {
-                    int u = (i * grid.rowsPerImage + oh) * grid.gw;
-                    int s = src + oh * grid.outW;
-                    for (int ow = 0; ow < grid.outW; ow++) {
-                        dyT[(u + ow) * ocp + o] = dy[s + ow];
+        if (vectorBits != 512) {
+            Arrays.fill(dyT, 0, grid.columns * ocp, 0f);
+            for (int i = 0; i < grid.images; i++) {
+                for (int o = 0; o < oc; o++) {
+                    int src = dyOffset + (i * oc + o) * ohw;
+                    for (int oh = 0; oh < grid.outH; oh++) {
+                        int u = (i * grid.rowsPerImage + oh) * grid.gw;
+                        int s = src + oh * grid.outW;
+                        for (int ow = 0; ow < grid.outW; ow++) {
+                            dyT[(u + ow) * ocp + o] = dy[s + ow];
+                        }
                     }
                 }
+            }
+            return;
+        }
+        // index[0..16): channels of a whole group; index[16..32): the last group's (unused lanes read channel 0)
+        int tail = oc - (ocp - LANES);
+        for (int l = 0; l < LANES; l++) {
+            index[l] = l * ohw;
+            index[LANES + l] = l < tail ? l * ohw : 0;
+        }
+        VectorMask<Float> tailMask = VectorMask.fromLong(S512, (1L << tail) - 1);
+        int padColumns = (grid.gw - grid.outW) * ocp;
+        for (int i = 0; i < grid.images; i++) {
+            int image = dyOffset + i * oc * ohw;
+            for (int oh = 0; oh < grid.outH; oh++) {
+                int u = (i * grid.rowsPerImage + oh) * grid.gw;
+                int s = image + oh * grid.outW;
+                for (int ow = 0; ow < grid.outW; ow++) {
+                    int d = (u + ow) * ocp;
+                    int v = 0;
+                    for (; v + LANES < ocp; v += LANES) {
+                        FloatVector.fromArray(S512, dy, s + ow + v * ohw, index, 0).intoArray(dyT, d + v);
+                    }
+                    FloatVector.fromArray(S512, dy, s + ow + v * ohw, index, LANES, tailMask).intoArray(dyT, d + v);
+                }
+                int pad = (u + grid.outW) * ocp;
+                Arrays.fill(dyT, pad, Math.min(pad + padColumns, grid.columns * ocp), 0f);
+            }
+            if (i < grid.images - 1) {
+                // the zero rows between this image and the next
+                int from = ((i * grid.rowsPerImage + grid.outH) * grid.gw) * ocp;
+                Arrays.fill(dyT, from, ((i + 1) * grid.rowsPerImage * grid.gw) * ocp, 0f);
             }
         }
     }
@@ -95,6 +131,19 @@ final class GridWeightGrad {
             int len = Math.min(block, columns - u0);
             for (int q = quad0; q < quad1; q++) {
                 int r0 = q * ROWS;
+                if (vectorBits == 512 && ocp == LANES && q + 1 < quad1) {
+                    // one lane group: eight rows per pass (a broadcast per multiply-add, so the vector load of
+                    // dyT is shared by twice as many)
+                    int[] at = rowAt;
+                    int last = k - 1;
+                    rows8x16at512(len, grid, at[Math.min(r0, last)] + u0, at[Math.min(r0 + 1, last)] + u0,
+                            at[Math.min(r0 + 2, last)] + u0, at[Math.min(r0 + 3, last)] + u0,
+                            at[Math.min(r0 + 4, last)] + u0, at[Math.min(r0 + 5, last)] + u0,
+                            at[Math.min(r0 + 6, last)] + u0, at[Math.min(r0 + 7, last)] + u0, dyT, u0 * ocp, acc,
+                            r0 * ocp, Math.min(2 * ROWS, k - r0));
+                    q++;
+                    continue;
+                }
                 // rows past k repeat the last row; their sums are dropped
                 int s0 = rowAt[Math.min(r0, k - 1)] + u0;
                 int s1 = rowAt[Math.min(r0 + 1, k - 1)] + u0;
@@ -227,6 +276,55 @@ final class GridWeightGrad {
         if (rows > 3) {
             FloatVector.fromArray(S512, acc, a + 3 * ocp).add(c3).intoArray(acc, a + 3 * ocp);
         }
+    }
+
+    private static void rows8x16at512(int len, float[] grid, int s0, int s1, int s2, int s3, int s4, int s5, int s6,
+                                      int s7, float[] dyT, int d, float[] acc, int a, int rows) {
+        FloatVector c0 = FloatVector.zero(S512);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        FloatVector c6 = c0;
+        FloatVector c7 = c0;
+        for (int u = 0; u < len; u++) {
+            FloatVector b = FloatVector.fromArray(S512, dyT, d + u * LANES);
+            c0 = FloatVector.broadcast(S512, grid[s0 + u]).fma(b, c0);
+            c1 = FloatVector.broadcast(S512, grid[s1 + u]).fma(b, c1);
+            c2 = FloatVector.broadcast(S512, grid[s2 + u]).fma(b, c2);
+            c3 = FloatVector.broadcast(S512, grid[s3 + u]).fma(b, c3);
+            c4 = FloatVector.broadcast(S512, grid[s4 + u]).fma(b, c4);
+            c5 = FloatVector.broadcast(S512, grid[s5 + u]).fma(b, c5);
+            c6 = FloatVector.broadcast(S512, grid[s6 + u]).fma(b, c6);
+            c7 = FloatVector.broadcast(S512, grid[s7 + u]).fma(b, c7);
+        }
+        add16(acc, a, c0);
+        if (rows > 1) {
+            add16(acc, a + LANES, c1);
+        }
+        if (rows > 2) {
+            add16(acc, a + 2 * LANES, c2);
+        }
+        if (rows > 3) {
+            add16(acc, a + 3 * LANES, c3);
+        }
+        if (rows > 4) {
+            add16(acc, a + 4 * LANES, c4);
+        }
+        if (rows > 5) {
+            add16(acc, a + 5 * LANES, c5);
+        }
+        if (rows > 6) {
+            add16(acc, a + 6 * LANES, c6);
+        }
+        if (rows > 7) {
+            add16(acc, a + 7 * LANES, c7);
+        }
+    }
+
+    private static void add16(float[] acc, int a, FloatVector sums) {
+        FloatVector.fromArray(S512, acc, a).add(sums).intoArray(acc, a);
     }
 
     private static void rows4x16at256(int len, float[] grid, int s0, int s1, int s2, int s3, float[] dyT, int d,
