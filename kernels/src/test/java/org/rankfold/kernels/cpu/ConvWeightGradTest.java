@@ -21,13 +21,14 @@ class ConvWeightGradTest extends SeededTest {
 
     /**
      * C, OC, H, W, KH, KW, stride, images: OC below, at and past the 16-channel lane groups and their pairs
-     * (1, 7, 16, 17, 33, 64), a rank-1 first layer (K = 9, a partial row quadruple), 5x3 windows, stride 2 with
+     * (1, 7, 16, 17, 33, 64, 100), a rank-1 first layer (K = 9, a partial row quadruple), 5x3 windows, stride 2 with
      * 3x3 and 1x1 (the projection shortcut), and 128 channels at 28x28 (several groups of images).
      */
     private static final int[][] SHAPES = {
             {16, 16, 14, 14, 3, 3, 1, 3}, {1, 16, 28, 28, 3, 3, 1, 2}, {3, 7, 9, 7, 3, 3, 1, 4},
             {8, 33, 6, 6, 3, 3, 1, 3}, {5, 17, 8, 11, 5, 3, 1, 2}, {32, 64, 7, 7, 3, 3, 1, 5},
             {16, 32, 14, 14, 3, 3, 2, 3}, {16, 32, 14, 14, 1, 1, 2, 3}, {7, 1, 9, 9, 3, 3, 2, 2},
+            {6, 100, 5, 5, 3, 3, 1, 2},
             {128, 16, 28, 28, 3, 3, 1, 5}};
 
     @Test
