@@ -303,10 +303,8 @@ public final class ConvGemm {
      * rule must not depend on the vector width (the grid's sums run in another order than the blocked GEMM's).
      */
     public boolean weightGradOnGridPays(Conv2dGeometry g, int oc) {
-        return GRID_WEIGHT_GRAD && PaddedGrid.fits(g);
+        return PaddedGrid.fits(g);
     }
-
-    private static final boolean GRID_WEIGHT_GRAD = !"false".equals(System.getProperty("rankfold.gridWeightGrad"));
 
     /**
      * dw = beta*dw + dy^T * im2col(x)^T by {@link GridWeightGrad}: in groups of images, the images onto a grid
