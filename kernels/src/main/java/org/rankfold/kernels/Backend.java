@@ -118,6 +118,14 @@ public interface Backend {
     }
 
     /**
+     * Whether {@link #convChannelMajor} reads the images in place (no cols matrix) for this geometry and OC;
+     * callers that keep their own im2col scratch use it when this is false. The default: false.
+     */
+    default boolean convChannelMajorInPlace(Conv2dGeometry g, int oc) {
+        return false;
+    }
+
+    /**
      * A convolution with its output stage over images stored channel-major (the inference plan's layout):
      * channel c of image i at {@code x[xOffset + c*ldx + i*H*W]}, output channel o of image i at
      * {@code y[yOffset + o*ldy + i*OH*OW]}; y = ep(W * im2col(x)) with W (OC x C*KH*KW) at wOffset, and the
@@ -126,14 +134,6 @@ public interface Backend {
      * backend does for stride-1 and stride-2 convolutions with odd kernels and padding (K-1)/2), with the same
      * values.
      */
-    /**
-     * Whether {@link #convChannelMajor} reads the images in place (no cols matrix) for this geometry and OC;
-     * callers that keep their own im2col scratch use it when this is false. The default: false.
-     */
-    default boolean convChannelMajorInPlace(Conv2dGeometry g, int oc) {
-        return false;
-    }
-
     default void convChannelMajor(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x,
                                   int xOffset, int ldx, float[] y, int yOffset, int ldy, GemmEpilogue ep) {
         int n = images * g.colCols();
@@ -141,6 +141,25 @@ public interface Backend {
         im2colChannelMajor(g, images, x, xOffset, ldx, cols, 0);
         gemmEpilogue(Transpose.NO, Transpose.NO, oc, n, g.colRows(), w, wOffset, g.colRows(), cols, 0, n,
                 y, yOffset, ldy, ep);
+    }
+
+    /**
+     * The weight of {@link #convChannelMajor} (OC x depth at wOffset) packed once in the form this backend's
+     * GEMM reads it, for callers that run the same, unchanging weight many times (an inference plan); null
+     * where the backend has no such form. The handle refers to w: w must not change while it is used.
+     */
+    default PackedConvWeights packConvWeights(int oc, int depth, float[] w, int wOffset) {
+        return null;
+    }
+
+    /**
+     * {@link #convChannelMajor} with the weight also given packed by {@link #packConvWeights} (the same values
+     * and bits; a null handle, or one made by another backend or of another weight, is ignored).
+     */
+    default void convChannelMajor(Conv2dGeometry g, int images, int oc, float[] w, int wOffset,
+                                  PackedConvWeights packed, float[] x, int xOffset, int ldx, float[] y, int yOffset,
+                                  int ldy, GemmEpilogue ep) {
+        convChannelMajor(g, images, oc, w, wOffset, x, xOffset, ldx, y, yOffset, ldy, ep);
     }
 
     /**
@@ -180,6 +199,17 @@ public interface Backend {
         float[] cols = new float[g.colRows() * images * g.colCols()];
         convDataCols(g, images, oc, w, wOffset, dy, dyOffset, cols, 0);
         col2imBatch(g, images, cols, 0, dx, dxOffset);
+    }
+
+    /**
+     * {@link #convDataGrad} into a dx whose images hold nothing yet (a gradient's first contribution): they are
+     * overwritten with exactly what accumulating into zeros gives, without zeroing them first where the backend
+     * can. The default zeroes them and accumulates.
+     */
+    default void convDataGradStore(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy,
+                                   int dyOffset, float[] dx, int dxOffset) {
+        fill(images * g.inputSize(), 0f, dx, dxOffset);
+        convDataGrad(g, images, oc, w, wOffset, dy, dyOffset, dx, dxOffset);
     }
 
     /**
@@ -306,6 +336,16 @@ public interface Backend {
     }
 
     /**
+     * {@link #channelCombineAccumulate} into a y that holds nothing yet: y is overwritten with exactly what
+     * accumulating into zeros gives (0 + v, so no -0) and need not be read. The default zeroes and accumulates.
+     */
+    default void channelCombineStore(int n, int c, int hw, float[] a, int aOffset, float[] sa, float[] b,
+                                     int bOffset, float[] sb, float[] shift, float[] y, int yOffset) {
+        fill(n * c * hw, 0f, y, yOffset);
+        channelCombineAccumulate(n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset);
+    }
+
+    /**
      * Batch norm's affine map and a ReLU in one pass: {@code y = max(0, x*scale[ch] + shift[ch])}, bit for bit
      * {@link #channelAffine} followed by {@link #relu} (the default). scale and shift are required; y is
      * overwritten and may be x at the same offset. Definition: {@link ChannelRef#channelAffineRelu}.
@@ -339,6 +379,14 @@ public interface Backend {
         float[] masked = new float[n * c * hw];
         reluBackward(masked.length, mask, maskOffset, a, aOffset, masked, 0);
         channelCombineAccumulate(n, c, hw, masked, 0, sa, b, bOffset, sb, shift, y, yOffset);
+    }
+
+    /** {@link #channelMaskedCombineAccumulate} into a y that holds nothing yet, as {@link #channelCombineStore}. */
+    default void channelMaskedCombineStore(int n, int c, int hw, float[] a, int aOffset, float[] mask,
+                                           int maskOffset, float[] sa, float[] b, int bOffset, float[] sb,
+                                           float[] shift, float[] y, int yOffset) {
+        fill(n * c * hw, 0f, y, yOffset);
+        channelMaskedCombineAccumulate(n, c, hw, a, aOffset, mask, maskOffset, sa, b, bOffset, sb, shift, y, yOffset);
     }
 
     /**
@@ -383,6 +431,16 @@ public interface Backend {
 
     /** {@code dx += (x > 0 ? dy : 0)}, x the ReLU's input (gradient 0 at x == 0); dx is accumulated into. */
     void reluBackward(int len, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset);
+
+    /**
+     * {@code dx = (x > 0 ? 0 + dy : 0)}: {@link #reluBackward} into a dx that holds nothing yet, exactly what it
+     * gives into zeros. The default zeroes dx and accumulates.
+     */
+    default void reluBackwardStore(int len, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx,
+                                   int dxOffset) {
+        fill(len, 0f, dx, dxOffset);
+        reluBackward(len, x, xOffset, dy, dyOffset, dx, dxOffset);
+    }
 
     // ---- loss: logits, logProbs, dlogits are (N, classes) row-major; labels[i] in [0, classes) ----
 

@@ -12,6 +12,7 @@ import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Backends;
 import org.rankfold.kernels.Conv2dGeometry;
 import org.rankfold.kernels.GemmEpilogue;
+import org.rankfold.kernels.PackedConvWeights;
 import org.rankfold.kernels.Transpose;
 
 /**
@@ -63,6 +64,12 @@ final class ConvChainStep implements Step {
      * null for the others, which read {@link ConvStage#weight()}. Computed on the first run.
      */
     private float[][] transposedWeights;
+    /**
+     * Per stage, its weight in the form the GEMM of the backend that last ran this step reads it (null entries
+     * where it has none): packed once instead of on every call, one per unit of a few images. Made on the
+     * first run with each backend, on the calling thread, before the units are split over threads.
+     */
+    private volatile PackedStages packedWeights;
     /** The last {@link #threadTiles} computed. */
     private RowBands[] threadTiles;
     /** Below this many multiply-adds per image a step is not cut into tiles for the threads. */
@@ -381,11 +388,32 @@ final class ConvChainStep implements Step {
         return t;
     }
 
+    private record PackedStages(Backend backend, PackedConvWeights[] stages) {
+    }
+
+    /** The stages' weights packed by be (see {@link #packedWeights}). */
+    private PackedConvWeights[] packedWeights(Backend be) {
+        PackedStages p = packedWeights;
+        if (p == null || p.backend() != be) {
+            PackedConvWeights[] w = new PackedConvWeights[stages.size()];
+            for (int i = 0; i < stages.size(); i++) {
+                ConvStage st = stages.get(i);
+                if (!st.spec().isPointwise()) {
+                    w[i] = be.packConvWeights(st.outChannels(), st.depth(), st.weight(), 0);
+                }
+            }
+            p = new PackedStages(be, w);
+            packedWeights = p;
+        }
+        return p.stages();
+    }
+
     @Override
     public void prepare(Backend be) {
         wholeImage();
         rowTiles();
         transposedWeights(be);
+        packedWeights(be);
     }
 
     @Override
@@ -393,6 +421,7 @@ final class ConvChainStep implements Step {
         int batch = run.batch();
         Backend be = run.backend();
         transposedWeights(be);
+        PackedConvWeights[] packed = packedWeights(be);
         float[] x = run.buffer(input);
         float[] y = run.buffer(output);
         float[] res = residual < 0 ? null : run.buffer(residual);
@@ -404,7 +433,7 @@ final class ConvChainStep implements Step {
             be.forEachRange(chunks, (c0, c1) -> {
                 for (int ci = c0; ci < c1; ci++) {
                     runTile(be, batch, BatchChunks.start(batch, chunks, ci), BatchChunks.size(batch, chunks, ci),
-                            whole, x, y, res, clock);
+                            whole, packed, x, y, res, clock);
                 }
             });
             return;
@@ -412,7 +441,7 @@ final class ConvChainStep implements Step {
         // units are (image, row tile), image-major: a thread's range covers neighbouring tiles
         be.forEachRange(batch * tiles.length, (u0, u1) -> {
             for (int u = u0; u < u1; u++) {
-                runTile(be, batch, u / tiles.length, 1, tiles[u % tiles.length], x, y, res, clock);
+                runTile(be, batch, u / tiles.length, 1, tiles[u % tiles.length], packed, x, y, res, clock);
             }
         });
     }
@@ -423,8 +452,8 @@ final class ConvChainStep implements Step {
      * with zero pad rows around it when the next stage's band has uneven padding, or, for the last stage
      * without a pool, straight into the step's output.
      */
-    private void runTile(Backend be, int batch, int b0, int nb, RowBands b, float[] x, float[] y, float[] res,
-                         AtomicLongArray clock) {
+    private void runTile(Backend be, int batch, int b0, int nb, RowBands b, PackedConvWeights[] packed, float[] x,
+                         float[] y, float[] res, AtomicLongArray clock) {
         Scratch scratch = Scratch.get();
         int part = 0;
         long t = clock == null ? 0 : System.nanoTime();
@@ -507,8 +536,8 @@ final class ConvChainStep implements Step {
                     // whole images the backend reads without a cols matrix (a padded grid on the CPU for
                     // size-keeping convolutions; im2col cost a third of such a step): same values
                     t = lap(clock, part++, t);
-                    be.convChannelMajor(g, nb, st.outChannels(), st.weight(), 0, in, inOff, ldIn, dst, dstOff,
-                            ldDst, ep);
+                    be.convChannelMajor(g, nb, st.outChannels(), st.weight(), 0, packed[i], in, inOff, ldIn, dst,
+                            dstOff, ldDst, ep);
                 } else {
                     float[] colsBuf = scratch.floats(Scratch.COLS, depth * cols);
                     be.im2colChannelMajor(g, nb, in, inOff, ldIn, colsBuf, 0);

@@ -10,8 +10,10 @@ import org.rankfold.kernels.Backends;
 /**
  * Batch normalization over (N, H, W) for each channel of x (N, C, H, W) (Ioffe and Szegedy 2015).
  *
- * <p>Training: with m = N*H*W, mean_c and the biased variance var_c = (1/m) sum (x - mean_c)^2 (two passes,
- * no E[x^2] - mean^2 cancellation), xhat = (x - mean_c) / sqrt(var_c + eps), y = gamma_c xhat + beta_c.
+ * <p>Training: with m = N*H*W, mean_c and the biased variance var_c = (1/m) sum (x - mean_c)^2, both from one
+ * pass that sums x and x^2 in double (float squares are exact in double, so E[x^2] - mean^2 keeps float
+ * accuracy unless |mean| exceeds about 1000 standard deviations; such channels are recomputed from centred
+ * values), xhat = (x - mean_c) / sqrt(var_c + eps), y = gamma_c xhat + beta_c.
  * Running statistics follow PyTorch: {@code running = (1 - momentum) running + momentum * batch}, with
  * the <em>unbiased</em> variance var_c * m / (m - 1) in the running update. Backward (eq. of the paper,
  * reduced):
@@ -23,6 +25,9 @@ import org.rankfold.kernels.Backends;
  * map whose backward is dx = dy * gamma_c / sqrt(running_var_c + eps).
  */
 public final class BatchNormOp {
+    /** E[x^2] / var beyond which a channel's variance is recomputed from centred values (see train). */
+    static final double RECENTER_RATIO = 1 << 20;
+
     private BatchNormOp() {
     }
 
@@ -58,69 +63,119 @@ public final class BatchNormOp {
                     + Arrays.toString(x.shape()));
         }
         Backend be = Backends.current();
+        // the sums and the sums of squares in one pass over x (a dot of x with itself), accumulated in double
         double[] sums = new double[c];
-        be.channelSums(n, c, hw, x.data(), 0, sums);
-        float[] negMean = new float[c];
-        for (int ch = 0; ch < c; ch++) {
-            negMean[ch] = (float) (-sums[ch] / m);
-        }
-        // xc = x - mean is kept for backward; xhat = xc * invstd is never stored: invstd is folded into the
-        // output's scale and the backward coefficients, which saves a pass over the activations
-        float[] xc = StepArena.floats(x.size());
         double[] sq = new double[c];
-        be.channelCenterSquares(n, c, hw, x.data(), 0, negMean, xc, 0, sq);
+        be.channelSumsAndDots(n, c, hw, x.data(), 0, x.data(), 0, sums, sq);
+        double[] mean = new double[c];
+        double[] var = new double[c];
+        boolean recenter = false;
+        for (int ch = 0; ch < c; ch++) {
+            mean[ch] = sums[ch] / m;
+            double meanSquare = sq[ch] / m;
+            var[ch] = Math.max(0.0, meanSquare - mean[ch] * mean[ch]);
+            // E[x^2] - mean^2 loses log2(E[x^2] / var) of double's 53 bits, and the affine map of x below loses
+            // float accuracy to |mean| / std;
+            // beyond 2^20 (|mean| > ~1000 std, or a constant non-zero channel) the layer is centred first
+            recenter |= meanSquare > var[ch] * RECENTER_RATIO;
+        }
+        // base: the values the output and backward are computed from, x itself or x - mean (then the mean
+        // left in them is what the float mean did not remove)
+        float[] base = x.data();
+        double[] baseMean = mean;
+        if (recenter) {
+            base = StepArena.floats(x.size());
+            baseMean = centre(be, n, c, hw, x.data(), mean, base, var);
+        }
         double[] invStd = new double[c];
         float[] outScale = new float[c];
+        float[] outShift = new float[c];
         float[] g = gamma.data();
+        float[] b = beta.data();
         float[] rm = runningMean.data();
         float[] rv = runningVar.data();
         for (int ch = 0; ch < c; ch++) {
-            double var = sq[ch] / m;
-            invStd[ch] = 1.0 / Math.sqrt(var + eps);
-            outScale[ch] = (float) (g[ch] * invStd[ch]);
-            rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * (sums[ch] / m));
-            rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * var * m / (m - 1));
+            invStd[ch] = 1.0 / Math.sqrt(var[ch] + eps);
+            double k = g[ch] * invStd[ch];
+            outScale[ch] = (float) k;
+            outShift[ch] = (float) (b[ch] - k * baseMean[ch]);
+            rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * mean[ch]);
+            rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * var[ch] * m / (m - 1));
         }
+        // y = gamma (x - mean) invstd + beta as one affine map of the base; backward reads the base too, which
+        // is x itself (kept by the graph as this op's input) unless the layer had to be centred
         float[] out = StepArena.floats(x.size());
         if (relu) {
-            be.channelAffineRelu(n, c, hw, xc, 0, outScale, beta.data(), out, 0);
+            be.channelAffineRelu(n, c, hw, base, 0, outScale, outShift, out, 0);
         } else {
-            be.channelAffine(n, c, hw, xc, 0, outScale, beta.data(), out, 0);
+            be.channelAffine(n, c, hw, base, 0, outScale, outShift, out, 0);
         }
+        float[] xd = base;
+        double[] xMean = baseMean;
         return Tensor.derived(out, x.shape(), relu ? "batchNormRelu" : "batchNorm", dout -> {
             Backend bk = Backends.current();
             double[] dbeta = new double[c];
             double[] dgamma = new double[c];
-            // dgamma = sum dy * xhat = invstd * sum dy * xc (dy masked by the ReLU's output when fused)
+            // dgamma = sum dy * xhat = invstd (sum dy x - mean sum dy) (dy masked by the ReLU's output when fused)
             if (relu) {
-                bk.channelMaskedSumsAndDots(n, c, hw, dout, 0, out, 0, xc, 0, dbeta, dgamma);
+                bk.channelMaskedSumsAndDots(n, c, hw, dout, 0, out, 0, xd, 0, dbeta, dgamma);
             } else {
-                bk.channelSumsAndDots(n, c, hw, dout, 0, xc, 0, dbeta, dgamma);
+                bk.channelSumsAndDots(n, c, hw, dout, 0, xd, 0, dbeta, dgamma);
             }
             for (int ch = 0; ch < c; ch++) {
-                dgamma[ch] *= invStd[ch];
+                dgamma[ch] = invStd[ch] * (dgamma[ch] - xMean[ch] * dbeta[ch]);
             }
             if (x.requiresGrad()) {
-                // dx += k (dy - dbeta/m - xhat dgamma/m) with k = gamma invstd, in one fused pass over dy and xc
+                // dx += k (dy - dbeta/m - xhat dgamma/m) with k = gamma invstd, in one fused pass over dy and x:
+                // k dy + sb x + shift with sb = -k invstd dgamma / m and shift = -k dbeta / m - sb mean
                 float[] sa = new float[c];
                 float[] sb = new float[c];
                 float[] shift = new float[c];
                 for (int ch = 0; ch < c; ch++) {
                     double k = (double) g[ch] * invStd[ch];
+                    double slope = -k * invStd[ch] * dgamma[ch] / m;
                     sa[ch] = (float) k;
-                    sb[ch] = (float) (-k * invStd[ch] * dgamma[ch] / m);
-                    shift[ch] = (float) (-k * dbeta[ch] / m);
+                    sb[ch] = (float) slope;
+                    shift[ch] = (float) (-k * dbeta[ch] / m - slope * xMean[ch]);
                 }
-                if (relu) {
-                    bk.channelMaskedCombineAccumulate(n, c, hw, dout, 0, out, 0, sa, xc, 0, sb, shift,
-                            x.gradForAccumulation(), 0);
+                // usually batch norm is the only reader of x (a convolution's output): then its gradient is
+                // written here first, stored rather than added into a zeroed buffer
+                boolean first = !x.hasGrad();
+                float[] dx = first ? x.gradForOverwrite() : x.gradForAccumulation();
+                if (relu && first) {
+                    bk.channelMaskedCombineStore(n, c, hw, dout, 0, out, 0, sa, xd, 0, sb, shift, dx, 0);
+                } else if (relu) {
+                    bk.channelMaskedCombineAccumulate(n, c, hw, dout, 0, out, 0, sa, xd, 0, sb, shift, dx, 0);
+                } else if (first) {
+                    bk.channelCombineStore(n, c, hw, dout, 0, sa, xd, 0, sb, shift, dx, 0);
                 } else {
-                    bk.channelCombineAccumulate(n, c, hw, dout, 0, sa, xc, 0, sb, shift, x.gradForAccumulation(), 0);
+                    bk.channelCombineAccumulate(n, c, hw, dout, 0, sa, xd, 0, sb, shift, dx, 0);
                 }
             }
             addInto(gamma, dgamma);
             addInto(beta, dbeta);
         }, x, gamma, beta);
+    }
+
+    /**
+     * Centres every channel, {@code centred = x - (float) mean}, and replaces var with the two-pass variance of
+     * the centred values; returns the centred values' own (tiny) means, what the float mean left over.
+     */
+    private static double[] centre(Backend be, int n, int c, int hw, float[] x, double[] mean, float[] centred,
+                                   double[] var) {
+        float[] negMean = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            negMean[ch] = (float) -mean[ch];
+        }
+        double[] sq = new double[c];
+        be.channelCenterSquares(n, c, hw, x, 0, negMean, centred, 0, sq);
+        long m = (long) n * hw;
+        double[] left = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            left[ch] = mean[ch] + negMean[ch];
+            var[ch] = Math.max(0.0, sq[ch] / m - left[ch] * left[ch]);
+        }
+        return left;
     }
 
     /** Evaluation-mode forward with the running statistics (not modified). */

@@ -132,7 +132,9 @@ public final class Conv2dOp {
             Backend bk = Backends.current();
             boolean weightGrad = w.requiresGrad();
             // gradient buffers are taken here, on the autograd thread (the gradient pool is per thread)
-            float[] dx = x.requiresGrad() ? x.gradForAccumulation() : null;
+            // when this is x's first gradient contribution, each chunk stores its images' dx (nothing zeroed first)
+            boolean dxFirst = x.requiresGrad() && !x.hasGrad();
+            float[] dx = !x.requiresGrad() ? null : dxFirst ? x.gradForOverwrite() : x.gradForAccumulation();
             int groups = Math.min(chunks, WEIGHT_GRAD_GROUPS);
             int dwSize = oc * ckk;
             float[] partials = weightGrad ? PARTIALS.get().floats(groups * dwSize) : null;
@@ -145,7 +147,7 @@ public final class Conv2dOp {
                         int nb = BatchChunks.size(n, chunks, ci);
                         // the group's first chunk overwrites its partial, the others add to it
                         float dwBeta = ci == first ? 0f : 1f;
-                        backwardChunk(bk, g, pointwise, oc, c, ckk, ohw, i0, nb, dout, xd, wd, dx,
+                        backwardChunk(bk, g, pointwise, oc, c, ckk, ohw, i0, nb, dout, xd, wd, dx, dxFirst,
                                 partials, grp * dwSize, dwBeta);
                     }
                 }
@@ -169,13 +171,19 @@ public final class Conv2dOp {
 
     /**
      * Backward of images [i0, i0 + nb): dW of the chunk into {@code dw} at dwOff (scaled by dwBeta first;
-     * null when w needs no gradient), dx of its images accumulated into {@code dx} (null when x needs none).
+     * null when w needs no gradient), dx of its images accumulated into {@code dx} (null when x needs none), or
+     * stored when dxFirst (what accumulating into zeros gives, the images' dx holding nothing yet).
      */
     private static void backwardChunk(Backend bk, Conv2dGeometry g, boolean pointwise, int oc, int c, int ckk,
                                       int ohw, int i0, int nb, float[] dout, float[] xd, float[] wd, float[] dx,
-                                      float[] dw, int dwOff, float dwBeta) {
+                                      boolean dxFirst, float[] dw, int dwOff, float dwBeta) {
         int dyOff = i0 * oc * ohw;
         int xOff = i0 * g.inputSize();
+        boolean inPlace = !pointwise && bk.convDataGradInPlace(g, oc);
+        if (dx != null && dxFirst && !inPlace) {
+            // the other paths add into dx; only the in-place one can store
+            bk.fill(nb * g.inputSize(), 0f, dx, xOff);
+        }
         if (pointwise) {
             // x_n (C, H*W) is its own cols matrix; one image per chunk
             if (dw != null) {
@@ -191,9 +199,13 @@ public final class Conv2dOp {
         if (dw != null) {
             bk.convWeightGrad(g, nb, oc, dout, dyOff, xd, xOff, dwBeta, dw, dwOff);
         }
-        if (dx != null && bk.convDataGradInPlace(g, oc)) {
+        if (dx != null && inPlace) {
             // the backend needs no cols matrix (on the CPU: dy convolved with the flipped weight on a grid)
-            bk.convDataGrad(g, nb, oc, wd, 0, dout, dyOff, dx, xOff);
+            if (dxFirst) {
+                bk.convDataGradStore(g, nb, oc, wd, 0, dout, dyOff, dx, xOff);
+            } else {
+                bk.convDataGrad(g, nb, oc, wd, 0, dout, dyOff, dx, xOff);
+            }
         } else if (dx != null) {
             // the data gradient's cols round trip in sub-chunks small enough to stay in the core's L2 cache
             // between the GEMM's store and col2im; every image's dx is the same sum either way

@@ -106,7 +106,7 @@ public final class ElementwiseOps {
         Backends.current().relu(x.length, x, 0, out, 0);
         return Tensor.derived(out, a.shape(), "relu", dout -> {
             if (a.requiresGrad()) {
-                Backends.current().reluBackward(x.length, x, 0, dout, 0, a.gradForAccumulation(), 0);
+                reluBackwardInto(a, x, dout);
             }
         }, a);
     }
@@ -126,14 +126,26 @@ public final class ElementwiseOps {
         float[] out = StepArena.floats(len);
         Backends.current().addRelu(len, a.data(), 0, b.data(), 0, out, 0);
         return Tensor.derived(out, a.shape(), "addRelu", dout -> {
-            Backend bk = Backends.current();
             if (a.requiresGrad()) {
-                bk.reluBackward(len, out, 0, dout, 0, a.gradForAccumulation(), 0);
+                reluBackwardInto(a, out, dout);
             }
             if (b.requiresGrad()) {
-                bk.reluBackward(len, out, 0, dout, 0, b.gradForAccumulation(), 0);
+                reluBackwardInto(b, out, dout);
             }
         }, a, b);
+    }
+
+    /**
+     * a's gradient += dout where mask > 0: stored when it is a's first contribution (a residual block's
+     * branch has no other reader), added otherwise.
+     */
+    private static void reluBackwardInto(Tensor a, float[] mask, float[] dout) {
+        Backend bk = Backends.current();
+        if (a.hasGrad()) {
+            bk.reluBackward(mask.length, mask, 0, dout, 0, a.gradForAccumulation(), 0);
+        } else {
+            bk.reluBackwardStore(mask.length, mask, 0, dout, 0, a.gradForOverwrite(), 0);
+        }
     }
 
     /** {@code a^p} elementwise; d a = dout * p * a^(p-1). For p < 1 the input must be positive. */

@@ -37,6 +37,13 @@ final class GradPool {
         return b;
     }
 
+    /** A buffer of {@code length} floats with undefined contents, for a writer that overwrites all of them. */
+    static float[] takeUnzeroed(int length) {
+        ArrayDeque<float[]> free = POOL.get().get(length);
+        float[] b = free == null ? null : free.pollFirst();
+        return b == null ? new float[length] : b;
+    }
+
     /** Returns a buffer nobody references any more. */
     static void give(float[] buffer) {
         Int2ObjectOpenHashMap<ArrayDeque<float[]>> pool = POOL.get();

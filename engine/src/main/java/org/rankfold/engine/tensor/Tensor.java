@@ -217,6 +217,25 @@ public final class Tensor {
         return grad;
     }
 
+    /** Whether a gradient buffer exists (something was accumulated into it, or it is a kept parameter's). */
+    public boolean hasGrad() {
+        return grad != null;
+    }
+
+    /**
+     * For a backward function that is this tensor's first gradient contribution ({@link #hasGrad()} false) and
+     * writes every element: a buffer whose contents are undefined, which becomes the gradient. It saves zeroing
+     * an activation-sized buffer only to add into it; the writer must store exactly what adding into zeros
+     * would give (0 + v, so no -0), which keeps the results bit for bit those of accumulation.
+     */
+    public float[] gradForOverwrite() {
+        if (grad != null) {
+            throw new IllegalStateException("the gradient already holds a contribution: add into gradForAccumulation()");
+        }
+        grad = node != null ? GradPool.takeUnzeroed(data.length) : new float[data.length];
+        return grad;
+    }
+
     /** Sets every element of the gradient buffer (if any) to zero; the buffer is kept for reuse. */
     public void zeroGrad() {
         if (grad != null) {

@@ -91,6 +91,22 @@ public final class ChannelOps {
     public static void channelCombineAccumulate(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a,
                                                 int aOffset, float[] sa, float[] b, int bOffset, float[] sb,
                                                 float[] shift, float[] y, int yOffset) {
+        combine(pool, width, n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset, true);
+    }
+
+    /**
+     * {@link #channelCombineAccumulate} into a y that holds nothing yet: y is overwritten with what accumulating
+     * into zeros gives, bit for bit, and never read.
+     */
+    public static void channelCombineStore(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a,
+                                           int aOffset, float[] sa, float[] b, int bOffset, float[] sb,
+                                           float[] shift, float[] y, int yOffset) {
+        combine(pool, width, n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset, false);
+    }
+
+    private static void combine(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a, int aOffset,
+                                float[] sa, float[] b, int bOffset, float[] sb, float[] shift, float[] y, int yOffset,
+                                boolean accumulate) {
         pool.split(n * c, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, hw)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int ch = r % c;
@@ -100,9 +116,10 @@ public final class ChannelOps {
                 int ai = aOffset + r * hw;
                 int bi = bOffset + r * hw;
                 int yi = yOffset + r * hw;
-                int j = ChannelRows.combine(width, hw, a, ai, s1, b, bi, s2, t, y, yi);
+                int j = ChannelRows.combine(width, hw, a, ai, s1, b, bi, s2, t, y, yi, accumulate);
                 for (; j < hw; j++) {
-                    y[yi + j] += (s1 * a[ai + j] + s2 * b[bi + j]) + t;
+                    float v = (s1 * a[ai + j] + s2 * b[bi + j]) + t;
+                    y[yi + j] = (accumulate ? y[yi + j] : 0f) + v;
                 }
             }
         });
@@ -178,6 +195,20 @@ public final class ChannelOps {
                                                       float[] a, int aOffset, float[] mask, int maskOffset,
                                                       float[] sa, float[] b, int bOffset, float[] sb,
                                                       float[] shift, float[] y, int yOffset) {
+        maskedCombine(pool, width, n, c, hw, a, aOffset, mask, maskOffset, sa, b, bOffset, sb, shift, y, yOffset, true);
+    }
+
+    /** {@link #channelMaskedCombineAccumulate} into a y that holds nothing yet, as {@link #channelCombineStore}. */
+    public static void channelMaskedCombineStore(WorkerPool pool, SimdWidth width, int n, int c, int hw,
+                                                 float[] a, int aOffset, float[] mask, int maskOffset,
+                                                 float[] sa, float[] b, int bOffset, float[] sb,
+                                                 float[] shift, float[] y, int yOffset) {
+        maskedCombine(pool, width, n, c, hw, a, aOffset, mask, maskOffset, sa, b, bOffset, sb, shift, y, yOffset, false);
+    }
+
+    private static void maskedCombine(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a, int aOffset,
+                                      float[] mask, int maskOffset, float[] sa, float[] b, int bOffset, float[] sb,
+                                      float[] shift, float[] y, int yOffset, boolean accumulate) {
         pool.split(n * c, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, hw)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int ch = r % c;
@@ -188,10 +219,11 @@ public final class ChannelOps {
                 int mi = maskOffset + r * hw;
                 int bi = bOffset + r * hw;
                 int yi = yOffset + r * hw;
-                int j = ChannelRows.maskedCombine(width, hw, a, ai, mask, mi, s1, b, bi, s2, t, y, yi);
+                int j = ChannelRows.maskedCombine(width, hw, a, ai, mask, mi, s1, b, bi, s2, t, y, yi, accumulate);
                 for (; j < hw; j++) {
                     float av = mask[mi + j] > 0f ? 0f + a[ai + j] : 0f;
-                    y[yi + j] += (s1 * av + s2 * b[bi + j]) + t;
+                    float v = (s1 * av + s2 * b[bi + j]) + t;
+                    y[yi + j] = (accumulate ? y[yi + j] : 0f) + v;
                 }
             }
         });

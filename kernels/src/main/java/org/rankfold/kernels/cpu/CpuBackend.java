@@ -3,6 +3,7 @@ package org.rankfold.kernels.cpu;
 import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Conv2dGeometry;
 import org.rankfold.kernels.GemmEpilogue;
+import org.rankfold.kernels.PackedConvWeights;
 import org.rankfold.kernels.Transpose;
 import org.rankfold.kernels.cpu.gemm.ConvGemm;
 import org.rankfold.kernels.cpu.gemm.Gemm;
@@ -164,6 +165,16 @@ public final class CpuBackend implements Backend, AutoCloseable {
         }
     }
 
+    @Override
+    public void convDataGradStore(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy,
+                                  int dyOffset, float[] dx, int dxOffset) {
+        if (convGemm.dataGradOnGridPays(g, oc)) {
+            convGemm.dataGradOnGrid(g, images, oc, w, wOffset, dy, dyOffset, dx, dxOffset, false);
+        } else {
+            Backend.super.convDataGradStore(g, images, oc, w, wOffset, dy, dyOffset, dx, dxOffset);
+        }
+    }
+
     /** The convolution GEMMs, for tests that call a path directly. */
     ConvGemm convGemm() {
         return convGemm;
@@ -172,8 +183,20 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void convChannelMajor(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x,
                                  int xOffset, int ldx, float[] y, int yOffset, int ldy, GemmEpilogue ep) {
+        convChannelMajor(g, images, oc, w, wOffset, null, x, xOffset, ldx, y, yOffset, ldy, ep);
+    }
+
+    @Override
+    public PackedConvWeights packConvWeights(int oc, int depth, float[] w, int wOffset) {
+        return convGemm.packConvWeights(oc, depth, w, wOffset);
+    }
+
+    @Override
+    public void convChannelMajor(Conv2dGeometry g, int images, int oc, float[] w, int wOffset,
+                                 PackedConvWeights packed, float[] x, int xOffset, int ldx, float[] y, int yOffset,
+                                 int ldy, GemmEpilogue ep) {
         if (convGemm.gridPays(g, oc)) {
-            convGemm.forwardOnGrid(g, images, oc, w, wOffset, x, xOffset, ldx, y, yOffset, ldy, ep);
+            convGemm.forwardOnGrid(g, images, oc, w, wOffset, packed, x, xOffset, ldx, y, yOffset, ldy, ep);
         } else {
             Backend.super.convChannelMajor(g, images, oc, w, wOffset, x, xOffset, ldx, y, yOffset, ldy, ep);
         }
@@ -264,6 +287,12 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void channelCombineStore(int n, int c, int hw, float[] a, int aOffset, float[] sa, float[] b, int bOffset,
+                                    float[] sb, float[] shift, float[] y, int yOffset) {
+        ChannelOps.channelCombineStore(pool, width, n, c, hw, a, aOffset, sa, b, bOffset, sb, shift, y, yOffset);
+    }
+
+    @Override
     public void channelAffineRelu(int n, int c, int hw, float[] x, int xOffset, float[] scale, float[] shift,
                                   float[] y, int yOffset) {
         ChannelOps.channelAffineRelu(pool, width, n, c, hw, x, xOffset, scale, shift, y, yOffset);
@@ -280,6 +309,14 @@ public final class CpuBackend implements Backend, AutoCloseable {
                                                int maskOffset, float[] sa, float[] b, int bOffset, float[] sb,
                                                float[] shift, float[] y, int yOffset) {
         ChannelOps.channelMaskedCombineAccumulate(pool, width, n, c, hw, a, aOffset, mask, maskOffset, sa, b, bOffset,
+                sb, shift, y, yOffset);
+    }
+
+    @Override
+    public void channelMaskedCombineStore(int n, int c, int hw, float[] a, int aOffset, float[] mask, int maskOffset,
+                                          float[] sa, float[] b, int bOffset, float[] sb, float[] shift, float[] y,
+                                          int yOffset) {
+        ChannelOps.channelMaskedCombineStore(pool, width, n, c, hw, a, aOffset, mask, maskOffset, sa, b, bOffset,
                 sb, shift, y, yOffset);
     }
 
@@ -322,6 +359,12 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void reluBackward(int len, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset) {
         Elementwise.reluBackward(pool, width, len, x, xOffset, dy, dyOffset, dx, dxOffset);
+    }
+
+    @Override
+    public void reluBackwardStore(int len, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx,
+                                  int dxOffset) {
+        Elementwise.reluBackwardStore(pool, width, len, x, xOffset, dy, dyOffset, dx, dxOffset);
     }
 
     /** N x classes is tiny next to the layers (N*10 here): the reference is fast enough and stays the definition. */

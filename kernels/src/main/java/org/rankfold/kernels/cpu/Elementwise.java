@@ -107,4 +107,26 @@ public final class Elementwise {
             }
         });
     }
+
+    /**
+     * dx = (x > 0 ? 0 + dy : 0): {@link #reluBackward} into a dx that holds nothing yet, bit for bit what it
+     * gives into zeros, without reading dx.
+     */
+    public static void reluBackwardStore(WorkerPool pool, SimdWidth width, int len, float[] x, int xOffset,
+                                         float[] dy, int dyOffset, float[] dx, int dxOffset) {
+        pool.split(len, MIN_PER_THREAD, (from, to) -> {
+            int i = from;
+            if (width != SimdWidth.SCALAR) {
+                VectorSpecies<Float> sp = width.floatSpecies();
+                FloatVector zero = FloatVector.zero(sp);
+                for (int upper = from + sp.loopBound(to - from); i < upper; i += sp.length()) {
+                    VectorMask<Float> open = FloatVector.fromArray(sp, x, xOffset + i).compare(VectorOperators.GT, 0f);
+                    zero.add(FloatVector.fromArray(sp, dy, dyOffset + i), open).intoArray(dx, dxOffset + i);
+                }
+            }
+            for (; i < to; i++) {
+                dx[dxOffset + i] = x[xOffset + i] > 0f ? 0f + dy[dyOffset + i] : 0f;
+            }
+        });
+    }
 }

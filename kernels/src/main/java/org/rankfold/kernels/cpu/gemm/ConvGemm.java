@@ -2,6 +2,7 @@ package org.rankfold.kernels.cpu.gemm;
 
 import org.rankfold.kernels.Conv2dGeometry;
 import org.rankfold.kernels.GemmEpilogue;
+import org.rankfold.kernels.PackedConvWeights;
 import org.rankfold.kernels.cpu.WorkerPool;
 
 /**
@@ -77,7 +78,7 @@ public final class ConvGemm {
         check(g, images, oc, "w", w, wOffset, (long) oc * g.colRows(), "x", x, xOffset, "y", y, yOffset);
         if (images > 0 && gridPays(g, oc)) {
             // one copy of the images onto a padded grid instead of building every im2col row (same values)
-            forwardGridGroups(g, images, oc, w, wOffset, x, xOffset, y, yOffset, false);
+            forwardGridGroups(g, images, oc, w, wOffset, x, xOffset, y, yOffset, PaddedGrid.Gather.COPY);
             return;
         }
         run(oc, images * ohw, g.colRows(), new Dense(w, wOffset, g.colRows(), false),
@@ -155,6 +156,15 @@ public final class ConvGemm {
      */
     public void forwardOnGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
                               int ldx, float[] y, int yOffset, int ldy, GemmEpilogue ep) {
+        forwardOnGrid(g, images, oc, w, wOffset, null, x, xOffset, ldx, y, yOffset, ldy, ep);
+    }
+
+    /**
+     * {@link #forwardOnGrid} with w also given as {@link #packWeights} made of it (ignored when null or made for
+     * another weight, shape or GEMM): its panels are copied instead of packed on every call.
+     */
+    public void forwardOnGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, PackedConvWeights packed,
+                              float[] x, int xOffset, int ldx, float[] y, int yOffset, int ldy, GemmEpilogue ep) {
         if (images == 0) {
             return;
         }
@@ -170,7 +180,8 @@ public final class ConvGemm {
         range("x", x, xOffset, (long) (g.channels() - 1) * ldx + (long) images * plane);
         range("y", y, yOffset, (long) (oc - 1) * ldy + n);
         ep.check(oc, n);
-        forwardGrid(g, images, oc, w, wOffset, x, xOffset, plane, ldx, y, yOffset, outPlane, ldy, false);
+        forwardGrid(g, images, oc, w, wOffset, packed instanceof PackedWeights pw ? pw : null, x, xOffset, plane, ldx,
+                y, yOffset, outPlane, ldy, PaddedGrid.Gather.COPY);
         if (!ep.isIdentity()) {
             // the output stage along y's whole rows (full vectors; per-tile stores cut at image-row edges left
             // most of a row to the scalar tail)
@@ -181,11 +192,11 @@ public final class ConvGemm {
     /**
      * The product on a {@link PaddedGrid}: channel c of image i read at {@code x[xOffset + i*xImage + c*xChannel]},
      * output channel o of image i stored at {@code y[yOffset + i*yImage + o*yChannel]} (H*W and OH*OW floats),
-     * or added to it when accumulate.
+     * as {@code gather} says (copied, added, or added to zeros without reading y).
      */
-    private void forwardGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x, int xOffset,
-                             int xImage, int xChannel, float[] y, int yOffset, int yImage, int yChannel,
-                             boolean accumulate) {
+    private void forwardGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, PackedWeights packed,
+                             float[] x, int xOffset, int xImage, int xChannel, float[] y, int yOffset, int yImage,
+                             int yChannel, PaddedGrid.Gather gather) {
         GridSpace space = gridSpace.get();
         PaddedGrid grid = space.layout(g, images);
         float[] gridData = space.grid = GridSpace.atLeast(space.grid, grid.size());
@@ -193,7 +204,8 @@ public final class ConvGemm {
         grid.fill(x, xOffset, xImage, xChannel, gridData);
         int k = g.colRows();
         int n = grid.columns;
-        Dense a = new Dense(w, wOffset, k, false);
+        Object a = packed != null && packed.isFor(this, configFor(oc), w, wOffset, oc, k) ? packed
+                : new Dense(w, wOffset, k, false);
         Shifted b = new Shifted(gridData, grid);
         Dense c = new Dense(product, 0, n, false);
         int bits = wide.kernel().vectorBits();
@@ -218,7 +230,7 @@ public final class ConvGemm {
         } else {
             run(oc, n, k, a, b, 0f, c);
         }
-        grid.gather(oc, product, y, yOffset, yImage, yChannel, accumulate);
+        grid.gather(oc, product, y, yOffset, yImage, yChannel, gather);
     }
 
     /**
@@ -227,17 +239,46 @@ public final class ConvGemm {
      * (a training chunk's would not: fashionnet's 28x28 layers ran 6% slower with whole chunks).
      */
     private void forwardGridGroups(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] x,
-                                   int xOffset, float[] y, int yOffset, boolean accumulate) {
-        PaddedGrid one = gridSpace.get().single(g);
+                                   int xOffset, float[] y, int yOffset, PaddedGrid.Gather gather) {
+        GridSpace space = gridSpace.get();
+        PaddedGrid one = space.single(g);
         long perImage = one.size() + (long) oc * one.columns;
         int group = (int) Math.max(1, Math.min(images, GRID_GROUP_FLOATS / perImage));
         int plane = g.height() * g.width();
         int outImage = oc * g.colCols();
+        // several groups: W packed once for all of them (the buffer is this thread's, the weight fixed meanwhile)
+        PackedWeights packed = null;
+        if (group < images) {
+            packed = packWeights(oc, g.colRows(), w, wOffset, space.packedWeights);
+            if (packed != null) {
+                space.packedWeights = packed.panels();
+            }
+        }
         for (int i = 0; i < images; i += group) {
             int nb = Math.min(group, images - i);
-            forwardGrid(g, nb, oc, w, wOffset, x, xOffset + i * g.inputSize(), g.inputSize(), plane, y,
-                    yOffset + i * outImage, outImage, g.colCols(), accumulate);
+            forwardGrid(g, nb, oc, w, wOffset, packed, x, xOffset + i * g.inputSize(), g.inputSize(), plane, y,
+                    yOffset + i * outImage, outImage, g.colCols(), gather);
         }
+    }
+
+    /**
+     * W (OC x K at wOffset, row-major) packed into the A panels {@link #forwardOnGrid} reads for OC output
+     * channels of depth K, or null where the GEMM blocks the rows (OC above the configuration's MC) and packs
+     * per row block; {@code into} is reused when large enough.
+     */
+    PackedWeights packWeights(int oc, int k, float[] w, int wOffset, float[] into) {
+        GemmConfig cfg = configFor(oc);
+        if (oc > cfg.mc() || k < 1) {
+            return null;
+        }
+        int blocks = (k + cfg.kc() - 1) / cfg.kc();
+        return new PackedWeights(this, cfg, (k + blocks - 1) / blocks, w, wOffset, oc, k, into);
+    }
+
+    /** {@link #packWeights} for a caller that keeps the panels across calls (an inference plan). */
+    public PackedConvWeights packConvWeights(int oc, int k, float[] w, int wOffset) {
+        range("w", w, wOffset, (long) oc * k);
+        return packWeights(oc, k, w, wOffset, null);
     }
 
     /**
@@ -273,6 +314,15 @@ public final class ConvGemm {
      */
     public void dataGradOnGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy, int dyOffset,
                                float[] dx, int dxOffset) {
+        dataGradOnGrid(g, images, oc, w, wOffset, dy, dyOffset, dx, dxOffset, true);
+    }
+
+    /**
+     * {@link #dataGradOnGrid} that overwrites dx's images with what accumulating into zeros gives when not
+     * accumulate (a gradient's first contribution: dx is neither zeroed nor read).
+     */
+    public void dataGradOnGrid(Conv2dGeometry g, int images, int oc, float[] w, int wOffset, float[] dy, int dyOffset,
+                               float[] dx, int dxOffset, boolean accumulate) {
         Conv2dGeometry t = dataGradGeometry(g, oc);
         if (t == null) {
             throw new IllegalArgumentException("data gradient on a grid needs stride 1, no dilation, an odd kernel "
@@ -295,7 +345,8 @@ public final class ConvGemm {
                 }
             }
         }
-        forwardGridGroups(t, images, c, flipped, 0, dy, dyOffset, dx, dxOffset, true);
+        forwardGridGroups(t, images, c, flipped, 0, dy, dyOffset, dx, dxOffset,
+                accumulate ? PaddedGrid.Gather.ADD : PaddedGrid.Gather.ADD_TO_ZERO);
     }
 
     /**
@@ -381,6 +432,8 @@ public final class ConvGemm {
     private static void packA(Object a, int mr, int row0, int mc, int p0, int kc, float[] dst, float[] row) {
         switch (a) {
             case Dense d -> PackA.pack(d.transposed(), mr, d.data(), d.offset(), d.ld(), row0, mc, p0, kc, dst);
+            // all rows in one block (packWeights makes none otherwise), the k-blocks of stripe's blocking
+            case PackedWeights w when row0 == 0 && mc == w.m -> w.copyBlock(p0, kc, dst);
             case Virtual v when !v.transposed() -> {
                 int panels = (mc + mr - 1) / mr;
                 for (int t = 0; t < panels; t++) {

@@ -18,6 +18,8 @@ final class GridSpace {
     final int[] lanes = new int[2 * GridWeightGrad.LANES];
     /** The transposed, flipped weight of a data gradient on the grid. */
     float[] flipped = new float[0];
+    /** The weight's A panels shared by the groups of one grouped call ({@link PackedWeights}). */
+    float[] packedWeights = new float[0];
     /** Where each of B's rows starts in {@link #grid}, filled for {@link #rowsFor}. */
     private int[] rowAt = new int[0];
     private PaddedGrid rowsFor;

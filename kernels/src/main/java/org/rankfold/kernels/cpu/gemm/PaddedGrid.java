@@ -160,26 +160,41 @@ final class PaddedGrid {
         Arrays.fill(grid, base + lead + columns, base + planeLength, 0f);
     }
 
+    /** How {@link #gather} writes into y. */
+    enum Gather {
+        /** y = product. */
+        COPY,
+        /** y += product. */
+        ADD,
+        /** y = 0 + product: what ADD gives into zeros (no -0), without reading y. */
+        ADD_TO_ZERO
+    }
+
     /**
      * Copies the output pixels out of a product over the grid's columns (rows of {@link #columns} floats):
-     * row o's pixel (i, oh, ow) to {@code y[yOffset + i*imageStride + o*channelStride + oh*OW + ow]}, or added
-     * to it when accumulate.
+     * row o's pixel (i, oh, ow) to {@code y[yOffset + i*imageStride + o*channelStride + oh*OW + ow]}, written as
+     * {@code mode} says.
      */
-    void gather(int rows, float[] product, float[] y, int yOffset, int imageStride, int channelStride,
-                boolean accumulate) {
+    void gather(int rows, float[] product, float[] y, int yOffset, int imageStride, int channelStride, Gather mode) {
         for (int o = 0; o < rows; o++) {
             for (int i = 0; i < images; i++) {
                 int from = o * columns + i * rowsPerImage * gw;
                 int to = yOffset + i * imageStride + o * channelStride;
                 for (int r = 0; r < outH; r++) {
-                    if (accumulate) {
-                        int src = from + r * gw;
-                        int dst = to + r * outW;
-                        for (int j = 0; j < outW; j++) {
-                            y[dst + j] += product[src + j];
+                    int src = from + r * gw;
+                    int dst = to + r * outW;
+                    switch (mode) {
+                        case COPY -> System.arraycopy(product, src, y, dst, outW);
+                        case ADD -> {
+                            for (int j = 0; j < outW; j++) {
+                                y[dst + j] += product[src + j];
+                            }
                         }
-                    } else {
-                        System.arraycopy(product, from + r * gw, y, to + r * outW, outW);
+                        case ADD_TO_ZERO -> {
+                            for (int j = 0; j < outW; j++) {
+                                y[dst + j] = 0f + product[src + j];
+                            }
+                        }
                     }
                 }
             }
