@@ -25,7 +25,7 @@ class ChannelReluFusionTest extends SeededTest {
         SplittableRandom rng = random();
         for (int[] s : SHAPES) {
             int len = s[0] * s[1] * s[2];
-            float[] x = withSpecials(uniform(rng, len + 2));
+            float[] x = Arrays2.withSpecials(uniform(rng, len + 2));
             float[] scale = uniform(rng, s[1]);
             float[] shift = uniform(rng, s[1]);
             float[] ref = new float[len + 1];
@@ -52,10 +52,10 @@ class ChannelReluFusionTest extends SeededTest {
         SplittableRandom rng = random();
         for (int[] s : SHAPES) {
             int len = s[0] * s[1] * s[2];
-            float[] dy = withSpecials(uniform(rng, len + 1));
+            float[] dy = Arrays2.withSpecials(uniform(rng, len + 1));
             // a NaN gradient would make whole sums NaN; NaN stays in the mask, where it must close the gate
             dy[dy.length / 2] = 0.25f;
-            float[] mask = withSpecials(uniform(rng, len + 3));
+            float[] mask = Arrays2.withSpecials(uniform(rng, len + 3));
             float[] xc = uniform(rng, len);
             double[] refSums = new double[s[1]];
             double[] refDots = new double[s[1]];
@@ -87,9 +87,9 @@ class ChannelReluFusionTest extends SeededTest {
         SplittableRandom rng = random();
         for (int[] s : SHAPES) {
             int len = s[0] * s[1] * s[2];
-            float[] dy = withSpecials(uniform(rng, len));
+            float[] dy = Arrays2.withSpecials(uniform(rng, len));
             dy[dy.length / 2] = 0.25f;
-            float[] mask = withSpecials(uniform(rng, len));
+            float[] mask = Arrays2.withSpecials(uniform(rng, len));
             float[] xc = uniform(rng, len + 1);
             float[] sa = uniform(rng, s[1]);
             float[] sb = uniform(rng, s[1]);
@@ -120,8 +120,8 @@ class ChannelReluFusionTest extends SeededTest {
     void addReluEqualsAddThenRelu() {
         SplittableRandom rng = random();
         for (int len : new int[] {1000, 37, 5}) {
-            float[] a = withSpecials(uniform(rng, len + 1));
-            float[] b = withSpecials(uniform(rng, len + 2));
+            float[] a = Arrays2.withSpecials(uniform(rng, len + 1));
+            float[] b = Arrays2.withSpecials(uniform(rng, len + 2));
             float[] ref = new float[len];
             org.rankfold.kernels.ref.ElementwiseRef.addRelu(len, a, 1, b, 2, ref, 0);
             for (SimdWidth width : SimdWidth.values()) {
@@ -140,14 +140,5 @@ class ChannelReluFusionTest extends SeededTest {
                 }
             }
         }
-    }
-
-    /** Plants the values a ReLU mask must treat exactly: 0, -0, NaN and a negative zero gradient. */
-    private static float[] withSpecials(float[] v) {
-        v[0] = 0f;
-        v[v.length / 3] = -0f;
-        v[v.length / 2] = Float.NaN;
-        v[v.length - 1] = -0f;
-        return v;
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.rankfold.kernels.Backend;
 import org.rankfold.kernels.Conv2dGeometry;
 import org.rankfold.kernels.ref.ReferenceBackend;
+import org.rankfold.kernels.testing.Arrays2;
 import org.rankfold.kernels.testing.SeededTest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,9 +34,9 @@ class GradientStoreTest extends SeededTest {
             int c = s[1];
             int hw = s[2];
             int len = n * c * hw;
-            float[] a = withSpecials(uniform(rng, len));
+            float[] a = Arrays2.withSpecials(uniform(rng, len));
             float[] b = uniform(rng, len);
-            float[] mask = withSpecials(uniform(rng, len));
+            float[] mask = Arrays2.withSpecials(uniform(rng, len));
             mask[len / 3] = 0.5f; // a's -0 there passes the gate: accumulating gives +0, a plain copy would not
             float[] sa = uniform(rng, c);
             float[] sb = uniform(rng, c);
@@ -110,14 +111,5 @@ class GradientStoreTest extends SeededTest {
         Arrays.fill(stored, BEFORE + len, stored.length, 7f);
         store.accept(stored);
         assertArrayEquals(expected, stored, what);
-    }
-
-    /** Values a mask or a sum must treat exactly: 0, -0 and NaN. */
-    private static float[] withSpecials(float[] v) {
-        v[0] = 0f;
-        v[v.length / 3] = -0f;
-        v[v.length / 2] = Float.NaN;
-        v[v.length - 1] = -0f;
-        return v;
     }
 }

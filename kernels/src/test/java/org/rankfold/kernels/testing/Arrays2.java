@@ -58,4 +58,16 @@ public final class Arrays2 {
         }
         return m;
     }
+
+    /**
+     * Plants the values a ReLU mask or a gradient store must treat exactly: 0 at the start, -0 at a third and at
+     * the end, NaN in the middle; returns v.
+     */
+    public static float[] withSpecials(float[] v) {
+        v[0] = 0f;
+        v[v.length / 3] = -0f;
+        v[v.length / 2] = Float.NaN;
+        v[v.length - 1] = -0f;
+        return v;
+    }
 }
