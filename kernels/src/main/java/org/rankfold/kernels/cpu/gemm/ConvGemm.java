@@ -201,7 +201,7 @@ public final class ConvGemm {
         PaddedGrid grid = space.layout(g, images);
         float[] gridData = space.grid = GridSpace.atLeast(space.grid, grid.size());
         float[] product = space.product = GridSpace.atLeast(space.product, (long) oc * grid.columns);
-        grid.fill(x, xOffset, xImage, xChannel, gridData);
+        grid.fill(wide.kernel().vectorBits(), x, xOffset, xImage, xChannel, gridData);
         int k = g.colRows();
         int n = grid.columns;
         Object a = packed != null && packed.isFor(this, configFor(oc), w, wOffset, oc, k) ? packed
@@ -230,7 +230,7 @@ public final class ConvGemm {
         } else {
             run(oc, n, k, a, b, 0f, c);
         }
-        grid.gather(oc, product, y, yOffset, yImage, yChannel, gather);
+        grid.gather(bits, oc, product, y, yOffset, yImage, yChannel, gather);
     }
 
     /**
@@ -378,7 +378,7 @@ public final class ConvGemm {
             PaddedGrid grid = space.layout(g, nb);
             float[] gridData = space.grid = GridSpace.atLeast(space.grid, grid.size());
             float[] dyT = space.product = GridSpace.atLeast(space.product, (long) grid.columns * ocp);
-            grid.fill(x, xOffset + i * g.inputSize(), g.inputSize(), g.height() * g.width(), gridData);
+            grid.fill(bits, x, xOffset + i * g.inputSize(), g.inputSize(), g.height() * g.width(), gridData);
             GridWeightGrad.scatter(bits, grid, oc, dy, dyOffset + i * dyImage, dyT, space.lanes);
             int[] rowAt = space.rowOffsets(grid, k);
             int columns = grid.columns;

@@ -2,6 +2,10 @@ package org.rankfold.kernels.cpu.gemm;
 
 import java.util.Arrays;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
 import org.rankfold.kernels.Conv2dGeometry;
 
 /**
@@ -26,6 +30,10 @@ import org.rankfold.kernels.Conv2dGeometry;
  * for one padding row and column), against the im2col matrix's KH*KW copies of every input element.
  */
 final class PaddedGrid {
+    private static final VectorSpecies<Float> S512 = FloatVector.SPECIES_512;
+    /** Floats per vector of {@link #fillPlane512}. */
+    private static final int ROW_VECTOR = 16;
+
     final int channels;
     final int images;
     final int height;
@@ -118,6 +126,22 @@ final class PaddedGrid {
      * {@code x[xOffset + i*imageStride + c*channelStride]} (H*W floats, row-major).
      */
     void fill(float[] x, int xOffset, int imageStride, int channelStride, float[] grid) {
+        fill(0, x, xOffset, imageStride, channelStride, grid);
+    }
+
+    /**
+     * {@link #fill} whose stride-1 rows are copied with 512-bit vectors when vectorBits is 512: the row's data
+     * and the zero columns after it in one or two stores (a masked load of the row's tail, zeros in the other
+     * lanes), where a call of {@code System.arraycopy} per short row and a zeroing loop cost twice as much
+     * (28-, 14- and 7-float rows). The same floats land in the same places.
+     */
+    void fill(int vectorBits, float[] x, int xOffset, int imageStride, int channelStride, float[] grid) {
+        if (vectorBits == 512 && phases == 1 && gw - width / ROW_VECTOR * ROW_VECTOR <= ROW_VECTOR) {
+            for (int c = 0; c < channels; c++) {
+                fillPlane512(x, xOffset + c * channelStride, imageStride, grid, c * planeLength);
+            }
+            return;
+        }
         for (int c = 0; c < channels; c++) {
             for (int phase = 0; phase < phases; phase++) {
                 if (phaseUsed[phase]) {
@@ -126,6 +150,29 @@ final class PaddedGrid {
                 }
             }
         }
+    }
+
+    /** Stride-1 plane of one channel as {@link #fillPlane} writes it, each row's data and zero gap by vectors. */
+    private void fillPlane512(float[] x, int src, int imageStride, float[] grid, int base) {
+        Arrays.fill(grid, base, base + lead, 0f);
+        int full = width / ROW_VECTOR * ROW_VECTOR;
+        // the lanes after the whole vectors: the row's last width - full values, then zeros up to the grid row's end
+        VectorMask<Float> load = S512.indexInRange(0, width - full);
+        VectorMask<Float> store = S512.indexInRange(0, gw - full);
+        for (int i = 0; i < images; i++) {
+            int row = base + lead + i * rowsPerImage * gw;
+            int from = src + i * imageStride;
+            for (int r = 0; r < outH; r++, row += gw, from += width) {
+                for (int j = 0; j < full; j += ROW_VECTOR) {
+                    FloatVector.fromArray(S512, x, from + j).intoArray(grid, row + j);
+                }
+                FloatVector.fromArray(S512, x, from + full, load).intoArray(grid, row + full, store);
+            }
+            if (i < images - 1) {
+                Arrays.fill(grid, row, row + (rowsPerImage - outH) * gw, 0f);
+            }
+        }
+        Arrays.fill(grid, base + lead + columns, base + planeLength, 0f);
     }
 
     /** Phase plane (a, b) of one channel (whose image i starts at x[src + i*imageStride]) at grid[base]. */
@@ -176,6 +223,20 @@ final class PaddedGrid {
      * {@code mode} says.
      */
     void gather(int rows, float[] product, float[] y, int yOffset, int imageStride, int channelStride, Gather mode) {
+        gather(0, rows, product, y, yOffset, imageStride, channelStride, mode);
+    }
+
+    /**
+     * {@link #gather} with each output row moved by 512-bit vectors (a masked one for its last OW mod 16 floats)
+     * when vectorBits is 512, instead of a {@code System.arraycopy} call or a loop per short row; the same
+     * floats, the same sums.
+     */
+    void gather(int vectorBits, int rows, float[] product, float[] y, int yOffset, int imageStride, int channelStride,
+                Gather mode) {
+        if (vectorBits == 512) {
+            gather512(rows, product, y, yOffset, imageStride, channelStride, mode);
+            return;
+        }
         for (int o = 0; o < rows; o++) {
             for (int i = 0; i < images; i++) {
                 int from = o * columns + i * rowsPerImage * gw;
@@ -194,6 +255,45 @@ final class PaddedGrid {
                             for (int j = 0; j < outW; j++) {
                                 y[dst + j] = 0f + product[src + j];
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void gather512(int rows, float[] product, float[] y, int yOffset, int imageStride, int channelStride,
+                           Gather mode) {
+        int full = outW / ROW_VECTOR * ROW_VECTOR;
+        VectorMask<Float> tail = S512.indexInRange(0, outW - full);
+        FloatVector zero = FloatVector.zero(S512);
+        for (int o = 0; o < rows; o++) {
+            for (int i = 0; i < images; i++) {
+                int src = o * columns + i * rowsPerImage * gw;
+                int dst = yOffset + i * imageStride + o * channelStride;
+                for (int r = 0; r < outH; r++, src += gw, dst += outW) {
+                    switch (mode) {
+                        case COPY -> {
+                            for (int j = 0; j < full; j += ROW_VECTOR) {
+                                FloatVector.fromArray(S512, product, src + j).intoArray(y, dst + j);
+                            }
+                            FloatVector.fromArray(S512, product, src + full, tail).intoArray(y, dst + full, tail);
+                        }
+                        case ADD -> {
+                            for (int j = 0; j < full; j += ROW_VECTOR) {
+                                FloatVector.fromArray(S512, y, dst + j)
+                                        .add(FloatVector.fromArray(S512, product, src + j)).intoArray(y, dst + j);
+                            }
+                            FloatVector.fromArray(S512, y, dst + full, tail)
+                                    .add(FloatVector.fromArray(S512, product, src + full, tail))
+                                    .intoArray(y, dst + full, tail);
+                        }
+                        case ADD_TO_ZERO -> {
+                            for (int j = 0; j < full; j += ROW_VECTOR) {
+                                zero.add(FloatVector.fromArray(S512, product, src + j)).intoArray(y, dst + j);
+                            }
+                            zero.add(FloatVector.fromArray(S512, product, src + full, tail))
+                                    .intoArray(y, dst + full, tail);
                         }
                     }
                 }
