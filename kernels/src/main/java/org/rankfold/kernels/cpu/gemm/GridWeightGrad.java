@@ -3,7 +3,6 @@ package org.rankfold.kernels.cpu.gemm;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.rankfold.kernels.Conv2dGeometry;
@@ -64,7 +63,8 @@ final class GridWeightGrad {
 
     /**
      * dyT (grid.columns x paddedChannels(oc)) = dy's images (images, OC, OH*OW) at dyOffset on the grid's output
-     * positions, zero elsewhere. At 512 bits a pixel's 16 channels are one gather (channel stride OH*OW) and one
+     * positions, zero elsewhere (at 512 bits the padded channels past OC of the output positions hold copies of
+     * another channel, see below; nothing reads them). At 512 bits a pixel's 16 channels are one gather (channel stride OH*OW) and one
      * store instead of 16 scalar stores a row of dyT apart; index holds at least 32 ints (overwritten). The
      * values are the same at every width.
      */
@@ -87,13 +87,15 @@ final class GridWeightGrad {
             }
             return;
         }
-        // index[0..16): channels of a whole group; index[16..32): the last group's (unused lanes read channel 0)
+        // index[0..16): channels of a whole group; index[16..32): the last group's, whose lanes past OC read the
+        // group's first channel again: those padded channels' sums are never stored (store reads o < OC). A
+        // masked gather that zeroed them instead fell, on some runs, into the Vector API's allocating fallback
+        // (2-3 MB per small training step in StepArenaTest, stuck for hundreds of steps)
         int tail = oc - (ocp - LANES);
         for (int l = 0; l < LANES; l++) {
             index[l] = l * ohw;
             index[LANES + l] = l < tail ? l * ohw : 0;
         }
-        VectorMask<Float> tailMask = VectorMask.fromLong(S512, (1L << tail) - 1);
         int padColumns = (grid.gw - grid.outW) * ocp;
         for (int i = 0; i < grid.images; i++) {
             int image = dyOffset + i * oc * ohw;
@@ -106,7 +108,7 @@ final class GridWeightGrad {
                     for (; v + LANES < ocp; v += LANES) {
                         FloatVector.fromArray(S512, dy, s + ow + v * ohw, index, 0).intoArray(dyT, d + v);
                     }
-                    FloatVector.fromArray(S512, dy, s + ow + v * ohw, index, LANES, tailMask).intoArray(dyT, d + v);
+                    FloatVector.fromArray(S512, dy, s + ow + v * ohw, index, LANES).intoArray(dyT, d + v);
                 }
                 int pad = (u + grid.outW) * ocp;
                 Arrays.fill(dyT, pad, Math.min(pad + padColumns, grid.columns * ocp), 0f);
