@@ -75,8 +75,8 @@ public final class BatchNormOp {
             double meanSquare = sq[ch] / m;
             var[ch] = Math.max(0.0, meanSquare - mean[ch] * mean[ch]);
             // E[x^2] - mean^2 loses log2(E[x^2] / var) of double's 53 bits, and the affine map of x below loses
-            // float accuracy to |mean| / std;
-            // beyond 2^20 (|mean| > ~1000 std, or a constant non-zero channel) the layer is centred first
+            // float accuracy to |mean| / std: beyond 2^20 (|mean| > ~1000 std, or a constant non-zero channel)
+            // the layer is centred first
             recenter |= meanSquare > var[ch] * RECENTER_RATIO;
         }
         // base: the values the output and backward are computed from, x itself or x - mean (then the mean

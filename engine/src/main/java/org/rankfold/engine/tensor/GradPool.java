@@ -27,8 +27,7 @@ final class GradPool {
 
     /** A zeroed buffer of {@code length} floats. */
     static float[] take(int length) {
-        ArrayDeque<float[]> free = POOL.get().get(length);
-        float[] b = free == null ? null : free.pollFirst();
+        float[] b = recycled(length);
         if (b == null) {
             return new float[length];
         }
@@ -39,9 +38,14 @@ final class GradPool {
 
     /** A buffer of {@code length} floats with undefined contents, for a writer that overwrites all of them. */
     static float[] takeUnzeroed(int length) {
-        ArrayDeque<float[]> free = POOL.get().get(length);
-        float[] b = free == null ? null : free.pollFirst();
+        float[] b = recycled(length);
         return b == null ? new float[length] : b;
+    }
+
+    /** A free buffer of {@code length} floats as it was given back, or null. */
+    private static float[] recycled(int length) {
+        ArrayDeque<float[]> free = POOL.get().get(length);
+        return free == null ? null : free.pollFirst();
     }
 
     /** Returns a buffer nobody references any more. */

@@ -201,14 +201,14 @@ public final class ConvGemm {
         PaddedGrid grid = space.layout(g, images);
         float[] gridData = space.grid = GridSpace.atLeast(space.grid, grid.size());
         float[] product = space.product = GridSpace.atLeast(space.product, (long) oc * grid.columns);
-        grid.fill(wide.kernel().vectorBits(), x, xOffset, xImage, xChannel, gridData);
+        int bits = wide.kernel().vectorBits();
+        grid.fill(bits, x, xOffset, xImage, xChannel, gridData);
         int k = g.colRows();
         int n = grid.columns;
         Object a = packed != null && packed.isFor(this, configFor(oc), w, wOffset, oc, k) ? packed
                 : new Dense(w, wOffset, k, false);
         Shifted b = new Shifted(gridData, grid);
         Dense c = new Dense(product, 0, n, false);
-        int bits = wide.kernel().vectorBits();
         if (SmallM.applies(bits, false, oc, n, k, wide.kc())) {
             // few rows: B's rows read in place from the grid, whole strips by SmallM, the rest blocked (same bits)
             int[] rowAt = space.rowOffsets(grid, k);
@@ -271,8 +271,7 @@ public final class ConvGemm {
         if (oc > cfg.mc() || k < 1) {
             return null;
         }
-        int blocks = (k + cfg.kc() - 1) / cfg.kc();
-        return new PackedWeights(this, cfg, (k + blocks - 1) / blocks, w, wOffset, oc, k, into);
+        return new PackedWeights(this, cfg, cfg.kcStep(k), w, wOffset, oc, k, into);
     }
 
     /** {@link #packWeights} for a caller that keeps the panels across calls (an inference plan). */
@@ -601,8 +600,7 @@ public final class ConvGemm {
         GemmWorkspace ws = space.ws;
         GemmConfig cfg = ws.config;
         int mr = cfg.mr();
-        int blocks = (k + cfg.kc() - 1) / cfg.kc();
-        int kcStep = (k + blocks - 1) / blocks;
+        int kcStep = cfg.kcStep(k);
         if (m <= cfg.mc()) {
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);

@@ -167,8 +167,7 @@ public final class Gemm {
         int bits = wide.kernel().vectorBits();
         // threads take whole groups of panels (the unit NarrowN packs and computes together)
         int panelRows = NarrowN.groupRows(bits);
-        int blocks = (k + wide.kc() - 1) / wide.kc();
-        int kcStep = (k + blocks - 1) / blocks;
+        int kcStep = wide.kcStep(k);
         int panels = (m + panelRows - 1) / panelRows;
         long macs = (long) m * n * k;
         int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1 : Math.min(pool.threads(), panels);
@@ -233,8 +232,7 @@ public final class Gemm {
                                float beta, float[] c, int cOffset, int ldc, GemmEpilogue ep) {
         GemmConfig cfg = ws.config;
         int mr = cfg.mr();
-        int blocks = (k + cfg.kc() - 1) / cfg.kc();
-        int kcStep = (k + blocks - 1) / blocks;
+        int kcStep = cfg.kcStep(k);
         if (m1 - m0 <= cfg.mc()) {
             // a single A block (small M, e.g. im2col GEMMs): pack it once per k-block, not once per column block
             for (int pc = 0; pc < k; pc += kcStep) {

@@ -36,6 +36,15 @@ public record GemmConfig(MicroKernel kernel, int mc, int kc, int nc, int ncSmall
         }
     }
 
+    /**
+     * The depth of the k-blocks over a depth of k: k split into ceil(k / KC) blocks as even as possible (the
+     * last one shorter). Every GEMM loop and {@link PackedWeights} block k this way, so packed panels line up.
+     */
+    public int kcStep(int k) {
+        int blocks = (k + kc - 1) / kc;
+        return (k + blocks - 1) / blocks;
+    }
+
     public int mr() {
         return kernel.mr();
     }

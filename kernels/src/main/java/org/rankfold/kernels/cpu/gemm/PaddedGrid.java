@@ -123,17 +123,11 @@ final class PaddedGrid {
 
     /**
      * Copies the images onto the grid and zeroes its padding: channel c of image i is read at
-     * {@code x[xOffset + i*imageStride + c*channelStride]} (H*W floats, row-major).
-     */
-    void fill(float[] x, int xOffset, int imageStride, int channelStride, float[] grid) {
-        fill(0, x, xOffset, imageStride, channelStride, grid);
-    }
-
-    /**
-     * {@link #fill} whose stride-1 rows are copied with 512-bit vectors when vectorBits is 512: the row's data
-     * and the zero columns after it in one or two stores (a masked load of the row's tail, zeros in the other
-     * lanes), where a call of {@code System.arraycopy} per short row and a zeroing loop cost twice as much
-     * (28-, 14- and 7-float rows). The same floats land in the same places.
+     * {@code x[xOffset + i*imageStride + c*channelStride]} (H*W floats, row-major). With vectorBits 512 the
+     * stride-1 rows are copied by 512-bit vectors: the row's data and the zero columns after it in one or two
+     * stores (a masked load of the row's tail, zeros in the other lanes), where a call of
+     * {@code System.arraycopy} per short row and a zeroing loop cost twice as much (28-, 14- and 7-float rows).
+     * The same floats land in the same places at every width.
      */
     void fill(int vectorBits, float[] x, int xOffset, int imageStride, int channelStride, float[] grid) {
         if (vectorBits == 512 && phases == 1 && gw - width / ROW_VECTOR * ROW_VECTOR <= ROW_VECTOR) {
@@ -220,16 +214,9 @@ final class PaddedGrid {
     /**
      * Copies the output pixels out of a product over the grid's columns (rows of {@link #columns} floats):
      * row o's pixel (i, oh, ow) to {@code y[yOffset + i*imageStride + o*channelStride + oh*OW + ow]}, written as
-     * {@code mode} says.
-     */
-    void gather(int rows, float[] product, float[] y, int yOffset, int imageStride, int channelStride, Gather mode) {
-        gather(0, rows, product, y, yOffset, imageStride, channelStride, mode);
-    }
-
-    /**
-     * {@link #gather} with each output row moved by 512-bit vectors (a masked one for its last OW mod 16 floats)
-     * when vectorBits is 512, instead of a {@code System.arraycopy} call or a loop per short row; the same
-     * floats, the same sums.
+     * {@code mode} says. With vectorBits 512 each output row moves by 512-bit vectors (a masked one for its last
+     * OW mod 16 floats) instead of a {@code System.arraycopy} call or a loop per short row; the same floats, the
+     * same sums.
      */
     void gather(int vectorBits, int rows, float[] product, float[] y, int yOffset, int imageStride, int channelStride,
                 Gather mode) {
