@@ -140,25 +140,32 @@ class RowTilesTest extends SeededTest {
 
     @Test
     void aBatchSmallerThanTheThreadsIsCutIntoTilesForThemWithTheSameLogits() {
-        // batch 1 at 2 threads: each large enough step gives each thread a row tile of the image
+        // batch 1 at 2 threads: each large enough step gives each thread a row tile of the image, a small one runs whole
         SplittableRandom rng = random();
-        Module dense = ModelZoo.create("fashionnet", 1, 28, 10, 5);
+        // 64x64 images, so that the decomposed net's chains exceed ConvChainStep.SHARED_MIN_MACS per image too,
+        // with a working-set budget (64 MiB) that holds a whole image: only the threads cut them
+        int size = 64;
+        int pixels = size * size;
+        Module dense = ModelZoo.create("fashionnet", 1, size, 10, 5);
         PlanFixtures.randomizeBatchNorms(dense, rng);
-        Module decomposed = ModelZoo.create("fashionnet", 1, 28, 10, 5);
+        Module decomposed = ModelZoo.create("fashionnet", 1, size, 10, 5);
         PlanFixtures.randomizeBatchNorms(decomposed, rng);
         PlanFixtures.decompose(decomposed, rng);
         for (Module model : new Module[] {dense, decomposed}) {
-            InferencePlan plan = InferencePlan.compile(model, 1, 28, 28);
-            Tensor batch = Tensor.randn(rng, 3, 1, 28, 28);
+            InferencePlan plan = InferencePlan.compile(model, 1, size, size, 1 << 24);
+            Tensor batch = Tensor.randn(rng, 3, 1, size, size);
             float[] inBatch = InferencePlanTest.runOn(1, plan, batch);
             for (int image = 0; image < 3; image++) {
-                Tensor one = Tensor.wrap(Arrays.copyOfRange(batch.data(), image * 784, (image + 1) * 784), 1, 1, 28, 28);
+                Tensor one = Tensor.wrap(Arrays.copyOfRange(batch.data(), image * pixels, (image + 1) * pixels), 1, 1, size,
+                        size);
                 float[] alone = InferencePlanTest.runOn(2, plan, one);
                 assertArrayEquals(Arrays.copyOfRange(inBatch, image * 10, (image + 1) * 10), alone,
                         "image " + image + " alone at 2 threads vs in a batch of 3 at 1 thread");
             }
             List<String> tilings = tilingsAt(2, plan, 1);
-            assertTrue(tilings.stream().anyMatch(t -> t.equals("2 row tiles of 14 rows per image")), tilings.toString());
+            assertTrue(tilings.stream().anyMatch(t -> t.startsWith("2 row tiles of ")), tilings.toString());
+            // the first convolution (1 -> 32 channels, under ConvChainStep.SHARED_MIN_MACS per image) stays whole
+            assertTrue(tilings.stream().anyMatch(t -> t.equals("1 image per tile")), "a small step is not cut: " + tilings);
             assertTrue(tilingsAt(1, plan, 1).stream().noneMatch(t -> t.contains("row tiles")), "1 thread keeps whole images");
             assertTrue(tilingsAt(2, plan, 2).stream().noneMatch(t -> t.contains("row tiles")), "2 images for 2 threads");
         }
