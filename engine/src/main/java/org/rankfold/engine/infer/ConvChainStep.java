@@ -74,12 +74,11 @@ final class ConvChainStep implements Step {
     private RowBands[] threadTiles;
     /**
      * Below this many multiply-adds per image a step is not cut into tiles for the threads. At batch 1 on two
-     * threads a fork, a join and the tiles' halo rows and im2col cost more than half of a step of resnet20's
-     * 28x28 and 14x14 layers (1.8 M multiply-adds; dense resnet20 ran 3-7% and its 8x-compressed version, all
-     * steps under 0.5 M, 21% faster kept whole), while steps of 2.4 M and more (resnet20 at 32x32, vgg11)
-     * gain from the split; 65,536 before (docs/benchmarks.md, 2026-12-04).
+     * threads a fork, a join and the tiles' halo rows and im2col cost more than half of a small step: resnet20
+     * 8x's steps (0.1-0.45 M) ran 15-24% faster kept whole, while fashionnet 3x's Tucker-2 chains (0.7-1.5 M)
+     * ran 19% slower whole, so the bound lies between; 65,536 before (docs/benchmarks.md, 2026-12-04).
      */
-    static final long SHARED_MIN_MACS = 1L << 21;
+    static final long SHARED_MIN_MACS = 1L << 19;
 
     ConvChainStep(String name, int input, int output, Shape inShape, int tileFloats) {
         this.name = name;

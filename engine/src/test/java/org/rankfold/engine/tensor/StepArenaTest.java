@@ -29,7 +29,7 @@ class StepArenaTest extends SeededTest {
     /**
      * Bound on the heap bytes of one steady-state step: 1 MiB, and under 1/20 of the bytes the arena
      * recycles per step (the step's activations: 7-20 MB for the nets below). What remains per step is
-     * the graph itself (tensor and node objects, closures, shape arrays, boxed pool keys: ~30-120 KB for
+     * the graph itself (tensor and node objects, closures, shape arrays: ~30-120 KB for
      * these nets), while any activation-sized array allocated per step (the smallest here, a 64x4x4 map of
      * the small ResNet at batch 8, is 32 KiB; most are 0.25-2 MiB) soon breaks it.
      */
