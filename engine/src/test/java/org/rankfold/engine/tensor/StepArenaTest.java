@@ -106,13 +106,18 @@ class StepArenaTest extends SeededTest {
         return allocatedBytes() - before;
     }
 
+    /** Under {@link #STEADY_STEP_BYTES} and under 1/20 of the bytes the arena recycles per step. */
+    private static boolean isSmall(long stepBytes, long recycled) {
+        return stepBytes < STEADY_STEP_BYTES && stepBytes * 20 < recycled;
+    }
+
     private static void assertSteadyStepIsSmall(Net net, String what) {
         int warmup = 0;
         int smallInARow = 0;
         while (smallInARow < STEADY_RUN && warmup < MAX_WARMUP_STEPS) {
-            // the same bound as the assertion below: a step of C1 code at a few hundred KB is not steady yet
-            long bound = Math.min(STEADY_STEP_BYTES, 4 * StepArena.heldFloats() / 20);
-            smallInARow = stepBytes(net) < bound ? smallInARow + 1 : 0;
+            // the bound of the assertion below: a step of C1 code at a few hundred KB is not steady yet
+            long bytes = stepBytes(net);
+            smallInARow = isSmall(bytes, 4 * StepArena.heldFloats()) ? smallInARow + 1 : 0;
             warmup++;
         }
         long recycled = 4 * StepArena.heldFloats();
@@ -122,7 +127,7 @@ class StepArenaTest extends SeededTest {
         }
         System.out.printf("%s: after %d warm-up steps a step allocates at most %.3f MB; the arena recycles %.1f MB%n",
                 what, warmup, worst / 1e6, recycled / 1e6);
-        assertTrue(worst < STEADY_STEP_BYTES && worst * 20 < recycled,
+        assertTrue(isSmall(worst, recycled),
                 what + ": a steady-state step allocated up to " + worst + " bytes (bound " + STEADY_STEP_BYTES
                         + ", and under 1/20 of the " + recycled + " bytes of activations recycled per step)");
     }
