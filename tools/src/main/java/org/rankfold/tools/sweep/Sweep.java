@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rankfold.datasets.io.AtomicFiles;
 import org.rankfold.tools.Main;
+import org.rankfold.tools.Sha256Files;
 import org.rankfold.tools.UserError;
 
 /**
@@ -40,21 +41,20 @@ public final class Sweep {
     }
 
     private final Path dir;
-    private final Path specPath;
     private final SweepSpec spec;
     private final List<SweepCell> cells;
 
     private Sweep(Path dir, SweepSpec spec) {
         this.dir = dir.toAbsolutePath().normalize();
-        this.specPath = this.dir.resolve("spec.json");
         this.spec = spec;
         this.cells = SweepCell.grid(spec);
     }
 
     /**
      * The sweep in {@code dir}: from {@code specFile}, else from the flags, else from the {@code spec.json} a
-     * previous call left there. With {@code start}, the effective spec is written to {@code spec.json}; a sweep
-     * started with another spec is refused (its cells would be mislabelled).
+     * previous call left there. With {@code start}, the effective spec is written to {@code spec.json}, also when it
+     * widens the one there ({@link #widens}); a spec that neither equals, widens nor narrows the sweep's is refused
+     * (its cells would be mislabelled).
      */
     public static Sweep open(Path dir, Path specFile, Flags flags, boolean start) throws IOException {
         if (flags.models() != null) {
@@ -78,7 +78,18 @@ public final class Sweep {
         if (Files.isRegularFile(saved)) {
             SweepSpec before = SweepSpec.read(saved);
             if (!before.equals(given)) {
-                throw new UserError(saved + " holds another spec: this sweep was started with other settings; use another --out");
+                if (widens(before, given)) {
+                    if (start) {
+                        // more targets, selectors, seeds, ...: the cells already run keep their names and sources
+                        byte[] b = JSON.writeValueAsBytes(toJson(given));
+                        AtomicFiles.write(saved, o -> o.write(b));
+                    }
+                } else if (!widens(given, before)) {
+                    throw new UserError(saved + " holds another spec: this sweep was started with other settings, and"
+                            + " a later command may only widen its grid (more models, targets, selectors, seeds,"
+                            + " lambdas or expansions, every cell already in it kept with its name and training"
+                            + " source; the same variants, preset, data and arguments); use another --out");
+                }
             }
         } else if (start) {
             Files.createDirectories(dir);
@@ -86,6 +97,33 @@ public final class Sweep {
             AtomicFiles.write(saved, o -> o.write(b));
         }
         return new Sweep(dir, given);
+    }
+
+    /**
+     * Whether {@code wide} holds every cell of {@code narrow} unchanged (the same name, settings and training source)
+     * and differs from it only in its grid axes. A command may widen a sweep (its spec.json then becomes the wider
+     * spec), and a narrower spec of the same sweep (a worker of an earlier command, which reads that command's
+     * snapshot of the spec) still runs its own cells.
+     */
+    static boolean widens(SweepSpec narrow, SweepSpec wide) {
+        SweepSpec sameAxes = new SweepSpec(wide.models(), narrow.variants(), wide.targets(), wide.selectors(),
+                wide.seeds(), wide.lambdas(), wide.expands(), narrow.preset(), narrow.data(), narrow.args(),
+                narrow.threads(), narrow.cpus(), narrow.memory(), narrow.time(), narrow.partition(), narrow.heap());
+        return sameAxes.equals(wide) && SweepCell.grid(wide).containsAll(SweepCell.grid(narrow));
+    }
+
+    /**
+     * A copy of this command's spec under logs/ for the cells it starts to read: a later command may widen
+     * spec.json, whose grid numbers the cells differently, while this one's workers are still being started.
+     */
+    private Path specSnapshot() throws IOException {
+        byte[] b = JSON.writeValueAsBytes(toJson(spec));
+        Path snapshot = Files.createDirectories(dir.resolve("logs")).resolve(
+                "spec-" + Sha256Files.of(b).substring(0, 12) + ".json");
+        if (!Files.isRegularFile(snapshot)) {
+            AtomicFiles.write(snapshot, o -> o.write(b));
+        }
+        return snapshot;
     }
 
     private static SweepSpec fromFlags(Flags f) {
@@ -188,7 +226,7 @@ public final class Sweep {
      * reporting each start and end to {@code progress}, then collects; returns the outcome.
      */
     public ObjectNode runLocal(int jobs, int threads, PrintWriter progress) throws IOException, InterruptedException {
-        List<String> failed = LocalExecutor.run(cells, specPath, dir, jobs, threads, spec.heap(), progress);
+        List<String> failed = LocalExecutor.run(cells, specSnapshot(), dir, jobs, threads, spec.heap(), progress);
         Path page = collect();
         ObjectNode o = JSON.createObjectNode();
         o.put("cells", cells.size());
@@ -201,7 +239,7 @@ public final class Sweep {
 
     /** Submits the cells that are not complete as Slurm job arrays; returns the job ids and the scripts' folder. */
     public ObjectNode submitSlurm() throws IOException, InterruptedException {
-        List<String> ids = SlurmExecutor.submit(cells, spec, specPath, dir);
+        List<String> ids = SlurmExecutor.submit(cells, spec, specSnapshot(), dir);
         ObjectNode o = JSON.createObjectNode();
         ids.forEach(o.putArray("jobs")::add);
         o.put("scripts", dir.resolve("slurm").toString());

@@ -172,8 +172,8 @@ final class SweepExport {
         } else {
             b.append("The commands run on the sweep directory (SWEEP), in order, as recorded in `commands.log`:\n\n```\n");
             commands.forEach(c -> b.append(c).append('\n'));
-            b.append("```\n\n`spec.json` is the effective spec every command read; `./rankfold sweep spec.json --out SWEEP`")
-                    .append(" runs the same cells.\n\n");
+            b.append("```\n\n`spec.json` is the effective spec, that of the widest command (a later command may widen a")
+                    .append(" sweep's grid, docs/sweeps.md); `./rankfold sweep spec.json --out SWEEP` runs the same cells.\n\n");
         }
         b.append("## Files\n\n| file | what it is |\n| --- | --- |\n")
                 .append("| `spec.json` | the effective spec: models, variants, targets, selectors, seeds, lambdas, expansions, preset, data, further compress arguments |\n")

@@ -121,6 +121,34 @@ class SweepCommandTest {
         Out other = run("sweep", "--models", "fashionnet", "--variants", "plain", "--seeds", "3", "--out", sw.toString());
         assertEquals(2, other.code());
         assertTrue(other.err().contains("spec.json holds another spec"), other.err());
+        // so is one that would give a cell another training source (evbmf would reuse params:2's models)
+        Out reordered = run(withTargets(sw, "params:2,evbmf"));
+        assertEquals(2, reordered.code());
+        assertTrue(reordered.err().contains("may only widen its grid"), reordered.err());
+
+        // a wider grid is accepted: spec.json becomes it, the cells run before are skipped, and the new target's
+        // cells start from the trained models already there
+        Out wider = run(withTargets(sw, "evbmf,params:2,params:3"));
+        assertEquals(0, wider.code(), wider.out() + wider.err());
+        assertTrue(wider.out().contains("fashionnet-paramsx2-s1 complete, skipped"), wider.out());
+        assertEquals(3, JSON.readTree(sw.resolve("spec.json").toFile()).get("targets").size());
+        assertTrue(JSON.readTree(sw.resolve("fashionnet-paramsx3-s1/config.json").toFile()).get("reuse_training")
+                .asText().endsWith("fashionnet-evbmf-s1"));
+        assertEquals(6, JSON.readTree(sw.resolve("sweep.json").toFile()).get("cells").size());
+        // each command's workers read that command's own copy of the spec, whose grid numbers their cells
+        try (var logs = Files.list(sw.resolve("logs"))) {
+            assertEquals(2, logs.filter(f -> f.getFileName().toString().matches("spec-[0-9a-f]{12}\\.json")).count());
+        }
+        // the earlier, narrower command still names its own cells, all complete
+        Out narrow = run(grid(sw, "--dry-run"));
+        assertEquals(0, narrow.code(), narrow.err());
+        assertEquals(4, narrow.out().lines().filter(l -> l.contains("[complete]")).count(), narrow.out());
+    }
+
+    private static String[] withTargets(Path out, String targets) {
+        String[] a = grid(out);
+        a[List.of(a).indexOf("--targets") + 1] = targets;
+        return a;
     }
 
     @Test
