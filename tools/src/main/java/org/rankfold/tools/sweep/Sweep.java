@@ -75,23 +75,20 @@ public final class Sweep {
         } else {
             throw new UserError(dir + " holds no sweep (no spec.json); give a SPEC file or grid flags to start one");
         }
+        // a new sweep, or more targets, selectors, seeds, ... (the cells already run keep their names and sources)
+        boolean write = start;
         if (Files.isRegularFile(saved)) {
             SweepSpec before = SweepSpec.read(saved);
-            if (!before.equals(given)) {
-                if (widens(before, given)) {
-                    if (start) {
-                        // more targets, selectors, seeds, ...: the cells already run keep their names and sources
-                        byte[] b = JSON.writeValueAsBytes(toJson(given));
-                        AtomicFiles.write(saved, o -> o.write(b));
-                    }
-                } else if (!widens(given, before)) {
-                    throw new UserError(saved + " holds another spec: this sweep was started with other settings, and"
-                            + " a later command may only widen its grid (more models, targets, selectors, seeds,"
-                            + " lambdas or expansions, every cell already in it kept with its name and training"
-                            + " source; the same variants, preset, data and arguments); use another --out");
-                }
+            boolean wider = !before.equals(given) && widens(before, given);
+            if (!before.equals(given) && !wider && !widens(given, before)) {
+                throw new UserError(saved + " holds another spec: this sweep was started with other settings, and"
+                        + " a later command may only widen its grid (more models, targets, selectors, seeds,"
+                        + " lambdas or expansions, every cell already in it kept with its name and training"
+                        + " source; the same variants, preset, data and arguments); use another --out");
             }
-        } else if (start) {
+            write = start && wider;
+        }
+        if (write) {
             Files.createDirectories(dir);
             byte[] b = JSON.writeValueAsBytes(toJson(given));
             AtomicFiles.write(saved, o -> o.write(b));
