@@ -10,6 +10,11 @@ rankfold_run_cli() {
   # (README), so they are filtered.
   # The JIT directive file keeps C1 off the SGEMM micro-kernels: too large for C1 once the Vector API's
   # Java fallbacks are inlined, they could get stuck in C1 code ~100x slower (docs/benchmarks.md).
+  # Signal chaining: libjsig.so keeps the JVM's signal handlers in place when an OpenCL driver installs its
+  # own (kernels' SignalHandlers explains the crash it prevents).
+  local jsig
+  jsig="$(dirname "$(dirname "$java")")/lib/libjsig.so"
+  [ -f "$jsig" ] && export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
   # shellcheck disable=SC2086  # RANKFOLD_JAVA_OPTS is split on purpose
   exec "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     -XX:+UseTransparentHugePages -Xms"$heap" -Xmx"$heap" -Xss8m \

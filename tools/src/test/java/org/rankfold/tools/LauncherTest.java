@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,6 +37,11 @@ class LauncherTest {
     }
 
     static Run launch(Path cwd, Path logs, String... args) throws IOException, InterruptedException {
+        return launch(cwd, logs, Map.of(), args);
+    }
+
+    /** The launcher with {@code env} changes: an empty value removes the variable. */
+    static Run launch(Path cwd, Path logs, Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path root = root();
         String[] cmd = new String[args.length + 1];
         cmd[0] = root.resolve("rankfold").toString();
@@ -42,6 +50,13 @@ class LauncherTest {
         pb.environment().put("RANKFOLD_CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("RANKFOLD_HEAP", "1g");
+        env.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         Path out = logs.resolve("stdout");
         Path err = logs.resolve("stderr");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -68,5 +83,13 @@ class LauncherTest {
                 r.err());
         assertEquals("", r.out());
         assertTrue(new File(root().toFile(), "scripts/jit-directives.json").isFile(), "the launcher reads the directives");
+    }
+
+    @Test
+    void openClRunsWithTheJvmsSignalHandlersChained(@TempDir Path tmp) throws Exception {
+        // The test JVM's own LD_PRELOAD is removed: the launcher must add libjsig.so itself.
+        Run r = launch(tmp, tmp, Map.of("LD_PRELOAD", ""), "devices");
+        Assumptions.assumeTrue(r.code() == 0 && r.out().contains("Device 0"), () -> "no OpenCL device: " + r.out() + r.err());
+        assertFalse(r.err().contains("libjsig"), "the launcher preloads the signal-chaining library: " + r.err());
     }
 }

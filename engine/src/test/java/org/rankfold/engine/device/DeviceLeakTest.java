@@ -1,9 +1,5 @@
 package org.rankfold.engine.device;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -31,9 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A long run allocates nothing per step and releases everything at the end: 1500 training steps of a
  * small network (about 30 kernel launches each, 45,000 in all) plus evaluation steps and syncs keep the
- * device buffer count constant after the first step, the resident memory outside the Java heap flat
- * (allowance 64 MiB, for JIT code and allocator slack), and closing the session returns the binding's
- * live object counts to where they were.
+ * device buffer count constant after the first step, the native memory in use flat (allowance 64 MiB)
+ * and closing the session returns the binding's live object counts to where they were.
  */
 class DeviceLeakTest extends SeededTest {
     private static final int STEPS = 1500;
@@ -58,7 +53,7 @@ class DeviceLeakTest extends SeededTest {
         Map<OpenCl.ObjectKind, Long> before = OpenCl.get().liveObjects();
         long buffersBefore = rt.buffers().liveBuffers();
         long buffersAfterFirst;
-        long rssAfterWarmup = 0;
+        long nativeAfterWarmup = 0;
         StepResult last = null;
         try (DeviceSession session = new OpenClComputeDevice(rt).open(model, sgd)) {
             session.trainStep(batch, null, 0, 0);
@@ -71,40 +66,17 @@ class DeviceLeakTest extends SeededTest {
                     assertEquals(buffersAfterFirst, rt.buffers().liveBuffers(), "device buffers after step " + s);
                 }
                 if (s == 300) {
-                    rssAfterWarmup = nativeKiB();
+                    nativeAfterWarmup = NativeMemory.inUseKiB();
                 }
             }
         }
-        long growth = nativeKiB() - rssAfterWarmup;
-        System.out.println("DeviceLeakTest: " + STEPS + " steps, last loss " + last.loss() + ", growth of RSS minus the "
-                + "committed Java heap after warm-up: " + growth + " KiB (RSS now " + residentKiB() + " KiB)");
+        long growth = NativeMemory.inUseKiB() - nativeAfterWarmup;
+        System.out.println("DeviceLeakTest: " + STEPS + " steps, last loss " + last.loss() + ", growth of the native "
+                + "memory in use after warm-up (" + NativeMemory.measure() + "): " + growth + " KiB");
         assertTrue(last.loss() < 0.5, "the tiny problem is learned (loss " + last.loss() + ")");
-        assertTrue(growth < 64 * 1024, "resident memory grew by " + growth + " KiB");
+        assertTrue(growth < 64 * 1024, "native memory in use grew by " + growth + " KiB (" + NativeMemory.measure() + ")");
         assertEquals(buffersBefore, rt.buffers().liveBuffers(), "every buffer of the session released");
         assertEquals(before, OpenCl.get().liveObjects(), "OpenCL objects back to their counts: " + Arrays.toString(
                 OpenCl.ObjectKind.values()));
-    }
-
-    /**
-     * Resident memory outside the Java heap: RSS minus the committed heap, so that the young generation
-     * being touched for the first time (the steps make garbage: boxed kernel arguments, arenas) does not
-     * read as a leak; native allocations (driver objects, staging memory) stay counted.
-     */
-    private static long nativeKiB() {
-        return residentKiB() - ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
-    }
-
-    /** VmRSS of this process in KiB (Linux); 0 where /proc is absent, which makes the check vacuous. */
-    private static long residentKiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
     }
 }

@@ -141,6 +141,7 @@ public final class OpenCl {
             if (shared == null && sharedFailure == null) {
                 try {
                     shared = load(System.getProperty("rankfold.opencl.library", DEFAULT_LIBRARY));
+                    SignalHandlers.chainingWarning().ifPresent(System.err::println);
                 } catch (OpenClUnavailableException e) {
                     sharedFailure = e;
                 }
