@@ -19,6 +19,7 @@ import org.rankfold.engine.train.StepResult;
 import org.rankfold.kernels.opencl.OpenClRuntime;
 import org.rankfold.kernels.opencl.bindings.OpenCl;
 import org.rankfold.kernels.opencl.bindings.OpenClUnavailableException;
+import org.rankfold.kernels.testing.NativeMemory;
 import org.rankfold.kernels.testing.SeededTest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

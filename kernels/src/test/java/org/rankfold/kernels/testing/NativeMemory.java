@@ -1,4 +1,4 @@
-package org.rankfold.engine.device;
+package org.rankfold.kernels.testing;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -23,7 +23,7 @@ import java.util.stream.IntStream;
  * resident and read as a 110 MiB "leak" on a loaded machine. Elsewhere it falls back to resident memory
  * minus the committed Java heap.
  */
-final class NativeMemory {
+public final class NativeMemory {
     /** struct mallinfo2: ten size_t fields; uordblks (7) is in use in the arenas, hblkhd (4) in mmapped blocks. */
     private static final StructLayout MALLINFO2 = MemoryLayout.structLayout(
             IntStream.range(0, 10).mapToObj(i -> ValueLayout.JAVA_LONG.withName("f" + i))
@@ -37,7 +37,7 @@ final class NativeMemory {
     }
 
     /** What {@link #inUseKiB} measures, for messages. */
-    static String measure() {
+    public static String measure() {
         return MALLINFO != null ? "malloc in use, mallinfo2" : "RSS minus the committed Java heap";
     }
 
@@ -45,7 +45,7 @@ final class NativeMemory {
      * The smallest of a few readings 20 ms apart, so that a compilation running in the background at the
      * moment of a reading (its arena is in use until it ends) does not count.
      */
-    static long inUseKiB() {
+    public static long inUseKiB() {
         long min = Long.MAX_VALUE;
         for (int i = 0; i < SAMPLES; i++) {
             min = Math.min(min, MALLINFO != null ? mallocInUseKiB() : residentKiB() - committedHeapKiB());
