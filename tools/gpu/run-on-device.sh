@@ -22,8 +22,8 @@ exec > >(tee -a "$LOG") 2>&1
 JAVA="${JAVA:-$ROOT/jre/bin/java}"
 [ -x "$JAVA" ] || { echo "run-on-device: no java at $JAVA (run tools/gpu/prepare-carry.sh and carry jre)"; exit 2; }
 # Signal chaining, as ./rankfold does (kernels' SignalHandlers): the driver may install its own handlers.
-JSIG="$(dirname "$(dirname "$JAVA")")/lib/libjsig.so"
-[ -f "$JSIG" ] && export LD_PRELOAD="$JSIG${LD_PRELOAD:+:$LD_PRELOAD}"
+. "$ROOT/scripts/run-cli.sh"
+rankfold_preload_jsig "$JAVA"
 TOOLS_JAR="$(ls tools/target/rankfold-tools-*.jar 2>/dev/null | grep -v -- '-tests' | head -n1)"
 [ -n "$TOOLS_JAR" ] || { echo "run-on-device: tools/target/rankfold-tools-*.jar missing (carry tools/target)"; exit 2; }
 CP="$TOOLS_JAR:tools/target/lib/*"

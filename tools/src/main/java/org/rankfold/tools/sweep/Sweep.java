@@ -79,8 +79,9 @@ public final class Sweep {
         boolean write = start;
         if (Files.isRegularFile(saved)) {
             SweepSpec before = SweepSpec.read(saved);
-            boolean wider = !before.equals(given) && widens(before, given);
-            if (!before.equals(given) && !wider && !widens(given, before)) {
+            boolean same = before.equals(given);
+            boolean wider = !same && widens(before, given);
+            if (!same && !wider && !widens(given, before)) {
                 throw new UserError(saved + " holds another spec: this sweep was started with other settings, and"
                         + " a later command may only widen its grid (more models, targets, selectors, seeds,"
                         + " lambdas or expansions, every cell already in it kept with its name and training"
