@@ -21,8 +21,8 @@ import org.rankfold.kernels.GemmEpilogue;
  * logits in a batch, bit for bit, and threads (which take whole panels of rows) change nothing.
  *
  * <p>When A is stored transposed (K x M), a whole panel's L rows at one k are L contiguous floats: such
- * panels are read in place, with the stored leading dimension as their step, and only a partial last panel
- * is packed. This is what makes a linear layer at batch 1 cheap when its weight is kept K x M (the
+ * panels are read in place, with the stored leading dimension as their step; a partial last panel too when
+ * the array holds a whole vector from its last step on ({@link #readsInPlace}), else it is packed. This is what makes a linear layer at batch 1 cheap when its weight is kept K x M (the
  * inference plan does): packing the row-major weight moved every element once per call, and cost more than
  * the products. Reading in place changes no value: the same elements enter the same chains.
  */
@@ -110,7 +110,8 @@ final class NarrowN {
                 src[t] = src[0];
                 at[t] = at[0];
                 step[t] = step[0];
-            } else if (ta && rows - t * panelRows >= panelRows) {
+            } else if (ta && readsInPlace(panelRows, rows - t * panelRows, a.length,
+                    aOffset + pc * lda + r0 + t * panelRows, kc, lda)) {
                 src[t] = a;
                 at[t] = aOffset + pc * lda + r0 + t * panelRows;
                 step[t] = lda;
@@ -122,6 +123,18 @@ final class NarrowN {
                 step[t] = panelRows;
             }
         }
+    }
+
+    /**
+     * Whether a panel of a transposed A whose first vector starts at {@code first} and whose k-block has kc
+     * steps of lda floats is read in place: when it is whole, and when it is partial (prows of panelRows rows)
+     * but the array holds a whole vector from its last step's start. The spare lanes then read the floats after
+     * the panel's rows (the next k-row's first ones), and their sums are never stored. Packing such a panel
+     * instead moved every element of it once per call: M = 44 at K = 3136, batch 1, ran at a fifth of M = 48's
+     * speed (docs/benchmarks.md, 2026-12-04 evening).
+     */
+    static boolean readsInPlace(int panelRows, int prows, int arrayLength, int first, int kc, int lda) {
+        return prows >= panelRows || (long) first + (long) (kc - 1) * lda + panelRows <= arrayLength;
     }
 
     /**
