@@ -10,8 +10,21 @@ import org.rankfold.kernels.Conv2dGeometry;
  */
 public final class Pool {
     private static final int MIN_PLANES_PER_THREAD = 8;
+    /**
+     * Input floats a thread must get before a pooling call forks. Waking a parked worker costs tens of
+     * microseconds in a VM, more than pooling a few thousand floats: the 7x7 average pool of a resnet20 at
+     * batch 1 (64 planes, 3,136 floats) forked once per image and its wait took 17% of a compressed model's
+     * time at 2 threads (docs/benchmarks.md, 2026-12-04 evening).
+     */
+    static final int MIN_FLOATS_PER_THREAD = 1 << 15;
 
     private Pool() {
+    }
+
+    /** Planes per thread: at least {@link #MIN_PLANES_PER_THREAD} and {@link #MIN_FLOATS_PER_THREAD} input floats. */
+    static int minPlanes(Conv2dGeometry g) {
+        long plane = Math.max(1L, (long) g.height() * g.width());
+        return (int) Math.max(MIN_PLANES_PER_THREAD, Math.min(Integer.MAX_VALUE, (MIN_FLOATS_PER_THREAD + plane - 1) / plane));
     }
 
     /**
@@ -24,11 +37,11 @@ public final class Pool {
         int ow = g.outWidth();
         int plane = g.height() * g.width();
         if (g.padH() == 0 && g.padW() == 0 && g.dilationH() == 1 && g.dilationW() == 1) {
-            pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) ->
+            pool.split(g.channels(), minPlanes(g), (c0, c1) ->
                     maxForwardInside(simd, g, c0, c1, x, xOffset, y, yOffset, argmax, argmaxOffset));
             return;
         }
-        pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) -> {
+        pool.split(g.channels(), minPlanes(g), (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int xp = xOffset + c * plane;
                 int yp = c * oh * ow;
@@ -157,7 +170,7 @@ public final class Pool {
         int kw = g.kernelW();
         int sh = g.strideH();
         int sw = g.strideW();
-        pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) -> {
+        pool.split(g.channels(), minPlanes(g), (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int xp = xOffset + c * plane;
                 int yp = yOffset + c * oh * ow;
@@ -197,7 +210,7 @@ public final class Pool {
                                    int argmaxOffset, float[] dx, int dxOffset) {
         int outPlane = g.outHeight() * g.outWidth();
         int plane = g.height() * g.width();
-        pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) -> {
+        pool.split(g.channels(), minPlanes(g), (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int o0 = c * outPlane;
                 int xp = dxOffset + c * plane;
@@ -221,11 +234,11 @@ public final class Pool {
         int ow = g.outWidth();
         int plane = g.height() * g.width();
         if (coversPlane(g)) {
-            pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) ->
+            pool.split(g.channels(), minPlanes(g), (c0, c1) ->
                     planeMeans(plane, c0, c1, x, xOffset, y, yOffset));
             return;
         }
-        pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) -> {
+        pool.split(g.channels(), minPlanes(g), (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int xp = xOffset + c * plane;
                 for (int r = 0; r < oh; r++) {
@@ -307,7 +320,7 @@ public final class Pool {
         int oh = g.outHeight();
         int ow = g.outWidth();
         int plane = g.height() * g.width();
-        pool.split(g.channels(), MIN_PLANES_PER_THREAD, (c0, c1) -> {
+        pool.split(g.channels(), minPlanes(g), (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int xp = dxOffset + c * plane;
                 for (int r = 0; r < oh; r++) {

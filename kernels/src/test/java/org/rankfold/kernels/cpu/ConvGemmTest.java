@@ -35,6 +35,7 @@ class ConvGemmTest extends SeededTest {
         new Case(Conv2dGeometry.square(32, 10, 10, 3, 1, 1), 7, 11),        // data cols with M = 288 > MC
         new Case(Conv2dGeometry.square(32, 28, 28, 3, 1, 1), 3, 32),        // padded grid in groups of 2 images
         new Case(Conv2dGeometry.square(8, 14, 14, 3, 1, 1), 3, 8),          // padded grid read in place (SmallM)
+        new Case(Conv2dGeometry.square(8, 28, 28, 3, 1, 1), 3, 16),         // SmallM over 2^20 MACs: split threads
     };
 
     @Test

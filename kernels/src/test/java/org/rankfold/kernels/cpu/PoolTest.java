@@ -1,6 +1,8 @@
 package org.rankfold.kernels.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -28,7 +30,20 @@ class PoolTest {
         new Conv2dGeometry(3, 8, 9, 2, 3, 2, 1, 0, 0, 1, 1),
         new Conv2dGeometry(2, 9, 9, 2, 2, 2, 2, 0, 0, 2, 2),
         Conv2dGeometry.square(3, 9, 9, 3, 2, 1),
+        // enough floats that 3 threads split the planes (the shapes above run on one)
+        Conv2dGeometry.square(96, 28, 28, 2, 2, 0),
     };
+
+    @Test
+    void aCallForksOnlyForEnoughFloatsPerThread() {
+        // resnet20's 7x7 average pool at batch 1: 64 planes of 49 floats stay on one thread
+        Conv2dGeometry avg7 = Conv2dGeometry.square(64, 7, 7, 7, 7, 0);
+        assertTrue(Pool.minPlanes(avg7) * 49L >= Pool.MIN_FLOATS_PER_THREAD);
+        assertTrue(64 < 2 * Pool.minPlanes(avg7), "64 planes of 7x7 must not be split");
+        Conv2dGeometry split = GEOMETRIES[GEOMETRIES.length - 1];
+        assertTrue(split.channels() >= 2 * Pool.minPlanes(split), "the last test shape must be split");
+        assertEquals(8, Pool.minPlanes(Conv2dGeometry.square(1, 512, 512, 2, 2, 0)), "at least 8 planes");
+    }
 
     @Test
     void unpaddedMaxPoolEqualsReferenceWithNanAndTies() {

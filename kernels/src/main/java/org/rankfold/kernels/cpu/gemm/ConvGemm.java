@@ -26,6 +26,15 @@ public final class ConvGemm {
     private static final long GRID_GROUP_FLOATS = 1L << 17;
     /** Below this many multiply-adds a call runs on one thread (as {@link Gemm}). */
     private static final long PARALLEL_MIN_MACS = 1L << 18;
+    /**
+     * Below this many multiply-adds a few-row product on the padded grid runs on one thread. Such a call
+     * outside a parallel range is one image's stage at batch 1 (the plan keeps steps under 2^19
+     * multiply-adds per image whole); its second thread read a grid that the first core had just written
+     * and was often parked: a resnet20 with 8x fewer parameters ran 0.39-0.46 of its MACs ratio over its
+     * dense model at 2 threads with 2^18 here, 0.48-0.60 with 2^20, in 6 alternated rounds
+     * (docs/benchmarks.md, 2026-12-04 evening).
+     */
+    private static final long GRID_SMALL_M_PARALLEL_MIN_MACS = 1L << 20;
 
     private final GemmConfig wide;
     private final GemmConfig narrow;
@@ -215,7 +224,8 @@ public final class ConvGemm {
             int strip = SmallM.stripColumns(bits);
             int strips = n / strip;
             long macs = (long) oc * n * k;
-            int parts = macs < PARALLEL_MIN_MACS || pool.insidePart() ? 1 : Math.min(pool.threads(), strips);
+            int parts = macs < GRID_SMALL_M_PARALLEL_MIN_MACS || pool.insidePart() ? 1
+                    : Math.min(pool.threads(), strips);
             if (parts == 1) {
                 SmallM.multiply(bits, epilogue, false, oc, 0, strips * strip, k, 1f, w, wOffset, k, gridData, 0, 0,
                         rowAt, 0f, product, 0, n, null);
