@@ -59,6 +59,12 @@ final class LayoutSteps {
             int plane = shape.plane();
             float[] x = run.buffer(input);
             float[] y = run.buffer(output);
+            if (b == 1) {
+                // one image: (C, 1, H, W) and (C*H*W, 1) are the same floats in the same order; one copy instead
+                // of a transpose call per channel (8 us of a compressed fashionnet's 190 us per image)
+                System.arraycopy(x, 0, y, 0, shape.channels() * plane);
+                return;
+            }
             for (int c = 0; c < shape.channels(); c++) {
                 run.backend().transposeBlocks(b, plane, 1, x, c * b * plane, y, c * plane * b);
             }
