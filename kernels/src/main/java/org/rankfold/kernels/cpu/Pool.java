@@ -21,10 +21,11 @@ public final class Pool {
     private Pool() {
     }
 
-    /** Planes per thread: at least {@link #MIN_PLANES_PER_THREAD} and {@link #MIN_FLOATS_PER_THREAD} input floats. */
+    /** Planes per thread: at least {@link #MIN_PLANES_PER_THREAD}, and {@link #MIN_FLOATS_PER_THREAD} input floats. */
     static int minPlanes(Conv2dGeometry g) {
         long plane = Math.max(1L, (long) g.height() * g.width());
-        return (int) Math.max(MIN_PLANES_PER_THREAD, Math.min(Integer.MAX_VALUE, (MIN_FLOATS_PER_THREAD + plane - 1) / plane));
+        long planes = (MIN_FLOATS_PER_THREAD + plane - 1) / plane;
+        return (int) Math.max(MIN_PLANES_PER_THREAD, planes);
     }
 
     /**

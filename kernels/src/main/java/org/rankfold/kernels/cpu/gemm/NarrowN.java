@@ -22,9 +22,10 @@ import org.rankfold.kernels.GemmEpilogue;
  *
  * <p>When A is stored transposed (K x M), a whole panel's L rows at one k are L contiguous floats: such
  * panels are read in place, with the stored leading dimension as their step; a partial last panel too when
- * the array holds a whole vector from its last step on ({@link #readsInPlace}), else it is packed. This is what makes a linear layer at batch 1 cheap when its weight is kept K x M (the
- * inference plan does): packing the row-major weight moved every element once per call, and cost more than
- * the products. Reading in place changes no value: the same elements enter the same chains.
+ * the array holds a whole vector from its last step on ({@link #readsInPlace}), else it is packed. This is
+ * what makes a linear layer at batch 1 cheap when its weight is kept K x M (the inference plan does): packing
+ * the row-major weight moved every element once per call, and cost more than the products. Reading in place
+ * changes no value: the same elements enter the same chains.
  */
 final class NarrowN {
     private static final VectorSpecies<Float> S512 = FloatVector.SPECIES_512;
