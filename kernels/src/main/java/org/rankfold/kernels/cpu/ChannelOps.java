@@ -7,8 +7,6 @@ package org.rankfold.kernels.cpu;
  * same bits at every width and thread count. Channels are split over threads, never a channel's sum.
  */
 public final class ChannelOps {
-    private static final int MIN_ELEMENTS_PER_THREAD = 1 << 15;
-
     private ChannelOps() {
     }
 
@@ -70,7 +68,7 @@ public final class ChannelOps {
      */
     public static void channelAffine(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] x, int xOffset,
                                      float[] scale, float[] shift, float[] y, int yOffset) {
-        pool.split(n * c, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, hw)), (r0, r1) -> {
+        pool.split(n * c, WorkerPool.minItems(hw), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int ch = r % c;
                 float s = scale == null ? 1f : scale[ch];
@@ -107,7 +105,7 @@ public final class ChannelOps {
     private static void combine(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a, int aOffset,
                                 float[] sa, float[] b, int bOffset, float[] sb, float[] shift, float[] y, int yOffset,
                                 boolean accumulate) {
-        pool.split(n * c, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, hw)), (r0, r1) -> {
+        pool.split(n * c, WorkerPool.minItems(hw), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int ch = r % c;
                 float s1 = sa[ch];
@@ -128,7 +126,7 @@ public final class ChannelOps {
     /** y[r][c] = x[r][c] + bias[r], then max(0, .) if relu; y is overwritten, may be x. */
     public static void biasRelu(WorkerPool pool, int rows, int cols, float[] x, int xOffset, float[] bias,
                                 float[] y, int yOffset, boolean relu) {
-        pool.split(rows, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, cols)), (r0, r1) -> {
+        pool.split(rows, WorkerPool.minItems(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 float b = bias == null ? 0f : bias[r];
                 int xi = xOffset + r * cols;
@@ -153,7 +151,7 @@ public final class ChannelOps {
      */
     public static void channelAffineRelu(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] x,
                                          int xOffset, float[] scale, float[] shift, float[] y, int yOffset) {
-        pool.split(n * c, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, hw)), (r0, r1) -> {
+        pool.split(n * c, WorkerPool.minItems(hw), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int ch = r % c;
                 float s = scale[ch];
@@ -209,7 +207,7 @@ public final class ChannelOps {
     private static void maskedCombine(WorkerPool pool, SimdWidth width, int n, int c, int hw, float[] a, int aOffset,
                                       float[] mask, int maskOffset, float[] sa, float[] b, int bOffset, float[] sb,
                                       float[] shift, float[] y, int yOffset, boolean accumulate) {
-        pool.split(n * c, Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, hw)), (r0, r1) -> {
+        pool.split(n * c, WorkerPool.minItems(hw), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int ch = r % c;
                 float s1 = sa[ch];
@@ -230,6 +228,6 @@ public final class ChannelOps {
     }
 
     private static int minChannels(int n, int hw) {
-        return (int) Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1L, (long) n * hw));
+        return WorkerPool.minItems((long) n * hw);
     }
 }

@@ -6,8 +6,6 @@ package org.rankfold.kernels.cpu;
  * and every element is a plain copy, so the result does not depend on threads.
  */
 public final class Layout {
-    /** Below this many floats per thread a split costs more than it saves. */
-    private static final int MIN_FLOATS_PER_THREAD = 1 << 15;
     /** Blocks shorter than this are copied element by element rather than by System.arraycopy. */
     private static final int SHORT_BLOCK = 4;
 
@@ -17,7 +15,7 @@ public final class Layout {
     /** y is overwritten. */
     public static void transposeBlocks(WorkerPool pool, int rows, int cols, int block, float[] x, int xOffset,
                                        float[] y, int yOffset) {
-        int minCols = Math.max(1, MIN_FLOATS_PER_THREAD / Math.max(1, rows * block));
+        int minCols = WorkerPool.minItems((long) rows * block);
         pool.split(cols, minCols, (c0, c1) -> {
             if (block < SHORT_BLOCK) {
                 // short blocks (single floats: a flatten, the logits) by plain element copies: a

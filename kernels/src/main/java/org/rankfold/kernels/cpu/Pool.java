@@ -10,21 +10,17 @@ import org.rankfold.kernels.Conv2dGeometry;
  */
 public final class Pool {
     private static final int MIN_PLANES_PER_THREAD = 8;
-    /**
-     * Input floats a thread must get before a pooling call forks. Waking a parked worker costs tens of
-     * microseconds in a VM, more than pooling a few thousand floats: the 7x7 average pool of a resnet20 at
-     * batch 1 (64 planes, 3,136 floats) forked once per image and its wait took 17% of a compressed model's
-     * time at 2 threads (docs/benchmarks.md, 2026-12-04 evening).
-     */
-    static final int MIN_FLOATS_PER_THREAD = 1 << 15;
 
     private Pool() {
     }
 
-    /** Planes per thread: at least {@link #MIN_PLANES_PER_THREAD}, and {@link #MIN_FLOATS_PER_THREAD} input floats. */
+    /**
+     * Planes per thread: at least {@link #MIN_PLANES_PER_THREAD}, and (rounded up, so that no part falls short)
+     * {@link WorkerPool#MIN_FLOATS_PER_PART} input floats.
+     */
     static int minPlanes(Conv2dGeometry g) {
         long plane = Math.max(1L, (long) g.height() * g.width());
-        long planes = (MIN_FLOATS_PER_THREAD + plane - 1) / plane;
+        long planes = (WorkerPool.MIN_FLOATS_PER_PART + plane - 1) / plane;
         return (int) Math.max(MIN_PLANES_PER_THREAD, planes);
     }
 

@@ -20,6 +20,13 @@ public final class WorkerPool implements AutoCloseable {
      * 2 threads from about 176 to 200 images/s here. The cost is at most this much CPU per idle period.
      */
     static final long SPIN_NANOS = 200_000;
+    /**
+     * Floats a part of a memory-bound kernel (channel reductions, layout copies, pooling) must get before the
+     * kernel splits: waking a parked worker costs tens of microseconds in a VM, more than moving a few
+     * thousand floats (the 7x7 average pool of a resnet20 at batch 1, 3,136 floats, once spent 17% of a
+     * 2-thread run waiting for it; docs/benchmarks.md, 2026-12-04 evening).
+     */
+    static final int MIN_FLOATS_PER_PART = 1 << 15;
     private final int threads;
     private final Thread[] workers;
     private final ReentrantLock callLock = new ReentrantLock();
@@ -102,6 +109,11 @@ public final class WorkerPool implements AutoCloseable {
         } finally {
             callLock.unlock();
         }
+    }
+
+    /** Items per part for {@link #split} when each moves floatsPerItem floats: MIN_FLOATS_PER_PART's worth, >= 1. */
+    static int minItems(long floatsPerItem) {
+        return (int) Math.max(1, MIN_FLOATS_PER_PART / Math.max(1L, floatsPerItem));
     }
 
     /** Whether the calling thread is running a part, where a nested call runs inline on it. */

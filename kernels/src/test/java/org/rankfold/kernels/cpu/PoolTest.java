@@ -38,7 +38,7 @@ class PoolTest {
     void aCallForksOnlyForEnoughFloatsPerThread() {
         // resnet20's 7x7 average pool at batch 1: 64 planes of 49 floats stay on one thread
         Conv2dGeometry avg7 = Conv2dGeometry.square(64, 7, 7, 7, 7, 0);
-        assertTrue(Pool.minPlanes(avg7) * 49L >= Pool.MIN_FLOATS_PER_THREAD);
+        assertTrue(Pool.minPlanes(avg7) * 49L >= WorkerPool.MIN_FLOATS_PER_PART);
         assertTrue(64 < 2 * Pool.minPlanes(avg7), "64 planes of 7x7 must not be split");
         Conv2dGeometry split = GEOMETRIES[GEOMETRIES.length - 1];
         assertTrue(split.channels() >= 2 * Pool.minPlanes(split), "the last test shape must be split");
